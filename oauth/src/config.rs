@@ -1,0 +1,374 @@
+//! The runtime configuration, read from `config.json` beside the page so one build runs against
+//! Google, the local emulator or another provider. Every problem is reported with its field, so
+//! the setup screen can say exactly what to fix.
+
+use crate::url::{check_endpoint, check_origin};
+use serde_json::{Map, Value};
+
+pub const GOOGLE_AUTHORIZATION_ENDPOINT: &str = "https://accounts.google.com/o/oauth2/v2/auth";
+pub const GOOGLE_TOKENINFO_ENDPOINT: &str = "https://oauth2.googleapis.com/tokeninfo";
+pub const GOOGLE_USERINFO_ENDPOINT: &str = "https://www.googleapis.com/oauth2/v3/userinfo";
+pub const GOOGLE_REVOCATION_ENDPOINT: &str = "https://oauth2.googleapis.com/revoke";
+pub const GOOGLE_ISSUER: &str = "https://accounts.google.com";
+pub const GOOGLE_JWKS_URI: &str = "https://www.googleapis.com/oauth2/v3/certs";
+pub const GOOGLE_TOKEN_ENDPOINT: &str = "https://oauth2.googleapis.com/token";
+pub const DEFAULT_SCOPES: [&str; 3] = ["openid", "email", "profile"];
+
+/// Which grant the app runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flow {
+    /// The implicit grant, `response_type=token`: the only browser-only path Google allows.
+    Token,
+}
+
+/// Where the access token lives between page loads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenStorage {
+    /// sessionStorage: survives a reload of this tab, never shared with other tabs or kept on disk
+    /// after the tab closes.
+    Session,
+    /// Memory only: a reload signs the person out.
+    Memory,
+}
+
+/// Endpoints, each defaulting to Google's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Endpoints {
+    pub issuer: String,
+    pub authorization: String,
+    pub token: String,
+    pub tokeninfo: String,
+    pub userinfo: String,
+    pub revocation: String,
+    pub jwks_uri: String,
+    /// An origin used in place of Google's API hosts (for the emulator).
+    pub api_base: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientConfig {
+    pub client_id: String,
+    pub flow: Flow,
+    pub scopes: Vec<String>,
+    pub endpoints: Endpoints,
+    pub token_storage: TokenStorage,
+}
+
+/// One problem with one field of config.json.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    /// The JSON key, or `config.json` for the file as a whole.
+    pub field: String,
+    pub message: String,
+}
+
+impl ConfigError {
+    fn new(field: &str, message: impl Into<String>) -> Self {
+        ConfigError {
+            field: field.to_owned(),
+            message: message.into(),
+        }
+    }
+}
+
+const ENDPOINT_FIELDS: [&str; 7] = [
+    "issuer",
+    "authorization_endpoint",
+    "token_endpoint",
+    "userinfo_endpoint",
+    "revocation_endpoint",
+    "jwks_uri",
+    "tokeninfo_endpoint",
+];
+const KNOWN_FIELDS: [&str; 5] = ["client_id", "flow", "scopes", "token_storage", "api_base"];
+
+impl ClientConfig {
+    /// Parses config.json. `fallback_client_id` (pasted on the setup screen) is used when the
+    /// file has none. Returns every problem found, not just the first.
+    pub fn from_json(
+        text: &str,
+        fallback_client_id: Option<&str>,
+    ) -> Result<Self, Vec<ConfigError>> {
+        let value: Value = serde_json::from_str(text).map_err(|e| {
+            vec![ConfigError::new(
+                "config.json",
+                format!("is not valid JSON: {e}"),
+            )]
+        })?;
+        let Value::Object(map) = value else {
+            return Err(vec![ConfigError::new(
+                "config.json",
+                "must be a JSON object",
+            )]);
+        };
+        Self::from_map(&map, fallback_client_id)
+    }
+
+    /// The configuration used when no config.json exists: Google's endpoints, and the client id
+    /// pasted on the setup screen if any.
+    pub fn from_fallback(fallback_client_id: Option<&str>) -> Result<Self, Vec<ConfigError>> {
+        Self::from_map(&Map::new(), fallback_client_id)
+    }
+
+    fn from_map(
+        map: &Map<String, Value>,
+        fallback_client_id: Option<&str>,
+    ) -> Result<Self, Vec<ConfigError>> {
+        let mut errors = Vec::new();
+        for key in map.keys() {
+            if !KNOWN_FIELDS.contains(&key.as_str()) && !ENDPOINT_FIELDS.contains(&key.as_str()) {
+                errors.push(ConfigError::new(
+                    key,
+                    "is not a known setting (check its spelling)",
+                ));
+            }
+        }
+
+        let client_id = match map.get("client_id") {
+            Some(Value::String(id)) if !id.trim().is_empty() => check_client_id(id, &mut errors),
+            Some(Value::String(_)) | Some(Value::Null) | None => match fallback_client_id {
+                Some(id) if !id.trim().is_empty() => check_client_id(id, &mut errors),
+                _ => {
+                    errors.push(ConfigError::new(
+                        "client_id",
+                        "is missing: create an OAuth client of type \"Web application\" in Google Cloud Console and paste its client ID",
+                    ));
+                    String::new()
+                }
+            },
+            Some(_) => {
+                errors.push(ConfigError::new("client_id", "must be a string"));
+                String::new()
+            }
+        };
+
+        let flow = match map.get("flow") {
+            None | Some(Value::Null) => Flow::Token,
+            Some(Value::String(f)) if f == "token" => Flow::Token,
+            Some(Value::String(f)) if f == "token id_token" || f == "code" => {
+                errors.push(ConfigError::new(
+                    "flow",
+                    format!("\"{f}\" is not supported by this build yet; use \"token\""),
+                ));
+                Flow::Token
+            }
+            Some(_) => {
+                errors.push(ConfigError::new("flow", "must be \"token\""));
+                Flow::Token
+            }
+        };
+
+        let scopes = match map.get("scopes") {
+            None | Some(Value::Null) => DEFAULT_SCOPES.iter().map(|s| s.to_string()).collect(),
+            Some(Value::Array(items)) => {
+                let scopes: Vec<String> = items
+                    .iter()
+                    .filter_map(|v| v.as_str())
+                    .filter(|s| is_scope_token(s))
+                    .map(str::to_owned)
+                    .collect();
+                if scopes.len() != items.len() || scopes.is_empty() {
+                    errors.push(ConfigError::new(
+                        "scopes",
+                        "must be a non-empty list of scope strings without spaces or quotes",
+                    ));
+                }
+                scopes
+            }
+            Some(_) => {
+                errors.push(ConfigError::new(
+                    "scopes",
+                    "must be a list of strings, such as [\"openid\", \"email\"]",
+                ));
+                Vec::new()
+            }
+        };
+
+        let token_storage = match map.get("token_storage") {
+            None | Some(Value::Null) => TokenStorage::Session,
+            Some(Value::String(s)) if s == "session" => TokenStorage::Session,
+            Some(Value::String(s)) if s == "memory" => TokenStorage::Memory,
+            Some(_) => {
+                errors.push(ConfigError::new(
+                    "token_storage",
+                    "must be \"session\" or \"memory\"",
+                ));
+                TokenStorage::Session
+            }
+        };
+
+        let mut endpoint = |field: &str, default: &str| -> String {
+            match map.get(field) {
+                None | Some(Value::Null) => default.to_owned(),
+                Some(Value::String(url)) => {
+                    if let Err(problem) = check_endpoint(url) {
+                        errors.push(ConfigError::new(field, problem.to_string()));
+                    }
+                    url.clone()
+                }
+                Some(_) => {
+                    errors.push(ConfigError::new(field, "must be a URL string"));
+                    default.to_owned()
+                }
+            }
+        };
+        let endpoints = Endpoints {
+            issuer: endpoint("issuer", GOOGLE_ISSUER),
+            authorization: endpoint("authorization_endpoint", GOOGLE_AUTHORIZATION_ENDPOINT),
+            token: endpoint("token_endpoint", GOOGLE_TOKEN_ENDPOINT),
+            tokeninfo: endpoint("tokeninfo_endpoint", GOOGLE_TOKENINFO_ENDPOINT),
+            userinfo: endpoint("userinfo_endpoint", GOOGLE_USERINFO_ENDPOINT),
+            revocation: endpoint("revocation_endpoint", GOOGLE_REVOCATION_ENDPOINT),
+            jwks_uri: endpoint("jwks_uri", GOOGLE_JWKS_URI),
+            api_base: match map.get("api_base") {
+                None | Some(Value::Null) => None,
+                Some(Value::String(origin)) => {
+                    if let Err(problem) = check_origin(origin) {
+                        errors.push(ConfigError::new("api_base", problem.to_string()));
+                    }
+                    Some(origin.trim_end_matches('/').to_owned())
+                }
+                Some(_) => {
+                    errors.push(ConfigError::new("api_base", "must be an origin string"));
+                    None
+                }
+            },
+        };
+
+        if errors.is_empty() {
+            Ok(ClientConfig {
+                client_id,
+                flow,
+                scopes,
+                endpoints,
+                token_storage,
+            })
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// The origins the page talks to, for a Content-Security-Policy `connect-src`.
+    pub fn connect_origins(&self) -> Vec<String> {
+        let e = &self.endpoints;
+        let mut origins: Vec<String> = [&e.tokeninfo, &e.userinfo, &e.revocation]
+            .into_iter()
+            .chain(e.api_base.as_ref())
+            .filter_map(|u| crate::url::HttpUrl::parse(u).ok().map(|u| u.origin()))
+            .collect();
+        origins.sort();
+        origins.dedup();
+        origins
+    }
+}
+
+fn check_client_id(id: &str, errors: &mut Vec<ConfigError>) -> String {
+    if id.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        errors.push(ConfigError::new("client_id", "must not contain spaces"));
+    }
+    id.to_owned()
+}
+
+/// RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E ).
+fn is_scope_token(s: &str) -> bool {
+    !s.is_empty()
+        && s.bytes()
+            .all(|b| b == 0x21 || (0x23..=0x5B).contains(&b) || (0x5D..=0x7E).contains(&b))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fields(errors: &[ConfigError]) -> Vec<&str> {
+        errors.iter().map(|e| e.field.as_str()).collect()
+    }
+
+    #[test]
+    fn minimal_config_defaults_to_google() {
+        let config =
+            ClientConfig::from_json(r#"{"client_id":"abc.apps.googleusercontent.com"}"#, None)
+                .unwrap();
+        assert_eq!(config.flow, Flow::Token);
+        assert_eq!(config.scopes, vec!["openid", "email", "profile"]);
+        assert_eq!(
+            config.endpoints.authorization,
+            GOOGLE_AUTHORIZATION_ENDPOINT
+        );
+        assert_eq!(config.token_storage, TokenStorage::Session);
+    }
+
+    #[test]
+    fn every_bad_field_is_reported() {
+        let errors = ClientConfig::from_json(
+            r#"{"flow":"bogus","scopes":"x","authorization_endpoint":"not a url","token_storage":"local"}"#,
+            None,
+        )
+        .unwrap_err();
+        assert_eq!(
+            fields(&errors),
+            vec![
+                "client_id",
+                "flow",
+                "scopes",
+                "token_storage",
+                "authorization_endpoint"
+            ]
+        );
+    }
+
+    #[test]
+    fn broken_json_is_reported_for_the_file() {
+        let errors = ClientConfig::from_json("{", None).unwrap_err();
+        assert_eq!(fields(&errors), vec!["config.json"]);
+    }
+
+    #[test]
+    fn pasted_client_id_fills_a_missing_one() {
+        let config = ClientConfig::from_json(r#"{"scopes":["openid"]}"#, Some("pasted")).unwrap();
+        assert_eq!(config.client_id, "pasted");
+    }
+
+    #[test]
+    fn configured_client_id_wins_over_pasted() {
+        let config = ClientConfig::from_json(r#"{"client_id":"file"}"#, Some("pasted")).unwrap();
+        assert_eq!(config.client_id, "file");
+    }
+
+    #[test]
+    fn misspelled_key_is_reported() {
+        let errors =
+            ClientConfig::from_json(r#"{"client_id":"a","client-id":"b"}"#, None).unwrap_err();
+        assert_eq!(fields(&errors), vec!["client-id"]);
+    }
+
+    #[test]
+    fn scope_with_space_is_rejected() {
+        let errors =
+            ClientConfig::from_json(r#"{"client_id":"a","scopes":["openid email"]}"#, None)
+                .unwrap_err();
+        assert_eq!(fields(&errors), vec!["scopes"]);
+    }
+
+    #[test]
+    fn plain_http_endpoint_off_loopback_is_rejected() {
+        let errors = ClientConfig::from_json(
+            r#"{"client_id":"a","userinfo_endpoint":"http://evil.example/u"}"#,
+            None,
+        )
+        .unwrap_err();
+        assert_eq!(fields(&errors), vec!["userinfo_endpoint"]);
+    }
+
+    #[test]
+    fn connect_origins_cover_the_api_endpoints() {
+        let config = ClientConfig::from_json(r#"{"client_id":"a"}"#, None).unwrap();
+        assert_eq!(
+            config.connect_origins(),
+            vec![
+                "https://oauth2.googleapis.com",
+                "https://www.googleapis.com"
+            ]
+        );
+    }
+}

@@ -1,0 +1,106 @@
+//! Everything that can go wrong between sending the person to the authorization server and
+//! holding a verified session. Each variant has a stable machine code (shown to the person next
+//! to the sentence, and used by tests) and a sentence a person can act on.
+
+use serde::{Deserialize, Serialize};
+
+/// An error the authorization server sent back in the redirect (RFC 6749 §4.2.2.1).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProviderError {
+    pub code: String,
+    pub description: Option<String>,
+    pub uri: Option<String>,
+}
+
+impl ProviderError {
+    /// What the code means, in words. The provider's own description is shown separately, as text.
+    pub fn explanation(&self) -> &'static str {
+        match self.code.as_str() {
+            "access_denied" => "The request for access was declined, by you on the consent page or by the account's administrator.",
+            "interaction_required" | "immediate_failed" => "Google needs you to interact with its page before it can answer.",
+            "login_required" => "You are not signed in to Google in this browser.",
+            "consent_required" => "You have not yet allowed this app the access it asked for.",
+            "invalid_scope" => "The app asked for a scope Google does not know.",
+            "unauthorized_client" => "This client is not allowed to use this grant type.",
+            "unsupported_response_type" => "Google does not accept this response type for this client.",
+            "invalid_request" => "Google found the authorization request malformed.",
+            "server_error" => "Google hit an internal error; trying again later may work.",
+            "temporarily_unavailable" => "Google is temporarily unable to answer; try again shortly.",
+            _ => "The authorization server returned an error this app does not know.",
+        }
+    }
+}
+
+/// Why an authorization response or a session was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AuthError {
+    #[error("{} ({})", .0.explanation(), .0.code)]
+    Provider(ProviderError),
+    #[error("No sign-in was started in this tab, so this response was not asked for (it may be replayed or forged). It was ignored.")]
+    NoPendingAuthorization,
+    #[error("The response's state does not match the one this tab sent, so it may be forged. It was ignored.")]
+    StateMismatch,
+    #[error(
+        "The response repeats the parameter \"{0}\" (RFC 6749 §3.1 forbids it), so it was ignored."
+    )]
+    DuplicateParameter(String),
+    #[error("The response lacks the required parameter \"{0}\", so it was ignored.")]
+    MissingParameter(&'static str),
+    #[error("The response's parameter \"{name}\" has an invalid value.")]
+    InvalidParameter { name: &'static str },
+    #[error("The token type \"{0}\" is not Bearer; a client must not use a token type it does not understand (RFC 6749 §7.1).")]
+    UnsupportedTokenType(String),
+    #[error("The token was issued to another application (audience \"{audience}\"), so using it could let that application act as you. It was not used.")]
+    AudienceMismatch { audience: String },
+    #[error("Google's token info does not recognise this token (invalid, expired or revoked). It was not used.")]
+    InvalidToken,
+    #[error("Token info describes a different user than user info; the answers were not trusted.")]
+    SubjectMismatch,
+    #[error("Your session has expired. Sign in again to continue.")]
+    SessionExpired,
+}
+
+impl AuthError {
+    /// A stable code: the provider's own for provider errors, ours otherwise.
+    pub fn code(&self) -> &str {
+        match self {
+            AuthError::Provider(e) => &e.code,
+            AuthError::NoPendingAuthorization => "no_pending_authorization",
+            AuthError::StateMismatch => "state_mismatch",
+            AuthError::DuplicateParameter(_) => "duplicate_parameter",
+            AuthError::MissingParameter(_) => "missing_parameter",
+            AuthError::InvalidParameter { .. } => "invalid_parameter",
+            AuthError::UnsupportedTokenType(_) => "unsupported_token_type",
+            AuthError::AudienceMismatch { .. } => "audience_mismatch",
+            AuthError::InvalidToken => "invalid_token",
+            AuthError::SubjectMismatch => "subject_mismatch",
+            AuthError::SessionExpired => "session_expired",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn provider_error_keeps_its_own_code() {
+        let e = AuthError::Provider(ProviderError {
+            code: "access_denied".into(),
+            description: None,
+            uri: None,
+        });
+        assert_eq!(e.code(), "access_denied");
+        assert!(e.to_string().contains("declined"));
+    }
+
+    #[test]
+    fn unknown_provider_code_is_still_explained() {
+        let e = ProviderError {
+            code: "weird".into(),
+            description: None,
+            uri: None,
+        };
+        assert!(e.explanation().contains("does not know"));
+    }
+}

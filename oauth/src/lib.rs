@@ -1,0 +1,35 @@
+//! The sans-IO core of a browser-only OAuth 2.0 client for Google's implicit grant.
+//!
+//! Nothing here performs I/O, reads a clock or draws random numbers: the caller passes those in
+//! (`now_ms`, random bytes, response bodies) and gets decisions back. That keeps every protocol
+//! check testable with plain `cargo test`, and lets any Rust front end reuse it as it is.
+//!
+//! The flow, in the order the modules are used:
+//! 1. [`config`] validates the runtime configuration.
+//! 2. [`authorization`] builds the authorization request and the [`PendingAuthorization`] to keep.
+//! 3. [`response`] parses the redirect's fragment into an [`AuthorizationResponse`].
+//! 4. [`callback`] checks it against the pending request (state, token type, expiry).
+//! 5. [`token_info`] confirms the token was issued to us and reads the granted scopes, giving a [`Session`].
+//! 6. [`user_info`] and [`revocation`] describe the calls made with the session.
+
+pub mod authorization;
+pub mod callback;
+pub mod config;
+pub mod error;
+pub mod response;
+pub mod revocation;
+pub mod scopes;
+pub mod session;
+pub mod token_info;
+pub mod url;
+pub mod user_info;
+
+pub use authorization::{AuthorizationRequest, PendingAuthorization};
+pub use callback::{check_response, UnverifiedToken};
+pub use config::{ClientConfig, ConfigError, Endpoints, Flow, TokenStorage};
+pub use error::{AuthError, ProviderError};
+pub use response::AuthorizationResponse;
+pub use scopes::GrantedScopes;
+pub use session::Session;
+pub use token_info::{verify_token_info, TokenInfo};
+pub use user_info::UserInfo;

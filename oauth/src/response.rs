@@ -1,0 +1,158 @@
+//! Step 2: the authorization response, as it arrives in the redirect's fragment
+//! (RFC 6749 §4.2.2 and §4.2.2.1). Parsing only: whether to trust it is [`crate::callback`]'s job.
+
+use crate::error::{AuthError, ProviderError};
+use std::collections::BTreeMap;
+
+/// A parsed response. Unknown parameters (Google adds `authuser`, `prompt`, `hd`) are kept in
+/// `extra` and otherwise ignored, as RFC 6749 §4.2.2 requires.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AuthorizationResponse {
+    Success(TokenResponse),
+    Error {
+        error: ProviderError,
+        state: Option<String>,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenResponse {
+    pub access_token: String,
+    pub token_type: Option<String>,
+    /// Raw, as sent: checked in [`crate::callback`].
+    pub expires_in: Option<String>,
+    pub scope: Option<String>,
+    pub state: Option<String>,
+    pub extra: BTreeMap<String, String>,
+}
+
+impl AuthorizationResponse {
+    pub fn state(&self) -> Option<&str> {
+        match self {
+            AuthorizationResponse::Success(t) => t.state.as_deref(),
+            AuthorizationResponse::Error { state, .. } => state.as_deref(),
+        }
+    }
+
+    /// Parses a fragment (with or without its leading `#`).
+    pub fn from_fragment(fragment: &str) -> Result<Self, AuthError> {
+        let mut params = parse_parameters(fragment.strip_prefix('#').unwrap_or(fragment))?;
+        let state = params.remove("state");
+        if let Some(code) = params.remove("error") {
+            return Ok(AuthorizationResponse::Error {
+                error: ProviderError {
+                    code,
+                    description: params.remove("error_description"),
+                    uri: params.remove("error_uri"),
+                },
+                state,
+            });
+        }
+        let access_token = params
+            .remove("access_token")
+            .ok_or(AuthError::MissingParameter("access_token"))?;
+        Ok(AuthorizationResponse::Success(TokenResponse {
+            access_token,
+            token_type: params.remove("token_type"),
+            expires_in: params.remove("expires_in"),
+            scope: params.remove("scope"),
+            state,
+            extra: params,
+        }))
+    }
+}
+
+/// Whether a fragment is an authorization response at all, rather than an ordinary in-page anchor.
+pub fn looks_like_authorization_response(fragment: &str) -> bool {
+    let fragment = fragment.strip_prefix('#').unwrap_or(fragment);
+    form_urlencoded::parse(fragment.as_bytes()).any(|(name, _)| {
+        matches!(
+            name.as_ref(),
+            "access_token" | "error" | "state" | "code" | "id_token"
+        )
+    })
+}
+
+/// Form-decodes `input`, rejecting a repeated parameter and dropping empty values
+/// (RFC 6749 §3.1: "Parameters sent without a value MUST be treated as if they were omitted";
+/// "Request and response parameters MUST NOT be included more than once").
+pub fn parse_parameters(input: &str) -> Result<BTreeMap<String, String>, AuthError> {
+    let mut seen = BTreeMap::new();
+    for (name, value) in form_urlencoded::parse(input.as_bytes()) {
+        if name.is_empty() {
+            continue;
+        }
+        if seen.insert(name.to_string(), value.to_string()).is_some() {
+            return Err(AuthError::DuplicateParameter(name.into_owned()));
+        }
+    }
+    seen.retain(|_, value| !value.is_empty());
+    Ok(seen)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn google_success_fragment_is_parsed() {
+        let r = AuthorizationResponse::from_fragment(
+            "#state=s1&access_token=ya29.a&token_type=Bearer&expires_in=3599&scope=email%20openid&authuser=0&prompt=consent",
+        )
+        .unwrap();
+        let AuthorizationResponse::Success(t) = r else {
+            panic!("not a success")
+        };
+        assert_eq!(t.access_token, "ya29.a");
+        assert_eq!(t.token_type.as_deref(), Some("Bearer"));
+        assert_eq!(t.expires_in.as_deref(), Some("3599"));
+        assert_eq!(t.scope.as_deref(), Some("email openid"));
+        assert_eq!(t.state.as_deref(), Some("s1"));
+        assert_eq!(t.extra.get("authuser").map(String::as_str), Some("0"));
+    }
+
+    #[test]
+    fn error_fragment_is_parsed_with_its_description() {
+        let r = AuthorizationResponse::from_fragment(
+            "error=access_denied&error_description=No+way&state=s",
+        )
+        .unwrap();
+        assert_eq!(
+            r,
+            AuthorizationResponse::Error {
+                error: ProviderError {
+                    code: "access_denied".into(),
+                    description: Some("No way".into()),
+                    uri: None
+                },
+                state: Some("s".into()),
+            }
+        );
+    }
+
+    #[test]
+    fn repeated_parameter_is_rejected() {
+        let e = AuthorizationResponse::from_fragment("access_token=a&access_token=b&state=s")
+            .unwrap_err();
+        assert_eq!(e, AuthError::DuplicateParameter("access_token".into()));
+    }
+
+    #[test]
+    fn repeated_state_is_rejected_even_when_one_is_empty() {
+        let e = AuthorizationResponse::from_fragment("access_token=a&state=&state=s").unwrap_err();
+        assert_eq!(e, AuthError::DuplicateParameter("state".into()));
+    }
+
+    #[test]
+    fn empty_access_token_counts_as_missing() {
+        let e = AuthorizationResponse::from_fragment("access_token=&state=s").unwrap_err();
+        assert_eq!(e, AuthError::MissingParameter("access_token"));
+    }
+
+    #[test]
+    fn ordinary_anchor_is_not_a_response() {
+        assert!(!looks_like_authorization_response("#section-2"));
+        assert!(looks_like_authorization_response("#error=access_denied"));
+        assert!(looks_like_authorization_response("state=x&access_token=y"));
+    }
+}

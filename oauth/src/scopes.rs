@@ -1,0 +1,88 @@
+//! The set of scopes a token actually carries. Google's granular consent lets a person untick
+//! scopes, so features must gate on this set, never on what was requested.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+
+/// Google answers `email`/`profile` requests with both the short and the URL form; treat them as one.
+const ALIASES: [(&str, &str); 2] = [
+    ("email", "https://www.googleapis.com/auth/userinfo.email"),
+    (
+        "profile",
+        "https://www.googleapis.com/auth/userinfo.profile",
+    ),
+];
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GrantedScopes(BTreeSet<String>);
+
+impl GrantedScopes {
+    /// Parses a space-delimited `scope` value (RFC 6749 §3.3).
+    pub fn from_space_delimited(value: &str) -> Self {
+        GrantedScopes(
+            value
+                .split(' ')
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .collect(),
+        )
+    }
+
+    pub fn contains(&self, scope: &str) -> bool {
+        self.0.contains(scope)
+            || ALIASES.iter().any(|(short, long)| {
+                (scope == *short && self.0.contains(*long))
+                    || (scope == *long && self.0.contains(*short))
+            })
+    }
+
+    /// The requested scopes this set does not cover.
+    pub fn missing<'a>(&self, requested: &'a [String]) -> Vec<&'a str> {
+        requested
+            .iter()
+            .map(String::as_str)
+            .filter(|s| !self.contains(s))
+            .collect()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
+        self.0.iter().map(String::as_str)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_and_url_forms_are_the_same_scope() {
+        let granted = GrantedScopes::from_space_delimited(
+            "openid https://www.googleapis.com/auth/userinfo.email",
+        );
+        assert!(granted.contains("email"));
+        assert!(!granted.contains("profile"));
+    }
+
+    #[test]
+    fn missing_lists_unticked_scopes() {
+        let granted = GrantedScopes::from_space_delimited("openid email");
+        let requested = vec![
+            "openid".to_string(),
+            "https://www.googleapis.com/auth/tasks".to_string(),
+        ];
+        assert_eq!(
+            granted.missing(&requested),
+            vec!["https://www.googleapis.com/auth/tasks"]
+        );
+    }
+
+    #[test]
+    fn repeated_spaces_do_not_make_empty_scopes() {
+        let granted = GrantedScopes::from_space_delimited("  a  b ");
+        assert_eq!(granted.iter().collect::<Vec<_>>(), vec!["a", "b"]);
+    }
+}

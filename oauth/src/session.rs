@@ -1,0 +1,84 @@
+//! A verified session: a token known to be ours, with the scopes it really carries and when it
+//! stops working. Serializable so the browser adapter can keep it in sessionStorage.
+
+use crate::scopes::GrantedScopes;
+use serde::{Deserialize, Serialize};
+
+/// Taken off the lifetime so the app stops using a token before the server does: clocks drift
+/// and a request takes time in flight. A tenth of short lifetimes, at most 30 seconds.
+pub const MAX_EXPIRY_SKEW_SECS: u64 = 30;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Session {
+    pub access_token: String,
+    pub expires_at_ms: u64,
+    pub granted_scopes: GrantedScopes,
+    /// The Google account's stable id (`sub`), also usable as `login_hint`.
+    pub subject: String,
+    pub email: Option<String>,
+}
+
+impl Session {
+    /// `received_at_ms + expires_in - skew`, all in local time.
+    pub fn expiry(received_at_ms: u64, expires_in_secs: u64) -> u64 {
+        let skew = MAX_EXPIRY_SKEW_SECS.min(expires_in_secs / 10);
+        received_at_ms.saturating_add((expires_in_secs - skew).saturating_mul(1000))
+    }
+
+    pub fn is_expired(&self, now_ms: u64) -> bool {
+        now_ms >= self.expires_at_ms
+    }
+
+    /// Whole seconds left, rounded down; 0 once expired.
+    pub fn seconds_left(&self, now_ms: u64) -> u64 {
+        self.expires_at_ms.saturating_sub(now_ms) / 1000
+    }
+
+    /// The best `login_hint` for signing this person in again: the email if known, else `sub`.
+    pub fn login_hint(&self) -> &str {
+        self.email.as_deref().unwrap_or(&self.subject)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn session(expires_at_ms: u64) -> Session {
+        Session {
+            access_token: "t".into(),
+            expires_at_ms,
+            granted_scopes: GrantedScopes::default(),
+            subject: "1".into(),
+            email: None,
+        }
+    }
+
+    #[test]
+    fn an_hour_token_is_used_for_an_hour_less_thirty_seconds() {
+        assert_eq!(Session::expiry(1_000, 3600), 1_000 + 3_570_000);
+    }
+
+    #[test]
+    fn short_tokens_lose_a_tenth_not_thirty_seconds() {
+        assert_eq!(Session::expiry(0, 20), 18_000);
+        assert_eq!(Session::expiry(0, 1), 1_000);
+    }
+
+    #[test]
+    fn expiry_is_inclusive() {
+        let s = session(5_000);
+        assert!(!s.is_expired(4_999));
+        assert!(s.is_expired(5_000));
+        assert_eq!(s.seconds_left(1_500), 3);
+        assert_eq!(s.seconds_left(9_000), 0);
+    }
+
+    #[test]
+    fn login_hint_prefers_email() {
+        let mut s = session(0);
+        assert_eq!(s.login_hint(), "1");
+        s.email = Some("ada@example.test".into());
+        assert_eq!(s.login_hint(), "ada@example.test");
+    }
+}

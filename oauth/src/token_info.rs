@@ -1,0 +1,174 @@
+//! Step 4: the token-injection check. An implicit-grant token arrives through the browser, so an
+//! attacker can hand the page a token issued to *another* client for the same user (the
+//! "confused deputy", RFC 6749 §10.16). Google's token info endpoint says who the token was
+//! issued to; only a token whose audience is our client id becomes a [`Session`].
+
+use crate::callback::UnverifiedToken;
+use crate::error::AuthError;
+use crate::scopes::GrantedScopes;
+use crate::session::Session;
+use serde::{Deserialize, Deserializer};
+
+/// Google's token info answer. Google sends the numbers as strings; both forms are accepted.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct TokenInfo {
+    pub aud: Option<String>,
+    pub azp: Option<String>,
+    pub sub: Option<String>,
+    #[serde(default)]
+    pub scope: String,
+    #[serde(default, deserialize_with = "number_or_string")]
+    pub expires_in: Option<i64>,
+    pub email: Option<String>,
+}
+
+impl TokenInfo {
+    pub fn from_json(body: &str) -> Result<Self, serde_json::Error> {
+        serde_json::from_str(body)
+    }
+}
+
+fn number_or_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Either {
+        Number(i64),
+        Text(String),
+    }
+    match Option::<Either>::deserialize(d)? {
+        None => Ok(None),
+        Some(Either::Number(n)) => Ok(Some(n)),
+        Some(Either::Text(t)) => t.parse().map(Some).map_err(serde::de::Error::custom),
+    }
+}
+
+/// Turns an unverified token into a session if token info shows it was issued to `client_id`.
+/// Both `aud` and, when present, `azp` must name us; a missing `aud` is a rejection.
+pub fn verify_token_info(
+    token: UnverifiedToken,
+    info: &TokenInfo,
+    client_id: &str,
+) -> Result<Session, AuthError> {
+    let audience = info.aud.as_deref().unwrap_or("");
+    let azp_ok = info.azp.as_deref().is_none_or(|azp| azp == client_id);
+    if audience != client_id || !azp_ok {
+        let shown = if audience != client_id {
+            audience
+        } else {
+            info.azp.as_deref().unwrap_or("")
+        };
+        return Err(AuthError::AudienceMismatch {
+            audience: shown.to_owned(),
+        });
+    }
+    let remaining = info.expires_in.unwrap_or(1);
+    if remaining <= 0 {
+        return Err(AuthError::InvalidToken);
+    }
+    let subject = info
+        .sub
+        .clone()
+        .filter(|s| !s.is_empty())
+        .ok_or(AuthError::MissingParameter("sub"))?;
+    // The response's expires_in is the lifetime measured from when it arrived; token info's
+    // covers tokens whose response left it out (RFC 6749 makes it only RECOMMENDED).
+    let lifetime = token.expires_in.unwrap_or(remaining as u64);
+    Ok(Session {
+        access_token: token.access_token,
+        expires_at_ms: Session::expiry(token.received_at_ms, lifetime),
+        granted_scopes: GrantedScopes::from_space_delimited(&info.scope),
+        subject,
+        email: info.email.clone(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CLIENT: &str = "ours.apps.googleusercontent.com";
+
+    fn token() -> UnverifiedToken {
+        UnverifiedToken {
+            access_token: "ya29.t".into(),
+            expires_in: Some(3599),
+            scope: Some("openid".into()),
+            received_at_ms: 1_000_000,
+            requested_scopes: vec!["openid".into()],
+        }
+    }
+
+    fn info(aud: &str) -> TokenInfo {
+        TokenInfo::from_json(&format!(
+            r#"{{"azp":"{aud}","aud":"{aud}","sub":"42","scope":"openid https://www.googleapis.com/auth/userinfo.email","exp":"1700003599","expires_in":"3599","email":"ada@example.test","email_verified":"true","access_type":"online"}}"#
+        ))
+        .unwrap()
+    }
+
+    #[test]
+    fn our_token_becomes_a_session_with_the_granted_scopes() {
+        let session = verify_token_info(token(), &info(CLIENT), CLIENT).unwrap();
+        assert_eq!(session.subject, "42");
+        assert!(session.granted_scopes.contains("email"));
+        assert_eq!(session.expires_at_ms, Session::expiry(1_000_000, 3599));
+    }
+
+    #[test]
+    fn token_for_another_client_is_rejected() {
+        let e = verify_token_info(
+            token(),
+            &info("other-app.apps.googleusercontent.com"),
+            CLIENT,
+        )
+        .unwrap_err();
+        assert_eq!(e.code(), "audience_mismatch");
+    }
+
+    #[test]
+    fn mismatched_azp_is_rejected_even_when_aud_matches() {
+        let mut i = info(CLIENT);
+        i.azp = Some("other".into());
+        assert_eq!(
+            verify_token_info(token(), &i, CLIENT).unwrap_err().code(),
+            "audience_mismatch"
+        );
+    }
+
+    #[test]
+    fn missing_audience_is_rejected() {
+        let i = TokenInfo::from_json(r#"{"sub":"1","scope":"openid","expires_in":3000}"#).unwrap();
+        assert_eq!(
+            verify_token_info(token(), &i, CLIENT).unwrap_err().code(),
+            "audience_mismatch"
+        );
+    }
+
+    #[test]
+    fn numeric_expires_in_is_accepted() {
+        let i = TokenInfo::from_json(&format!(
+            r#"{{"aud":"{CLIENT}","sub":"1","expires_in":12}}"#
+        ))
+        .unwrap();
+        assert_eq!(i.expires_in, Some(12));
+    }
+
+    #[test]
+    fn spent_token_is_rejected() {
+        let mut i = info(CLIENT);
+        i.expires_in = Some(0);
+        assert_eq!(
+            verify_token_info(token(), &i, CLIENT).unwrap_err(),
+            AuthError::InvalidToken
+        );
+    }
+
+    #[test]
+    fn lifetime_falls_back_to_token_info_when_the_response_had_none() {
+        let mut t = token();
+        t.expires_in = None;
+        let mut i = info(CLIENT);
+        i.expires_in = Some(100);
+        let session = verify_token_info(t, &i, CLIENT).unwrap();
+        assert_eq!(session.expires_at_ms, Session::expiry(1_000_000, 100));
+    }
+}
