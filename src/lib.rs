@@ -1,1 +1,18 @@
+//! A browser-only OAuth 2.0 client for Google. The protocol decisions live in the `oauth` crate;
+//! this crate adds the browser adapters (`browser`), Google's HTTP endpoints (`google`), the
+//! sign-in flow that joins them (`auth`) and the Yew interface (`ui`).
 
+pub mod auth;
+pub mod browser;
+pub mod error;
+pub mod google;
+pub mod ui;
+
+use std::rc::Rc;
+
+/// Takes any authorization response out of the URL, then mounts the app. The order matters:
+/// the token must leave the address bar before anything renders or loads (RFC 9700 §4.3.2).
+pub fn start() {
+    let callback = browser::location::take_authorization_response().map(Rc::<str>::from);
+    yew::Renderer::<ui::App>::with_props(ui::AppProps { callback }).render();
+}

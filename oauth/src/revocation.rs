@@ -2,9 +2,12 @@
 
 /// The form-encoded body. The token goes in the body, never the URL, so it stays out of logs.
 pub fn revocation_body(access_token: &str) -> String {
-    form_urlencoded::Serializer::new(String::new())
-        .append_pair("token", access_token)
-        .finish()
+    form_body("token", access_token)
+}
+
+/// One `name=value` pair, form-encoded.
+pub(crate) fn form_body(name: &str, value: &str) -> String {
+    form_urlencoded::Serializer::new(String::new()).append_pair(name, value).finish()
 }
 
 #[cfg(test)]

@@ -22,6 +22,12 @@ pub struct TokenInfo {
     pub email: Option<String>,
 }
 
+/// The form body of a token info request. Google takes the token as `access_token`, in a POST
+/// body as well as in the query; the body keeps it out of URLs and server logs.
+pub fn token_info_body(access_token: &str) -> String {
+    crate::revocation::form_body("access_token", access_token)
+}
+
 impl TokenInfo {
     pub fn from_json(body: &str) -> Result<Self, serde_json::Error> {
         serde_json::from_str(body)

@@ -1,0 +1,225 @@
+//! Server-rendered HTML (no JavaScript) and the avatar SVG. Every reflected value goes
+//! through [`escape`].
+
+use crate::auth::{AuthError, AuthRequest};
+use crate::catalog::{self, Account, ACCOUNTS};
+
+pub const BANNER: &str = "Local Google emulator — this is not Google; nothing leaves this machine";
+
+/// Escapes text for HTML element content and double- or single-quoted attributes.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+const STYLE: &str = r#"
+*{box-sizing:border-box}
+body{margin:0;font-family:Roboto,"Segoe UI",Arial,sans-serif;background:#f0f4f9;color:#1f1f1f}
+.banner{background:#fff3cd;color:#5c3c00;border-bottom:2px solid #e0a800;padding:10px 16px;text-align:center;font-weight:600}
+main{max-width:560px;margin:32px auto;background:#fff;border-radius:24px;padding:32px 36px;box-shadow:0 1px 3px rgba(0,0,0,.12)}
+.logo{font-size:22px;font-weight:500;margin:0 0 8px}
+.logo span:nth-child(1){color:#4285f4}.logo span:nth-child(2){color:#ea4335}.logo span:nth-child(3){color:#fbbc05}
+.logo span:nth-child(4){color:#4285f4}.logo span:nth-child(5){color:#34a853}.logo span:nth-child(6){color:#ea4335}
+h1{font-size:24px;font-weight:400;margin:8px 0 16px}
+h2{font-size:15px;font-weight:500;margin:24px 0 8px;color:#444}
+code{font-family:"Roboto Mono",monospace;font-size:13px;background:#f1f3f4;padding:1px 4px;border-radius:4px;word-break:break-all}
+.account,.scope{display:flex;align-items:center;gap:12px;padding:10px 12px;border:1px solid #dadce0;border-radius:12px;margin:8px 0;cursor:pointer}
+.account img{width:32px;height:32px;border-radius:50%}
+.scope{align-items:flex-start}
+.scope small{display:block;color:#5f6368;margin-top:2px}
+.scope input{margin-top:3px}
+.buttons{display:flex;justify-content:flex-end;gap:12px;margin-top:28px}
+button{font:inherit;font-weight:500;border-radius:20px;padding:9px 24px;cursor:pointer;border:1px solid #747775;background:#fff;color:#0b57d0}
+button.primary{background:#0b57d0;color:#fff;border-color:#0b57d0}
+.error h1{color:#b3261e}
+#error-code{font-size:16px;font-weight:600;color:#1f1f1f}
+.details{color:#5f6368;font-size:14px}
+.details li{margin:4px 0}
+"#;
+
+fn layout(title: &str, body: &str) -> String {
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>{title} — {BANNER}</title><style>{STYLE}</style></head>\n<body>\
+         <div class=\"banner\" role=\"alert\" id=\"emulator-banner\">{BANNER}</div>\n\
+         <main>{logo}{body}</main></body></html>\n",
+        title = escape(title),
+        logo = "<p class=\"logo\"><span>G</span><span>o</span><span>o</span><span>g</span>\
+                <span>l</span><span>e</span> <small>(emulated)</small></p>",
+    )
+}
+
+/// Google's error page for a request that can't be redirected back to the app.
+pub fn auth_error_page(err: &AuthError, received: &[(String, String)]) -> String {
+    let mut body = format!(
+        "<div class=\"error\"><h1>Access blocked: this app's request is invalid</h1>\
+         <h2 id=\"error-code\">{heading}</h2><p>{message}</p>",
+        heading = escape(&err.heading()),
+        message = escape(&err.message),
+    );
+    if !err.details.is_empty() {
+        body.push_str("<ul class=\"details\">");
+        for d in &err.details {
+            body.push_str(&format!("<li><code>{}</code></li>", escape(d)));
+        }
+        body.push_str("</ul>");
+    }
+    if !received.is_empty() {
+        body.push_str("<h2>Request details</h2><ul class=\"details\">");
+        for (k, v) in received {
+            body.push_str(&format!(
+                "<li><code>{}={}</code></li>",
+                escape(k),
+                escape(v)
+            ));
+        }
+        body.push_str("</ul>");
+    }
+    body.push_str("</div>");
+    layout(&err.heading(), &body)
+}
+
+/// A plain error page (e.g. an unknown consent request id).
+pub fn message_page(status: u16, code: &str, message: &str) -> String {
+    let heading = format!("Error {status}: {code}");
+    let body = format!(
+        "<div class=\"error\"><h1>Something went wrong</h1><h2 id=\"error-code\">{}</h2><p>{}</p></div>",
+        escape(&heading),
+        escape(message)
+    );
+    layout(&heading, &body)
+}
+
+/// The consent screen: account choice, granular scope checkboxes, Allow / Cancel.
+pub fn consent_page(req: &AuthRequest, request_id: &str, base_url: &str) -> String {
+    let preselected: &Account = req
+        .login_hint
+        .as_deref()
+        .and_then(catalog::account_by_hint)
+        .unwrap_or(&ACCOUNTS[0]);
+    let mut body = format!(
+        "<h1>Sign in to continue</h1>\
+         <p>The app <code id=\"client-id\">{client}</code> wants to access your Google Account.</p>\
+         <form method=\"post\" action=\"/o/oauth2/v2/auth/decision\">\
+         <input type=\"hidden\" name=\"request_id\" value=\"{rid}\">\
+         <h2>Choose an account</h2>",
+        client = escape(&req.client_id),
+        rid = escape(request_id),
+    );
+    for a in &ACCOUNTS {
+        body.push_str(&format!(
+            "<label class=\"account\"><input type=\"radio\" name=\"account\" value=\"{sub}\"{checked}>\
+             <img src=\"{base}/emulator/avatar/{sub}.svg\" alt=\"\">{label}</label>",
+            sub = escape(a.sub),
+            checked = if a.sub == preselected.sub { " checked" } else { "" },
+            base = escape(base_url),
+            label = escape(&format!("{} ({})", a.name(), a.email)),
+        ));
+    }
+    body.push_str("<h2>This will allow the app to</h2>");
+    for s in &req.scopes {
+        let sign_in = catalog::is_sign_in_scope(s);
+        let label = format!(
+            "<span>{}<small><code>{}</code></small></span>",
+            escape(catalog::scope_description(s)),
+            escape(s)
+        );
+        if sign_in {
+            // Disabled inputs are not submitted, so a hidden input carries the value.
+            body.push_str(&format!(
+                "<label class=\"scope\"><input type=\"checkbox\" checked disabled>\
+                 <input type=\"hidden\" name=\"scope\" value=\"{v}\">{label}</label>",
+                v = escape(s)
+            ));
+        } else {
+            body.push_str(&format!(
+                "<label class=\"scope\"><input type=\"checkbox\" name=\"scope\" value=\"{v}\" checked>{label}</label>",
+                v = escape(s)
+            ));
+        }
+    }
+    body.push_str(
+        "<p class=\"details\">Make sure you trust this app. You can untick access you don't want to give.</p>\
+         <div class=\"buttons\"><button type=\"submit\" name=\"decision\" value=\"deny\">Cancel</button>\
+         <button type=\"submit\" class=\"primary\" name=\"decision\" value=\"allow\">Allow</button></div>\
+         </form>",
+    );
+    layout("Sign in - Google Accounts", &body)
+}
+
+/// Initials on a coloured circle.
+pub fn avatar_svg(account: &Account) -> String {
+    format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"96\" height=\"96\" viewBox=\"0 0 96 96\">\
+         <circle cx=\"48\" cy=\"48\" r=\"48\" fill=\"{colour}\"/>\
+         <text x=\"48\" y=\"48\" dy=\".35em\" text-anchor=\"middle\" font-family=\"Arial,sans-serif\" \
+         font-size=\"40\" fill=\"#fff\">{initials}</text></svg>\n",
+        colour = escape(account.colour),
+        initials = escape(&account.initials()),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn req() -> AuthRequest {
+        AuthRequest {
+            client_id: "<app>".into(),
+            redirect_uri: "http://x/".into(),
+            scopes: vec![
+                "openid".into(),
+                "https://www.googleapis.com/auth/tasks".into(),
+            ],
+            state: None,
+            prompt: vec![],
+            login_hint: Some("grace@example.test".into()),
+            include_granted_scopes: false,
+        }
+    }
+
+    #[test]
+    fn escapes() {
+        assert_eq!(
+            escape(r#"<a href="x">&'"#),
+            "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"
+        );
+    }
+
+    #[test]
+    fn consent_page_contents() {
+        let html = consent_page(&req(), "rid\"", "http://127.0.0.1:1");
+        assert!(html.contains(BANNER));
+        assert!(html.contains("&lt;app&gt;") && !html.contains("<app>"));
+        assert!(html.contains("value=\"rid&quot;\""));
+        assert!(html.contains("value=\"100000000000000000002\" checked>"));
+        assert!(html.contains("Ada Lovelace (ada@example.test)"));
+        assert!(html.contains("<input type=\"hidden\" name=\"scope\" value=\"openid\">"));
+        assert!(html
+            .contains("name=\"scope\" value=\"https://www.googleapis.com/auth/tasks\" checked>"));
+        assert!(html
+            .contains("<button type=\"submit\" name=\"decision\" value=\"deny\">Cancel</button>"));
+        assert!(html.contains("name=\"decision\" value=\"allow\">Allow</button>"));
+        assert!(!html.contains("<script"));
+    }
+
+    #[test]
+    fn error_page_escapes() {
+        let err = crate::auth::validate("client_id=%3Cx%3E", &[]).unwrap_err();
+        let html = auth_error_page(&err, &[("client_id".into(), "<x>".into())]);
+        assert!(html.contains("Error 401: invalid_client"));
+        assert!(html.contains(BANNER));
+        assert!(!html.contains("<x>"));
+    }
+}

@@ -1,0 +1,896 @@
+//! HTTP plumbing and routing. [`App::handle`] is a pure request → response function over
+//! shared state; [`start`] puts it behind `tiny_http`, one thread per request so that a
+//! delayed endpoint never holds up the others.
+
+use crate::auth::{self, AuthRequest, Client, Silent};
+use crate::catalog::{self, OTHER_CLIENT_ID};
+use crate::knobs::{self, Knobs};
+use crate::pages;
+use crate::tokens::{self, Store, Token};
+use serde::Serialize;
+use serde_json::{json, Value};
+use std::collections::{BTreeMap, HashMap};
+use std::io::{self, Read};
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::thread;
+use std::time::Duration;
+
+const AUTH_PATH: &str = "/o/oauth2/v2/auth";
+const DECISION_PATH: &str = "/o/oauth2/v2/auth/decision";
+const TOKENINFO_PATH: &str = "/tokeninfo";
+const USERINFO_PATH: &str = "/oauth2/v3/userinfo";
+const REVOKE_PATH: &str = "/revoke";
+
+/// Request bodies larger than this are cut off; nothing here needs more.
+const MAX_BODY: u64 = 1 << 20;
+
+/// A received HTTP request, header names lower-cased.
+#[derive(Debug, Clone, Default)]
+pub struct Request {
+    pub method: String,
+    pub path: String,
+    /// Raw query string without the `?`; empty when there is none.
+    pub query: String,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl Request {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    fn query_param(&self, name: &str) -> Option<String> {
+        param(self.query.as_bytes(), name)
+    }
+
+    fn body_param(&self, name: &str) -> Option<String> {
+        param(&self.body, name)
+    }
+}
+
+fn param(data: &[u8], name: &str) -> Option<String> {
+    form_urlencoded::parse(data)
+        .find(|(n, v)| n == name && !v.is_empty())
+        .map(|(_, v)| v.into_owned())
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Response {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl Response {
+    fn new(status: u16, content_type: &str, body: impl Into<Vec<u8>>) -> Self {
+        Response {
+            status,
+            headers: vec![("Content-Type".into(), content_type.into())],
+            body: body.into(),
+        }
+    }
+
+    fn json(status: u16, value: &impl Serialize) -> Self {
+        let body = serde_json::to_vec(value).expect("serialising JSON");
+        Response::new(status, "application/json; charset=utf-8", body)
+    }
+
+    fn html(status: u16, html: String) -> Self {
+        Response::new(status, "text/html; charset=utf-8", html)
+            // Google frames-busts its consent screen against clickjacking; no script runs here.
+            .with("X-Frame-Options", "DENY")
+            .with(
+                "Content-Security-Policy",
+                "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'",
+            )
+            .with("Cache-Control", "no-store")
+    }
+
+    fn redirect(location: String) -> Self {
+        let body = format!(
+            "<!DOCTYPE html><title>Redirecting</title><p>{}</p><a href=\"{}\">Continue</a>\n",
+            pages::BANNER,
+            pages::escape(&location)
+        );
+        Response::new(302, "text/html; charset=utf-8", body)
+            .with("Location", location)
+            .with("Cache-Control", "no-store")
+            .with("Referrer-Policy", "no-referrer")
+    }
+
+    fn empty(status: u16) -> Self {
+        Response {
+            status,
+            headers: Vec::new(),
+            body: Vec::new(),
+        }
+    }
+
+    fn with(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// Google's API endpoints echo the Origin (or `*` without one) and never send
+    /// `Access-Control-Allow-Credentials`, so credentialed cross-origin fetches fail.
+    fn cors_echo(self, req: &Request) -> Self {
+        let origin = req.header("origin").unwrap_or("*").to_string();
+        self.with("Access-Control-Allow-Origin", origin)
+            .with("Vary", "Origin")
+    }
+
+    fn cors_any(self) -> Self {
+        self.with("Access-Control-Allow-Origin", "*")
+    }
+}
+
+/// One entry of `GET /emulator/log`.
+#[derive(Debug, Clone, Serialize)]
+pub struct LogEntry {
+    pub method: String,
+    pub path: String,
+    pub query: String,
+    pub headers: BTreeMap<String, String>,
+    pub body: String,
+    pub status: u16,
+}
+
+#[derive(Default)]
+struct State {
+    store: Store,
+    knobs: Knobs,
+    /// Consent requests awaiting a decision, by request id; each id is single use.
+    pending: HashMap<String, AuthRequest>,
+    log: Vec<LogEntry>,
+}
+
+pub struct App {
+    base_url: String,
+    clients: Vec<Client>,
+    state: Mutex<State>,
+}
+
+/// The endpoints that knobs can target, with the methods they answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Endpoint {
+    Auth,
+    Decision,
+    TokenInfo,
+    UserInfo,
+    Revoke,
+}
+
+impl Endpoint {
+    fn from_path(path: &str) -> Option<Self> {
+        Some(match path {
+            AUTH_PATH => Endpoint::Auth,
+            DECISION_PATH => Endpoint::Decision,
+            TOKENINFO_PATH => Endpoint::TokenInfo,
+            USERINFO_PATH => Endpoint::UserInfo,
+            REVOKE_PATH => Endpoint::Revoke,
+            _ => return None,
+        })
+    }
+
+    fn knob_name(self) -> &'static str {
+        match self {
+            Endpoint::Auth => "auth",
+            Endpoint::Decision => "decision",
+            Endpoint::TokenInfo => "tokeninfo",
+            Endpoint::UserInfo => "userinfo",
+            Endpoint::Revoke => "revoke",
+        }
+    }
+
+    fn methods(self) -> &'static [&'static str] {
+        match self {
+            Endpoint::Auth => &["GET"],
+            Endpoint::Decision => &["POST"],
+            Endpoint::TokenInfo => &["GET", "POST"],
+            Endpoint::UserInfo => &["GET"],
+            Endpoint::Revoke => &["POST"],
+        }
+    }
+
+    /// Endpoints a browser app calls with fetch get CORS headers; the two navigation
+    /// endpoints don't, like Google's.
+    fn is_api(self) -> bool {
+        matches!(
+            self,
+            Endpoint::TokenInfo | Endpoint::UserInfo | Endpoint::Revoke
+        )
+    }
+}
+
+impl App {
+    /// `base_url` is this server's origin, e.g. `http://127.0.0.1:8787` (used for avatars).
+    pub fn new(base_url: String, client_id: String, redirect_uris: Vec<String>) -> Self {
+        App {
+            base_url,
+            clients: vec![
+                Client {
+                    id: client_id,
+                    redirect_uris,
+                },
+                Client {
+                    id: OTHER_CLIENT_ID.to_string(),
+                    redirect_uris: Vec::new(),
+                },
+            ],
+            state: Mutex::new(State::default()),
+        }
+    }
+
+    fn state(&self) -> MutexGuard<'_, State> {
+        // A panicking handler thread must not take the whole emulator down with it.
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn handle(&self, req: &Request) -> Response {
+        if req.path.starts_with("/emulator/") {
+            self.control(req)
+        } else {
+            let resp = self.route(req);
+            self.state().log.push(LogEntry {
+                method: req.method.clone(),
+                path: req.path.clone(),
+                query: req.query.clone(),
+                headers: log_headers(&req.headers),
+                body: String::from_utf8_lossy(&req.body).into_owned(),
+                status: resp.status,
+            });
+            resp
+        }
+    }
+
+    fn route(&self, req: &Request) -> Response {
+        let Some(endpoint) = Endpoint::from_path(&req.path) else {
+            return not_found(req);
+        };
+        if req.method == "OPTIONS" && endpoint.is_api() {
+            return preflight(req, endpoint);
+        }
+        if !endpoint.methods().contains(&req.method.as_str()) {
+            let resp = Response::json(405, &google_error(405, "Method not allowed", "UNKNOWN"))
+                .with("Allow", endpoint.methods().join(", "));
+            return if endpoint.is_api() {
+                resp.cors_echo(req)
+            } else {
+                resp
+            };
+        }
+
+        let (delay, fail) = {
+            let st = self.state();
+            let name = endpoint.knob_name();
+            (st.knobs.delay(name), st.knobs.fail_status(name))
+        };
+        if let Some(ms) = delay {
+            thread::sleep(Duration::from_millis(ms));
+        }
+        if let Some(status) = fail {
+            let resp = Response::json(
+                status,
+                &knobs::google_error_body(status, endpoint.knob_name()),
+            );
+            return if endpoint.is_api() {
+                resp.cors_echo(req)
+            } else {
+                resp
+            };
+        }
+
+        match endpoint {
+            Endpoint::Auth => self.authorize(req),
+            Endpoint::Decision => self.decision(req),
+            Endpoint::TokenInfo => self.tokeninfo(req).cors_echo(req),
+            Endpoint::UserInfo => self.userinfo(req).cors_echo(req),
+            Endpoint::Revoke => self.revoke(req).cors_echo(req),
+        }
+    }
+
+    /// `GET /o/oauth2/v2/auth`.
+    fn authorize(&self, req: &Request) -> Response {
+        let auth_req = match auth::validate(&req.query, &self.clients) {
+            Ok(r) => r,
+            Err(e) => {
+                let received: Vec<(String, String)> = form_urlencoded::parse(req.query.as_bytes())
+                    .into_owned()
+                    .collect();
+                return Response::html(e.status, pages::auth_error_page(&e, &received));
+            }
+        };
+        let mut st = self.state();
+        if auth_req.prompt_none() {
+            let forced = st.knobs.prompt_none_error.clone();
+            let location = match auth::decide_silent(&auth_req, forced.as_deref(), &st.store) {
+                Silent::Issue { sub, scopes } => {
+                    let token = issue(&mut st, &auth_req, &sub, scopes);
+                    auth::token_redirect(
+                        &auth_req.redirect_uri,
+                        auth_req.state.as_deref(),
+                        &token.token,
+                        st.knobs.token_lifetime_secs,
+                        &token.scopes,
+                        "none",
+                    )
+                }
+                Silent::Error(error) => {
+                    auth::error_redirect(&auth_req.redirect_uri, &error, auth_req.state.as_deref())
+                }
+            };
+            return Response::redirect(location);
+        }
+        let request_id = tokens::random_string(32);
+        let html = pages::consent_page(&auth_req, &request_id, &self.base_url);
+        st.pending.insert(request_id, auth_req);
+        Response::html(200, html)
+    }
+
+    /// `POST /o/oauth2/v2/auth/decision`: the consent form's submission.
+    fn decision(&self, req: &Request) -> Response {
+        let form: Vec<(String, String)> = form_urlencoded::parse(&req.body).into_owned().collect();
+        let field = |name: &str| {
+            form.iter()
+                .find(|(n, v)| n == name && !v.is_empty())
+                .map(|(_, v)| v.as_str())
+        };
+        let bad = |msg: &str| Response::html(400, pages::message_page(400, "invalid_request", msg));
+
+        let allow = match field("decision") {
+            Some("allow") => true,
+            Some("deny") => false,
+            _ => return bad("The decision must be \"allow\" or \"deny\"."),
+        };
+        let mut st = self.state();
+        let Some(request_id) = field("request_id").filter(|id| st.pending.contains_key(*id)) else {
+            return bad(
+                "Unknown or already used request_id. Each consent page can be submitted once; \
+                 start the sign-in again.",
+            );
+        };
+        let account = field("account").and_then(catalog::account_by_sub);
+        if allow && account.is_none() {
+            return bad("Choose one of the listed accounts.");
+        }
+        let auth_req = st.pending.remove(request_id).expect("checked above");
+
+        let Some(account) = account.filter(|_| allow) else {
+            // RFC 6749 §4.2.2.1: the resource owner denied the request.
+            return Response::redirect(auth::error_redirect(
+                &auth_req.redirect_uri,
+                "access_denied",
+                auth_req.state.as_deref(),
+            ));
+        };
+        let ticked: Vec<String> = form
+            .iter()
+            .filter(|(n, _)| n == "scope")
+            .map(|(_, v)| v.clone())
+            .collect();
+        let previous = st.store.granted(&auth_req.client_id, account.sub).to_vec();
+        let granted = auth::granted_scopes(&auth_req, &ticked, &previous);
+        st.store
+            .record_grant(&auth_req.client_id, account.sub, &granted);
+        let token = issue(&mut st, &auth_req, account.sub, granted);
+        Response::redirect(auth::token_redirect(
+            &auth_req.redirect_uri,
+            auth_req.state.as_deref(),
+            &token.token,
+            st.knobs.token_lifetime_secs,
+            &token.scopes,
+            "consent",
+        ))
+    }
+
+    /// `GET|POST /tokeninfo`.
+    fn tokeninfo(&self, req: &Request) -> Response {
+        let token = if req.method == "POST" {
+            req.body_param("access_token")
+                .or_else(|| req.query_param("access_token"))
+        } else {
+            req.query_param("access_token")
+        };
+        let now = tokens::now();
+        let st = self.state();
+        match token.as_deref().map(|t| st.store.validate(t, now)) {
+            Some(Ok(t)) => {
+                let email = catalog::has_email_scope(&t.scopes);
+                let account = catalog::account_by_sub(&t.sub);
+                Response::json(
+                    200,
+                    &TokenInfo {
+                        azp: &t.aud,
+                        aud: &t.aud,
+                        sub: &t.sub,
+                        scope: t.scopes.join(" "),
+                        exp: t.expires_at.to_string(),
+                        expires_in: t.expires_at.saturating_sub(now).to_string(),
+                        email: account.filter(|_| email).map(|a| a.email),
+                        email_verified: email.then_some("true"),
+                        access_type: "online",
+                    },
+                )
+                .with(
+                    "Cache-Control",
+                    "no-cache, no-store, max-age=0, must-revalidate",
+                )
+            }
+            _ => Response::json(
+                400,
+                &json!({"error": "invalid_token", "error_description": "Invalid Value"}),
+            ),
+        }
+    }
+
+    /// `GET /oauth2/v3/userinfo` with a Bearer token (RFC 6750 §2.1). The token is not
+    /// accepted in the query string, so tests catch apps that leak it into URLs.
+    fn userinfo(&self, req: &Request) -> Response {
+        let token = req.header("authorization").and_then(|h| {
+            let (scheme, rest) = h.split_once(' ')?;
+            scheme
+                .eq_ignore_ascii_case("bearer")
+                .then(|| rest.trim().to_string())
+        });
+        let st = self.state();
+        let valid: Option<&Token> = token
+            .as_deref()
+            .and_then(|t| st.store.validate(t, tokens::now()).ok());
+        let Some((t, account)) =
+            valid.and_then(|t| catalog::account_by_sub(&t.sub).map(|a| (t, a)))
+        else {
+            // RFC 6750 §3 challenge, as Google sends it.
+            return Response::json(
+                401,
+                &json!({"error": "invalid_request", "error_description": "Invalid Credentials"}),
+            )
+            .with(
+                "WWW-Authenticate",
+                "Bearer realm=\"https://accounts.google.com/\", error=\"invalid_token\"",
+            );
+        };
+        let profile = catalog::has_profile_scope(&t.scopes);
+        let email = catalog::has_email_scope(&t.scopes);
+        Response::json(
+            200,
+            &UserInfo {
+                sub: account.sub,
+                name: profile.then(|| account.name()),
+                given_name: profile.then_some(account.given_name),
+                family_name: profile.then_some(account.family_name),
+                picture: profile
+                    .then(|| format!("{}/emulator/avatar/{}.svg", self.base_url, account.sub)),
+                email: email.then_some(account.email),
+                email_verified: email.then_some(true),
+            },
+        )
+        .with(
+            "Cache-Control",
+            "no-cache, no-store, max-age=0, must-revalidate",
+        )
+    }
+
+    /// `POST /revoke` (RFC 7009 §2.1; Google also accepts the token in the query).
+    fn revoke(&self, req: &Request) -> Response {
+        let token = req.body_param("token").or_else(|| req.query_param("token"));
+        let revoked = token.is_some_and(|t| self.state().store.revoke(&t));
+        if revoked {
+            Response::json(200, &json!({}))
+        } else {
+            Response::json(
+                400,
+                &json!({"error": "invalid_token", "error_description": "Token expired or revoked"}),
+            )
+        }
+    }
+
+    /// The `/emulator/*` control API for tests. Not logged.
+    fn control(&self, req: &Request) -> Response {
+        let path = &req.path["/emulator".len()..];
+        if req.method == "OPTIONS" {
+            return Response::empty(204)
+                .cors_any()
+                .with("Access-Control-Allow-Methods", "GET, POST, OPTIONS")
+                .with("Access-Control-Allow-Headers", "content-type")
+                .with("Access-Control-Max-Age", "3600");
+        }
+        let resp = match (req.method.as_str(), path) {
+            ("GET", "/health") => Response::new(200, "text/plain; charset=utf-8", "ok"),
+            ("POST", "/reset") => {
+                *self.state() = State::default();
+                Response::json(200, &json!({}))
+            }
+            ("GET", "/knobs") => Response::json(200, &self.state().knobs),
+            ("POST", "/knobs") => {
+                let patch: Value = match serde_json::from_slice(&req.body) {
+                    Ok(v) => v,
+                    Err(e) => return control_error(400, &format!("invalid JSON: {e}")),
+                };
+                let mut st = self.state();
+                match st.knobs.merge(&patch) {
+                    Ok(()) => Response::json(200, &st.knobs),
+                    Err(e) => control_error(400, &e),
+                }
+            }
+            ("POST", "/expire-tokens") => {
+                let n = self.state().store.expire_all(tokens::now());
+                Response::json(200, &json!({ "expired": n }))
+            }
+            ("GET", "/tokens") => Response::json(200, &self.state().store.tokens()),
+            ("GET", "/log") => Response::json(200, &self.state().log),
+            ("GET", p) if p.starts_with("/avatar/") => {
+                match p
+                    .strip_prefix("/avatar/")
+                    .and_then(|s| s.strip_suffix(".svg"))
+                    .and_then(catalog::account_by_sub)
+                {
+                    Some(a) => Response::new(200, "image/svg+xml", pages::avatar_svg(a))
+                        .with("Cache-Control", "public, max-age=3600"),
+                    None => not_found(req),
+                }
+            }
+            _ => not_found(req),
+        };
+        resp.cors_any()
+    }
+}
+
+/// Issues a token for a request, honouring the `issue_to_client` and lifetime knobs.
+fn issue(st: &mut State, req: &AuthRequest, sub: &str, scopes: Vec<String>) -> Token {
+    let aud = st
+        .knobs
+        .issue_to_client
+        .clone()
+        .unwrap_or_else(|| req.client_id.clone());
+    let lifetime = st.knobs.token_lifetime_secs;
+    st.store.issue(&aud, sub, scopes, lifetime, tokens::now())
+}
+
+/// Google's tokeninfo shape: every value a string, email fields only with an email scope.
+#[derive(Serialize)]
+struct TokenInfo<'a> {
+    azp: &'a str,
+    aud: &'a str,
+    sub: &'a str,
+    scope: String,
+    exp: String,
+    expires_in: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    email: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    email_verified: Option<&'a str>,
+    access_type: &'a str,
+}
+
+/// OpenID Connect userinfo as Google's v3 endpoint answers it.
+#[derive(Serialize)]
+struct UserInfo<'a> {
+    sub: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    given_name: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    family_name: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    picture: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    email: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    email_verified: Option<bool>,
+}
+
+fn preflight(req: &Request, endpoint: Endpoint) -> Response {
+    let (methods, headers) = match endpoint {
+        Endpoint::UserInfo => ("GET, OPTIONS", "authorization"),
+        Endpoint::TokenInfo => ("GET, POST, OPTIONS", "content-type"),
+        _ => ("POST, OPTIONS", "content-type"),
+    };
+    Response::empty(204)
+        .cors_echo(req)
+        .with("Access-Control-Allow-Methods", methods)
+        .with("Access-Control-Allow-Headers", headers)
+        .with("Access-Control-Max-Age", "3600")
+}
+
+fn google_error(code: u16, message: &str, status: &str) -> Value {
+    json!({"error": {"code": code, "message": message, "status": status}})
+}
+
+fn not_found(req: &Request) -> Response {
+    Response::json(
+        404,
+        &google_error(
+            404,
+            &format!("Not found: {} {}", req.method, req.path),
+            "NOT_FOUND",
+        ),
+    )
+}
+
+fn control_error(status: u16, message: &str) -> Response {
+    Response::json(status, &json!({ "error": message })).cors_any()
+}
+
+fn log_headers(headers: &[(String, String)]) -> BTreeMap<String, String> {
+    let mut map: BTreeMap<String, String> = BTreeMap::new();
+    for (n, v) in headers {
+        map.entry(n.clone())
+            .and_modify(|e| {
+                e.push_str(", ");
+                e.push_str(v);
+            })
+            .or_insert_with(|| v.clone());
+    }
+    map
+}
+
+/// A listening emulator.
+pub struct Running {
+    pub addr: SocketAddr,
+    pub base_url: String,
+    pub thread: thread::JoinHandle<()>,
+}
+
+/// Binds `addr` (port 0 picks a free one) and serves on a background thread.
+pub fn start(
+    addr: SocketAddr,
+    client_id: String,
+    redirect_uris: Vec<String>,
+) -> io::Result<Running> {
+    let server = tiny_http::Server::http(addr).map_err(io::Error::other)?;
+    let addr = server
+        .server_addr()
+        .to_ip()
+        .ok_or_else(|| io::Error::other("server is not listening on an IP address"))?;
+    let base_url = format!("http://{addr}");
+    let app = Arc::new(App::new(base_url.clone(), client_id, redirect_uris));
+    let thread = thread::spawn(move || {
+        for rq in server.incoming_requests() {
+            let app = Arc::clone(&app);
+            thread::spawn(move || serve_one(&app, rq));
+        }
+    });
+    Ok(Running {
+        addr,
+        base_url,
+        thread,
+    })
+}
+
+fn serve_one(app: &App, mut rq: tiny_http::Request) {
+    let mut body = Vec::new();
+    // A client that sends a broken body still gets an answer to what did arrive.
+    let _ = rq.as_reader().take(MAX_BODY).read_to_end(&mut body);
+    let (path, query) = match rq.url().split_once('?') {
+        Some((p, q)) => (p.to_string(), q.to_string()),
+        None => (rq.url().to_string(), String::new()),
+    };
+    let req = Request {
+        method: rq.method().as_str().to_ascii_uppercase(),
+        path,
+        query,
+        headers: rq
+            .headers()
+            .iter()
+            .map(|h| {
+                (
+                    h.field.as_str().as_str().to_ascii_lowercase(),
+                    h.value.as_str().to_string(),
+                )
+            })
+            .collect(),
+        body,
+    };
+    let resp = app.handle(&req);
+    let mut out = tiny_http::Response::from_data(resp.body).with_status_code(resp.status);
+    for (n, v) in &resp.headers {
+        if let Ok(h) = tiny_http::Header::from_bytes(n.as_bytes(), v.as_bytes()) {
+            out.add_header(h);
+        }
+    }
+    let _ = rq.respond(out);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const APP_ID: &str = "app.apps.googleusercontent.com";
+    const URI: &str = "http://127.0.0.1:9/cb";
+
+    fn app() -> App {
+        App::new("http://127.0.0.1:1".into(), APP_ID.into(), vec![URI.into()])
+    }
+
+    fn get(path: &str) -> Request {
+        let (path, query) = path.split_once('?').unwrap_or((path, ""));
+        Request {
+            method: "GET".into(),
+            path: path.into(),
+            query: query.into(),
+            ..Request::default()
+        }
+    }
+
+    fn post(path: &str, body: &str) -> Request {
+        Request {
+            method: "POST".into(),
+            body: body.as_bytes().to_vec(),
+            headers: vec![(
+                "content-type".into(),
+                "application/x-www-form-urlencoded".into(),
+            )],
+            ..get(path)
+        }
+    }
+
+    fn body(r: &Response) -> String {
+        String::from_utf8(r.body.clone()).unwrap()
+    }
+
+    fn request_id(html: &str) -> String {
+        let start = html.find("name=\"request_id\" value=\"").unwrap() + 25;
+        html[start..start + 32].to_string()
+    }
+
+    fn fragment(location: &str) -> HashMap<String, String> {
+        let (_, f) = location.split_once('#').unwrap();
+        form_urlencoded::parse(f.as_bytes()).into_owned().collect()
+    }
+
+    const Q: &str = "/o/oauth2/v2/auth?client_id=app.apps.googleusercontent.com\
+                     &redirect_uri=http%3A%2F%2F127.0.0.1%3A9%2Fcb&response_type=token\
+                     &scope=openid%20email%20https://www.googleapis.com/auth/tasks&state=st";
+
+    #[test]
+    fn consent_then_prompt_none() {
+        let app = app();
+        // No signed-in account yet.
+        let r = app.handle(&get(&format!("{Q}&prompt=none")));
+        assert_eq!(r.status, 302);
+        assert_eq!(
+            r.header("location").unwrap(),
+            format!("{URI}#error=login_required&state=st")
+        );
+
+        let page = app.handle(&get(Q));
+        assert_eq!(page.status, 200);
+        let rid = request_id(&body(&page));
+        // Untick tasks: only sign-in scopes granted.
+        let r = app.handle(&post(
+            "/o/oauth2/v2/auth/decision",
+            &format!("request_id={rid}&decision=allow&account=100000000000000000002&scope=openid&scope=email"),
+        ));
+        assert_eq!(r.status, 302);
+        let f = fragment(r.header("location").unwrap());
+        assert_eq!(
+            f["scope"],
+            "openid email https://www.googleapis.com/auth/userinfo.email"
+        );
+        assert_eq!(f["prompt"], "consent");
+        // Single use.
+        let again = app.handle(&post(
+            "/o/oauth2/v2/auth/decision",
+            &format!("request_id={rid}&decision=allow&account=100000000000000000002"),
+        ));
+        assert_eq!(again.status, 400);
+        // tasks was not granted, so prompt=none needs consent.
+        let r = app.handle(&get(&format!("{Q}&prompt=none")));
+        assert!(r
+            .header("location")
+            .unwrap()
+            .contains("error=consent_required"));
+        let r = app.handle(&get(
+            "/o/oauth2/v2/auth?client_id=app.apps.googleusercontent.com\
+             &redirect_uri=http%3A%2F%2F127.0.0.1%3A9%2Fcb&response_type=token&scope=email&prompt=none",
+        ));
+        let f = fragment(r.header("location").unwrap());
+        assert_eq!(f["prompt"], "none");
+        assert!(!f.contains_key("state"));
+        let info = app.handle(&get(&format!(
+            "/tokeninfo?access_token={}",
+            f["access_token"]
+        )));
+        assert_eq!(info.status, 200);
+        assert!(body(&info).contains("grace@example.test"));
+    }
+
+    #[test]
+    fn deny_and_knobs() {
+        let app = app();
+        let rid = request_id(&body(&app.handle(&get(Q))));
+        let r = app.handle(&post(
+            "/o/oauth2/v2/auth/decision",
+            &format!("request_id={rid}&decision=deny"),
+        ));
+        assert_eq!(
+            r.header("location").unwrap(),
+            format!("{URI}#error=access_denied&state=st")
+        );
+
+        let mut k = post(
+            "/emulator/knobs",
+            r#"{"issue_to_client":"other-app.apps.googleusercontent.com","token_lifetime_secs":60,"fail":{"userinfo":503}}"#,
+        );
+        k.headers.clear();
+        assert_eq!(app.handle(&k).status, 200);
+        let rid = request_id(&body(&app.handle(&get(Q))));
+        let r = app.handle(&post(
+            "/o/oauth2/v2/auth/decision",
+            &format!("request_id={rid}&decision=allow&account=100000000000000000001&scope=https%3A%2F%2Fwww.googleapis.com%2Fauth%2Ftasks"),
+        ));
+        let f = fragment(r.header("location").unwrap());
+        assert_eq!(f["expires_in"], "60");
+        let info = app.handle(&get(&format!(
+            "/tokeninfo?access_token={}",
+            f["access_token"]
+        )));
+        let v: Value = serde_json::from_slice(&info.body).unwrap();
+        assert_eq!(v["aud"], OTHER_CLIENT_ID);
+        assert_eq!(v["azp"], OTHER_CLIENT_ID);
+        let mut ui = get("/oauth2/v3/userinfo");
+        ui.headers = vec![
+            (
+                "authorization".into(),
+                format!("Bearer {}", f["access_token"]),
+            ),
+            ("origin".into(), "http://127.0.0.1:9".into()),
+        ];
+        let r = app.handle(&ui);
+        assert_eq!(r.status, 503);
+        assert_eq!(
+            r.header("access-control-allow-origin"),
+            Some("http://127.0.0.1:9")
+        );
+        let v: Value = serde_json::from_slice(&r.body).unwrap();
+        assert_eq!(v["error"]["status"], "UNAVAILABLE");
+
+        assert_eq!(app.handle(&post("/emulator/reset", "")).status, 200);
+        assert_eq!(app.handle(&ui).status, 401, "reset forgot knobs and tokens");
+        let log: Value = serde_json::from_slice(&app.handle(&get("/emulator/log")).body).unwrap();
+        assert_eq!(log.as_array().unwrap().len(), 1);
+        assert_eq!(log[0]["headers"]["origin"], "http://127.0.0.1:9");
+    }
+
+    #[test]
+    fn error_pages_never_redirect() {
+        let app = app();
+        let r = app.handle(&get(
+            "/o/oauth2/v2/auth?client_id=app.apps.googleusercontent.com\
+             &redirect_uri=http://127.0.0.1:9/cb/&response_type=token&scope=openid",
+        ));
+        assert_eq!(r.status, 400);
+        assert!(r.header("location").is_none());
+        let html = body(&r);
+        assert!(html.contains("Error 400: redirect_uri_mismatch"));
+        assert!(html.contains("http://127.0.0.1:9/cb/"));
+        assert!(html.contains(pages::BANNER));
+    }
+
+    #[test]
+    fn wrong_method_and_unknown_paths() {
+        let app = app();
+        assert_eq!(app.handle(&get("/nope")).status, 404);
+        assert_eq!(app.handle(&get("/emulator/nope")).status, 404);
+        assert_eq!(app.handle(&get("/revoke?token=x")).status, 405);
+        let mut pre = get("/revoke");
+        pre.method = "OPTIONS".into();
+        pre.headers = vec![("origin".into(), "http://a.test".into())];
+        let r = app.handle(&pre);
+        assert_eq!(r.status, 204);
+        assert!(r.header("access-control-allow-credentials").is_none());
+    }
+}

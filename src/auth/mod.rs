@@ -1,0 +1,7 @@
+//! The sign-in flow, joining the protocol core to the browser and Google adapters. The UI calls
+//! these functions; they hold no state of their own beyond what is in storage.
+
+pub mod flow;
+pub mod session_store;
+
+pub use flow::SignedIn;

@@ -1,0 +1,37 @@
+//! Where a verified session lives between page loads, per the `token_storage` setting:
+//! sessionStorage (tab-scoped, survives a reload) or nowhere (memory only). Never localStorage.
+
+use crate::browser::storage::{self, keys, Area};
+use crate::browser::BrowserError;
+use oauth::{ClientConfig, Session, TokenStorage};
+
+pub fn save(config: &ClientConfig, session: &Session) -> Result<(), BrowserError> {
+    match config.token_storage {
+        TokenStorage::Session => storage::set_json(Area::Session, keys::SESSION, session),
+        TokenStorage::Memory => Ok(()),
+    }
+}
+
+pub fn load(config: &ClientConfig) -> Option<Session> {
+    match config.token_storage {
+        TokenStorage::Session => storage::get_json(Area::Session, keys::SESSION),
+        TokenStorage::Memory => None,
+    }
+}
+
+/// Forgets the session and any sign-in in progress. The login hint is kept only when asked
+/// (after expiry, so signing in again can suggest the same account).
+pub fn clear(keep_login_hint: Option<&str>) {
+    storage::remove(Area::Session, keys::SESSION);
+    storage::remove(Area::Session, keys::PENDING);
+    match keep_login_hint {
+        Some(hint) => {
+            let _ = storage::set(Area::Session, keys::LOGIN_HINT, hint);
+        }
+        None => storage::remove(Area::Session, keys::LOGIN_HINT),
+    }
+}
+
+pub fn login_hint() -> Option<String> {
+    storage::get(Area::Session, keys::LOGIN_HINT)
+}

@@ -1,0 +1,50 @@
+//! The page's URL and history. The authorization response arrives in the fragment; it is taken
+//! out with `history.replaceState` before anything renders, so the token never sits in the
+//! address bar, the history list, bookmarks, synced tabs or a `Referer` (RFC 9700 §4.3.2).
+
+use super::{window, BrowserError};
+use oauth::response::looks_like_authorization_response;
+use wasm_bindgen::JsValue;
+
+/// If the URL carries an authorization response, removes it from the URL and returns it.
+/// An ordinary in-page anchor is left alone.
+pub fn take_authorization_response() -> Option<String> {
+    let location = window().ok()?.location();
+    let hash = location.hash().ok()?;
+    if hash.is_empty() || !looks_like_authorization_response(&hash) {
+        return None;
+    }
+    // Even if replaceState fails the response is still handled once: state is single use.
+    let _ = replace_with_clean_url();
+    Some(hash)
+}
+
+/// Replaces the current history entry with this page's URL minus the fragment.
+pub fn replace_with_clean_url() -> Result<(), BrowserError> {
+    let window = window()?;
+    let location = window.location();
+    let path = location.pathname().map_err(|e| BrowserError::from_js("location", e))?;
+    let search = location.search().map_err(|e| BrowserError::from_js("location", e))?;
+    window
+        .history()
+        .map_err(|e| BrowserError::from_js("history", e))?
+        .replace_state_with_url(&JsValue::NULL, "", Some(&format!("{path}{search}")))
+        .map_err(|e| BrowserError::from_js("history.replaceState", e))
+}
+
+/// This page's origin, as Google Cloud Console's "Authorized JavaScript origins" wants it.
+pub fn origin() -> String {
+    window().ok().and_then(|w| w.location().origin().ok()).unwrap_or_default()
+}
+
+/// The redirect URI: this very page, without query or fragment. Google compares it exactly,
+/// so it is derived from the page rather than configured (no open redirect either).
+pub fn redirect_uri() -> String {
+    let path = window().ok().and_then(|w| w.location().pathname().ok()).unwrap_or_else(|| "/".into());
+    format!("{}{path}", origin())
+}
+
+/// Leaves the page for `url` (the authorization endpoint).
+pub fn navigate(url: &str) -> Result<(), BrowserError> {
+    window()?.location().assign(url).map_err(|e| BrowserError::from_js("location.assign", e))
+}

@@ -1,0 +1,31 @@
+//! Thin adapters over the browser: each wraps one Web API and turns its exceptions into
+//! [`BrowserError`]. No protocol decisions are made here.
+
+pub mod clock;
+pub mod location;
+pub mod random;
+pub mod storage;
+
+use wasm_bindgen::JsValue;
+
+/// A Web API refused to do what was asked.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BrowserError {
+    #[error("the page has no window (not running in a browser)")]
+    NoWindow,
+    #[error("{api} is unavailable: {reason}")]
+    Unavailable { api: &'static str, reason: String },
+}
+
+impl BrowserError {
+    pub(crate) fn from_js(api: &'static str, value: JsValue) -> Self {
+        let reason = js_sys::Error::try_from(value.clone())
+            .map(|e| String::from(e.message()))
+            .unwrap_or_else(|_| value.as_string().unwrap_or_else(|| "unknown error".into()));
+        BrowserError::Unavailable { api, reason }
+    }
+}
+
+pub(crate) fn window() -> Result<web_sys::Window, BrowserError> {
+    web_sys::window().ok_or(BrowserError::NoWindow)
+}

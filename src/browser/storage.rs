@@ -1,0 +1,69 @@
+//! Web Storage. Tokens go only to sessionStorage (tab-scoped, gone when the tab closes);
+//! localStorage holds nothing but a pasted client id, which is public.
+
+use super::{window, BrowserError};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+/// The keys this app uses, in one place so tests and sign-out can find them all.
+pub mod keys {
+    /// sessionStorage: the verified session, including the access token.
+    pub const SESSION: &str = "browser-oauth.session";
+    /// sessionStorage: the pending authorization (state) of a sign-in in progress.
+    pub const PENDING: &str = "browser-oauth.pending";
+    /// sessionStorage: who to suggest at the next sign-in after a session expired.
+    pub const LOGIN_HINT: &str = "browser-oauth.login_hint";
+    /// localStorage: a client id pasted on the setup screen.
+    pub const CLIENT_ID: &str = "browser-oauth.client_id";
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Area {
+    Session,
+    Local,
+}
+
+fn area(area: Area) -> Result<web_sys::Storage, BrowserError> {
+    let window = window()?;
+    let (name, storage) = match area {
+        Area::Session => ("sessionStorage", window.session_storage()),
+        Area::Local => ("localStorage", window.local_storage()),
+    };
+    storage
+        .map_err(|e| BrowserError::from_js(name, e))?
+        .ok_or(BrowserError::Unavailable { api: name, reason: "disabled in this browser".into() })
+}
+
+pub fn get(from: Area, key: &str) -> Option<String> {
+    area(from).ok()?.get_item(key).ok().flatten()
+}
+
+pub fn set(to: Area, key: &str, value: &str) -> Result<(), BrowserError> {
+    area(to)?.set_item(key, value).map_err(|e| BrowserError::from_js("Storage.setItem", e))
+}
+
+pub fn remove(from: Area, key: &str) {
+    if let Ok(storage) = area(from) {
+        // Removing a key cannot fail once the storage area exists.
+        let _ = storage.remove_item(key);
+    }
+}
+
+/// Reads and deletes in one step: for values that must be used at most once.
+pub fn take(from: Area, key: &str) -> Option<String> {
+    let value = get(from, key);
+    remove(from, key);
+    value
+}
+
+pub fn get_json<T: DeserializeOwned>(from: Area, key: &str) -> Option<T> {
+    serde_json::from_str(&get(from, key)?).ok()
+}
+
+pub fn set_json<T: Serialize>(to: Area, key: &str, value: &T) -> Result<(), BrowserError> {
+    let text = serde_json::to_string(value).map_err(|e| BrowserError::Unavailable {
+        api: "JSON",
+        reason: e.to_string(),
+    })?;
+    set(to, key, &text)
+}

@@ -1,0 +1,74 @@
+//! The one request function. Tokens travel only in an `Authorization: Bearer` header or a
+//! form body, never in a URL (RFC 9700 §4.3.2), and no request carries cookies: Google's APIs
+//! do not use them, and its revocation endpoint fails a credentialed CORS request.
+
+use gloo_net::http::{Request, RequestBuilder};
+use web_sys::RequestCredentials;
+
+/// Why an HTTP call failed, as a person can act on it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ApiError {
+    #[error("the token was refused (expired or revoked)")]
+    Unauthorized,
+    #[error("access was refused (HTTP 403): {0}")]
+    Forbidden(String),
+    #[error("the request was rejected (HTTP {status}): {message}")]
+    Rejected { status: u16, message: String },
+    #[error("the server failed (HTTP {status})")]
+    Server { status: u16 },
+    #[error("the server could not be reached: {0}")]
+    Network(String),
+    #[error("the answer could not be read: {0}")]
+    Malformed(String),
+}
+
+/// A request body.
+pub enum Body<'a> {
+    None,
+    /// `application/x-www-form-urlencoded`: a CORS "simple" request, so no preflight.
+    Form(&'a str),
+}
+
+/// Sends a request and returns the body of a 2xx answer.
+pub async fn send(url: &str, bearer: Option<&str>, body: Body<'_>) -> Result<String, ApiError> {
+    let builder = match body {
+        Body::None => Request::get(url),
+        Body::Form(_) => Request::post(url).header("Content-Type", "application/x-www-form-urlencoded"),
+    };
+    let builder: RequestBuilder = match bearer {
+        Some(token) => builder.header("Authorization", &format!("Bearer {token}")),
+        None => builder,
+    }
+    .credentials(RequestCredentials::Omit);
+    let request = match body {
+        Body::None => builder.build(),
+        Body::Form(form) => builder.body(form.to_owned()),
+    }
+    .map_err(|e| ApiError::Network(e.to_string()))?;
+
+    let response = request.send().await.map_err(|e| ApiError::Network(e.to_string()))?;
+    let status = response.status();
+    let text = response.text().await.map_err(|e| ApiError::Malformed(e.to_string()))?;
+    match status {
+        200..=299 => Ok(text),
+        401 => Err(ApiError::Unauthorized),
+        403 => Err(ApiError::Forbidden(error_message(&text))),
+        500..=599 => Err(ApiError::Server { status }),
+        _ => Err(ApiError::Rejected { status, message: error_message(&text) }),
+    }
+}
+
+/// Google's error bodies come in two shapes: OAuth's `{"error": "...", "error_description": "..."}`
+/// and the APIs' `{"error": {"message": "..."}}`. Falls back to the status line if neither.
+fn error_message(body: &str) -> String {
+    let Ok(value) = serde_json::from_str::<serde_json::Value>(body) else {
+        return "no details".into();
+    };
+    let error = &value["error"];
+    error["message"]
+        .as_str()
+        .or(value["error_description"].as_str())
+        .or(error.as_str())
+        .unwrap_or("no details")
+        .to_owned()
+}

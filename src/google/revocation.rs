@@ -1,0 +1,8 @@
+//! Token revocation at sign-out (RFC 7009).
+
+use super::request::{send, ApiError, Body};
+use oauth::revocation::revocation_body;
+
+pub async fn revoke(endpoint: &str, access_token: &str) -> Result<(), ApiError> {
+    send(endpoint, None, Body::Form(&revocation_body(access_token))).await.map(|_| ())
+}

@@ -1,0 +1,138 @@
+//! The auth context: a provider component wrapping a reducer (the shape of yew's
+//! `examples/contexts`), and the `use_auth` hook components read it through.
+
+use crate::auth::{flow, SignedIn};
+use crate::error::AppError;
+use oauth::{AuthError, ClientConfig};
+use std::rc::Rc;
+use wasm_bindgen_futures::spawn_local;
+use yew::prelude::*;
+
+/// A message shown above the current view.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Notice {
+    Error(AppError),
+    Info(&'static str),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum AuthStatus {
+    /// Reading storage or the redirect's response on start.
+    Starting,
+    /// Checking a response or a stored session with Google.
+    Verifying,
+    SignedOut,
+    SigningOut,
+    SignedIn(Rc<SignedIn>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuthState {
+    pub status: AuthStatus,
+    pub notice: Option<Notice>,
+}
+
+pub enum AuthAction {
+    Verifying,
+    SignedIn(SignedIn),
+    SignedOut(Option<Notice>),
+    SigningOut,
+    /// An error that leaves the person signed out.
+    Failed(AppError),
+}
+
+impl Reducible for AuthState {
+    type Action = AuthAction;
+
+    fn reduce(self: Rc<Self>, action: AuthAction) -> Rc<Self> {
+        let (status, notice) = match action {
+            AuthAction::Verifying => (AuthStatus::Verifying, None),
+            AuthAction::SignedIn(signed_in) => (AuthStatus::SignedIn(Rc::new(signed_in)), None),
+            AuthAction::SignedOut(notice) => (AuthStatus::SignedOut, notice),
+            AuthAction::SigningOut => (AuthStatus::SigningOut, None),
+            AuthAction::Failed(error) => (AuthStatus::SignedOut, Some(Notice::Error(error))),
+        };
+        Rc::new(AuthState { status, notice })
+    }
+}
+
+/// What components get from `use_auth`: the state and the actions that change it.
+#[derive(Clone, PartialEq)]
+pub struct AuthContext {
+    pub state: UseReducerHandle<AuthState>,
+    pub config: Rc<ClientConfig>,
+}
+
+impl AuthContext {
+    /// Leaves the page for the authorization endpoint; only a local failure comes back here.
+    pub fn sign_in(&self) {
+        if let Err(error) = flow::start_sign_in(&self.config) {
+            self.state.dispatch(AuthAction::Failed(error));
+        }
+    }
+
+    pub fn sign_out(&self) {
+        let AuthStatus::SignedIn(signed_in) = &self.state.status else {
+            return;
+        };
+        let (signed_in, config, state) = (signed_in.clone(), self.config.clone(), self.state.clone());
+        state.dispatch(AuthAction::SigningOut);
+        spawn_local(async move {
+            let notice = match flow::sign_out(&config, &signed_in.session).await {
+                Ok(()) => Notice::Info("Signed out. The access token was revoked at Google and removed from this tab."),
+                Err(error) => Notice::Error(error),
+            };
+            state.dispatch(AuthAction::SignedOut(Some(notice)));
+        });
+    }
+
+    /// The session's time ran out while the page was open.
+    pub fn expire(&self) {
+        if let AuthStatus::SignedIn(signed_in) = &self.state.status {
+            flow::expire(&signed_in.session);
+            self.state.dispatch(AuthAction::Failed(AuthError::SessionExpired.into()));
+        }
+    }
+}
+
+#[hook]
+pub fn use_auth() -> AuthContext {
+    use_context::<AuthContext>().expect("use_auth must be called inside <AuthProvider>")
+}
+
+#[derive(Properties, PartialEq)]
+pub struct AuthProviderProps {
+    pub config: Rc<ClientConfig>,
+    /// The authorization response taken from the URL before the first render, if any.
+    pub callback: Option<Rc<str>>,
+    pub children: Children,
+}
+
+#[component]
+pub fn AuthProvider(props: &AuthProviderProps) -> Html {
+    let state = use_reducer(|| AuthState { status: AuthStatus::Starting, notice: None });
+    {
+        let (state, config, callback) = (state.clone(), props.config.clone(), props.callback.clone());
+        // Once, on start: finish a sign-in that just came back, or resume a stored session.
+        use_effect_with((), move |_| {
+            state.dispatch(AuthAction::Verifying);
+            spawn_local(async move {
+                let outcome = match callback {
+                    Some(fragment) => flow::complete_sign_in(&config, &fragment).await.map(Some),
+                    None => flow::resume(&config).await,
+                };
+                state.dispatch(match outcome {
+                    Ok(Some(signed_in)) => AuthAction::SignedIn(signed_in),
+                    Ok(None) => AuthAction::SignedOut(None),
+                    Err(error) => AuthAction::Failed(error),
+                });
+            });
+        });
+    }
+    let context = AuthContext { state, config: props.config.clone() };
+    html! {
+        <ContextProvider<AuthContext> context={context}>
+            { props.children.clone() }
+        </ContextProvider<AuthContext>>
+    }
+}

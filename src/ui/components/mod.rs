@@ -1,0 +1,15 @@
+//! One file per component.
+
+mod layout;
+mod notice;
+mod setup;
+mod signed_in;
+mod signed_out;
+mod verifying;
+
+pub use layout::{Layout, ServerLine};
+pub use notice::NoticeView;
+pub use setup::Setup;
+pub use signed_in::SignedInView;
+pub use signed_out::SignedOutView;
+pub use verifying::Verifying;
