@@ -39,9 +39,18 @@ impl AppError {
     pub fn code(&self) -> &str {
         match self {
             AppError::Auth(e) => e.code(),
-            AppError::Api { error: ApiError::Network(_), .. } => "network_error",
-            AppError::Api { error: ApiError::Server { .. }, .. } => "server_error",
-            AppError::Api { error: ApiError::Malformed(_), .. } => "malformed_response",
+            AppError::Api {
+                error: ApiError::Network(_),
+                ..
+            } => "network_error",
+            AppError::Api {
+                error: ApiError::Server { .. },
+                ..
+            } => "server_error",
+            AppError::Api {
+                error: ApiError::Malformed(_),
+                ..
+            } => "malformed_response",
             AppError::Api { .. } => "api_error",
             AppError::RevocationFailed(_) => "revocation_failed",
             AppError::Browser(_) => "browser_error",
@@ -59,7 +68,9 @@ impl AppError {
     /// Maps an HTTP failure of `step`; a refused token becomes the protocol error it means.
     pub fn from_api(step: ApiStep, error: ApiError) -> Self {
         match (step, &error) {
-            (ApiStep::TokenInfo, ApiError::Rejected { status: 400, .. }) => AuthError::InvalidToken.into(),
+            (ApiStep::TokenInfo, ApiError::Rejected { status: 400, .. }) => {
+                AuthError::InvalidToken.into()
+            }
             (ApiStep::UserInfo, ApiError::Unauthorized) => AuthError::SessionExpired.into(),
             (ApiStep::Revocation, _) => AppError::RevocationFailed(error),
             _ => AppError::Api { step, error },

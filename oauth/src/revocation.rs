@@ -7,7 +7,9 @@ pub fn revocation_body(access_token: &str) -> String {
 
 /// One `name=value` pair, form-encoded.
 pub(crate) fn form_body(name: &str, value: &str) -> String {
-    form_urlencoded::Serializer::new(String::new()).append_pair(name, value).finish()
+    form_urlencoded::Serializer::new(String::new())
+        .append_pair(name, value)
+        .finish()
 }
 
 #[cfg(test)]

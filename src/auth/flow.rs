@@ -41,7 +41,8 @@ pub fn start_sign_in(config: &ClientConfig) -> Result<(), AppError> {
 /// Steps 2–4: the redirect came back with `fragment` (already removed from the URL). The pending
 /// state is consumed first, whatever follows; nothing is stored unless every check passes.
 pub async fn complete_sign_in(config: &ClientConfig, fragment: &str) -> Result<SignedIn, AppError> {
-    let pending = storage::take(Area::Session, keys::PENDING).and_then(|text| serde_json::from_str(&text).ok());
+    let pending = storage::take(Area::Session, keys::PENDING)
+        .and_then(|text| serde_json::from_str(&text).ok());
     let token = check_response(fragment, pending, now_ms())?;
     let info = token_info::fetch(&config.endpoints.tokeninfo, &token.access_token)
         .await

@@ -23,8 +23,12 @@ pub fn take_authorization_response() -> Option<String> {
 pub fn replace_with_clean_url() -> Result<(), BrowserError> {
     let window = window()?;
     let location = window.location();
-    let path = location.pathname().map_err(|e| BrowserError::from_js("location", e))?;
-    let search = location.search().map_err(|e| BrowserError::from_js("location", e))?;
+    let path = location
+        .pathname()
+        .map_err(|e| BrowserError::from_js("location", e))?;
+    let search = location
+        .search()
+        .map_err(|e| BrowserError::from_js("location", e))?;
     window
         .history()
         .map_err(|e| BrowserError::from_js("history", e))?
@@ -34,17 +38,26 @@ pub fn replace_with_clean_url() -> Result<(), BrowserError> {
 
 /// This page's origin, as Google Cloud Console's "Authorized JavaScript origins" wants it.
 pub fn origin() -> String {
-    window().ok().and_then(|w| w.location().origin().ok()).unwrap_or_default()
+    window()
+        .ok()
+        .and_then(|w| w.location().origin().ok())
+        .unwrap_or_default()
 }
 
 /// The redirect URI: this very page, without query or fragment. Google compares it exactly,
 /// so it is derived from the page rather than configured (no open redirect either).
 pub fn redirect_uri() -> String {
-    let path = window().ok().and_then(|w| w.location().pathname().ok()).unwrap_or_else(|| "/".into());
+    let path = window()
+        .ok()
+        .and_then(|w| w.location().pathname().ok())
+        .unwrap_or_else(|| "/".into());
     format!("{}{path}", origin())
 }
 
 /// Leaves the page for `url` (the authorization endpoint).
 pub fn navigate(url: &str) -> Result<(), BrowserError> {
-    window()?.location().assign(url).map_err(|e| BrowserError::from_js("location.assign", e))
+    window()?
+        .location()
+        .assign(url)
+        .map_err(|e| BrowserError::from_js("location.assign", e))
 }

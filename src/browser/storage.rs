@@ -31,7 +31,10 @@ fn area(area: Area) -> Result<web_sys::Storage, BrowserError> {
     };
     storage
         .map_err(|e| BrowserError::from_js(name, e))?
-        .ok_or(BrowserError::Unavailable { api: name, reason: "disabled in this browser".into() })
+        .ok_or(BrowserError::Unavailable {
+            api: name,
+            reason: "disabled in this browser".into(),
+        })
 }
 
 pub fn get(from: Area, key: &str) -> Option<String> {
@@ -39,7 +42,9 @@ pub fn get(from: Area, key: &str) -> Option<String> {
 }
 
 pub fn set(to: Area, key: &str, value: &str) -> Result<(), BrowserError> {
-    area(to)?.set_item(key, value).map_err(|e| BrowserError::from_js("Storage.setItem", e))
+    area(to)?
+        .set_item(key, value)
+        .map_err(|e| BrowserError::from_js("Storage.setItem", e))
 }
 
 pub fn remove(from: Area, key: &str) {

@@ -33,7 +33,9 @@ pub enum Body<'a> {
 pub async fn send(url: &str, bearer: Option<&str>, body: Body<'_>) -> Result<String, ApiError> {
     let builder = match body {
         Body::None => Request::get(url),
-        Body::Form(_) => Request::post(url).header("Content-Type", "application/x-www-form-urlencoded"),
+        Body::Form(_) => {
+            Request::post(url).header("Content-Type", "application/x-www-form-urlencoded")
+        }
     };
     let builder: RequestBuilder = match bearer {
         Some(token) => builder.header("Authorization", &format!("Bearer {token}")),
@@ -46,15 +48,24 @@ pub async fn send(url: &str, bearer: Option<&str>, body: Body<'_>) -> Result<Str
     }
     .map_err(|e| ApiError::Network(e.to_string()))?;
 
-    let response = request.send().await.map_err(|e| ApiError::Network(e.to_string()))?;
+    let response = request
+        .send()
+        .await
+        .map_err(|e| ApiError::Network(e.to_string()))?;
     let status = response.status();
-    let text = response.text().await.map_err(|e| ApiError::Malformed(e.to_string()))?;
+    let text = response
+        .text()
+        .await
+        .map_err(|e| ApiError::Malformed(e.to_string()))?;
     match status {
         200..=299 => Ok(text),
         401 => Err(ApiError::Unauthorized),
         403 => Err(ApiError::Forbidden(error_message(&text))),
         500..=599 => Err(ApiError::Server { status }),
-        _ => Err(ApiError::Rejected { status, message: error_message(&text) }),
+        _ => Err(ApiError::Rejected {
+            status,
+            message: error_message(&text),
+        }),
     }
 }
 

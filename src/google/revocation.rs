@@ -4,5 +4,7 @@ use super::request::{send, ApiError, Body};
 use oauth::revocation::revocation_body;
 
 pub async fn revoke(endpoint: &str, access_token: &str) -> Result<(), ApiError> {
-    send(endpoint, None, Body::Form(&revocation_body(access_token))).await.map(|_| ())
+    send(endpoint, None, Body::Form(&revocation_body(access_token)))
+        .await
+        .map(|_| ())
 }

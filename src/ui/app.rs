@@ -1,7 +1,9 @@
 //! The root: load config.json, then either the setup screen or the signed-in/out app.
 
 use super::auth_context::{use_auth, AuthProvider, AuthStatus};
-use super::components::{Layout, NoticeView, ServerLine, Setup, SignedInView, SignedOutView, Verifying};
+use super::components::{
+    Layout, NoticeView, ServerLine, Setup, SignedInView, SignedOutView, Verifying,
+};
 use crate::browser::storage::{self, keys, Area};
 use gloo_net::http::Request;
 use oauth::{ClientConfig, ConfigError};
@@ -38,16 +40,27 @@ impl ConfigSource {
     }
 
     fn parse(&self, pasted_client_id: Option<&str>) -> Result<ClientConfig, Vec<ConfigError>> {
-        let file_problem = |message: String| ConfigError { field: "config.json".into(), message };
+        let file_problem = |message: String| ConfigError {
+            field: "config.json".into(),
+            message,
+        };
         match self {
             ConfigSource::Found(text) => ClientConfig::from_json(text, pasted_client_id),
-            ConfigSource::Missing => ClientConfig::from_fallback(pasted_client_id).map_err(|mut errors| {
-                errors.insert(0, file_problem("was not found beside index.html; Google's endpoints are assumed".into()));
-                errors
-            }),
-            ConfigSource::Unreadable(reason) => {
-                Err(vec![file_problem(format!("could not be loaded ({reason})"))])
+            ConfigSource::Missing => {
+                ClientConfig::from_fallback(pasted_client_id).map_err(|mut errors| {
+                    errors.insert(
+                        0,
+                        file_problem(
+                            "was not found beside index.html; Google's endpoints are assumed"
+                                .into(),
+                        ),
+                    );
+                    errors
+                })
             }
+            ConfigSource::Unreadable(reason) => Err(vec![file_problem(format!(
+                "could not be loaded ({reason})"
+            ))]),
         }
     }
 }
@@ -58,11 +71,18 @@ pub fn App(props: &AppProps) -> Html {
     let pasted = use_state(|| storage::get(Area::Local, keys::CLIENT_ID));
     {
         let source = source.clone();
-        use_effect_with((), move |_| spawn_local(async move { source.set(Some(ConfigSource::fetch().await)) }));
+        use_effect_with((), move |_| {
+            spawn_local(async move { source.set(Some(ConfigSource::fetch().await)) })
+        });
     }
-    let parsed = use_memo(((*source).clone(), (*pasted).clone()), |(source, pasted)| {
-        source.as_ref().map(|s| s.parse(pasted.as_deref()).map(Rc::new))
-    });
+    let parsed = use_memo(
+        ((*source).clone(), (*pasted).clone()),
+        |(source, pasted)| {
+            source
+                .as_ref()
+                .map(|s| s.parse(pasted.as_deref()).map(Rc::new))
+        },
+    );
     let on_client_id = {
         let pasted = pasted.clone();
         Callback::from(move |id: String| {
@@ -88,10 +108,16 @@ pub fn App(props: &AppProps) -> Html {
 #[component]
 fn Home() -> Html {
     let auth = use_auth();
-    let notice = auth.state.notice.clone().map(|notice| html! { <NoticeView {notice} /> });
+    let notice = auth
+        .state
+        .notice
+        .clone()
+        .map(|notice| html! { <NoticeView {notice} /> });
     let view = match &auth.state.status {
         AuthStatus::Starting | AuthStatus::Verifying => html! { <Verifying /> },
-        AuthStatus::SigningOut => html! { <Verifying label="Signing out and revoking the token…" /> },
+        AuthStatus::SigningOut => {
+            html! { <Verifying label="Signing out and revoking the token…" /> }
+        }
         AuthStatus::SignedOut => html! { <SignedOutView /> },
         AuthStatus::SignedIn(signed_in) => html! { <SignedInView signed_in={signed_in.clone()} /> },
     };

@@ -75,11 +75,14 @@ impl AuthContext {
         let AuthStatus::SignedIn(signed_in) = &self.state.status else {
             return;
         };
-        let (signed_in, config, state) = (signed_in.clone(), self.config.clone(), self.state.clone());
+        let (signed_in, config, state) =
+            (signed_in.clone(), self.config.clone(), self.state.clone());
         state.dispatch(AuthAction::SigningOut);
         spawn_local(async move {
             let notice = match flow::sign_out(&config, &signed_in.session).await {
-                Ok(()) => Notice::Info("Signed out. The access token was revoked at Google and removed from this tab."),
+                Ok(()) => Notice::Info(
+                    "Signed out. The access token was revoked at Google and removed from this tab.",
+                ),
                 Err(error) => Notice::Error(error),
             };
             state.dispatch(AuthAction::SignedOut(Some(notice)));
@@ -90,7 +93,8 @@ impl AuthContext {
     pub fn expire(&self) {
         if let AuthStatus::SignedIn(signed_in) = &self.state.status {
             flow::expire(&signed_in.session);
-            self.state.dispatch(AuthAction::Failed(AuthError::SessionExpired.into()));
+            self.state
+                .dispatch(AuthAction::Failed(AuthError::SessionExpired.into()));
         }
     }
 }
@@ -110,9 +114,13 @@ pub struct AuthProviderProps {
 
 #[component]
 pub fn AuthProvider(props: &AuthProviderProps) -> Html {
-    let state = use_reducer(|| AuthState { status: AuthStatus::Starting, notice: None });
+    let state = use_reducer(|| AuthState {
+        status: AuthStatus::Starting,
+        notice: None,
+    });
     {
-        let (state, config, callback) = (state.clone(), props.config.clone(), props.callback.clone());
+        let (state, config, callback) =
+            (state.clone(), props.config.clone(), props.callback.clone());
         // Once, on start: finish a sign-in that just came back, or resume a stored session.
         use_effect_with((), move |_| {
             state.dispatch(AuthAction::Verifying);
@@ -129,7 +137,10 @@ pub fn AuthProvider(props: &AuthProviderProps) -> Html {
             });
         });
     }
-    let context = AuthContext { state, config: props.config.clone() };
+    let context = AuthContext {
+        state,
+        config: props.config.clone(),
+    };
     html! {
         <ContextProvider<AuthContext> context={context}>
             { props.children.clone() }

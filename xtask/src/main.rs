@@ -1,1 +1,245 @@
-fn main() {}
+//! The project's commands, so a fresh machine needs nothing but cargo:
+//!
+//! - `cargo xtask serve`: install what is missing, then run the app with `trunk serve`, against the
+//!   local Google emulator unless config.json names a real client.
+//! - `cargo xtask test`: install what is missing, then every check and test (format, lints, native,
+//!   wasm in headless Chromium, end to end in headless Chromium).
+//! - `cargo xtask screenshots`: build, then save a headless-Chromium screenshot of each screen.
+//! - `cargo xtask setup`: only the installs (idempotent).
+
+mod setup;
+
+use std::env;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitCode};
+
+/// The emulator's client id and port for `serve`; tests start their own on free ports.
+pub const EMULATOR_CLIENT_ID: &str = "emulator-client.apps.googleusercontent.com";
+const EMULATOR_PORT: u16 = 8787;
+const APP_PORT: u16 = 8080;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("setup") => setup::install(setup::Needs::All),
+        Some("serve") => serve(),
+        Some("test") => test(),
+        Some("screenshots") => screenshots(),
+        _ => {
+            eprintln!("usage: cargo xtask <serve|test|screenshots|setup>");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("xtask: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+pub type Result<T = ()> = std::result::Result<T, String>;
+
+/// The workspace root (xtask lives one level below it).
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask is inside the workspace")
+        .to_path_buf()
+}
+
+/// PATH with cargo's bin folder and node_modules/.bin (Trunk finds wasm-opt there) in front.
+pub fn tool_path() -> String {
+    let home = env::var("HOME").unwrap_or_default();
+    let mut parts = vec![
+        format!("{home}/.cargo/bin"),
+        root().join("node_modules/.bin").display().to_string(),
+    ];
+    parts.push(env::var("PATH").unwrap_or_default());
+    parts.join(":")
+}
+
+pub fn command(program: &str) -> Command {
+    let mut cmd = Command::new(program);
+    cmd.current_dir(root()).env("PATH", tool_path());
+    cmd
+}
+
+/// Runs a command to completion, failing with its description if it fails.
+pub fn run(cmd: &mut Command) -> Result {
+    println!("==> {}", describe(cmd));
+    let status = cmd
+        .status()
+        .map_err(|e| format!("{}: {e}", describe(cmd)))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{} failed ({status})", describe(cmd)))
+    }
+}
+
+fn describe(cmd: &Command) -> String {
+    let args: Vec<String> = cmd
+        .get_args()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    format!("{} {}", cmd.get_program().to_string_lossy(), args.join(" "))
+}
+
+/// Kills a background process when dropped, so Ctrl-C or an error never leaves one behind.
+struct Background(Child);
+
+impl Drop for Background {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn build_emulator() -> Result {
+    run(command("cargo").args(["build", "--quiet", "--package", "emulator"]))
+}
+
+fn emulator_binary() -> PathBuf {
+    root().join("target/debug/emulator")
+}
+
+fn release_build(dist: &str, public_url: &str) -> Result {
+    run(command("trunk").args([
+        "build",
+        "--release",
+        "--dist",
+        dist,
+        "--public-url",
+        public_url,
+    ]))
+}
+
+fn serve() -> Result {
+    setup::install(setup::Needs::Build)?;
+    let config_path = root().join("config.json");
+    let existing = fs::read_to_string(&config_path).ok();
+    let has_client = existing
+        .as_deref()
+        .and_then(|text| oauth_client_id(text))
+        .is_some_and(|id| !id.is_empty() && id != EMULATOR_CLIENT_ID);
+    let _emulator = if has_client {
+        println!("==> config.json names a client: using it as it is (no emulator)");
+        None
+    } else {
+        println!("==> no client id configured: pointing the app at the local Google emulator");
+        fs::write(&config_path, emulator_config(EMULATOR_PORT))
+            .map_err(|e| format!("writing config.json: {e}"))?;
+        build_emulator()?;
+        let redirect = format!("http://127.0.0.1:{APP_PORT}/");
+        let child = Command::new(emulator_binary())
+            .args([
+                "--port",
+                &EMULATOR_PORT.to_string(),
+                "--client-id",
+                EMULATOR_CLIENT_ID,
+            ])
+            .args(["--redirect-uri", &redirect])
+            .spawn()
+            .map_err(|e| format!("starting the emulator: {e}"))?;
+        Some(Background(child))
+    };
+    println!("==> open http://127.0.0.1:{APP_PORT}/");
+    run(command("trunk").args(["serve", "--port", &APP_PORT.to_string()]))
+}
+
+/// The config that points the app at the emulator on `port`.
+pub fn emulator_config(port: u16) -> String {
+    let base = format!("http://127.0.0.1:{port}");
+    format!(
+        r#"{{
+  "client_id": "{EMULATOR_CLIENT_ID}",
+  "flow": "token",
+  "scopes": ["openid", "email", "profile"],
+  "authorization_endpoint": "{base}/o/oauth2/v2/auth",
+  "tokeninfo_endpoint": "{base}/tokeninfo",
+  "userinfo_endpoint": "{base}/oauth2/v3/userinfo",
+  "revocation_endpoint": "{base}/revoke",
+  "api_base": "{base}",
+  "token_storage": "session"
+}}
+"#
+    )
+}
+
+/// The `client_id` of a config.json, read without a JSON dependency: good enough to decide
+/// whether the person configured a real client (the app itself validates the file fully).
+fn oauth_client_id(text: &str) -> Option<String> {
+    let after = text.split("\"client_id\"").nth(1)?;
+    let value = after.split_once(':')?.1.trim_start().strip_prefix('"')?;
+    Some(value.split('"').next()?.to_owned())
+}
+
+fn test() -> Result {
+    setup::install(setup::Needs::All)?;
+    run(command("cargo").args(["fmt", "--all", "--", "--check"]))?;
+    run(command("cargo").args([
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--quiet",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
+    run(command("cargo").args([
+        "clippy",
+        "--package",
+        "browser-oauth",
+        "--all-targets",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--quiet",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
+    run(command("cargo").args(["test", "--workspace"]))?;
+    run(command("cargo")
+        .args([
+            "test",
+            "--package",
+            "browser-oauth",
+            "--target",
+            "wasm32-unknown-unknown",
+        ])
+        .env("CHROMEDRIVER", "/usr/bin/chromedriver"))?;
+    release_build("dist", "/")?;
+    release_build("target/dist-subpath", "/some/path/")?;
+    build_emulator()?;
+    end_to_end()
+}
+
+fn end_to_end() -> Result {
+    let mut files: Vec<String> = fs::read_dir(root().join("tests/e2e"))
+        .map_err(|e| format!("tests/e2e: {e}"))?
+        .filter_map(|entry| entry.ok())
+        .map(|entry| entry.file_name().to_string_lossy().into_owned())
+        .filter(|name| name.ends_with(".test.mjs"))
+        .map(|name| format!("tests/e2e/{name}"))
+        .collect();
+    files.sort();
+    run(command("node")
+        .args(["--test", "--test-concurrency=1"])
+        .args(&files)
+        .env("APP_DIST", "dist")
+        .env("APP_DIST_SUBPATH", "target/dist-subpath")
+        .env("EMULATOR_BIN", emulator_binary()))
+}
+
+fn screenshots() -> Result {
+    setup::install(setup::Needs::All)?;
+    release_build("dist", "/")?;
+    build_emulator()?;
+    run(command("node")
+        .arg("tests/e2e/screenshots.mjs")
+        .env("APP_DIST", "dist")
+        .env("EMULATOR_BIN", emulator_binary()))
+}

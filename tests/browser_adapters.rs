@@ -1,0 +1,167 @@
+//! The browser adapters and the start of the flow, in headless Chromium (wasm-bindgen-test).
+#![cfg(target_arch = "wasm32")]
+
+use browser_oauth::auth::{flow, session_store};
+use browser_oauth::browser::storage::{self, keys, Area};
+use browser_oauth::browser::{location, random::random_bytes};
+use browser_oauth::google::request::{send, ApiError, Body};
+use oauth::authorization::{PendingAuthorization, STATE_BYTES};
+use oauth::{ClientConfig, GrantedScopes, Session};
+use wasm_bindgen::JsValue;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn set_url(url: &str) {
+    web_sys::window()
+        .unwrap()
+        .history()
+        .unwrap()
+        .replace_state_with_url(&JsValue::NULL, "", Some(url))
+        .unwrap();
+}
+
+fn hash() -> String {
+    web_sys::window().unwrap().location().hash().unwrap()
+}
+
+fn config(storage: &str) -> ClientConfig {
+    ClientConfig::from_json(
+        &format!(r#"{{"client_id":"ours","token_storage":"{storage}"}}"#),
+        None,
+    )
+    .unwrap()
+}
+
+fn session() -> Session {
+    Session {
+        access_token: "ya29.secret".into(),
+        expires_at_ms: u64::MAX,
+        granted_scopes: GrantedScopes::from_space_delimited("openid"),
+        subject: "1".into(),
+        email: None,
+    }
+}
+
+#[wasm_bindgen_test]
+fn authorization_response_is_taken_out_of_the_url() {
+    let path = web_sys::window().unwrap().location().pathname().unwrap();
+    set_url(&format!(
+        "{path}?keep=1#access_token=ya29.x&token_type=Bearer&state=s"
+    ));
+    let taken = location::take_authorization_response();
+    assert_eq!(
+        taken.as_deref(),
+        Some("#access_token=ya29.x&token_type=Bearer&state=s")
+    );
+    assert_eq!(hash(), "");
+    let location = web_sys::window().unwrap().location();
+    assert_eq!(location.search().unwrap(), "?keep=1");
+    assert!(!location.href().unwrap().contains("ya29"));
+}
+
+#[wasm_bindgen_test]
+fn ordinary_anchor_stays_in_the_url() {
+    set_url("#section-2");
+    assert_eq!(location::take_authorization_response(), None);
+    assert_eq!(hash(), "#section-2");
+    set_url("#");
+}
+
+#[wasm_bindgen_test]
+fn redirect_uri_is_this_page_without_query_or_fragment() {
+    let path = web_sys::window().unwrap().location().pathname().unwrap();
+    set_url(&format!("{path}?a=b#c"));
+    assert_eq!(
+        location::redirect_uri(),
+        format!("{}{path}", location::origin())
+    );
+    set_url(&path);
+}
+
+#[wasm_bindgen_test]
+fn random_state_bytes_differ_each_time() {
+    let a = random_bytes::<STATE_BYTES>().unwrap();
+    let b = random_bytes::<STATE_BYTES>().unwrap();
+    assert_ne!(a, b);
+    assert_ne!(a, [0; STATE_BYTES]);
+}
+
+#[wasm_bindgen_test]
+fn take_reads_a_value_only_once() {
+    storage::set(Area::Session, "test.once", "v").unwrap();
+    assert_eq!(
+        storage::take(Area::Session, "test.once").as_deref(),
+        Some("v")
+    );
+    assert_eq!(storage::take(Area::Session, "test.once"), None);
+}
+
+#[wasm_bindgen_test]
+fn session_storage_mode_keeps_the_session_in_session_storage_only() {
+    session_store::save(&config("session"), &session()).unwrap();
+    assert_eq!(session_store::load(&config("session")), Some(session()));
+    assert!(storage::get(Area::Session, keys::SESSION)
+        .unwrap()
+        .contains("ya29.secret"));
+    assert_eq!(storage::get(Area::Local, keys::SESSION), None);
+    session_store::clear(None);
+    assert_eq!(session_store::load(&config("session")), None);
+}
+
+#[wasm_bindgen_test]
+fn memory_mode_never_writes_the_token() {
+    session_store::clear(None);
+    session_store::save(&config("memory"), &session()).unwrap();
+    assert_eq!(storage::get(Area::Session, keys::SESSION), None);
+    assert_eq!(session_store::load(&config("memory")), None);
+}
+
+#[wasm_bindgen_test]
+fn clear_after_expiry_keeps_only_the_login_hint() {
+    storage::set(Area::Session, keys::PENDING, "{}").unwrap();
+    session_store::save(&config("session"), &session()).unwrap();
+    flow::expire(&session());
+    assert_eq!(storage::get(Area::Session, keys::SESSION), None);
+    assert_eq!(storage::get(Area::Session, keys::PENDING), None);
+    assert_eq!(session_store::login_hint().as_deref(), Some("1"));
+    session_store::clear(None);
+    assert_eq!(session_store::login_hint(), None);
+}
+
+#[wasm_bindgen_test]
+async fn response_without_a_pending_sign_in_is_refused() {
+    session_store::clear(None);
+    let error = flow::complete_sign_in(
+        &config("session"),
+        "#access_token=a&token_type=Bearer&state=s",
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(error.code(), "no_pending_authorization");
+    assert_eq!(storage::get(Area::Session, keys::SESSION), None);
+}
+
+#[wasm_bindgen_test]
+async fn forged_state_is_refused_and_the_pending_state_is_spent() {
+    let pending = PendingAuthorization::new([9; STATE_BYTES], "http://x/", &["openid".into()], 0);
+    storage::set_json(Area::Session, keys::PENDING, &pending).unwrap();
+    let error = flow::complete_sign_in(
+        &config("session"),
+        "#access_token=a&token_type=Bearer&state=forged",
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(error.code(), "state_mismatch");
+    assert_eq!(storage::get(Area::Session, keys::PENDING), None);
+    assert_eq!(storage::get(Area::Session, keys::SESSION), None);
+}
+
+#[wasm_bindgen_test]
+async fn unreachable_server_is_a_network_error() {
+    // Port 9 (discard) on loopback: nothing listens, so fetch itself fails.
+    let error = send("http://127.0.0.1:9/userinfo", Some("t"), Body::None)
+        .await
+        .unwrap_err();
+    assert!(matches!(error, ApiError::Network(_)), "{error:?}");
+}
