@@ -11,7 +11,10 @@ pub fn Layout(props: &LayoutProps) -> Html {
         <>
             <header class="masthead">
                 <div class="brand">
-                    <span class="brand-mark" aria-hidden="true">{ "🔑" }</span>
+                    <svg class="brand-mark" viewBox="0 0 24 24" aria-hidden="true">
+                        <circle cx="8" cy="12" r="4.5" fill="none" stroke="currentColor" stroke-width="2.4" />
+                        <path d="M12.5 12h9M18 12v4M21 12v3" fill="none" stroke="currentColor" stroke-width="2.4" stroke-linecap="round" />
+                    </svg>
                     <div>
                         <h1>{ "Google sign-in, browser only" }</h1>
                         <p class="tagline">{ "OAuth 2.0 implicit grant in Rust and WebAssembly: no server of ours anywhere" }</p>
