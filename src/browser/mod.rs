@@ -6,7 +6,7 @@ pub mod location;
 pub mod random;
 pub mod storage;
 
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 
 /// A Web API refused to do what was asked.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -19,9 +19,10 @@ pub enum BrowserError {
 
 impl BrowserError {
     pub(crate) fn from_js(api: &'static str, value: JsValue) -> Self {
-        let reason = js_sys::Error::try_from(value.clone())
-            .map(|e| String::from(e.message()))
-            .unwrap_or_else(|_| value.as_string().unwrap_or_else(|| "unknown error".into()));
+        let reason = match value.dyn_ref::<js_sys::Error>() {
+            Some(error) => String::from(error.message()),
+            None => value.as_string().unwrap_or_else(|| "unknown error".into()),
+        };
         BrowserError::Unavailable { api, reason }
     }
 }

@@ -123,7 +123,7 @@ fn serve() -> Result {
     let existing = fs::read_to_string(&config_path).ok();
     let has_client = existing
         .as_deref()
-        .and_then(|text| oauth_client_id(text))
+        .and_then(oauth_client_id)
         .is_some_and(|id| !id.is_empty() && id != EMULATOR_CLIENT_ID);
     let _emulator = if has_client {
         println!("==> config.json names a client: using it as it is (no emulator)");
