@@ -147,7 +147,8 @@ fn serve() -> Result {
         Some(Background(child))
     };
     println!("==> open http://127.0.0.1:{APP_PORT}/");
-    run(command("trunk").args(["serve", "--port", &APP_PORT.to_string()]))
+    // Its own dist folder, so serving never clobbers the release build the tests use.
+    run(command("trunk").args(["serve", "--port", &APP_PORT.to_string(), "--dist", "target/dist-serve"]))
 }
 
 /// The config that points the app at the emulator on `port`.
