@@ -1,0 +1,669 @@
+// Shared end-to-end harness: a static server for the built app (dist/), the
+// local Google emulator as a child process, and Playwright (Debian's Chromium).
+//
+// Usage in a test file:
+//
+//   import { useHarness, ADA } from './harness.mjs';
+//   const h = useHarness();            // registers before/after/beforeEach/afterEach
+//   h.test('name stating the behaviour', async ({ page }) => { ... });
+//
+// Every test gets: a reset emulator, the default config.json, fresh browser
+// contexts (h.newPage()), and after the test the cross-cutting checks:
+//   - no uncaught page error happened;
+//   - the emulator log never shows an access token in a query string except on
+//     /tokeninfo, nor in any header other than Authorization;
+//   - no page request URL carries an access token (except /tokeninfo), and the
+//     page never navigated to a URL containing a token other than a callback
+//     URL the provider (or the test itself) delivered;
+//   - nothing ever written to localStorage contains an access token.
+
+import { test as nodeTest, before, after, beforeEach, afterEach } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
+import path from 'node:path';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { chromium } from 'playwright-core';
+
+export const CLIENT_ID = 'emulator-client.apps.googleusercontent.com';
+export const OTHER_CLIENT_ID = 'other-app.apps.googleusercontent.com';
+export const ADA = { name: 'Ada Lovelace', email: 'ada@example.test', sub: '100000000000000000001' };
+export const GRACE = { name: 'Grace Hopper', email: 'grace@example.test', sub: '100000000000000000002' };
+export const SESSION_KEY = 'browser-oauth.session';
+export const PENDING_KEY = 'browser-oauth.pending';
+export const CLIENT_ID_KEY = 'browser-oauth.client_id';
+export const AUTH_PATH = '/o/oauth2/v2/auth';
+export const DECISION_PATH = '/o/oauth2/v2/auth/decision';
+
+const ROOT = process.cwd();
+export const DIST = path.resolve(ROOT, process.env.APP_DIST || 'dist');
+/** The build made with `--public-url /some/path/` (cargo xtask test builds it). */
+export const DIST_SUBPATH = path.resolve(ROOT, process.env.APP_DIST_SUBPATH || 'target/dist-subpath');
+const EMULATOR_BIN = path.resolve(ROOT, process.env.EMULATOR_BIN || 'target/debug/emulator');
+const ARTIFACTS = path.resolve(ROOT, 'tests/e2e/artifacts');
+const DEBUG = !!process.env.E2E_DEBUG;
+
+const CHROMIUM_ARGS = [
+  '--no-sandbox', '--headless=new', '--disable-gpu', '--disable-dev-shm-usage',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--no-first-run', '--disable-quic',
+];
+
+const CONTENT_TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.map': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.gif': 'image/gif',
+  '.webp': 'image/webp',
+  '.ico': 'image/x-icon',
+  '.txt': 'text/plain; charset=utf-8',
+  '.webmanifest': 'application/manifest+json',
+  '.woff2': 'font/woff2',
+};
+
+// ---------------------------------------------------------------------------
+// Static app server
+
+function normalizeBasePath(p) {
+  let b = p || '/';
+  if (!b.startsWith('/')) b = '/' + b;
+  if (!b.endsWith('/')) b += '/';
+  return b;
+}
+
+/** Serves `dist` under `basePath`, plus /config.json (and <basePath>config.json) from setConfig(). */
+export async function startAppServer({ basePath = '/', dist = DIST } = {}) {
+  const base = normalizeBasePath(basePath);
+  const DIST = path.resolve(dist);
+  let config = null; // object | string | null
+  const requests = [];
+
+  const server = http.createServer(async (req, res) => {
+    const send = (status, type, body, extra = {}) => {
+      res.writeHead(status, {
+        'Content-Type': type,
+        'Referrer-Policy': 'no-referrer',
+        'Cache-Control': 'no-store',
+        ...extra,
+      });
+      res.end(req.method === 'HEAD' ? undefined : body);
+    };
+    try {
+      const url = new URL(req.url, 'http://127.0.0.1');
+      requests.push({ method: req.method, url: req.url });
+      if (req.method !== 'GET' && req.method !== 'HEAD') {
+        return send(405, 'text/plain; charset=utf-8', 'method not allowed', { Allow: 'GET, HEAD' });
+      }
+      const pathname = decodeURIComponent(url.pathname);
+      if (pathname === '/config.json' || pathname === base + 'config.json') {
+        if (config === null) return send(404, 'text/plain; charset=utf-8', 'no config.json');
+        if (typeof config === 'string') return send(200, 'application/json', config);
+        return send(200, 'application/json', JSON.stringify(config));
+      }
+      if (base !== '/' && pathname === base.slice(0, -1)) {
+        return send(301, 'text/plain; charset=utf-8', 'moved', { Location: base + url.search });
+      }
+      if (!pathname.startsWith(base)) return send(404, 'text/plain; charset=utf-8', 'not found');
+      let rel = pathname.slice(base.length);
+      if (rel === '' || rel.endsWith('/')) rel += 'index.html';
+      const file = path.resolve(DIST, rel);
+      if (file !== DIST && !file.startsWith(DIST + path.sep)) {
+        return send(403, 'text/plain; charset=utf-8', 'forbidden');
+      }
+      let body;
+      try {
+        const st = await fsp.stat(file);
+        if (!st.isFile()) return send(404, 'text/plain; charset=utf-8', 'not found');
+        body = await fsp.readFile(file);
+      } catch {
+        return send(404, 'text/plain; charset=utf-8', 'not found');
+      }
+      const type = CONTENT_TYPES[path.extname(file).toLowerCase()] || 'application/octet-stream';
+      return send(200, type, body);
+    } catch (e) {
+      return send(500, 'text/plain; charset=utf-8', String(e));
+    }
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const port = server.address().port;
+  const origin = `http://127.0.0.1:${port}`;
+  return {
+    port,
+    origin,
+    basePath: base,
+    /** The app's URL (and its redirect URI). */
+    url: origin + base,
+    requests,
+    setConfig(c) { config = c === undefined ? null : c; },
+    async close() {
+      server.closeAllConnections?.();
+      await new Promise((r) => server.close(() => r()));
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------
+// Emulator
+
+export async function startEmulator({ redirectUris, clientId = CLIENT_ID }) {
+  try {
+    fs.accessSync(EMULATOR_BIN, fs.constants.X_OK);
+  } catch {
+    throw new Error(`emulator binary not found or not executable: ${EMULATOR_BIN} (set EMULATOR_BIN)`);
+  }
+  const args = ['--port', '0', '--client-id', clientId];
+  for (const r of redirectUris) args.push('--redirect-uri', r);
+  const child = spawn(EMULATOR_BIN, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (d) => {
+    stderr += d;
+    if (DEBUG) process.stderr.write(`[emulator] ${d}`);
+  });
+  child.stdout.setEncoding('utf8');
+  const origin = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      reject(new Error(`emulator did not report its address within 15s\nstdout: ${stdout}\nstderr: ${stderr}`));
+    }, 15_000);
+    const onData = (d) => {
+      stdout += d;
+      if (DEBUG) process.stderr.write(`[emulator] ${d}`);
+      const m = /emulator listening on (http:\/\/127\.0\.0\.1:(\d+))/.exec(stdout);
+      if (m) {
+        clearTimeout(timer);
+        child.off('exit', onExit);
+        resolve(m[1]);
+      }
+    };
+    const onExit = (code, sig) => {
+      clearTimeout(timer);
+      reject(new Error(`emulator exited early (code ${code}, signal ${sig})\nstdout: ${stdout}\nstderr: ${stderr}`));
+    };
+    child.stdout.on('data', onData);
+    child.once('exit', onExit);
+  });
+  // Keep draining stdout so the child never blocks on a full pipe.
+  child.stdout.on('data', () => {});
+
+  const call = async (method, p, body) => {
+    const res = await fetch(origin + p, {
+      method,
+      headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`emulator ${method} ${p} -> ${res.status}: ${text}`);
+    return text ? JSON.parse(text) : null;
+  };
+
+  return {
+    origin,
+    port: Number(new URL(origin).port),
+    get stderr() { return stderr; },
+    reset: () => call('POST', '/emulator/reset'),
+    knobs: (obj) => call('POST', '/emulator/knobs', obj),
+    expireTokens: () => call('POST', '/emulator/expire-tokens'),
+    tokens: () => call('GET', '/emulator/tokens'),
+    log: () => call('GET', '/emulator/log'),
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = once(child, 'exit');
+      child.kill('SIGTERM');
+      const t = setTimeout(() => child.kill('SIGKILL'), 3000);
+      await exited;
+      clearTimeout(t);
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------
+// Small pure helpers
+
+/** Render a log entry's query or body as text, whatever shape the emulator used. */
+export function asText(v) {
+  if (v === undefined || v === null) return '';
+  if (typeof v === 'string') return v;
+  return JSON.stringify(v);
+}
+
+export function decodeAll(s) {
+  let out = s;
+  for (let i = 0; i < 3; i++) {
+    try {
+      const d = decodeURIComponent(out.replace(/\+/g, ' '));
+      if (d === out) break;
+      out = d;
+    } catch {
+      break;
+    }
+  }
+  return out;
+}
+
+/** Does the string contain any of the given tokens (raw or percent-encoded)? */
+export function containsAny(s, tokens) {
+  if (!s) return null;
+  const hay = [s, decodeAll(s)];
+  for (const t of tokens) {
+    if (!t) continue;
+    if (hay.some((h) => h.includes(t) || h.includes(encodeURIComponent(t)))) return t;
+  }
+  return null;
+}
+
+/** Parse a URL fragment (without '#') into [key, value] pairs. */
+export function fragmentParams(url) {
+  const hash = new URL(url).hash.replace(/^#/, '');
+  return [...new URLSearchParams(hash)];
+}
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Poll `fn` until it returns a truthy value (returned) or time runs out. */
+export async function waitFor(fn, { timeout = 10_000, interval = 100, message = 'condition' } = {}) {
+  const end = Date.now() + timeout;
+  let last;
+  for (;;) {
+    try {
+      last = await fn();
+      if (last) return last;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > end) {
+      throw new Error(`timed out after ${timeout}ms waiting for ${message}; last: ${last instanceof Error ? last.message : JSON.stringify(last)}`);
+    }
+    await sleep(interval);
+  }
+}
+
+function slug(s) {
+  return s.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').slice(0, 80);
+}
+
+// Recorded inside every page (before any app script): writes to Web Storage.
+const STORAGE_SPY = () => {
+  try {
+    const proto = Storage.prototype;
+    const origSet = proto.setItem;
+    const report = (area, key, value) => {
+      try {
+        const fn = window.__e2eStorageWrite;
+        if (typeof fn === 'function') fn(area, String(key), String(value)).catch(() => {});
+      } catch { /* ignore */ }
+    };
+    proto.setItem = function (key, value) {
+      const area = this === window.localStorage ? 'local' : this === window.sessionStorage ? 'session' : 'other';
+      report(area, key, value);
+      return origSet.call(this, key, value);
+    };
+  } catch { /* ignore */ }
+};
+
+// ---------------------------------------------------------------------------
+// The harness
+
+export class Harness {
+  constructor({ basePath = '/', dist = DIST, extraRedirectPaths = [] } = {}) {
+    this.opts = { basePath, dist, extraRedirectPaths };
+    this.browser = null;
+    this.app = null;
+    this.emu = null;
+    this.contexts = [];
+    this.pages = [];
+    this.pageErrors = [];
+    this.consoleMessages = [];
+    this.navigations = []; // {url, page}
+    this.pageRequests = []; // request URLs made by pages
+    this.storageWrites = []; // {area, key, value, origin}
+    this.callbackUrls = []; // Location headers of the emulator's decision 302s
+    this.allowedTokenUrls = new Set(); // URLs the test itself navigated to
+    this.extraTokens = new Set(); // forged tokens a test used
+    this.currentTest = '';
+  }
+
+  // -- lifecycle -------------------------------------------------------------
+
+  async start() {
+    this.app = await startAppServer({ basePath: this.opts.basePath, dist: this.opts.dist });
+    const redirectUris = [this.app.url];
+    for (const p of this.opts.extraRedirectPaths) redirectUris.push(this.app.origin + p);
+    this.emu = await startEmulator({ redirectUris });
+    this.browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_BIN || '/usr/bin/chromium',
+      args: CHROMIUM_ARGS,
+    });
+  }
+
+  async stop() {
+    await this.closeContexts().catch(() => {});
+    await this.browser?.close().catch(() => {});
+    await this.emu?.stop().catch(() => {});
+    await this.app?.close().catch(() => {});
+  }
+
+  async beforeEachTest(t) {
+    this.currentTest = t?.name || '';
+    this.pageErrors = [];
+    this.consoleMessages = [];
+    this.navigations = [];
+    this.pageRequests = [];
+    this.storageWrites = [];
+    this.callbackUrls = [];
+    this.allowedTokenUrls = new Set();
+    this.extraTokens = new Set();
+    await this.emu.reset();
+    // Belt and braces, in case reset() keeps knobs: back to the documented defaults.
+    await this.emu.knobs({ issue_to_client: null, prompt_none_error: null, token_lifetime_secs: null, fail: null, delay_ms: null });
+    this.app.setConfig(this.defaultConfig());
+  }
+
+  async afterEachTest() {
+    let checkError = null;
+    try {
+      await this.checkInvariants();
+    } catch (e) {
+      checkError = e;
+    }
+    await this.closeContexts();
+    if (checkError) throw checkError;
+  }
+
+  async closeContexts() {
+    const ctxs = this.contexts;
+    this.contexts = [];
+    this.pages = [];
+    await Promise.all(ctxs.map((c) => c.close().catch(() => {})));
+  }
+
+  // -- config ------------------------------------------------------------------
+
+  defaultConfig() {
+    const e = this.emu.origin;
+    return {
+      client_id: CLIENT_ID,
+      flow: 'token',
+      scopes: ['openid', 'email', 'profile'],
+      authorization_endpoint: `${e}${AUTH_PATH}`,
+      tokeninfo_endpoint: `${e}/tokeninfo`,
+      userinfo_endpoint: `${e}/oauth2/v3/userinfo`,
+      revocation_endpoint: `${e}/revoke`,
+      api_base: e,
+      token_storage: 'session',
+    };
+  }
+
+  /** object → JSON, string → served raw, null → 404. */
+  setConfig(c) { this.app.setConfig(c); }
+
+  // -- emulator ----------------------------------------------------------------
+
+  reset() { return this.emu.reset(); }
+  knobs(o) { return this.emu.knobs(o); }
+  expireTokens() { return this.emu.expireTokens(); }
+  tokens() { return this.emu.tokens(); }
+  log() { return this.emu.log(); }
+
+  get appUrl() { return this.app.url; }
+  get appOrigin() { return this.app.origin; }
+  get emulatorOrigin() { return this.emu.origin; }
+
+  // -- browser -----------------------------------------------------------------
+
+  async newPage() {
+    const context = await this.browser.newContext();
+    context.setDefaultTimeout(10_000);
+    context.setDefaultNavigationTimeout(15_000);
+    await context.exposeBinding('__e2eStorageWrite', ({ frame }, area, key, value) => {
+      let origin = '';
+      try { origin = new URL(frame.url()).origin; } catch { /* ignore */ }
+      this.storageWrites.push({ area, key, value, origin });
+    });
+    await context.addInitScript(STORAGE_SPY);
+    this.contexts.push(context);
+    const page = await context.newPage();
+    this.pages.push(page);
+    page.on('pageerror', (err) => {
+      this.pageErrors.push(`${err.name}: ${err.message}\n${err.stack || ''}`);
+    });
+    page.on('console', (msg) => {
+      const line = `[${msg.type()}] ${msg.text()}`;
+      this.consoleMessages.push(line);
+      if (DEBUG) process.stderr.write(`[console] ${line}\n`);
+    });
+    page.on('framenavigated', (frame) => {
+      if (frame === page.mainFrame()) this.navigations.push({ url: frame.url() });
+    });
+    page.on('request', (req) => {
+      this.pageRequests.push({ url: req.url(), method: req.method(), resourceType: req.resourceType() });
+    });
+    page.on('response', async (res) => {
+      try {
+        const req = res.request();
+        if (req.method() !== 'POST') return;
+        if (new URL(res.url()).pathname !== DECISION_PATH) return;
+        const loc = res.status() >= 300 && res.status() < 400 ? (await res.allHeaders()).location : undefined;
+        if (loc) this.callbackUrls.push(new URL(loc, res.url()).href);
+      } catch { /* page may be closing */ }
+    });
+    return page;
+  }
+
+  /** Navigate to a URL the test chose (allowed to carry a token, e.g. a replay or forgery). */
+  async goto(page, url) {
+    this.allowedTokenUrls.add(url);
+    const cur = page.url();
+    // A change of fragment alone would be a same-document navigation: load afresh instead.
+    if (cur !== 'about:blank' && cur.split('#')[0] === url.split('#')[0]) {
+      await page.goto('about:blank');
+    }
+    await page.goto(url);
+  }
+
+  /** Open the app in a new page (optionally at a path/fragment relative to the app URL). */
+  async openApp(suffix = '') {
+    const page = await this.newPage();
+    await this.goto(page, this.appUrl + suffix);
+    return page;
+  }
+
+  signInButton(page) { return page.getByRole('button', { name: /Sign in/ }); }
+  signOutButton(page) { return page.getByRole('button', { name: /Sign out/ }); }
+  profile(page) { return page.getByTestId('profile'); }
+
+  async waitSignedOut(page, timeout = 10_000) {
+    await this.signInButton(page).first().waitFor({ state: 'visible', timeout });
+  }
+
+  async waitSignedIn(page, timeout = 10_000) {
+    await this.profile(page).waitFor({ state: 'visible', timeout });
+  }
+
+  /** Click "Sign in" and wait for the emulator's consent page. Returns the authorization URL. */
+  async startSignIn(page) {
+    await this.signInButton(page).first().click();
+    await page.waitForURL((u) => u.origin === this.emu.origin && u.pathname === AUTH_PATH);
+    await page.getByText('Local Google emulator').first().waitFor({ state: 'visible' });
+    return page.url();
+  }
+
+  /**
+   * On the consent page: pick the account, untick scopes, press Allow (or Cancel),
+   * and wait until the browser is back on the app's origin. Returns the callback URL
+   * (the decision 302's Location).
+   */
+  async decide(page, { account = ADA.email, untick = [], cancel = false } = {}) {
+    const before = this.callbackUrls.length;
+    await page.getByRole('radio', { name: new RegExp(account.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')) }).check();
+    for (const scope of untick) {
+      await page.locator(`input[type="checkbox"][name="scope"][value="${scope}"]`).uncheck();
+    }
+    await page.getByRole('button', { name: cancel ? 'Cancel' : 'Allow', exact: true }).click();
+    await page.waitForURL((u) => u.origin === this.app.origin);
+    const loc = await waitFor(() => this.callbackUrls[before], { timeout: 5000, message: 'the decision 302 Location' });
+    return loc;
+  }
+
+  /** Full sign-in through the emulator; waits for the profile. Returns the callback URL. */
+  async signIn(page, { account = ADA.email, untick = [] } = {}) {
+    await this.startSignIn(page);
+    const callback = await this.decide(page, { account, untick });
+    await this.waitSignedIn(page);
+    return callback;
+  }
+
+  /** Waits for an alert carrying a <code>; returns {code, text} of the first such alert. */
+  async alert(page, timeout = 10_000) {
+    const loc = page.locator('[role="alert"]').filter({ has: page.locator('code') }).first();
+    await loc.waitFor({ state: 'visible', timeout });
+    const code = (await loc.locator('code').first().textContent()).trim();
+    const text = (await loc.textContent()).trim();
+    return { code, text, locator: loc };
+  }
+
+  /** Asserts an alert with this code is shown and that it has a sentence in words besides the code. */
+  async expectAlert(page, expected, timeout = 10_000) {
+    const { code, text, locator } = await this.alert(page, timeout);
+    assert.equal(code, expected, `alert code (alert text: ${JSON.stringify(text)})`);
+    const words = text.replace(expected, ' ').split(/\s+/).filter((w) => /[a-z]{2,}/i.test(w));
+    assert.ok(words.length >= 3, `the alert explains the error in words, got ${JSON.stringify(text)}`);
+    return { code, text, locator };
+  }
+
+  async sessionStorage(page) {
+    return page.evaluate(() => Object.fromEntries(Object.keys(sessionStorage).map((k) => [k, sessionStorage.getItem(k)])));
+  }
+
+  async localStorage(page) {
+    return page.evaluate(() => Object.fromEntries(Object.keys(localStorage).map((k) => [k, localStorage.getItem(k)])));
+  }
+
+  async storedSession(page) {
+    const s = await this.sessionStorage(page);
+    return s[SESSION_KEY] === undefined ? undefined : JSON.parse(s[SESSION_KEY]);
+  }
+
+  /** The browser history entries of the page (what back/forward can reach). */
+  async historyUrls(page) {
+    const cdp = await page.context().newCDPSession(page);
+    try {
+      const { entries } = await cdp.send('Page.getNavigationHistory');
+      return entries.map((e) => e.url);
+    } finally {
+      await cdp.detach().catch(() => {});
+    }
+  }
+
+  /** Every access token the emulator knows about, plus forged ones a test declared. */
+  async allTokens() {
+    const toks = (await this.emu.tokens()).map((t) => t.token);
+    return [...toks, ...this.extraTokens];
+  }
+
+  // -- cross-cutting invariants (run after every test) ---------------------------
+
+  async checkInvariants() {
+    assert.deepEqual(this.pageErrors, [], 'uncaught page errors');
+    const tokens = await this.allTokens();
+    const log = await this.emu.log();
+    for (const e of log) {
+      const where = `${e.method} ${e.path}`;
+      if (e.path !== '/tokeninfo') {
+        const q = asText(e.query);
+        const hit = containsAny(q, tokens) ?? (/(^|&)access_token=/.test(q) ? 'access_token=' : null);
+        assert.equal(hit, null, `emulator log: access token in the query string of ${where}?${asText(e.query)}`);
+      }
+      for (const [name, value] of Object.entries(e.headers || {})) {
+        if (name.toLowerCase() === 'authorization') continue;
+        const hit = containsAny(asText(value), tokens);
+        assert.equal(hit, null, `emulator log: access token in header ${name} of ${where}`);
+      }
+    }
+    for (const r of this.pageRequests) {
+      let u;
+      try { u = new URL(r.url); } catch { continue; }
+      if (u.pathname === '/tokeninfo') continue;
+      const hit = containsAny(u.pathname + u.search, tokens);
+      assert.equal(hit, null, `page request URL carries an access token: ${r.method} ${r.url}`);
+    }
+    const allowed = new Set([...this.callbackUrls, ...this.allowedTokenUrls]);
+    for (const n of this.navigations) {
+      if (allowed.has(n.url)) continue;
+      const hit = containsAny(n.url, tokens);
+      assert.equal(hit, null, `the page navigated to a URL containing an access token: ${n.url}`);
+    }
+    for (const w of this.storageWrites) {
+      if (w.area !== 'local') continue;
+      const hit = containsAny(w.value, tokens) || containsAny(w.key, tokens);
+      assert.equal(hit, null, `an access token was written to localStorage (key ${w.key})`);
+      assert.ok(!/access_token/.test(w.key + w.value), `token-related data written to localStorage: ${w.key}=${w.value}`);
+    }
+  }
+
+  async saveArtifacts(name, err) {
+    try {
+      await fsp.mkdir(ARTIFACTS, { recursive: true });
+      const base = path.join(ARTIFACTS, slug(name));
+      const lines = [
+        `test: ${name}`,
+        `error: ${err?.stack || err}`,
+        '',
+        '--- navigations', ...this.navigations.map((n) => n.url),
+        '', '--- console', ...this.consoleMessages,
+        '', '--- page errors', ...this.pageErrors,
+        '', '--- callback URLs', ...this.callbackUrls,
+      ];
+      try {
+        lines.push('', '--- emulator log', JSON.stringify(await this.emu.log(), null, 1));
+      } catch { /* ignore */ }
+      lines.push('', '--- emulator stderr', this.emu?.stderr || '');
+      for (const [i, p] of this.pages.entries()) {
+        if (p.isClosed()) continue;
+        lines.push('', `--- page ${i} url`, p.url());
+        try {
+          lines.push(`--- page ${i} body text`, await p.locator('body').innerText({ timeout: 1000 }));
+          await p.screenshot({ path: `${base}-${i}.png`, timeout: 3000 });
+        } catch { /* ignore */ }
+      }
+      await fsp.writeFile(`${base}.log`, lines.join('\n'));
+      return `${base}.log`;
+    } catch {
+      return null;
+    }
+  }
+
+  /** node:test `test` with artifacts saved on failure. fn receives (t). */
+  test(name, fn, opts = {}) {
+    return nodeTest(name, { timeout: 60_000, ...opts }, async (t) => {
+      try {
+        await fn(t);
+      } catch (err) {
+        const file = await this.saveArtifacts(name, err);
+        if (file) t.diagnostic(`artifacts: ${file}`);
+        throw err;
+      }
+    });
+  }
+}
+
+/** Create a harness and register the file-level hooks. */
+export function useHarness(opts) {
+  const h = new Harness(opts);
+  before(async () => { await h.start(); }, { timeout: 60_000 });
+  after(async () => { await h.stop(); });
+  beforeEach(async (t) => { await h.beforeEachTest(t); });
+  afterEach(async () => { await h.afterEachTest(); });
+  return h;
+}
