@@ -148,7 +148,13 @@ fn serve() -> Result {
     };
     println!("==> open http://127.0.0.1:{APP_PORT}/");
     // Its own dist folder, so serving never clobbers the release build the tests use.
-    run(command("trunk").args(["serve", "--port", &APP_PORT.to_string(), "--dist", "target/dist-serve"]))
+    run(command("trunk").args([
+        "serve",
+        "--port",
+        &APP_PORT.to_string(),
+        "--dist",
+        "target/dist-serve",
+    ]))
 }
 
 /// The config that points the app at the emulator on `port`.
