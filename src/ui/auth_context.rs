@@ -34,7 +34,8 @@ pub struct AuthState {
 
 pub enum AuthAction {
     Verifying,
-    SignedIn(SignedIn),
+    /// Signed in, with a notice when a rejected response arrived while a session was kept.
+    SignedIn(SignedIn, Option<Notice>),
     SignedOut(Option<Notice>),
     SigningOut,
     /// An error that leaves the person signed out.
@@ -47,7 +48,9 @@ impl Reducible for AuthState {
     fn reduce(self: Rc<Self>, action: AuthAction) -> Rc<Self> {
         let (status, notice) = match action {
             AuthAction::Verifying => (AuthStatus::Verifying, None),
-            AuthAction::SignedIn(signed_in) => (AuthStatus::SignedIn(Rc::new(signed_in)), None),
+            AuthAction::SignedIn(signed_in, notice) => {
+                (AuthStatus::SignedIn(Rc::new(signed_in)), notice)
+            }
             AuthAction::SignedOut(notice) => (AuthStatus::SignedOut, notice),
             AuthAction::SigningOut => (AuthStatus::SigningOut, None),
             AuthAction::Failed(error) => (AuthStatus::SignedOut, Some(Notice::Error(error))),
@@ -125,15 +128,25 @@ pub fn AuthProvider(props: &AuthProviderProps) -> Html {
         use_effect_with((), move |_| {
             state.dispatch(AuthAction::Verifying);
             spawn_local(async move {
-                let outcome = match callback {
-                    Some(fragment) => flow::complete_sign_in(&config, &fragment).await.map(Some),
-                    None => flow::resume(&config).await,
+                let action = match callback {
+                    Some(fragment) => match flow::complete_sign_in(&config, &fragment).await {
+                        Ok(signed_in) => AuthAction::SignedIn(signed_in, None),
+                        // A rejected response (a replay from the back button, a forgery) must not
+                        // end a session this tab already has: refuse it and keep the session.
+                        Err(rejected) => match flow::resume(&config).await {
+                            Ok(Some(kept)) => {
+                                AuthAction::SignedIn(kept, Some(Notice::Error(rejected)))
+                            }
+                            _ => AuthAction::Failed(rejected),
+                        },
+                    },
+                    None => match flow::resume(&config).await {
+                        Ok(Some(signed_in)) => AuthAction::SignedIn(signed_in, None),
+                        Ok(None) => AuthAction::SignedOut(None),
+                        Err(error) => AuthAction::Failed(error),
+                    },
                 };
-                state.dispatch(match outcome {
-                    Ok(Some(signed_in)) => AuthAction::SignedIn(signed_in),
-                    Ok(None) => AuthAction::SignedOut(None),
-                    Err(error) => AuthAction::Failed(error),
-                });
+                state.dispatch(action);
             });
         });
     }

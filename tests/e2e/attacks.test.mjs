@@ -155,3 +155,43 @@ h.test('a token response with a token_type other than Bearer is rejected with un
   await expectNoSession(page);
   assert.deepEqual(await tokenSentToGoogle(FORGED), [], 'the token was never sent to tokeninfo/userinfo');
 });
+
+h.test('back to the consent page and Allow again is a replay: rejected with no_pending_authorization, and the session is kept', async () => {
+  const page = await h.openApp();
+  await h.signIn(page);
+  const [{ token: first }] = await h.tokens();
+
+  await page.goBack();
+  await page.waitForURL((u) => u.origin === h.emulatorOrigin);
+  // The consent page reloads with the old request (old state); approving it again answers a
+  // request this tab no longer has pending.
+  await h.decide(page);
+
+  await h.expectAlert(page, 'no_pending_authorization');
+  await h.waitSignedIn(page);
+  const stored = await h.storedSession(page);
+  assert.equal(stored?.access_token, first, 'the session signed in earlier is kept, not replaced');
+  const replayed = (await h.tokens()).map((t) => t.token).filter((t) => t !== first);
+  assert.equal(replayed.length, 1, 'the emulator issued a second token to the replayed request');
+  await waitForQuiet();
+  assert.deepEqual(await tokenSentToGoogle(replayed[0]), [], 'the replayed response\'s token was never used');
+  assert.equal(new URL(page.url()).hash, '', 'the fragment is removed');
+});
+
+h.test('back and forward after sign-in return to the signed-in page without processing any response again', async () => {
+  const page = await h.openApp();
+  await h.signIn(page);
+  const sentBefore = (await h.log()).filter((e) => e.path === '/tokeninfo').length;
+
+  await page.goBack();
+  await page.waitForURL((u) => u.origin === h.emulatorOrigin);
+  await page.goForward();
+  await page.waitForURL((u) => u.origin === h.appOrigin);
+  await h.waitSignedIn(page);
+
+  assert.equal(page.url(), h.appUrl, 'forward lands on the bare app URL');
+  assert.equal(await page.locator('[role="alert"]').count(), 0, 'no response was processed, so nothing was rejected');
+  await waitForQuiet();
+  const sentAfter = (await h.log()).filter((e) => e.path === '/tokeninfo').length;
+  assert.equal(sentAfter, sentBefore, 'no second token info check: the session was resumed, not re-created');
+});
