@@ -3,14 +3,15 @@
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use serde::{Deserialize, Serialize};
+
+use crate::json::{Json, Object, ObjectWriter, ReadError};
 
 /// Bytes of randomness in `state`: 256 bits, twice the 128 that RFC 6749 §10.10 asks of a guess.
 pub const STATE_BYTES: usize = 32;
 
 /// What the tab remembers (in sessionStorage) between sending the person away and their return.
 /// It is consumed by the first response, whatever that response says: state is single use.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PendingAuthorization {
     pub state: String,
     pub redirect_uri: String,
@@ -32,6 +33,26 @@ impl PendingAuthorization {
             scopes: scopes.to_vec(),
             created_at_ms: now_ms,
         }
+    }
+
+    /// The sessionStorage record.
+    pub fn to_json(&self) -> String {
+        ObjectWriter::default()
+            .string("state", Some(&self.state))
+            .string("redirect_uri", Some(&self.redirect_uri))
+            .strings("scopes", self.scopes.iter().map(String::as_str))
+            .integer("created_at_ms", self.created_at_ms)
+            .finish()
+    }
+
+    pub fn from_json(text: &str) -> Result<Self, ReadError> {
+        let o = Json::parse_object(text)?;
+        Ok(PendingAuthorization {
+            state: Object::required("state", o.string("state")?)?,
+            redirect_uri: Object::required("redirect_uri", o.string("redirect_uri")?)?,
+            scopes: Object::required("scopes", o.strings("scopes")?)?,
+            created_at_ms: Object::required("created_at_ms", o.integer("created_at_ms")?)?,
+        })
     }
 }
 
@@ -114,6 +135,15 @@ mod tests {
             &["openid".into(), "email".into()],
             1,
         )
+    }
+
+    #[test]
+    fn the_stored_record_reads_back() {
+        assert_eq!(
+            PendingAuthorization::from_json(&pending().to_json()),
+            Ok(pending())
+        );
+        assert!(PendingAuthorization::from_json(r#"{"state":"s"}"#).is_err());
     }
 
     #[test]

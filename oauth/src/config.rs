@@ -2,8 +2,8 @@
 //! Google, the local emulator or another provider. Every problem is reported with its field, so
 //! the setup screen can say exactly what to fix.
 
+use crate::json::{Json, Object, ReadError};
 use crate::url::{check_endpoint, check_origin};
-use serde_json::{Map, Value};
 
 pub const GOOGLE_AUTHORIZATION_ENDPOINT: &str = "https://accounts.google.com/o/oauth2/v2/auth";
 pub const GOOGLE_TOKENINFO_ENDPOINT: &str = "https://oauth2.googleapis.com/tokeninfo";
@@ -12,6 +12,8 @@ pub const GOOGLE_REVOCATION_ENDPOINT: &str = "https://oauth2.googleapis.com/revo
 pub const GOOGLE_ISSUER: &str = "https://accounts.google.com";
 pub const GOOGLE_JWKS_URI: &str = "https://www.googleapis.com/oauth2/v3/certs";
 pub const GOOGLE_TOKEN_ENDPOINT: &str = "https://oauth2.googleapis.com/token";
+/// Where Google's user info `picture` URLs point.
+pub const GOOGLE_PICTURE_ORIGIN: &str = "https://lh3.googleusercontent.com";
 pub const DEFAULT_SCOPES: [&str; 3] = ["openid", "email", "profile"];
 
 /// Which grant the app runs.
@@ -89,34 +91,27 @@ impl ClientConfig {
         text: &str,
         fallback_client_id: Option<&str>,
     ) -> Result<Self, Vec<ConfigError>> {
-        let value: Value = serde_json::from_str(text).map_err(|e| {
-            vec![ConfigError::new(
-                "config.json",
-                format!("is not valid JSON: {e}"),
-            )]
+        let map = Json::parse_object(text).map_err(|e| {
+            vec![match e {
+                ReadError::Syntax(e) => {
+                    ConfigError::new("config.json", format!("is not valid JSON: {e}"))
+                }
+                _ => ConfigError::new("config.json", "must be a JSON object"),
+            }]
         })?;
-        let Value::Object(map) = value else {
-            return Err(vec![ConfigError::new(
-                "config.json",
-                "must be a JSON object",
-            )]);
-        };
         Self::from_map(&map, fallback_client_id)
     }
 
     /// The configuration used when no config.json exists: Google's endpoints, and the client id
     /// pasted on the setup screen if any.
     pub fn from_fallback(fallback_client_id: Option<&str>) -> Result<Self, Vec<ConfigError>> {
-        Self::from_map(&Map::new(), fallback_client_id)
+        Self::from_map(&Object::default(), fallback_client_id)
     }
 
-    fn from_map(
-        map: &Map<String, Value>,
-        fallback_client_id: Option<&str>,
-    ) -> Result<Self, Vec<ConfigError>> {
+    fn from_map(map: &Object, fallback_client_id: Option<&str>) -> Result<Self, Vec<ConfigError>> {
         let mut errors = Vec::new();
-        for key in map.keys() {
-            if !KNOWN_FIELDS.contains(&key.as_str()) && !ENDPOINT_FIELDS.contains(&key.as_str()) {
+        for key in map.names() {
+            if !KNOWN_FIELDS.contains(&key) && !ENDPOINT_FIELDS.contains(&key) {
                 errors.push(ConfigError::new(
                     key,
                     "is not a known setting (check its spelling)",
@@ -125,8 +120,8 @@ impl ClientConfig {
         }
 
         let client_id = match map.get("client_id") {
-            Some(Value::String(id)) if !id.trim().is_empty() => check_client_id(id, &mut errors),
-            Some(Value::String(_)) | Some(Value::Null) | None => match fallback_client_id {
+            Some(Json::String(id)) if !id.trim().is_empty() => check_client_id(id, &mut errors),
+            Some(Json::String(_)) | None => match fallback_client_id {
                 Some(id) if !id.trim().is_empty() => check_client_id(id, &mut errors),
                 _ => {
                     errors.push(ConfigError::new(
@@ -143,9 +138,9 @@ impl ClientConfig {
         };
 
         let flow = match map.get("flow") {
-            None | Some(Value::Null) => Flow::Token,
-            Some(Value::String(f)) if f == "token" => Flow::Token,
-            Some(Value::String(f)) if f == "token id_token" || f == "code" => {
+            None => Flow::Token,
+            Some(Json::String(f)) if f == "token" => Flow::Token,
+            Some(Json::String(f)) if f == "token id_token" || f == "code" => {
                 errors.push(ConfigError::new(
                     "flow",
                     format!("\"{f}\" is not supported by this build yet; use \"token\""),
@@ -159,11 +154,11 @@ impl ClientConfig {
         };
 
         let scopes = match map.get("scopes") {
-            None | Some(Value::Null) => DEFAULT_SCOPES.iter().map(|s| s.to_string()).collect(),
-            Some(Value::Array(items)) => {
+            None => DEFAULT_SCOPES.iter().map(|s| s.to_string()).collect(),
+            Some(Json::Array(items)) => {
                 let scopes: Vec<String> = items
                     .iter()
-                    .filter_map(|v| v.as_str())
+                    .filter_map(Json::as_str)
                     .filter(|s| is_scope_token(s))
                     .map(str::to_owned)
                     .collect();
@@ -185,9 +180,9 @@ impl ClientConfig {
         };
 
         let token_storage = match map.get("token_storage") {
-            None | Some(Value::Null) => TokenStorage::Session,
-            Some(Value::String(s)) if s == "session" => TokenStorage::Session,
-            Some(Value::String(s)) if s == "memory" => TokenStorage::Memory,
+            None => TokenStorage::Session,
+            Some(Json::String(s)) if s == "session" => TokenStorage::Session,
+            Some(Json::String(s)) if s == "memory" => TokenStorage::Memory,
             Some(_) => {
                 errors.push(ConfigError::new(
                     "token_storage",
@@ -199,8 +194,8 @@ impl ClientConfig {
 
         let mut endpoint = |field: &str, default: &str| -> String {
             match map.get(field) {
-                None | Some(Value::Null) => default.to_owned(),
-                Some(Value::String(url)) => {
+                None => default.to_owned(),
+                Some(Json::String(url)) => {
                     if let Err(problem) = check_endpoint(url) {
                         errors.push(ConfigError::new(field, problem.to_string()));
                     }
@@ -221,8 +216,8 @@ impl ClientConfig {
             revocation: endpoint("revocation_endpoint", GOOGLE_REVOCATION_ENDPOINT),
             jwks_uri: endpoint("jwks_uri", GOOGLE_JWKS_URI),
             api_base: match map.get("api_base") {
-                None | Some(Value::Null) => None,
-                Some(Value::String(origin)) => {
+                None => None,
+                Some(Json::String(origin)) => {
                     if let Err(problem) = check_origin(origin) {
                         errors.push(ConfigError::new("api_base", problem.to_string()));
                     }
@@ -259,6 +254,18 @@ impl ClientConfig {
         origins.sort();
         origins.dedup();
         origins
+    }
+
+    /// The origins profile pictures come from, for a Content-Security-Policy `img-src`: Google's
+    /// user info points at its image host; any other provider (the emulator) is assumed to serve
+    /// them itself.
+    pub fn picture_origins(&self) -> Vec<String> {
+        if self.endpoints.userinfo == GOOGLE_USERINFO_ENDPOINT {
+            return vec![GOOGLE_PICTURE_ORIGIN.to_owned()];
+        }
+        crate::url::HttpUrl::parse(&self.endpoints.userinfo)
+            .map(|u| vec![u.origin()])
+            .unwrap_or_default()
     }
 }
 
@@ -358,6 +365,18 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(fields(&errors), vec!["userinfo_endpoint"]);
+    }
+
+    #[test]
+    fn pictures_come_from_googles_image_host_or_the_user_info_origin() {
+        let google = ClientConfig::from_json(r#"{"client_id":"a"}"#, None).unwrap();
+        assert_eq!(google.picture_origins(), vec![GOOGLE_PICTURE_ORIGIN]);
+        let emulator = ClientConfig::from_json(
+            r#"{"client_id":"a","userinfo_endpoint":"http://127.0.0.1:8787/oauth2/v3/userinfo"}"#,
+            None,
+        )
+        .unwrap();
+        assert_eq!(emulator.picture_origins(), vec!["http://127.0.0.1:8787"]);
     }
 
     #[test]

@@ -2,10 +2,8 @@
 //! holding a verified session. Each variant has a stable machine code (shown to the person next
 //! to the sentence, and used by tests) and a sentence a person can act on.
 
-use serde::{Deserialize, Serialize};
-
 /// An error the authorization server sent back in the redirect (RFC 6749 §4.2.2.1).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProviderError {
     pub code: String,
     pub description: Option<String>,

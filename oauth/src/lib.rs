@@ -16,6 +16,7 @@ pub mod authorization;
 pub mod callback;
 pub mod config;
 pub mod error;
+pub mod json;
 pub mod response;
 pub mod revocation;
 pub mod scopes;

@@ -1,7 +1,6 @@
 //! The set of scopes a token actually carries. Google's granular consent lets a person untick
 //! scopes, so features must gate on this set, never on what was requested.
 
-use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
 /// Google answers `email`/`profile` requests with both the short and the URL form; treat them as one.
@@ -13,7 +12,7 @@ const ALIASES: [(&str, &str); 2] = [
     ),
 ];
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct GrantedScopes(BTreeSet<String>);
 
 impl GrantedScopes {
@@ -43,6 +42,10 @@ impl GrantedScopes {
             .map(String::as_str)
             .filter(|s| !self.contains(s))
             .collect()
+    }
+
+    pub fn from_list(scopes: Vec<String>) -> Self {
+        GrantedScopes(scopes.into_iter().collect())
     }
 
     pub fn iter(&self) -> impl Iterator<Item = &str> {

@@ -1,14 +1,14 @@
 //! A verified session: a token known to be ours, with the scopes it really carries and when it
 //! stops working. Serializable so the browser adapter can keep it in sessionStorage.
 
+use crate::json::{Json, Object, ObjectWriter, ReadError};
 use crate::scopes::GrantedScopes;
-use serde::{Deserialize, Serialize};
 
 /// Taken off the lifetime so the app stops using a token before the server does: clocks drift
 /// and a request takes time in flight. A tenth of short lifetimes, at most 30 seconds.
 pub const MAX_EXPIRY_SKEW_SECS: u64 = 30;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Session {
     pub access_token: String,
     pub expires_at_ms: u64,
@@ -19,6 +19,32 @@ pub struct Session {
 }
 
 impl Session {
+    /// The sessionStorage record: `{"access_token", "expires_at_ms", "granted_scopes": [..],
+    /// "subject", "email"}`.
+    pub fn to_json(&self) -> String {
+        ObjectWriter::default()
+            .string("access_token", Some(&self.access_token))
+            .integer("expires_at_ms", self.expires_at_ms)
+            .strings("granted_scopes", self.granted_scopes.iter())
+            .string("subject", Some(&self.subject))
+            .string("email", self.email.as_deref())
+            .finish()
+    }
+
+    pub fn from_json(text: &str) -> Result<Self, ReadError> {
+        let o = Json::parse_object(text)?;
+        Ok(Session {
+            access_token: Object::required("access_token", o.string("access_token")?)?,
+            expires_at_ms: Object::required("expires_at_ms", o.integer("expires_at_ms")?)?,
+            granted_scopes: GrantedScopes::from_list(Object::required(
+                "granted_scopes",
+                o.strings("granted_scopes")?,
+            )?),
+            subject: Object::required("subject", o.string("subject")?)?,
+            email: o.string("email")?,
+        })
+    }
+
     /// `received_at_ms + expires_in - skew`, all in local time.
     pub fn expiry(received_at_ms: u64, expires_in_secs: u64) -> u64 {
         let skew = MAX_EXPIRY_SKEW_SECS.min(expires_in_secs / 10);
@@ -72,6 +98,16 @@ mod tests {
         assert!(s.is_expired(5_000));
         assert_eq!(s.seconds_left(1_500), 3);
         assert_eq!(s.seconds_left(9_000), 0);
+    }
+
+    #[test]
+    fn the_stored_record_reads_back() {
+        let mut s = session(1_700_000_000_000);
+        s.granted_scopes = GrantedScopes::from_space_delimited("openid email");
+        s.email = Some("ada@example.test".into());
+        assert_eq!(Session::from_json(&s.to_json()), Ok(s.clone()));
+        assert!(s.to_json().starts_with(r#"{"access_token":"t","#));
+        assert!(Session::from_json(r#"{"access_token":"t"}"#).is_err());
     }
 
     #[test]

@@ -5,19 +5,17 @@
 
 use crate::callback::UnverifiedToken;
 use crate::error::AuthError;
+use crate::json::{FieldError, Json, ReadError};
 use crate::scopes::GrantedScopes;
 use crate::session::Session;
-use serde::{Deserialize, Deserializer};
 
 /// Google's token info answer. Google sends the numbers as strings; both forms are accepted.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TokenInfo {
     pub aud: Option<String>,
     pub azp: Option<String>,
     pub sub: Option<String>,
-    #[serde(default)]
     pub scope: String,
-    #[serde(default, deserialize_with = "number_or_string")]
     pub expires_in: Option<i64>,
     pub email: Option<String>,
 }
@@ -29,22 +27,25 @@ pub fn token_info_body(access_token: &str) -> String {
 }
 
 impl TokenInfo {
-    pub fn from_json(body: &str) -> Result<Self, serde_json::Error> {
-        serde_json::from_str(body)
-    }
-}
-
-fn number_or_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Either {
-        Number(i64),
-        Text(String),
-    }
-    match Option::<Either>::deserialize(d)? {
-        None => Ok(None),
-        Some(Either::Number(n)) => Ok(Some(n)),
-        Some(Either::Text(t)) => t.parse().map(Some).map_err(serde::de::Error::custom),
+    /// Unknown members are ignored; a known one of the wrong type is an error.
+    pub fn from_json(body: &str) -> Result<Self, ReadError> {
+        let o = Json::parse_object(body)?;
+        let expires_in = match o.get("expires_in") {
+            None => None,
+            Some(Json::String(text)) => Some(text.parse().map_err(|_| FieldError {
+                field: "expires_in",
+                expected: "must be a whole number",
+            })?),
+            Some(_) => o.integer("expires_in")?,
+        };
+        Ok(TokenInfo {
+            aud: o.string("aud")?,
+            azp: o.string("azp")?,
+            sub: o.string("sub")?,
+            scope: o.string("scope")?.unwrap_or_default(),
+            expires_in,
+            email: o.string("email")?,
+        })
     }
 }
 

@@ -2,10 +2,10 @@
 //! describes the same person token info did.
 
 use crate::error::AuthError;
+use crate::json::{Json, Object, ReadError};
 use crate::session::Session;
-use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UserInfo {
     pub sub: String,
     pub name: Option<String>,
@@ -17,8 +17,18 @@ pub struct UserInfo {
 }
 
 impl UserInfo {
-    pub fn from_json(body: &str) -> Result<Self, serde_json::Error> {
-        serde_json::from_str(body)
+    /// `sub` is required; unknown members are ignored; a known one of the wrong type is an error.
+    pub fn from_json(body: &str) -> Result<Self, ReadError> {
+        let o = Json::parse_object(body)?;
+        Ok(UserInfo {
+            sub: Object::required("sub", o.string("sub")?)?,
+            name: o.string("name")?,
+            given_name: o.string("given_name")?,
+            family_name: o.string("family_name")?,
+            picture: o.string("picture")?,
+            email: o.string("email")?,
+            email_verified: o.bool("email_verified")?,
+        })
     }
 
     /// OIDC Core §5.3.2: the `sub` in user info MUST match the one the token was issued for.

@@ -2,17 +2,116 @@
 //! parsers read back unchanged.
 
 use oauth::authorization::{AuthorizationRequest, PendingAuthorization, STATE_BYTES};
+use oauth::json::Json;
 use oauth::response::{parse_parameters, AuthorizationResponse};
-use oauth::{check_response, ClientConfig};
+use oauth::{check_response, ClientConfig, Session, TokenInfo, UserInfo};
 use proptest::prelude::*;
+use serde_json::{Map, Value};
+
+/// 2000 cases per property in `cargo test`; `cargo xtask bench` sets `PROPTEST_CASES` for a long
+/// run (the stand-in for cargo-fuzz, which needs nightly Rust).
+fn cases() -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(2000)
+}
+
+/// Keys the parsers look at, so generated objects reach past "unknown key" into each field's checks.
+const KEYS: [&str; 24] = [
+    "client_id",
+    "flow",
+    "scopes",
+    "token_storage",
+    "api_base",
+    "issuer",
+    "authorization_endpoint",
+    "token_endpoint",
+    "userinfo_endpoint",
+    "revocation_endpoint",
+    "jwks_uri",
+    "tokeninfo_endpoint",
+    "aud",
+    "azp",
+    "sub",
+    "scope",
+    "expires_in",
+    "email",
+    "name",
+    "picture",
+    "given_name",
+    "family_name",
+    "email_verified",
+    "exp",
+];
+
+/// A string that is often almost a URL, an origin or a number.
+fn tricky_text() -> impl Strategy<Value = String> {
+    prop_oneof![
+        "\\PC{0,30}",
+        "(https?|javascript|data)://[a-z0-9.:@\\[\\]]{0,20}[/?#]?\\PC{0,20}",
+        "-?[0-9]{1,25}",
+        Just("token".to_owned()),
+    ]
+}
+
+/// Any JSON value, a few levels deep.
+fn json_value() -> impl Strategy<Value = Value> {
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::Bool),
+        any::<i64>().prop_map(Value::from),
+        any::<f64>().prop_map(Value::from),
+        tricky_text().prop_map(Value::String),
+    ];
+    leaf.prop_recursive(3, 16, 4, |inner| {
+        prop_oneof![
+            proptest::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+            proptest::collection::vec(("\\PC{0,8}", inner), 0..4)
+                .prop_map(|kv| Value::Object(kv.into_iter().collect())),
+        ]
+    })
+}
+
+/// A JSON object of known keys (and the odd unknown one) with values of any type: the shape of
+/// config.json, token info and user info, with every field possibly wrong.
+fn json_object() -> impl Strategy<Value = String> {
+    proptest::collection::vec(
+        (prop_oneof![4 => proptest::sample::select(&KEYS[..]).prop_map(str::to_owned), 1 => "\\PC{0,10}"], json_value()),
+        0..12,
+    )
+    .prop_map(|fields| Value::Object(fields.into_iter().collect::<Map<_, _>>()).to_string())
+}
 
 /// Any printable or control text, including `&`, `=`, `%`, `+`, `#` and non-ASCII.
 fn value() -> impl Strategy<Value = String> {
     "[\\PC\\p{Cc}&=%+#]{1,40}"
 }
 
+/// Does our reading of a document equal serde_json's? Numbers compare by value; members as sets
+/// (serde_json's map is sorted, ours keeps document order).
+fn same(ours: &Json, theirs: &Value) -> bool {
+    match (ours, theirs) {
+        (Json::Null, Value::Null) => true,
+        (Json::Bool(a), Value::Bool(b)) => a == b,
+        (Json::String(a), Value::String(b)) => a == b,
+        (Json::Number(text), Value::Number(n)) => match (n.as_i64(), n.as_u64()) {
+            (Some(i), _) => text.parse::<i64>() == Ok(i),
+            (_, Some(u)) => text.parse::<u64>() == Ok(u),
+            _ => text.parse::<f64>().ok() == n.as_f64(),
+        },
+        (Json::Array(a), Value::Array(b)) => {
+            a.len() == b.len() && a.iter().zip(b).all(|(x, y)| same(x, y))
+        }
+        (Json::Object(a), Value::Object(b)) => {
+            a.len() == b.len() && a.iter().all(|(k, v)| b.get(k).is_some_and(|w| same(v, w)))
+        }
+        _ => false,
+    }
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(2000))]
+    #![proptest_config(ProptestConfig::with_cases(cases()))]
 
     #[test]
     fn fragment_parser_never_panics(input in "\\PC{0,200}") {
@@ -29,6 +128,58 @@ proptest! {
     #[test]
     fn config_parser_never_panics(input in "\\PC{0,200}", pasted in proptest::option::of("\\PC{0,20}")) {
         let _ = ClientConfig::from_json(&input, pasted.as_deref());
+    }
+
+    #[test]
+    fn json_reader_reads_what_serde_json_writes(value in json_value(), pretty in any::<bool>()) {
+        let text = if pretty { serde_json::to_string_pretty(&value).unwrap() } else { value.to_string() };
+        let ours = Json::parse(&text);
+        prop_assert!(ours.as_ref().is_ok_and(|v| same(v, &value)), "{text} read as {ours:?}");
+    }
+
+    #[test]
+    fn json_reader_never_panics_and_never_accepts_what_serde_json_refuses(input in prop_oneof![
+        "\\PC{0,200}",
+        json_value().prop_map(|v| v.to_string()).prop_flat_map(|t| {
+            let len = t.len();
+            (Just(t), 0..=len, "[\\PC\"\\\\{}\\[\\],:]{0,3}")
+        }).prop_map(|(t, at, insert)| {
+            let at = (0..=at).rev().find(|i| t.is_char_boundary(*i)).unwrap_or(0);
+            format!("{}{insert}{}", &t[..at], &t[at..])
+        }),
+    ]) {
+        // Ours keeps numbers as written, so only serde_json refuses one beyond f64's range.
+        if Json::parse(&input).is_ok() {
+            let theirs = serde_json::from_str::<Value>(&input);
+            prop_assert!(
+                theirs.as_ref().map_or_else(|e| e.to_string().starts_with("number out of range"), |_| true),
+                "{input:?} accepted by ours only: {theirs:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn stored_session_reads_back_and_never_panics(input in prop_oneof![json_object(), "\\PC{0,120}"]) {
+        if let Ok(session) = Session::from_json(&input) {
+            prop_assert_eq!(Session::from_json(&session.to_json()), Ok(session));
+        }
+    }
+
+    #[test]
+    fn config_parser_never_panics_on_json_objects(input in json_object(), pasted in proptest::option::of(tricky_text())) {
+        if let Ok(config) = ClientConfig::from_json(&input, pasted.as_deref()) {
+            let _ = config.connect_origins();
+            let _ = config.picture_origins();
+        }
+    }
+
+    #[test]
+    fn token_info_and_user_info_parsers_never_panic(input in prop_oneof![json_object(), "\\PC{0,120}"]) {
+        let _ = TokenInfo::from_json(&input);
+        if let Ok(user) = UserInfo::from_json(&input) {
+            let _ = user.safe_picture();
+            let _ = user.display_name();
+        }
     }
 
     #[test]

@@ -24,7 +24,7 @@ pub fn start_sign_in(config: &ClientConfig) -> Result<(), AppError> {
         &config.scopes,
         now_ms(),
     );
-    storage::set_json(Area::Session, keys::PENDING, &pending)?;
+    storage::set(Area::Session, keys::PENDING, &pending.to_json())?;
     let hint = session_store::login_hint();
     let request = AuthorizationRequest {
         endpoint: &config.endpoints.authorization,
@@ -42,7 +42,7 @@ pub fn start_sign_in(config: &ClientConfig) -> Result<(), AppError> {
 /// state is consumed first, whatever follows; nothing is stored unless every check passes.
 pub async fn complete_sign_in(config: &ClientConfig, fragment: &str) -> Result<SignedIn, AppError> {
     let pending = storage::take(Area::Session, keys::PENDING)
-        .and_then(|text| serde_json::from_str(&text).ok());
+        .and_then(|text| PendingAuthorization::from_json(&text).ok());
     let token = check_response(fragment, pending, now_ms())?;
     let info = token_info::fetch(&config.endpoints.tokeninfo, &token.access_token)
         .await

@@ -7,14 +7,16 @@ use oauth::{ClientConfig, Session, TokenStorage};
 
 pub fn save(config: &ClientConfig, session: &Session) -> Result<(), BrowserError> {
     match config.token_storage {
-        TokenStorage::Session => storage::set_json(Area::Session, keys::SESSION, session),
+        TokenStorage::Session => storage::set(Area::Session, keys::SESSION, &session.to_json()),
         TokenStorage::Memory => Ok(()),
     }
 }
 
 pub fn load(config: &ClientConfig) -> Option<Session> {
     match config.token_storage {
-        TokenStorage::Session => storage::get_json(Area::Session, keys::SESSION),
+        TokenStorage::Session => {
+            Session::from_json(&storage::get(Area::Session, keys::SESSION)?).ok()
+        }
         TokenStorage::Memory => None,
     }
 }

@@ -3,6 +3,7 @@
 //! do not use them, and its revocation endpoint fails a credentialed CORS request.
 
 use gloo_net::http::{Request, RequestBuilder};
+use oauth::json::Json;
 use web_sys::RequestCredentials;
 
 /// Why an HTTP call failed, as a person can act on it.
@@ -72,14 +73,15 @@ pub async fn send(url: &str, bearer: Option<&str>, body: Body<'_>) -> Result<Str
 /// Google's error bodies come in two shapes: OAuth's `{"error": "...", "error_description": "..."}`
 /// and the APIs' `{"error": {"message": "..."}}`. Falls back to the status line if neither.
 fn error_message(body: &str) -> String {
-    let Ok(value) = serde_json::from_str::<serde_json::Value>(body) else {
+    let Ok(value) = Json::parse(body) else {
         return "no details".into();
     };
-    let error = &value["error"];
-    error["message"]
-        .as_str()
-        .or(value["error_description"].as_str())
-        .or(error.as_str())
+    let error = value.get("error");
+    error
+        .and_then(|e| e.get("message"))
+        .and_then(Json::as_str)
+        .or(value.get("error_description").and_then(Json::as_str))
+        .or(error.and_then(Json::as_str))
         .unwrap_or("no details")
         .to_owned()
 }

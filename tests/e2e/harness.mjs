@@ -15,7 +15,16 @@
 //   - no page request URL carries an access token (except /tokeninfo), and the
 //     page never navigated to a URL containing a token other than a callback
 //     URL the provider (or the test itself) delivered;
-//   - nothing ever written to localStorage contains an access token.
+//   - nothing ever written to localStorage contains an access token, and at the end no
+//     localStorage entry or cookie of any origin holds one;
+//   - no console message and no history entry of any open page contains an access token;
+//   - every request went to the app's origin or an origin the served config names
+//     (its endpoints, and where profile pictures come from);
+//   - no Content-Security-Policy violation was reported (securitypolicyviolation events and
+//     console errors), except ones a test provoked and took with takeViolations().
+//
+// The static server sends the CSP that `cargo xtask csp` computes for the config it serves:
+// as a header (with frame-ancestors) and as the meta tag of index.html, rewritten per config.
 
 import { test as nodeTest, before, after, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
@@ -24,6 +33,7 @@ import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
+import os from 'node:os';
 import { once } from 'node:events';
 import { chromium } from 'playwright-core';
 
@@ -42,10 +52,12 @@ export const DIST = path.resolve(ROOT, process.env.APP_DIST || 'dist');
 /** The build made with `--public-url /some/path/` (cargo xtask test builds it). */
 export const DIST_SUBPATH = path.resolve(ROOT, process.env.APP_DIST_SUBPATH || 'target/dist-subpath');
 const EMULATOR_BIN = path.resolve(ROOT, process.env.EMULATOR_BIN || 'target/debug/emulator');
+/** Computes the CSP for a config (`cargo xtask` passes itself; any `cargo xtask` run builds it). */
+const XTASK_BIN = path.resolve(ROOT, process.env.XTASK_BIN || 'target/debug/xtask');
 const ARTIFACTS = path.resolve(ROOT, 'tests/e2e/artifacts');
 const DEBUG = !!process.env.E2E_DEBUG;
 
-const CHROMIUM_ARGS = [
+export const CHROMIUM_ARGS = [
   '--no-sandbox', '--headless=new', '--disable-gpu', '--disable-dev-shm-usage',
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
   '--no-first-run', '--disable-quic',
@@ -81,12 +93,57 @@ function normalizeBasePath(p) {
   return b;
 }
 
-/** Serves `dist` under `basePath`, plus /config.json (and <basePath>config.json) from setConfig(). */
-export async function startAppServer({ basePath = '/', dist = DIST } = {}) {
+/**
+ * What `xtask csp --describe` says for this index.html and config text (null: no config.json):
+ * { html (index.html with the CSP meta for it), header (the CSP header), origins (all the page may reach) }.
+ */
+const describeCache = new Map();
+export function describeCsp(indexFile, configText) {
+  const key = `${indexFile}\0${configText}`;
+  if (!describeCache.has(key)) {
+    describeCache.set(key, (async () => {
+      const args = ['csp', '--describe', indexFile];
+      let tmp;
+      if (configText !== null) {
+        tmp = await fsp.mkdtemp(path.join(os.tmpdir(), 'csp-'));
+        await fsp.writeFile(path.join(tmp, 'config.json'), configText);
+        args.push(path.join(tmp, 'config.json'));
+      }
+      try {
+        const child = spawn(XTASK_BIN, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+        let out = '';
+        let err = '';
+        child.stdout.setEncoding('utf8').on('data', (d) => { out += d; });
+        child.stderr.setEncoding('utf8').on('data', (d) => { err += d; });
+        const [code] = await once(child, 'close');
+        if (code !== 0) throw new Error(`${XTASK_BIN} ${args.join(' ')} failed (${code}): ${err}`);
+        return JSON.parse(out);
+      } finally {
+        if (tmp) await fsp.rm(tmp, { recursive: true, force: true });
+      }
+    })());
+  }
+  return describeCache.get(key);
+}
+
+/** The served form of a config: object → JSON, string → as is, null → none (404). */
+function configText(config) {
+  if (config === null) return null;
+  return typeof config === 'string' ? config : JSON.stringify(config);
+}
+
+/**
+ * Serves `dist` under `basePath`, plus /config.json (and <basePath>config.json) from setConfig().
+ * index.html goes out with the CSP computed for the config being served (header and meta).
+ * `immutableAssets`: hashed assets cacheable for a year, as a real host would serve Trunk's
+ * output (the benchmark's returning visit); otherwise nothing is cached.
+ */
+export async function startAppServer({ basePath = '/', dist = DIST, immutableAssets = false } = {}) {
   const base = normalizeBasePath(basePath);
   const DIST = path.resolve(dist);
   let config = null; // object | string | null
   const requests = [];
+  const served = []; // what describeCsp gave for each index.html served
 
   const server = http.createServer(async (req, res) => {
     const send = (status, type, body, extra = {}) => {
@@ -129,7 +186,17 @@ export async function startAppServer({ basePath = '/', dist = DIST } = {}) {
         return send(404, 'text/plain; charset=utf-8', 'not found');
       }
       const type = CONTENT_TYPES[path.extname(file).toLowerCase()] || 'application/octet-stream';
-      return send(200, type, body);
+      if (path.basename(file) === 'index.html') {
+        const csp = await describeCsp(file, configText(config));
+        served.push(csp);
+        return send(200, type, csp.html, {
+          'Content-Security-Policy': csp.header,
+          'X-Frame-Options': 'DENY',
+          'X-Content-Type-Options': 'nosniff',
+        });
+      }
+      const hashed = /-[0-9a-f]{8,16}(_bg)?\.[a-z]+$/.test(file);
+      return send(200, type, body, immutableAssets && hashed ? { 'Cache-Control': 'public, max-age=31536000, immutable' } : {});
     } catch (e) {
       return send(500, 'text/plain; charset=utf-8', String(e));
     }
@@ -145,6 +212,8 @@ export async function startAppServer({ basePath = '/', dist = DIST } = {}) {
     /** The app's URL (and its redirect URI). */
     url: origin + base,
     requests,
+    /** describeCsp() answers for every index.html served, oldest first. */
+    served,
     setConfig(c) { config = c === undefined ? null : c; },
     async close() {
       server.closeAllConnections?.();
@@ -289,6 +358,11 @@ export async function waitFor(fn, { timeout = 10_000, interval = 100, message = 
   }
 }
 
+/** Chromium's console error for a CSP violation, or for a policy it could not apply. */
+export function isCspConsoleMessage(line) {
+  return /Content Security Policy|Content-Security-Policy|Trusted Type/i.test(line);
+}
+
 function slug(s) {
   return s.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').slice(0, 80);
 }
@@ -312,6 +386,25 @@ const STORAGE_SPY = () => {
   } catch { /* ignore */ }
 };
 
+// Recorded inside every page (before any app script): Content-Security-Policy violations.
+const CSP_SPY = () => {
+  document.addEventListener('securitypolicyviolation', (e) => {
+    try {
+      window.__e2eCspViolation?.({
+        directive: e.effectiveDirective, blocked: e.blockedURI, document: e.documentURI,
+        sample: e.sample, source: `${e.sourceFile}:${e.lineNumber}`,
+      }).catch(() => {});
+    } catch { /* ignore */ }
+  }, true);
+};
+
+export async function launchBrowser() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_BIN || '/usr/bin/chromium',
+    args: CHROMIUM_ARGS,
+  });
+}
+
 // ---------------------------------------------------------------------------
 // The harness
 
@@ -327,6 +420,8 @@ export class Harness {
     this.consoleMessages = [];
     this.navigations = []; // {url, page}
     this.pageRequests = []; // request URLs made by pages
+    this.blockedRequests = new Set(); // requests the browser refused (CSP) before sending
+    this.cspViolations = []; // securitypolicyviolation events
     this.storageWrites = []; // {area, key, value, origin}
     this.callbackUrls = []; // Location headers of the emulator's decision 302s
     this.allowedTokenUrls = new Set(); // URLs the test itself navigated to
@@ -341,10 +436,7 @@ export class Harness {
     const redirectUris = [this.app.url];
     for (const p of this.opts.extraRedirectPaths) redirectUris.push(this.app.origin + p);
     this.emu = await startEmulator({ redirectUris });
-    this.browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_BIN || '/usr/bin/chromium',
-      args: CHROMIUM_ARGS,
-    });
+    this.browser = await launchBrowser();
   }
 
   async stop() {
@@ -360,6 +452,9 @@ export class Harness {
     this.consoleMessages = [];
     this.navigations = [];
     this.pageRequests = [];
+    this.blockedRequests = new Set();
+    this.cspViolations = [];
+    this.app.served.length = 0;
     this.storageWrites = [];
     this.callbackUrls = [];
     this.allowedTokenUrls = new Set();
@@ -432,6 +527,8 @@ export class Harness {
       this.storageWrites.push({ area, key, value, origin });
     });
     await context.addInitScript(STORAGE_SPY);
+    await context.exposeBinding('__e2eCspViolation', (_source, v) => { this.cspViolations.push(v); });
+    await context.addInitScript(CSP_SPY);
     this.contexts.push(context);
     const page = await context.newPage();
     this.pages.push(page);
@@ -447,7 +544,10 @@ export class Harness {
       if (frame === page.mainFrame()) this.navigations.push({ url: frame.url() });
     });
     page.on('request', (req) => {
-      this.pageRequests.push({ url: req.url(), method: req.method(), resourceType: req.resourceType() });
+      this.pageRequests.push({ req, url: req.url(), method: req.method(), resourceType: req.resourceType() });
+    });
+    page.on('requestfailed', (req) => {
+      if (/ERR_BLOCKED_BY_CSP/.test(req.failure()?.errorText || '')) this.blockedRequests.add(req);
     });
     page.on('response', async (res) => {
       try {
@@ -572,6 +672,19 @@ export class Harness {
     return [...toks, ...this.extraTokens];
   }
 
+  /** Returns and forgets the CSP violations so far, and the console errors reporting them: for a test that provokes some. */
+  takeViolations() {
+    const taken = this.cspViolations;
+    this.cspViolations = [];
+    this.consoleMessages = this.consoleMessages.filter((m) => !isCspConsoleMessage(m));
+    return taken;
+  }
+
+  /** Origins the page may reach: its own, and those the configs served in this test name. */
+  allowedOrigins() {
+    return new Set([this.app.origin, ...this.app.served.flatMap((d) => d.origins)]);
+  }
+
   // -- cross-cutting invariants (run after every test) ---------------------------
 
   async checkInvariants() {
@@ -610,6 +723,38 @@ export class Harness {
       assert.equal(hit, null, `an access token was written to localStorage (key ${w.key})`);
       assert.ok(!/access_token/.test(w.key + w.value), `token-related data written to localStorage: ${w.key}=${w.value}`);
     }
+    for (const line of this.consoleMessages) {
+      assert.equal(containsAny(line, tokens), null, `a console message contains an access token: ${line}`);
+    }
+    const allowed = this.allowedOrigins();
+    for (const r of this.pageRequests) {
+      if (this.blockedRequests.has(r.req)) continue;
+      let u;
+      try { u = new URL(r.url); } catch { continue; }
+      if (u.protocol !== 'http:' && u.protocol !== 'https:') continue;
+      assert.ok(allowed.has(u.origin), `a request went to ${u.origin}, which no served config names (${r.method} ${r.url}; allowed: ${[...allowed].join(', ')})`);
+    }
+    for (const context of this.contexts) {
+      // Every origin's localStorage and cookies as they are now, set by setItem or otherwise.
+      let state;
+      try { state = await context.storageState(); } catch { continue; }
+      for (const o of state.origins) {
+        for (const { name, value } of o.localStorage) {
+          assert.equal(containsAny(name + value, tokens), null, `localStorage of ${o.origin} holds an access token (key ${name})`);
+        }
+      }
+      for (const c of state.cookies) {
+        assert.equal(containsAny(c.value, tokens), null, `cookie ${c.name} of ${c.domain} holds an access token`);
+      }
+    }
+    for (const page of this.pages) {
+      if (page.isClosed()) continue;
+      for (const u of await this.historyUrls(page).catch(() => [])) {
+        assert.equal(containsAny(u, tokens), null, `a history entry contains an access token: ${u}`);
+      }
+    }
+    assert.deepEqual(this.cspViolations, [], 'Content-Security-Policy violations');
+    assert.deepEqual(this.consoleMessages.filter(isCspConsoleMessage), [], 'console errors about the Content-Security-Policy');
   }
 
   async saveArtifacts(name, err) {

@@ -5,8 +5,15 @@
 //! - `cargo xtask test`: install what is missing, then every check and test (format, lints, native,
 //!   wasm in headless Chromium, end to end in headless Chromium).
 //! - `cargo xtask screenshots`: build, then save a headless-Chromium screenshot of each screen.
+//! - `cargo xtask bench`: release build, then size and speed budgets against a hand-written
+//!   JavaScript page, and a long property-test run of the parsers.
+//! - `cargo xtask csp [DIR]`: write the Content-Security-Policy into DIR/index.html (default
+//!   dist/) from what is there, including DIR/config.json; prints the header form.
+//! - `cargo xtask post-build`: Trunk's post-build hook (config.json into the build, then the CSP).
 //! - `cargo xtask setup`: only the installs (idempotent).
 
+mod bench;
+mod csp;
 mod setup;
 
 use std::env;
@@ -26,8 +33,11 @@ fn main() -> ExitCode {
         Some("serve") => serve(),
         Some("test") => test(),
         Some("screenshots") => screenshots(),
+        Some("bench") => bench::bench(),
+        Some("csp") => csp_command(&args[1..]),
+        Some("post-build") => post_build(),
         _ => {
-            eprintln!("usage: cargo xtask <serve|test|screenshots|setup>");
+            eprintln!("usage: cargo xtask <serve|test|bench|screenshots|csp [DIR]|setup>");
             return ExitCode::from(2);
         }
     };
@@ -98,15 +108,15 @@ impl Drop for Background {
     }
 }
 
-fn build_emulator() -> Result {
+pub fn build_emulator() -> Result {
     run(command("cargo").args(["build", "--quiet", "--package", "emulator"]))
 }
 
-fn emulator_binary() -> PathBuf {
+pub fn emulator_binary() -> PathBuf {
     root().join("target/debug/emulator")
 }
 
-fn release_build(dist: &str, public_url: &str) -> Result {
+pub fn release_build(dist: &str, public_url: &str) -> Result {
     run(command("trunk").args([
         "build",
         "--release",
@@ -238,7 +248,59 @@ fn end_to_end() -> Result {
         .args(&files)
         .env("APP_DIST", "dist")
         .env("APP_DIST_SUBPATH", "target/dist-subpath")
-        .env("EMULATOR_BIN", emulator_binary()))
+        .env("EMULATOR_BIN", emulator_binary())
+        .env("XTASK_BIN", xtask_binary()?))
+}
+
+/// This very program: the harness runs `xtask csp --describe` for each config it serves.
+pub fn xtask_binary() -> Result<PathBuf> {
+    env::current_exe().map_err(|e| format!("locating xtask: {e}"))
+}
+
+/// Trunk's post_build hook (its hooks run concurrently, so one hook does both steps in order):
+/// copies config.json, which is deployment-specific and not in git, into the build when present,
+/// then writes the CSP for what was staged.
+fn post_build() -> Result {
+    let staging = env::var_os("TRUNK_STAGING_DIR").ok_or("post-build runs as Trunk's hook")?;
+    let staging = PathBuf::from(staging);
+    let config = root().join("config.json");
+    if config.exists() {
+        fs::copy(&config, staging.join("config.json"))
+            .map_err(|e| format!("copying config.json: {e}"))?;
+    }
+    csp::write(&staging).map(|_| ())
+}
+
+/// `csp [DIR]` rewrites DIR's meta and prints the header form; `csp --describe INDEX [CONFIG]`
+/// prints, as JSON, what the harness serves for that config.
+fn csp_command(args: &[String]) -> Result {
+    match args {
+        [flag, index, config @ ..] if flag == "--describe" && config.len() <= 1 => {
+            let html = fs::read_to_string(index).map_err(|e| format!("{index}: {e}"))?;
+            let config = match config.first() {
+                Some(path) => Some(fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?),
+                None => None,
+            };
+            println!("{}", csp::describe(&html, config.as_deref())?);
+            Ok(())
+        }
+        [] | [_] => {
+            let dir = args
+                .first()
+                .map_or_else(|| root().join("dist"), PathBuf::from);
+            let header = csp::write(&dir)?;
+            println!(
+                "Wrote the CSP meta into {}/index.html. Where headers can be set, serve:",
+                dir.display()
+            );
+            println!("Content-Security-Policy: {header}");
+            println!("Referrer-Policy: no-referrer");
+            println!("X-Frame-Options: DENY");
+            println!("X-Content-Type-Options: nosniff");
+            Ok(())
+        }
+        _ => Err("usage: cargo xtask csp [DIR] | csp --describe INDEX [CONFIG]".into()),
+    }
 }
 
 fn screenshots() -> Result {
