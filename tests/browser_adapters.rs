@@ -145,7 +145,7 @@ async fn response_without_a_pending_sign_in_is_refused() {
 #[wasm_bindgen_test]
 async fn forged_state_is_refused_and_the_pending_state_is_spent() {
     let pending = PendingAuthorization::new([9; STATE_BYTES], "http://x/", &["openid".into()], 0);
-    storage::set_json(Area::Session, keys::PENDING, &pending).unwrap();
+    storage::set(Area::Session, keys::PENDING, &pending.to_json()).unwrap();
     let error = flow::complete_sign_in(
         &config("session"),
         "#access_token=a&token_type=Bearer&state=forged",

@@ -2,7 +2,6 @@
 //! (RFC 6749 §4.2.2 and §4.2.2.1). Parsing only: whether to trust it is [`crate::callback`]'s job.
 
 use crate::error::{AuthError, ProviderError};
-use std::collections::BTreeMap;
 
 /// A parsed response. Unknown parameters (Google adds `authuser`, `prompt`, `hd`) are kept in
 /// `extra` and otherwise ignored, as RFC 6749 §4.2.2 requires.
@@ -23,7 +22,27 @@ pub struct TokenResponse {
     pub expires_in: Option<String>,
     pub scope: Option<String>,
     pub state: Option<String>,
-    pub extra: BTreeMap<String, String>,
+    pub extra: Parameters,
+}
+
+/// Form parameters by name, each at most once. A list rather than a map: a response has a
+/// handful, and every map type monomorphised costs the wasm build kilobytes.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Parameters(Vec<(String, String)>);
+
+impl Parameters {
+    pub fn get(&self, name: &str) -> Option<&String> {
+        self.0.iter().find(|(n, _)| n == name).map(|(_, v)| v)
+    }
+
+    pub fn remove(&mut self, name: &str) -> Option<String> {
+        let at = self.0.iter().position(|(n, _)| n == name)?;
+        Some(self.0.swap_remove(at).1)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.0.iter().map(|(n, v)| (n.as_str(), v.as_str()))
+    }
 }
 
 impl AuthorizationResponse {
@@ -76,18 +95,19 @@ pub fn looks_like_authorization_response(fragment: &str) -> bool {
 /// Form-decodes `input`, rejecting a repeated parameter and dropping empty values
 /// (RFC 6749 §3.1: "Parameters sent without a value MUST be treated as if they were omitted";
 /// "Request and response parameters MUST NOT be included more than once").
-pub fn parse_parameters(input: &str) -> Result<BTreeMap<String, String>, AuthError> {
-    let mut seen = BTreeMap::new();
+pub fn parse_parameters(input: &str) -> Result<Parameters, AuthError> {
+    let mut seen: Vec<(String, String)> = Vec::new();
     for (name, value) in form_urlencoded::parse(input.as_bytes()) {
         if name.is_empty() {
             continue;
         }
-        if seen.insert(name.to_string(), value.to_string()).is_some() {
+        if seen.iter().any(|(n, _)| *n == name) {
             return Err(AuthError::DuplicateParameter(name.into_owned()));
         }
+        seen.push((name.into_owned(), value.into_owned()));
     }
-    seen.retain(|_, value| !value.is_empty());
-    Ok(seen)
+    seen.retain(|(_, value)| !value.is_empty());
+    Ok(Parameters(seen))
 }
 
 #[cfg(test)]

@@ -1,8 +1,6 @@
 //! The set of scopes a token actually carries. Google's granular consent lets a person untick
 //! scopes, so features must gate on this set, never on what was requested.
 
-use std::collections::BTreeSet;
-
 /// Google answers `email`/`profile` requests with both the short and the URL form; treat them as one.
 const ALIASES: [(&str, &str); 2] = [
     ("email", "https://www.googleapis.com/auth/userinfo.email"),
@@ -13,25 +11,36 @@ const ALIASES: [(&str, &str); 2] = [
 ];
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct GrantedScopes(BTreeSet<String>);
+pub struct GrantedScopes(Vec<String>);
 
 impl GrantedScopes {
     /// Parses a space-delimited `scope` value (RFC 6749 §3.3).
     pub fn from_space_delimited(value: &str) -> Self {
-        GrantedScopes(
+        Self::from_list(
             value
                 .split(' ')
                 .filter(|s| !s.is_empty())
-                .map(str::to_owned)
-                .collect(),
+                .map(str::to_owned),
         )
     }
 
+    /// Sorted and without repeats, kept in a plain list: a set type costs the wasm build more
+    /// than a few scopes ever cost a search.
+    pub fn from_list(scopes: impl IntoIterator<Item = String>) -> Self {
+        let mut sorted: Vec<String> = Vec::new();
+        for scope in scopes {
+            if let Err(at) = sorted.binary_search(&scope) {
+                sorted.insert(at, scope);
+            }
+        }
+        GrantedScopes(sorted)
+    }
+
     pub fn contains(&self, scope: &str) -> bool {
-        self.0.contains(scope)
+        let has = |s: &str| self.0.iter().any(|g| g == s);
+        has(scope)
             || ALIASES.iter().any(|(short, long)| {
-                (scope == *short && self.0.contains(*long))
-                    || (scope == *long && self.0.contains(*short))
+                (scope == *short && has(long)) || (scope == *long && has(short))
             })
     }
 
@@ -42,10 +51,6 @@ impl GrantedScopes {
             .map(String::as_str)
             .filter(|s| !self.contains(s))
             .collect()
-    }
-
-    pub fn from_list(scopes: Vec<String>) -> Self {
-        GrantedScopes(scopes.into_iter().collect())
     }
 
     pub fn iter(&self) -> impl Iterator<Item = &str> {

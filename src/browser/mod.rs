@@ -2,6 +2,7 @@
 //! [`BrowserError`]. No protocol decisions are made here.
 
 pub mod clock;
+pub mod fetch;
 pub mod location;
 pub mod random;
 pub mod storage;
@@ -19,11 +20,18 @@ pub enum BrowserError {
 
 impl BrowserError {
     pub(crate) fn from_js(api: &'static str, value: JsValue) -> Self {
-        let reason = match value.dyn_ref::<js_sys::Error>() {
-            Some(error) => String::from(error.message()),
-            None => value.as_string().unwrap_or_else(|| "unknown error".into()),
-        };
-        BrowserError::Unavailable { api, reason }
+        BrowserError::Unavailable {
+            api,
+            reason: js_message(&value),
+        }
+    }
+}
+
+/// The message of a thrown JavaScript value.
+pub(crate) fn js_message(value: &JsValue) -> String {
+    match value.dyn_ref::<js_sys::Error>() {
+        Some(error) => String::from(error.message()),
+        None => value.as_string().unwrap_or_else(|| "unknown error".into()),
     }
 }
 

@@ -2,7 +2,7 @@
 //! form body, never in a URL (RFC 9700 §4.3.2), and no request carries cookies: Google's APIs
 //! do not use them, and its revocation endpoint fails a credentialed CORS request.
 
-use gloo_net::http::{Request, RequestBuilder};
+use crate::browser::fetch::fetch;
 use oauth::json::Json;
 use web_sys::RequestCredentials;
 
@@ -32,32 +32,22 @@ pub enum Body<'a> {
 
 /// Sends a request and returns the body of a 2xx answer.
 pub async fn send(url: &str, bearer: Option<&str>, body: Body<'_>) -> Result<String, ApiError> {
-    let builder = match body {
-        Body::None => Request::get(url),
-        Body::Form(_) => {
-            Request::post(url).header("Content-Type", "application/x-www-form-urlencoded")
+    let authorization = bearer.map(|token| format!("Bearer {token}"));
+    let mut headers = Vec::new();
+    if let Some(value) = &authorization {
+        headers.push(("Authorization", value.as_str()));
+    }
+    let (method, body) = match body {
+        Body::None => ("GET", None),
+        Body::Form(form) => {
+            headers.push(("Content-Type", "application/x-www-form-urlencoded"));
+            ("POST", Some(form))
         }
     };
-    let builder: RequestBuilder = match bearer {
-        Some(token) => builder.header("Authorization", &format!("Bearer {token}")),
-        None => builder,
-    }
-    .credentials(RequestCredentials::Omit);
-    let request = match body {
-        Body::None => builder.build(),
-        Body::Form(form) => builder.body(form.to_owned()),
-    }
-    .map_err(|e| ApiError::Network(e.to_string()))?;
-
-    let response = request
-        .send()
+    let answer = fetch(url, method, &headers, body, RequestCredentials::Omit)
         .await
-        .map_err(|e| ApiError::Network(e.to_string()))?;
-    let status = response.status();
-    let text = response
-        .text()
-        .await
-        .map_err(|e| ApiError::Malformed(e.to_string()))?;
+        .map_err(ApiError::Network)?;
+    let (status, text) = (answer.status, answer.text);
     match status {
         200..=299 => Ok(text),
         401 => Err(ApiError::Unauthorized),

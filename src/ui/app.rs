@@ -4,11 +4,12 @@ use super::auth_context::{use_auth, AuthProvider, AuthStatus};
 use super::components::{
     Layout, NoticeView, ServerLine, Setup, SignedInView, SignedOutView, Verifying,
 };
+use crate::browser::fetch::fetch;
 use crate::browser::storage::{self, keys, Area};
-use gloo_net::http::Request;
 use oauth::{ClientConfig, ConfigError};
 use std::rc::Rc;
 use wasm_bindgen_futures::spawn_local;
+use web_sys::RequestCredentials;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -27,15 +28,21 @@ enum ConfigSource {
 
 impl ConfigSource {
     async fn fetch() -> Self {
-        // Relative, so the app works from any sub-path it is deployed under.
-        match Request::get("config.json").send().await {
-            Ok(response) if response.status() == 404 => ConfigSource::Missing,
-            Ok(response) if response.ok() => match response.text().await {
-                Ok(text) => ConfigSource::Found(text),
-                Err(e) => ConfigSource::Unreadable(e.to_string()),
-            },
-            Ok(response) => ConfigSource::Unreadable(format!("HTTP {}", response.status())),
-            Err(e) => ConfigSource::Unreadable(e.to_string()),
+        // Relative, so the app works from any sub-path it is deployed under; same-origin
+        // credentials, as index.html's preload of it asks, so the preloaded answer is used.
+        match fetch(
+            "config.json",
+            "GET",
+            &[],
+            None,
+            RequestCredentials::SameOrigin,
+        )
+        .await
+        {
+            Ok(answer) if answer.status == 404 => ConfigSource::Missing,
+            Ok(answer) if (200..300).contains(&answer.status) => ConfigSource::Found(answer.text),
+            Ok(answer) => ConfigSource::Unreadable(format!("HTTP {}", answer.status)),
+            Err(reason) => ConfigSource::Unreadable(reason),
         }
     }
 

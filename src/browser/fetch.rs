@@ -1,0 +1,50 @@
+//! `fetch`, straight through web-sys: gloo-net's builder and its `http` crate types cost the
+//! wasm build more than the three calls the app makes. Callers choose method, headers, body and
+//! credentials; this only runs the request and reads the answer as text.
+
+use super::{js_message, window};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{Headers, RequestCredentials, RequestInit, Response};
+
+/// What came back: the status and the body text, whatever the status.
+pub struct Answer {
+    pub status: u16,
+    pub text: String,
+}
+
+/// Runs `fetch(url, {method, headers, body, credentials})`. `Err` means no answer at all (a
+/// network failure, CORS, or the CSP refusing the origin), with the browser's reason.
+pub async fn fetch(
+    url: &str,
+    method: &str,
+    headers: &[(&str, &str)],
+    body: Option<&str>,
+    credentials: RequestCredentials,
+) -> Result<Answer, String> {
+    let init = RequestInit::new();
+    init.set_method(method);
+    init.set_credentials(credentials);
+    if !headers.is_empty() {
+        let list = Headers::new().map_err(|e| js_message(&e))?;
+        for (name, value) in headers {
+            list.set(name, value).map_err(|e| js_message(&e))?;
+        }
+        init.set_headers(&list);
+    }
+    if let Some(body) = body {
+        init.set_body(&body.into());
+    }
+    let window = window().map_err(|e| e.to_string())?;
+    let response: Response = JsFuture::from(window.fetch_with_str_and_init(url, &init))
+        .await
+        .map_err(|e| js_message(&e))?
+        .unchecked_into();
+    let text = JsFuture::from(response.text().map_err(|e| js_message(&e))?)
+        .await
+        .map_err(|e| js_message(&e))?;
+    Ok(Answer {
+        status: response.status(),
+        text: text.as_string().unwrap_or_default(),
+    })
+}
