@@ -360,7 +360,7 @@ export async function waitFor(fn, { timeout = 10_000, interval = 100, message = 
 
 /** Chromium's console error for a CSP violation, or for a policy it could not apply. */
 export function isCspConsoleMessage(line) {
-  return /Content Security Policy|Content-Security-Policy|Trusted Type/i.test(line);
+  return /Content Security Policy|Content-Security-Policy|Trusted ?(Type|Script|HTML)/i.test(line);
 }
 
 function slug(s) {
@@ -418,6 +418,7 @@ export class Harness {
     this.pages = [];
     this.pageErrors = [];
     this.consoleMessages = [];
+    this.consoleEntries = []; // {type, text, url}
     this.navigations = []; // {url, page}
     this.pageRequests = []; // request URLs made by pages
     this.blockedRequests = new Set(); // requests the browser refused (CSP) before sending
@@ -450,6 +451,7 @@ export class Harness {
     this.currentTest = t?.name || '';
     this.pageErrors = [];
     this.consoleMessages = [];
+    this.consoleEntries = [];
     this.navigations = [];
     this.pageRequests = [];
     this.blockedRequests = new Set();
@@ -538,6 +540,7 @@ export class Harness {
     page.on('console', (msg) => {
       const line = `[${msg.type()}] ${msg.text()}`;
       this.consoleMessages.push(line);
+      this.consoleEntries.push({ type: msg.type(), text: msg.text(), url: msg.location().url || page.url() });
       if (DEBUG) process.stderr.write(`[console] ${line}\n`);
     });
     page.on('framenavigated', (frame) => {
@@ -672,8 +675,14 @@ export class Harness {
     return [...toks, ...this.extraTokens];
   }
 
-  /** Returns and forgets the CSP violations so far, and the console errors reporting them: for a test that provokes some. */
-  takeViolations() {
+  /**
+   * For a test that provokes violations: waits until at least `count` were reported (the events
+   * reach the harness asynchronously), then returns and forgets them and the console errors
+   * reporting them.
+   */
+  async takeViolations(count) {
+    await waitFor(() => this.cspViolations.length >= count, { timeout: 5000, message: `${count} CSP violation reports` });
+    await sleep(200);
     const taken = this.cspViolations;
     this.cspViolations = [];
     this.consoleMessages = this.consoleMessages.filter((m) => !isCspConsoleMessage(m));
@@ -726,13 +735,13 @@ export class Harness {
     for (const line of this.consoleMessages) {
       assert.equal(containsAny(line, tokens), null, `a console message contains an access token: ${line}`);
     }
-    const allowed = this.allowedOrigins();
+    const reachable = this.allowedOrigins();
     for (const r of this.pageRequests) {
       if (this.blockedRequests.has(r.req)) continue;
       let u;
       try { u = new URL(r.url); } catch { continue; }
       if (u.protocol !== 'http:' && u.protocol !== 'https:') continue;
-      assert.ok(allowed.has(u.origin), `a request went to ${u.origin}, which no served config names (${r.method} ${r.url}; allowed: ${[...allowed].join(', ')})`);
+      assert.ok(reachable.has(u.origin), `a request went to ${u.origin}, which no served config names (${r.method} ${r.url}; allowed: ${[...reachable].join(', ')})`);
     }
     for (const context of this.contexts) {
       // Every origin's localStorage and cookies as they are now, set by setItem or otherwise.

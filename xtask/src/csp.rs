@@ -5,7 +5,8 @@
 //!   `'wasm-unsafe-eval'` (compiling the wasm); no `'unsafe-inline'`, no `'unsafe-eval'`.
 //! - `connect-src`: `'self'` (config.json, the wasm) and the origins of the configured token info,
 //!   user info and revocation endpoints ([`ClientConfig::connect_origins`]).
-//! - `img-src`: where profile pictures come from ([`ClientConfig::picture_origins`]).
+//! - `img-src`: where profile pictures come from ([`ClientConfig::picture_origins`]), and `data:`
+//!   for the page's empty icon (so the browser asks for no favicon).
 //! - everything else `'none'`, and Trusted Types required so no string can become script.
 //!
 //! The policy goes into a `<meta http-equiv>` of index.html (hosts that cannot set headers still
@@ -72,11 +73,9 @@ impl Policy {
         style.extend(self.style_hashes.iter().cloned());
         let mut connect = vec!["'self'".to_owned()];
         connect.extend(self.connect.iter().cloned());
-        let img = if self.img.is_empty() {
-            vec!["'none'".to_owned()]
-        } else {
-            self.img.clone()
-        };
+        // `data:` for index.html's empty icon, which spares the browser a favicon request.
+        let mut img = vec!["data:".to_owned()];
+        img.extend(self.img.iter().cloned());
         [
             "default-src 'none'".to_owned(),
             format!("script-src {}", script.join(" ")),
@@ -185,6 +184,90 @@ pub fn with_meta(index_html: &str, policy: &Policy) -> Result<String> {
     ))
 }
 
+/// index.html with every `integrity` recomputed (as SHA-384) from the staged file its tag names:
+/// a step that rewrites a file after Trunk hashed it must not leave the page refusing it.
+pub fn renew_integrity(index_html: &str, staging: &Path) -> Result<String> {
+    let mut out = String::with_capacity(index_html.len());
+    let mut rest = index_html;
+    while let Some(open) = rest.find('<') {
+        let close = open
+            + rest[open..]
+                .find('>')
+                .ok_or("index.html: unterminated tag")?;
+        let tag = &rest[open..close];
+        let attributes = attributes(tag);
+        let integrity = attributes.iter().find(|(name, _)| *name == "integrity");
+        let target = attributes
+            .iter()
+            .find(|(name, _)| *name == "href" || *name == "src");
+        match (integrity, target) {
+            (Some((_, (from, to))), Some((_, (t_from, t_to)))) => {
+                let url = &tag[*t_from..*t_to];
+                let file = staging.join(url.rsplit('/').next().unwrap_or(url));
+                let bytes = fs::read(&file).map_err(|e| format!("{}: {e}", file.display()))?;
+                let digest =
+                    base64::engine::general_purpose::STANDARD.encode(sha2::Sha384::digest(&bytes));
+                out.push_str(&rest[..open + from]);
+                out.push_str(&format!("sha384-{digest}"));
+                out.push_str(&tag[*to..]);
+            }
+            _ => out.push_str(&rest[..close]),
+        }
+        rest = &rest[close..];
+        out.push_str(&rest[..1]);
+        rest = &rest[1..];
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+/// The attributes of an opening tag's text (from `<`, without `>`): each name with the byte range
+/// of its value, quoted or (as minified HTML writes them) not.
+fn attributes(tag: &str) -> Vec<(&str, (usize, usize))> {
+    let bytes = tag.as_bytes();
+    let mut found = Vec::new();
+    let mut at = tag
+        .find(|c: char| c.is_ascii_whitespace())
+        .unwrap_or(tag.len());
+    loop {
+        while at < bytes.len() && (bytes[at].is_ascii_whitespace() || bytes[at] == b'/') {
+            at += 1;
+        }
+        let name_start = at;
+        while at < bytes.len() && !bytes[at].is_ascii_whitespace() && bytes[at] != b'=' {
+            at += 1;
+        }
+        if name_start == at {
+            return found;
+        }
+        let name = &tag[name_start..at];
+        if bytes.get(at) != Some(&b'=') {
+            found.push((name, (at, at)));
+            continue;
+        }
+        at += 1;
+        let (start, end) = match bytes.get(at) {
+            Some(&quote @ (b'"' | b'\'')) => {
+                let start = at + 1;
+                let end = start
+                    + tag[start..]
+                        .find(quote as char)
+                        .unwrap_or(tag.len() - start);
+                at = (end + 1).min(tag.len());
+                (start, end)
+            }
+            _ => {
+                let start = at;
+                while at < bytes.len() && !bytes[at].is_ascii_whitespace() {
+                    at += 1;
+                }
+                (start, at)
+            }
+        };
+        found.push((name, (start, end)));
+    }
+}
+
 /// Writes the CSP into `dir/index.html` from `dir/config.json` (if any); returns the header form.
 pub fn write(dir: &Path) -> Result<String> {
     let index_path = dir.join("index.html");
@@ -264,7 +347,7 @@ mod tests {
             meta.contains("connect-src 'self' http://127.0.0.1:9;"),
             "{meta}"
         );
-        assert!(meta.contains("img-src http://127.0.0.1:9;"), "{meta}");
+        assert!(meta.contains("img-src data: http://127.0.0.1:9;"), "{meta}");
         assert!(!meta.contains("googleapis"), "{meta}");
         assert!(!meta.contains("frame-ancestors"), "{meta}");
         assert!(!meta.contains("unsafe-inline"), "{meta}");
@@ -317,6 +400,24 @@ mod tests {
             .as_str()
             .unwrap()
             .contains("Content-Security-Policy"));
+    }
+
+    #[test]
+    fn integrity_is_recomputed_from_the_staged_file() {
+        let dir = std::env::temp_dir().join(format!("csp-integrity-{}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap();
+        fs::write(dir.join("app-1.js"), "export{}").unwrap();
+        let html = r#"<link rel="modulepreload" href="/sub/app-1.js" crossorigin="anonymous" integrity="sha384-stale"><p>x</p><link crossorigin href=/app-1.js integrity=sha384-stale rel=modulepreload>"#;
+        let renewed = renew_integrity(html, &dir).unwrap();
+        fs::remove_dir_all(&dir).unwrap();
+        // As `printf 'export{}' | openssl dgst -sha384 -binary | base64` gives it.
+        assert_eq!(
+            renewed,
+            html.replace(
+                "sha384-stale",
+                "sha384-T9wtfzHBAEG71Fa/wFmFXCrNCLZJB/nESrYm41otTxLB9m9XX4ftBy7LK/VKEMIL"
+            )
+        );
     }
 
     #[test]

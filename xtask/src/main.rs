@@ -257,9 +257,10 @@ pub fn xtask_binary() -> Result<PathBuf> {
     env::current_exe().map_err(|e| format!("locating xtask: {e}"))
 }
 
-/// Trunk's post_build hook (its hooks run concurrently, so one hook does both steps in order):
-/// copies config.json, which is deployment-specific and not in git, into the build when present,
-/// then writes the CSP for what was staged.
+/// Trunk's post_build hook (its hooks run concurrently, so one hook does every step, in order):
+/// copies config.json, which is deployment-specific and not in git, into the build when present;
+/// in release builds minifies the JS glue (Trunk's own minifier fails on wasm-bindgen's output and
+/// leaves it as is) and renews its integrity hash; then writes the CSP for what was staged.
 fn post_build() -> Result {
     let staging = env::var_os("TRUNK_STAGING_DIR").ok_or("post-build runs as Trunk's hook")?;
     let staging = PathBuf::from(staging);
@@ -268,7 +269,32 @@ fn post_build() -> Result {
         fs::copy(&config, staging.join("config.json"))
             .map_err(|e| format!("copying config.json: {e}"))?;
     }
+    if env::var("TRUNK_PROFILE").as_deref() == Ok("release") {
+        minify_js(&staging)?;
+    }
     csp::write(&staging).map(|_| ())
+}
+
+fn minify_js(staging: &Path) -> Result {
+    let entries = fs::read_dir(staging).map_err(|e| format!("{}: {e}", staging.display()))?;
+    for entry in entries.filter_map(|e| e.ok()) {
+        let path = entry.path();
+        if path.extension().is_some_and(|x| x == "js") {
+            run(command(
+                &root()
+                    .join("node_modules/.bin/terser")
+                    .display()
+                    .to_string(),
+            )
+            .arg(&path)
+            .args(["--module", "--compress", "--mangle", "--output"])
+            .arg(&path))?;
+        }
+    }
+    let index = staging.join("index.html");
+    let html = fs::read_to_string(&index).map_err(|e| format!("{}: {e}", index.display()))?;
+    fs::write(&index, csp::renew_integrity(&html, staging)?)
+        .map_err(|e| format!("{}: {e}", index.display()))
 }
 
 /// `csp [DIR]` rewrites DIR's meta and prints the header form; `csp --describe INDEX [CONFIG]`

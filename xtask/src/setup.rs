@@ -74,7 +74,9 @@ fn cargo_tool(binary: &str, package: &str, version: &str, locked: bool) -> Resul
 
 fn node_modules() -> Result {
     let bin = root().join("node_modules/.bin");
-    if bin.join("wasm-opt").exists() && root().join("node_modules/playwright-core").exists() {
+    let installed = ["wasm-opt", "terser"].iter().all(|b| bin.join(b).exists())
+        && root().join("node_modules/playwright-core").exists();
+    if installed {
         return Ok(());
     }
     crate::run(command("npm").args(["ci", "--no-audit", "--no-fund"]))
