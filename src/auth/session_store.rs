@@ -21,6 +21,12 @@ pub fn load(config: &ClientConfig) -> Option<Session> {
     }
 }
 
+/// Whether anything is stored that [`load`] could read (without reading it).
+pub fn is_stored(config: &ClientConfig) -> bool {
+    config.token_storage == TokenStorage::Session
+        && storage::get(Area::Session, keys::SESSION).is_some()
+}
+
 /// Forgets the session and any sign-in in progress. The login hint is kept only when asked
 /// (after expiry, so signing in again can suggest the same account).
 pub fn clear(keep_login_hint: Option<&str>) {

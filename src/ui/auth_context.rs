@@ -1,7 +1,7 @@
 //! The auth context: a provider component wrapping a reducer (the shape of yew's
 //! `examples/contexts`), and the `use_auth` hook components read it through.
 
-use crate::auth::{flow, SignedIn};
+use crate::auth::{flow, session_store, SignedIn};
 use crate::error::AppError;
 use oauth::{AuthError, ClientConfig};
 use std::rc::Rc;
@@ -117,8 +117,17 @@ pub struct AuthProviderProps {
 
 #[component]
 pub fn AuthProvider(props: &AuthProviderProps) -> Html {
+    // With no response to check and no stored session there is nothing to wait for: start
+    // signed out, and the sign-in button is usable from the first render.
+    let nothing_to_check = *use_memo((), |_| {
+        props.callback.is_none() && !session_store::is_stored(&props.config)
+    });
     let state = use_reducer(|| AuthState {
-        status: AuthStatus::Starting,
+        status: if nothing_to_check {
+            AuthStatus::SignedOut
+        } else {
+            AuthStatus::Starting
+        },
         notice: None,
     });
     {
@@ -126,25 +135,29 @@ pub fn AuthProvider(props: &AuthProviderProps) -> Html {
             (state.clone(), props.config.clone(), props.callback.clone());
         // Once, on start: finish a sign-in that just came back, or resume a stored session.
         use_effect_with((), move |_| {
+            if nothing_to_check {
+                return;
+            }
             state.dispatch(AuthAction::Verifying);
             spawn_local(async move {
-                let action = match callback {
+                let rejected = match callback {
                     Some(fragment) => match flow::complete_sign_in(&config, &fragment).await {
-                        Ok(signed_in) => AuthAction::SignedIn(signed_in, None),
-                        // A rejected response (a replay from the back button, a forgery) must not
-                        // end a session this tab already has: refuse it and keep the session.
-                        Err(rejected) => match flow::resume(&config).await {
-                            Ok(Some(kept)) => {
-                                AuthAction::SignedIn(kept, Some(Notice::Error(rejected)))
-                            }
-                            _ => AuthAction::Failed(rejected),
-                        },
+                        Ok(signed_in) => {
+                            return state.dispatch(AuthAction::SignedIn(signed_in, None));
+                        }
+                        Err(rejected) => Some(rejected),
                     },
-                    None => match flow::resume(&config).await {
-                        Ok(Some(signed_in)) => AuthAction::SignedIn(signed_in, None),
-                        Ok(None) => AuthAction::SignedOut(None),
-                        Err(error) => AuthAction::Failed(error),
-                    },
+                    None => None,
+                };
+                // A rejected response (a replay from the back button, a forgery) must not end a
+                // session this tab already has: refuse it and keep the session.
+                let action = match (flow::resume(&config).await, rejected) {
+                    (Ok(Some(kept)), rejected) => {
+                        AuthAction::SignedIn(kept, rejected.map(Notice::Error))
+                    }
+                    (_, Some(rejected)) => AuthAction::Failed(rejected),
+                    (Ok(None), None) => AuthAction::SignedOut(None),
+                    (Err(error), None) => AuthAction::Failed(error),
                 };
                 state.dispatch(action);
             });
