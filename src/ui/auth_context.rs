@@ -35,7 +35,7 @@ pub struct AuthState {
 pub enum AuthAction {
     Verifying,
     /// Signed in, with a notice when a rejected response arrived while a session was kept.
-    SignedIn(SignedIn, Option<Notice>),
+    SignedIn(Rc<SignedIn>, Option<Notice>),
     SignedOut(Option<Notice>),
     SigningOut,
     /// An error that leaves the person signed out.
@@ -48,9 +48,7 @@ impl Reducible for AuthState {
     fn reduce(self: Rc<Self>, action: AuthAction) -> Rc<Self> {
         let (status, notice) = match action {
             AuthAction::Verifying => (AuthStatus::Verifying, None),
-            AuthAction::SignedIn(signed_in, notice) => {
-                (AuthStatus::SignedIn(Rc::new(signed_in)), notice)
-            }
+            AuthAction::SignedIn(signed_in, notice) => (AuthStatus::SignedIn(signed_in), notice),
             AuthAction::SignedOut(notice) => (AuthStatus::SignedOut, notice),
             AuthAction::SigningOut => (AuthStatus::SigningOut, None),
             AuthAction::Failed(error) => (AuthStatus::SignedOut, Some(Notice::Error(error))),
@@ -143,7 +141,7 @@ pub fn AuthProvider(props: &AuthProviderProps) -> Html {
                 let rejected = match callback {
                     Some(fragment) => match flow::complete_sign_in(&config, &fragment).await {
                         Ok(signed_in) => {
-                            return state.dispatch(AuthAction::SignedIn(signed_in, None));
+                            return state.dispatch(AuthAction::SignedIn(Rc::new(signed_in), None));
                         }
                         Err(rejected) => Some(rejected),
                     },
@@ -153,7 +151,7 @@ pub fn AuthProvider(props: &AuthProviderProps) -> Html {
                 // session this tab already has: refuse it and keep the session.
                 let action = match (flow::resume(&config).await, rejected) {
                     (Ok(Some(kept)), rejected) => {
-                        AuthAction::SignedIn(kept, rejected.map(Notice::Error))
+                        AuthAction::SignedIn(Rc::new(kept), rejected.map(Notice::Error))
                     }
                     (_, Some(rejected)) => AuthAction::Failed(rejected),
                     (Ok(None), None) => AuthAction::SignedOut(None),

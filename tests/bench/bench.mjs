@@ -13,7 +13,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { startAppServer, startEmulator, launchBrowser, CLIENT_ID, AUTH_PATH, ADA } from '../e2e/harness.mjs';
+import { startAppServer, startEmulator, launchBrowser, emulatorConfig, AUTH_PATH, ADA } from '../e2e/harness.mjs';
 
 const ROOT = process.cwd();
 const DIST = path.resolve(ROOT, process.env.APP_DIST || 'dist');
@@ -65,18 +65,6 @@ const MARKS = () => {
   };
   new MutationObserver(look).observe(document, { childList: true, subtree: true });
 };
-
-const emulatorConfig = (e) => ({
-  client_id: CLIENT_ID,
-  flow: 'token',
-  scopes: ['openid', 'email', 'profile'],
-  authorization_endpoint: `${e}${AUTH_PATH}`,
-  tokeninfo_endpoint: `${e}/tokeninfo`,
-  userinfo_endpoint: `${e}/oauth2/v3/userinfo`,
-  revocation_endpoint: `${e}/revoke`,
-  api_base: e,
-  token_storage: 'session',
-});
 
 /** One first visit and one sign-in in a fresh browser context: returns [a, b] in ms. */
 async function measure(browser, target, emulatorOrigin) {

@@ -297,6 +297,21 @@ export async function startEmulator({ redirectUris, clientId = CLIENT_ID }) {
   };
 }
 
+/** The config.json that points the app at the emulator at `e` (its origin). */
+export function emulatorConfig(e) {
+  return {
+    client_id: CLIENT_ID,
+    flow: 'token',
+    scopes: ['openid', 'email', 'profile'],
+    authorization_endpoint: `${e}${AUTH_PATH}`,
+    tokeninfo_endpoint: `${e}/tokeninfo`,
+    userinfo_endpoint: `${e}/oauth2/v3/userinfo`,
+    revocation_endpoint: `${e}/revoke`,
+    api_base: e,
+    token_storage: 'session',
+  };
+}
+
 // ---------------------------------------------------------------------------
 // Small pure helpers
 
@@ -488,18 +503,7 @@ export class Harness {
   // -- config ------------------------------------------------------------------
 
   defaultConfig() {
-    const e = this.emu.origin;
-    return {
-      client_id: CLIENT_ID,
-      flow: 'token',
-      scopes: ['openid', 'email', 'profile'],
-      authorization_endpoint: `${e}${AUTH_PATH}`,
-      tokeninfo_endpoint: `${e}/tokeninfo`,
-      userinfo_endpoint: `${e}/oauth2/v3/userinfo`,
-      revocation_endpoint: `${e}/revoke`,
-      api_base: e,
-      token_storage: 'session',
-    };
+    return emulatorConfig(this.emu.origin);
   }
 
   /** object → JSON, string → served raw, null → 404. */
