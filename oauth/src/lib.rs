@@ -16,6 +16,7 @@ pub mod authorization;
 pub mod callback;
 pub mod config;
 pub mod error;
+pub mod renewal;
 pub mod response;
 pub mod revocation;
 pub mod scopes;
@@ -26,7 +27,7 @@ pub mod user_info;
 
 pub use authorization::{AuthorizationRequest, PendingAuthorization};
 pub use callback::{check_response, UnverifiedToken};
-pub use config::{ClientConfig, ConfigError, Endpoints, Flow, TokenStorage};
+pub use config::{ClientConfig, ConfigError, Display, Endpoints, Flow, TokenStorage};
 pub use error::{AuthError, ProviderError};
 pub use response::AuthorizationResponse;
 pub use scopes::GrantedScopes;
