@@ -113,17 +113,30 @@ mod tests {
 
     #[test]
     fn relayed_response_round_trips_and_carries_its_state() {
-        let relay = RelayedResponse::new("#access_token=a&state=s1");
-        assert_eq!(relay.state.as_deref(), Some("s1"));
-        assert_eq!(RelayedResponse::from_json(&relay.to_json()), Some(relay));
+        let relay = ChannelMessage::relay("#access_token=a&state=s1");
+        let ChannelMessage::AuthorizationResponse { state, .. } = &relay else {
+            panic!("not a relay")
+        };
+        assert_eq!(state.as_deref(), Some("s1"));
+        assert_eq!(ChannelMessage::from_json(&relay.to_json()), Some(relay));
     }
 
     #[test]
-    fn foreign_messages_are_not_relays() {
+    fn sign_out_round_trips() {
+        let json = ChannelMessage::SignedOut.to_json();
+        assert_eq!(json, r#"{"kind":"browser-oauth/signed-out"}"#);
         assert_eq!(
-            RelayedResponse::from_json(r#"{"kind":"other","state":null,"fragment":""}"#),
+            ChannelMessage::from_json(&json),
+            Some(ChannelMessage::SignedOut)
+        );
+    }
+
+    #[test]
+    fn foreign_messages_are_ignored() {
+        assert_eq!(
+            ChannelMessage::from_json(r#"{"kind":"other","fragment":""}"#),
             None
         );
-        assert_eq!(RelayedResponse::from_json("not json"), None);
+        assert_eq!(ChannelMessage::from_json("not json"), None);
     }
 }
