@@ -165,3 +165,26 @@ async fn unreachable_server_is_a_network_error() {
         .unwrap_err();
     assert!(matches!(error, ApiError::Network(_)), "{error:?}");
 }
+
+#[wasm_bindgen_test]
+async fn channel_delivers_to_other_ends_but_not_its_own() {
+    use browser_oauth::browser::channel::Channel;
+    use std::cell::RefCell;
+    use std::rc::Rc;
+
+    let heard = Rc::new(RefCell::new(Vec::<String>::new()));
+    let listener = {
+        let heard = heard.clone();
+        Channel::open(move |text| heard.borrow_mut().push(text)).unwrap()
+    };
+    Channel::post_once("from another window").unwrap();
+    listener.post("from the listener itself");
+    // BroadcastChannel delivers asynchronously: give the event loop a turn.
+    gloo_timers::future::TimeoutFuture::new(50).await;
+    assert_eq!(*heard.borrow(), vec!["from another window".to_owned()]);
+}
+
+#[wasm_bindgen_test]
+fn the_main_tab_is_not_the_popup() {
+    assert!(!browser_oauth::browser::popup::is_inside_popup());
+}

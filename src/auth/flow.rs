@@ -16,26 +16,63 @@ pub struct SignedIn {
     pub user: UserInfo,
 }
 
-/// Step 1: remember a fresh state in this tab, then leave for the authorization endpoint.
-pub fn start_sign_in(config: &ClientConfig) -> Result<(), AppError> {
-    let pending = PendingAuthorization::new(
+/// A fresh pending authorization for this page, with 256 random bits of state.
+pub fn new_pending(config: &ClientConfig) -> Result<PendingAuthorization, AppError> {
+    Ok(PendingAuthorization::new(
         random_bytes::<STATE_BYTES>()?,
         &location::redirect_uri(),
         &config.scopes,
         now_ms(),
-    );
-    storage::set_json(Area::Session, keys::PENDING, &pending)?;
-    let hint = session_store::login_hint();
+    ))
+}
+
+/// Step 1: keeps `pending` in this tab (replacing any older one: only the newest request's
+/// answer is accepted) and returns the authorization URL to visit.
+pub fn prepare_request(
+    config: &ClientConfig,
+    pending: &PendingAuthorization,
+    login_hint: Option<&str>,
+) -> Result<String, AppError> {
+    storage::set_json(Area::Session, keys::PENDING, pending)?;
     let request = AuthorizationRequest {
         endpoint: &config.endpoints.authorization,
         client_id: &config.client_id,
-        pending: &pending,
-        login_hint: hint.as_deref(),
-        prompt: &[],
+        pending,
+        login_hint,
+        prompt: pending.prompt(),
         include_granted_scopes: true,
     };
-    location::navigate(&request.to_url())?;
+    Ok(request.to_url())
+}
+
+/// Signs in by leaving the page; the answer comes back to this page's URL. `return_to` names
+/// the view to show again afterwards.
+pub fn start_sign_in(
+    config: &ClientConfig,
+    login_hint: Option<&str>,
+    return_to: Option<String>,
+) -> Result<(), AppError> {
+    let pending = new_pending(config)?.returning_to(return_to);
+    let hint = login_hint
+        .map(str::to_owned)
+        .or_else(session_store::login_hint);
+    location::navigate(&prepare_request(config, &pending, hint.as_deref())?)?;
     Ok(())
+}
+
+/// The view a full-page sign-in asked to come back to, read before the pending state is spent.
+pub fn pending_return_to() -> Option<String> {
+    storage::get_json::<PendingAuthorization>(Area::Session, keys::PENDING)?.return_to
+}
+
+/// The state of this tab's pending request, if any.
+pub fn pending_state() -> Option<String> {
+    storage::get_json::<PendingAuthorization>(Area::Session, keys::PENDING).map(|p| p.state)
+}
+
+/// Whether this tab's pending request expects its answer in a popup.
+pub fn pending_in_popup() -> bool {
+    storage::get_json::<PendingAuthorization>(Area::Session, keys::PENDING).is_some_and(|p| p.popup)
 }
 
 /// Steps 2–4: the redirect came back with `fragment` (already removed from the URL). The pending
@@ -88,11 +125,17 @@ pub fn expire(session: &Session) {
     session_store::clear(Some(session.login_hint()));
 }
 
-/// Sign-out: local state goes first, so it completes even if revocation fails; then the token
-/// is revoked (without credentials: Google's endpoint refuses credentialed CORS).
-pub async fn sign_out(config: &ClientConfig, session: &Session) -> Result<(), AppError> {
+/// Sign-out: local state goes first, so it completes even if revocation fails; `announce` tells
+/// the other tabs before the token dies, so none goes on using it; then the token is revoked
+/// (without credentials: Google's endpoint refuses credentialed CORS).
+pub async fn sign_out(
+    config: &ClientConfig,
+    session: &Session,
+    announce: impl FnOnce(),
+) -> Result<(), AppError> {
     session_store::clear(None);
     location::replace_with_clean_url()?;
+    announce();
     revocation::revoke(&config.endpoints.revocation, &session.access_token)
         .await
         .map_err(|e| AppError::from_api(ApiStep::Revocation, e))

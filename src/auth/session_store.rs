@@ -32,6 +32,11 @@ pub fn clear(keep_login_hint: Option<&str>) {
     }
 }
 
+/// Drops a pending request that will never be answered (its popup was blocked or cut off).
+pub fn forget_pending() {
+    storage::remove(Area::Session, keys::PENDING);
+}
+
 pub fn login_hint() -> Option<String> {
     storage::get(Area::Session, keys::LOGIN_HINT)
 }

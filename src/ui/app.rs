@@ -115,6 +115,9 @@ fn Home() -> Html {
         .map(|notice| html! { <NoticeView {notice} /> });
     let view = match &auth.state.status {
         AuthStatus::Starting | AuthStatus::Verifying => html! { <Verifying /> },
+        AuthStatus::WaitingForPopup => {
+            html! { <Verifying label="Waiting for the sign-in window…" /> }
+        }
         AuthStatus::SigningOut => {
             html! { <Verifying label="Signing out and revoking the token…" /> }
         }

@@ -2,6 +2,7 @@
 
 mod layout;
 mod notice;
+mod popup_relay;
 mod setup;
 mod signed_in;
 mod signed_out;
@@ -9,6 +10,7 @@ mod verifying;
 
 pub use layout::{Layout, ServerLine};
 pub use notice::NoticeView;
+pub use popup_relay::PopupRelay;
 pub use setup::Setup;
 pub use signed_in::SignedInView;
 pub use signed_out::SignedOutView;
