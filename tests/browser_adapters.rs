@@ -118,6 +118,19 @@ fn memory_mode_never_writes_the_token() {
 }
 
 #[wasm_bindgen_test]
+fn full_sign_out_forgets_drafts_but_expiry_keeps_them() {
+    let draft = format!("{}new-task", keys::DRAFT_PREFIX);
+    storage::set(Area::Session, &draft, "buy milk").unwrap();
+    flow::expire(&session());
+    assert_eq!(
+        storage::get(Area::Session, &draft).as_deref(),
+        Some("buy milk")
+    );
+    session_store::clear(None);
+    assert_eq!(storage::get(Area::Session, &draft), None);
+}
+
+#[wasm_bindgen_test]
 fn clear_after_expiry_keeps_only_the_login_hint() {
     storage::set(Area::Session, keys::PENDING, "{}").unwrap();
     session_store::save(&config("session"), &session()).unwrap();

@@ -1,7 +1,9 @@
 //! Hooks shared by components.
 
 use crate::browser::clock::now_ms;
+use crate::browser::storage::{self, keys, Area};
 use gloo_timers::callback::Interval;
+use std::rc::Rc;
 use yew::prelude::*;
 
 /// The current time in milliseconds, refreshed every second while the component is mounted.
@@ -16,4 +18,40 @@ pub fn use_now() -> u64 {
         });
     }
     *now
+}
+
+/// A text input's value that survives a full-page redirect (renewal when popups are blocked):
+/// mirrored in this tab's sessionStorage under `browser-oauth.draft.<name>` until `clear`ed.
+/// Drafts hold what the person typed, never tokens.
+#[derive(Clone, PartialEq)]
+pub struct Draft {
+    value: UseStateHandle<String>,
+    key: Rc<str>,
+}
+
+impl Draft {
+    pub fn value(&self) -> &str {
+        &self.value
+    }
+
+    pub fn set(&self, text: String) {
+        let _ = storage::set(Area::Session, &self.key, &text);
+        self.value.set(text);
+    }
+
+    /// After the text was used (saved, sent): nothing left to restore.
+    pub fn clear(&self) {
+        storage::remove(Area::Session, &self.key);
+        self.value.set(String::new());
+    }
+}
+
+#[hook]
+pub fn use_draft(name: &str) -> Draft {
+    let key: Rc<str> = format!("{}{name}", keys::DRAFT_PREFIX).into();
+    let value = {
+        let key = key.clone();
+        use_state(move || storage::get(Area::Session, &key).unwrap_or_default())
+    };
+    Draft { value, key }
 }
