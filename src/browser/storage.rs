@@ -15,6 +15,8 @@ pub mod keys {
     pub const LOGIN_HINT: &str = "browser-oauth.login_hint";
     /// sessionStorage: prefix of what the person typed, kept across a redirect.
     pub const DRAFT_PREFIX: &str = "browser-oauth.draft.";
+    /// sessionStorage: the inspector's timeline across a redirect (access tokens hidden).
+    pub const TIMELINE: &str = "browser-oauth.timeline";
     /// localStorage: a client id pasted on the setup screen.
     pub const CLIENT_ID: &str = "browser-oauth.client_id";
 }

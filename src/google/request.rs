@@ -2,6 +2,7 @@
 //! form body, never in a URL (RFC 9700 §4.3.2), and no request carries cookies: Google's APIs
 //! do not use them, and its revocation endpoint fails a credentialed CORS request.
 
+use crate::timeline::{self, HttpExchange, Step};
 use gloo_net::http::{Request, RequestBuilder};
 use web_sys::RequestCredentials;
 
@@ -48,15 +49,55 @@ pub async fn send(url: &str, bearer: Option<&str>, body: Body<'_>) -> Result<Str
     }
     .map_err(|e| ApiError::Network(e.to_string()))?;
 
+    let mut exchange = HttpExchange {
+        method: if matches!(body, Body::None) {
+            "GET"
+        } else {
+            "POST"
+        }
+        .to_owned(),
+        url: url.to_owned(),
+        request_headers: request_headers(bearer.is_some(), &body),
+        request_body: match body {
+            Body::None => None,
+            Body::Form(form) => Some(form.to_owned()),
+        },
+        status: None,
+        response_headers: Vec::new(),
+        response_body: None,
+    };
+    let outcome = receive(request, &mut exchange).await;
+    timeline::record(
+        step_of(url),
+        &format!("{} {}", exchange.method, url),
+        Vec::new(),
+        None,
+        None,
+        Some(exchange),
+    );
+    outcome
+}
+
+async fn receive(
+    request: gloo_net::http::Request,
+    exchange: &mut HttpExchange,
+) -> Result<String, ApiError> {
     let response = request
         .send()
         .await
         .map_err(|e| ApiError::Network(e.to_string()))?;
     let status = response.status();
+    exchange.status = Some(status);
+    let headers = response.headers();
+    exchange.response_headers = HEADERS_THAT_MATTER
+        .iter()
+        .filter_map(|name| headers.get(name).map(|v| ((*name).to_owned(), v)))
+        .collect();
     let text = response
         .text()
         .await
         .map_err(|e| ApiError::Malformed(e.to_string()))?;
+    exchange.response_body = Some(text.clone());
     match status {
         200..=299 => Ok(text),
         401 => Err(ApiError::Unauthorized),
@@ -66,6 +107,50 @@ pub async fn send(url: &str, bearer: Option<&str>, body: Body<'_>) -> Result<Str
             status,
             message: error_message(&text),
         }),
+    }
+}
+
+/// The response headers the inspector shows: what decides how the browser and app treat it.
+const HEADERS_THAT_MATTER: [&str; 5] = [
+    "content-type",
+    "access-control-allow-origin",
+    "access-control-allow-credentials",
+    "www-authenticate",
+    "retry-after",
+];
+
+fn request_headers(bearer: bool, body: &Body<'_>) -> Vec<(String, String)> {
+    let mut headers = Vec::new();
+    if bearer {
+        // The inspector hides the token itself through the registered secrets.
+        headers.push((
+            "authorization".to_owned(),
+            "Bearer (the access token)".to_owned(),
+        ));
+    }
+    if matches!(body, Body::Form(_)) {
+        headers.push((
+            "content-type".to_owned(),
+            "application/x-www-form-urlencoded".to_owned(),
+        ));
+    }
+    headers.push((
+        "credentials".to_owned(),
+        "omit (no cookies are sent)".to_owned(),
+    ));
+    headers
+}
+
+/// Which diagram arrow a request is, by Google's endpoint paths.
+fn step_of(url: &str) -> Step {
+    if url.contains("tokeninfo") {
+        Step::TokenInfo
+    } else if url.contains("userinfo") {
+        Step::UserInfo
+    } else if url.contains("revoke") {
+        Step::Revocation
+    } else {
+        Step::ApiCall
     }
 }
 

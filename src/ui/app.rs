@@ -2,7 +2,7 @@
 
 use super::auth_context::{use_auth, AuthProvider, AuthStatus};
 use super::components::{
-    Layout, NoticeView, ServerLine, Setup, SignedInView, SignedOutView, Verifying,
+    Inspector, Layout, NoticeView, ServerLine, Setup, SignedInView, SignedOutView, Verifying,
 };
 use crate::browser::storage::{self, keys, Area};
 use gloo_net::http::Request;
@@ -129,6 +129,7 @@ fn Home() -> Html {
             { for notice }
             { view }
             <ServerLine authorization_endpoint={auth.config.endpoints.authorization.clone()} />
+            <Inspector />
         </>
     }
 }

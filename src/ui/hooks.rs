@@ -2,6 +2,7 @@
 
 use crate::browser::clock::now_ms;
 use crate::browser::storage::{self, keys, Area};
+use crate::timeline;
 use gloo_timers::callback::Interval;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -54,4 +55,21 @@ pub fn use_draft(name: &str) -> Draft {
         use_state(move || storage::get(Area::Session, &key).unwrap_or_default())
     };
     Draft { value, key }
+}
+
+/// The inspector's timeline, re-rendering the component whenever a step is recorded.
+#[hook]
+pub fn use_timeline() -> Vec<timeline::Entry> {
+    let entries = use_state(timeline::entries);
+    {
+        let entries = entries.clone();
+        use_effect_with((), move |_| {
+            // Steps recorded before this component mounted are picked up here.
+            entries.set(timeline::entries());
+            let subscription =
+                timeline::subscribe(Rc::new(move || entries.set(timeline::entries())));
+            move || drop(subscription)
+        });
+    }
+    (*entries).clone()
 }

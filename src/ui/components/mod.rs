@@ -1,5 +1,6 @@
 //! One file per component.
 
+mod inspector;
 mod layout;
 mod notice;
 mod popup_relay;
@@ -8,6 +9,7 @@ mod signed_in;
 mod signed_out;
 mod verifying;
 
+pub use inspector::Inspector;
 pub use layout::{Layout, ServerLine};
 pub use notice::NoticeView;
 pub use popup_relay::PopupRelay;
