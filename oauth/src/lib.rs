@@ -16,6 +16,7 @@ pub mod authorization;
 pub mod callback;
 pub mod config;
 pub mod error;
+pub mod id_token;
 pub mod inspect;
 pub mod renewal;
 pub mod response;
