@@ -3,6 +3,7 @@
 
 pub mod channel;
 pub mod clock;
+pub mod crypto;
 pub mod location;
 pub mod popup;
 pub mod random;
