@@ -167,6 +167,16 @@ pub fn parameters(encoded: &str) -> Vec<Field> {
         .collect()
 }
 
+/// Registers the secret parameters of a form-encoded body (a revocation's `token`, a token
+/// info request's `access_token`).
+pub fn secrets_in_form(encoded: &str) {
+    for (name, value) in form_urlencoded::parse(encoded.as_bytes()) {
+        if is_secret(&name) {
+            secret(&name.replace('_', " "), &value);
+        }
+    }
+}
+
 pub fn entries() -> Vec<Entry> {
     TIMELINE.with(|t| t.borrow().entries.clone())
 }

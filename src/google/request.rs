@@ -49,6 +49,14 @@ pub async fn send(url: &str, bearer: Option<&str>, body: Body<'_>) -> Result<Str
     }
     .map_err(|e| ApiError::Network(e.to_string()))?;
 
+    // Tokens this request carries are hidden in the inspector whether or not it saw them arrive
+    // (after a reload, the session's token was never on the timeline).
+    if let Some(token) = bearer {
+        timeline::secret("access token", token);
+    }
+    if let Body::Form(form) = &body {
+        timeline::secrets_in_form(form);
+    }
     let mut exchange = HttpExchange {
         method: if matches!(body, Body::None) {
             "GET"

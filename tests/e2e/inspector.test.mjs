@@ -100,3 +100,18 @@ h.test('on a phone-sized screen nothing overflows the page width', async () => {
   const { scroll, width } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, width: innerWidth }));
   assert.ok(scroll <= width, `page is ${scroll}px wide on a ${width}px screen`);
 });
+
+h.test('after a reload, the revocation at sign-out shows in the inspector with its token hidden', async () => {
+  const page = await h.openApp();
+  const { token } = await signInAndCapture(page);
+  await page.reload();
+  await h.waitSignedIn(page);
+  await h.signOutButton(page).click();
+  await h.waitSignedOut(page);
+
+  const revoke = page.getByTestId('timeline-entry').filter({ hasText: '/revoke' });
+  await revoke.first().waitFor();
+  assert.match(await revoke.first().textContent(), /token=\[(access )?token ya29… hidden/);
+  assert.ok(!(await page.content()).includes(token), 'no unredacted token anywhere in the page');
+  assert.equal(await page.locator('[data-step="Revocation"].happened').count(), 1, 'the diagram shows the revocation');
+});
