@@ -17,6 +17,12 @@ pub struct PendingAuthorization {
     pub redirect_uri: String,
     pub scopes: Vec<String>,
     pub created_at_ms: u64,
+    /// The answer comes back in a popup, which relays it to this tab.
+    pub popup: bool,
+    /// Sent with `prompt=none`: an answer asking for interaction means "try again interactively".
+    pub silent: bool,
+    /// The view to return to after a full-page redirect (an opaque name chosen by the UI).
+    pub return_to: Option<String>,
 }
 
 impl PendingAuthorization {
@@ -32,6 +38,33 @@ impl PendingAuthorization {
             redirect_uri: redirect_uri.to_owned(),
             scopes: scopes.to_vec(),
             created_at_ms: now_ms,
+            popup: false,
+            silent: false,
+            return_to: None,
+        }
+    }
+
+    pub fn in_popup(mut self) -> Self {
+        self.popup = true;
+        self
+    }
+
+    pub fn silent(mut self) -> Self {
+        self.silent = true;
+        self
+    }
+
+    pub fn returning_to(mut self, view: Option<String>) -> Self {
+        self.return_to = view;
+        self
+    }
+
+    /// The `prompt` this request must carry.
+    pub fn prompt(&self) -> &'static [Prompt] {
+        if self.silent {
+            &[Prompt::None]
+        } else {
+            &[]
         }
     }
 
@@ -42,6 +75,9 @@ impl PendingAuthorization {
             .string("redirect_uri", Some(&self.redirect_uri))
             .strings("scopes", self.scopes.iter().map(String::as_str))
             .integer("created_at_ms", self.created_at_ms)
+            .bool("popup", self.popup)
+            .bool("silent", self.silent)
+            .string("return_to", self.return_to.as_deref())
             .finish()
     }
 
@@ -52,6 +88,10 @@ impl PendingAuthorization {
             redirect_uri: Object::required("redirect_uri", o.string("redirect_uri")?)?,
             scopes: Object::required("scopes", o.strings("scopes")?)?,
             created_at_ms: Object::required("created_at_ms", o.integer("created_at_ms")?)?,
+            // Absent in records written before these existed.
+            popup: o.bool("popup")?.unwrap_or(false),
+            silent: o.bool("silent")?.unwrap_or(false),
+            return_to: o.string("return_to")?,
         })
     }
 }
@@ -143,6 +183,11 @@ mod tests {
             PendingAuthorization::from_json(&pending().to_json()),
             Ok(pending())
         );
+        let popup = pending()
+            .in_popup()
+            .silent()
+            .returning_to(Some("tasks".into()));
+        assert_eq!(PendingAuthorization::from_json(&popup.to_json()), Ok(popup));
         assert!(PendingAuthorization::from_json(r#"{"state":"s"}"#).is_err());
     }
 

@@ -440,6 +440,12 @@ impl ObjectWriter {
         self
     }
 
+    pub fn bool(mut self, name: &str, value: bool) -> Self {
+        self.name(name);
+        self.out.push_str(if value { "true" } else { "false" });
+        self
+    }
+
     pub fn integer(mut self, name: &str, value: u64) -> Self {
         self.name(name);
         let _ = write!(self.out, "{value}");

@@ -18,7 +18,7 @@ fn cases() -> u32 {
 }
 
 /// Keys the parsers look at, so generated objects reach past "unknown key" into each field's checks.
-const KEYS: [&str; 24] = [
+const KEYS: [&str; 35] = [
     "client_id",
     "flow",
     "scopes",
@@ -43,6 +43,18 @@ const KEYS: [&str; 24] = [
     "family_name",
     "email_verified",
     "exp",
+    // ID tokens and key sets.
+    "iss",
+    "iat",
+    "nonce",
+    "at_hash",
+    "alg",
+    "kid",
+    "keys",
+    "kty",
+    "n",
+    "e",
+    "use",
 ];
 
 /// A string that is often almost a URL, an origin or a number.
@@ -71,6 +83,44 @@ fn json_value() -> impl Strategy<Value = Value> {
                 .prop_map(|kv| Value::Object(kv.into_iter().collect())),
         ]
     })
+}
+
+/// Any i64, with its ends and zero much more often than chance gives them.
+fn edgy_i64() -> impl Strategy<Value = i64> {
+    prop_oneof![Just(i64::MAX), Just(i64::MIN), Just(0), any::<i64>()]
+}
+
+/// ID token claims that pass the issuer and audience checks often enough for the later checks
+/// (expiry, issue time, nonce, at_hash) to be reached, with numbers anywhere in i64's range.
+fn id_token_claims() -> impl Strategy<Value = String> {
+    (
+        prop_oneof![
+            Just(Value::from("https://accounts.google.com")),
+            json_value()
+        ],
+        prop_oneof![
+            Just(Value::from("token")),
+            Just(serde_json::json!(["token", "other"])),
+            json_value()
+        ],
+        proptest::option::of(prop_oneof![Just(Value::from("token")), json_value()]),
+        prop_oneof![edgy_i64().prop_map(Value::from), json_value()],
+        prop_oneof![edgy_i64().prop_map(Value::from), json_value()],
+        prop_oneof![Just(Value::from("token")), json_value()],
+        proptest::option::of(tricky_text()),
+    )
+        .prop_map(|(iss, aud, azp, exp, iat, nonce, at_hash)| {
+            let mut claims = serde_json::json!({
+                "iss": iss, "sub": "1", "aud": aud, "exp": exp, "iat": iat, "nonce": nonce,
+            });
+            if let Some(azp) = azp {
+                claims["azp"] = azp;
+            }
+            if let Some(at_hash) = at_hash {
+                claims["at_hash"] = Value::from(at_hash);
+            }
+            claims.to_string()
+        })
 }
 
 /// A JSON object of known keys (and the odd unknown one) with values of any type: the shape of
@@ -123,6 +173,42 @@ proptest! {
     fn fragment_parser_never_panics_on_raw_bytes_as_text(bytes in proptest::collection::vec(any::<u8>(), 0..200)) {
         let input = String::from_utf8_lossy(&bytes);
         let _ = check_response(&input, None, 0);
+    }
+
+    #[test]
+    fn id_token_parser_never_panics(input in "[A-Za-z0-9_.=-]{0,300}") {
+        let _ = oauth::id_token::IdToken::parse(&input);
+    }
+
+    #[test]
+    fn id_token_parser_and_claim_checks_never_panic_on_encoded_json(
+        header in prop_oneof![Just(r#"{"alg":"RS256","kid":"k1"}"#.to_owned()), json_object()],
+        claims in prop_oneof![id_token_claims(), json_object()],
+        signature in proptest::collection::vec(any::<u8>(), 0..8),
+        now_secs in edgy_i64(),
+        at_hash in proptest::option::of(any::<[u8; 32]>()),
+    ) {
+        use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+        use base64::Engine;
+        let token = [header.as_bytes(), claims.as_bytes(), &signature]
+            .map(|part| URL_SAFE_NO_PAD.encode(part))
+            .join(".");
+        if let Ok(parsed) = oauth::id_token::IdToken::parse(&token) {
+            let _ = parsed.claims.verify(&oauth::id_token::Expectations {
+                issuers: &["https://accounts.google.com", "accounts.google.com"],
+                client_id: "token",
+                nonce: "token",
+                now_secs,
+                access_token_sha256: at_hash.as_ref(),
+            });
+        }
+    }
+
+    #[test]
+    fn key_set_parser_never_panics(input in prop_oneof![json_object(), "\\PC{0,120}"], kid in proptest::option::of(tricky_text())) {
+        if let Ok(keys) = oauth::id_token::Jwks::from_json(&input) {
+            let _ = keys.choose(kid.as_deref(), false);
+        }
     }
 
     #[test]

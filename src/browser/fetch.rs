@@ -7,20 +7,24 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Headers, RequestCredentials, RequestInit, Response};
 
-/// What came back: the status and the body text, whatever the status.
+/// What came back: the status, the response headers asked for, and the body text, whatever the
+/// status.
 pub struct Answer {
     pub status: u16,
+    pub headers: Vec<(String, String)>,
     pub text: String,
 }
 
-/// Runs `fetch(url, {method, headers, body, credentials})`. `Err` means no answer at all (a
-/// network failure, CORS, or the CSP refusing the origin), with the browser's reason.
+/// Runs `fetch(url, {method, headers, body, credentials})` and keeps the response headers named in
+/// `keep` (lower case) that the browser exposes. `Err` means no answer at all (a network failure,
+/// CORS, or the CSP refusing the origin), with the browser's reason.
 pub async fn fetch(
     url: &str,
     method: &str,
     headers: &[(&str, &str)],
     body: Option<&str>,
     credentials: RequestCredentials,
+    keep: &[&str],
 ) -> Result<Answer, String> {
     let init = RequestInit::new();
     init.set_method(method);
@@ -43,8 +47,13 @@ pub async fn fetch(
     let text = JsFuture::from(response.text().map_err(|e| js_message(&e))?)
         .await
         .map_err(|e| js_message(&e))?;
+    let received = response.headers();
     Ok(Answer {
         status: response.status(),
+        headers: keep
+            .iter()
+            .filter_map(|name| Some(((*name).to_owned(), received.get(name).ok()??)))
+            .collect(),
         text: text.as_string().unwrap_or_default(),
     })
 }

@@ -2,7 +2,7 @@
 
 use super::auth_context::{use_auth, AuthProvider, AuthStatus};
 use super::components::{
-    Layout, NoticeView, ServerLine, Setup, SignedInView, SignedOutView, Verifying,
+    Inspector, Layout, NoticeView, ServerLine, Setup, SignedInView, SignedOutView, Verifying,
 };
 use crate::browser::fetch::fetch;
 use crate::browser::storage::{self, keys, Area};
@@ -36,6 +36,7 @@ impl ConfigSource {
             &[],
             None,
             RequestCredentials::SameOrigin,
+            &[],
         )
         .await
         {
@@ -122,6 +123,9 @@ fn Home() -> Html {
         .map(|notice| html! { <NoticeView {notice} /> });
     let view = match &auth.state.status {
         AuthStatus::Starting | AuthStatus::Verifying => html! { <Verifying /> },
+        AuthStatus::WaitingForPopup => {
+            html! { <Verifying label="Waiting for the sign-in window…" /> }
+        }
         AuthStatus::SigningOut => {
             html! { <Verifying label="Signing out and revoking the token…" /> }
         }
@@ -133,6 +137,7 @@ fn Home() -> Html {
             { for notice }
             { view }
             <ServerLine authorization_endpoint={auth.config.endpoints.authorization.clone()} />
+            <Inspector />
         </>
     }
 }

@@ -6,3 +6,4 @@ pub mod components;
 pub mod hooks;
 
 pub use app::{App, AppProps};
+pub use components::PopupRelay;

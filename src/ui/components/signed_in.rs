@@ -25,9 +25,24 @@ pub fn SignedInView(props: &SignedInProps) -> Html {
         });
     }
     let storage = auth.config.token_storage;
+    let renewal_due = session.renewal_due(now, auth.config.renew_lead_secs);
+    let renewing = auth.state.renewing;
+    let renew = {
+        let auth = auth.clone();
+        Callback::from(move |_| auth.renew(None))
+    };
     let sign_out = Callback::from(move |_| auth.sign_out());
     let name = user.display_name().to_owned();
     html! {
+        <>
+        if renewal_due || renewing {
+            <div class="notice renew" role="status" data-testid="renewal">
+                <p>{ if renewing { "Asking Google for a new token in a small window…".to_owned() } else {
+                    format!("Your session ends in {}. Google gives browser apps no refresh token, so staying signed in means asking Google again (usually without any question).", format_duration(seconds_left))
+                } }</p>
+                <button class="button primary" onclick={renew} disabled={renewing}>{ "Stay signed in" }</button>
+            </div>
+        }
         <section class="card signed-in" data-testid="profile">
             <div class="person">
                 if let Some(picture) = user.safe_picture() {
@@ -59,6 +74,7 @@ pub fn SignedInView(props: &SignedInProps) -> Html {
             </dl>
             <button class="button" onclick={sign_out}>{ "Sign out" }</button>
         </section>
+        </>
     }
 }
 
