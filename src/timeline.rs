@@ -5,12 +5,12 @@
 use crate::browser::clock::now_ms;
 use crate::browser::storage::{self, keys, Area};
 use oauth::inspect::{explain, is_secret, redact_all};
-use serde::{Deserialize, Serialize};
+use oauth::json::{Json, Object};
 use std::cell::RefCell;
 use std::rc::Rc;
 
 /// Which arrow of the sequence diagram a step is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Step {
     AuthorizationRequest,
     Redirect,
@@ -21,7 +21,36 @@ pub enum Step {
     ApiCall,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+impl Step {
+    const ALL: [Step; 7] = [
+        Step::AuthorizationRequest,
+        Step::Redirect,
+        Step::Check,
+        Step::TokenInfo,
+        Step::UserInfo,
+        Step::Revocation,
+        Step::ApiCall,
+    ];
+
+    /// The name the diagram's `data-step` and the export use.
+    pub fn name(self) -> &'static str {
+        match self {
+            Step::AuthorizationRequest => "AuthorizationRequest",
+            Step::Redirect => "Redirect",
+            Step::Check => "Check",
+            Step::TokenInfo => "TokenInfo",
+            Step::UserInfo => "UserInfo",
+            Step::Revocation => "Revocation",
+            Step::ApiCall => "ApiCall",
+        }
+    }
+
+    fn from_name(name: &str) -> Option<Step> {
+        Step::ALL.into_iter().find(|s| s.name() == name)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Field {
     pub name: String,
     pub value: String,
@@ -42,7 +71,7 @@ impl Field {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HttpExchange {
     pub method: String,
     pub url: String,
@@ -53,7 +82,7 @@ pub struct HttpExchange {
     pub response_body: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
     pub id: usize,
     pub at_ms: u64,
@@ -66,15 +95,159 @@ pub struct Entry {
     pub http: Option<HttpExchange>,
 }
 
-#[derive(Default, Serialize, Deserialize)]
+#[derive(Default)]
 struct Timeline {
     entries: Vec<Entry>,
     /// `(kind, value)`: every secret seen so far.
     secrets: Vec<(String, String)>,
-    #[serde(skip)]
     listeners: Vec<(usize, Rc<dyn Fn()>)>,
-    #[serde(skip)]
     next_listener: usize,
+}
+
+/// `[["name", "value"], …]`, as the export has always written pairs.
+fn pairs_json(pairs: &[(String, String)]) -> Json {
+    Json::Array(
+        pairs
+            .iter()
+            .map(|(a, b)| Json::Array(vec![Json::string(a), Json::string(b)]))
+            .collect(),
+    )
+}
+
+fn pairs_from(value: Option<&Json>) -> Option<Vec<(String, String)>> {
+    value?
+        .as_array()?
+        .iter()
+        .map(|pair| match pair.as_array()? {
+            [a, b] => Some((a.as_str()?.to_owned(), b.as_str()?.to_owned())),
+            _ => None,
+        })
+        .collect()
+}
+
+impl Field {
+    fn to_json(&self) -> Json {
+        Json::object([
+            ("name", Json::string(&self.name)),
+            ("value", Json::string(&self.value)),
+            ("explanation", Json::optional(self.explanation.as_deref())),
+            ("link", Json::optional(self.link.as_deref())),
+        ])
+    }
+
+    fn from_json(value: &Json) -> Option<Field> {
+        let o = Object::from_members(value.clone())?;
+        Some(Field {
+            name: o.string("name").ok()??,
+            value: o.string("value").ok()??,
+            explanation: o.string("explanation").ok()?,
+            link: o.string("link").ok()?,
+        })
+    }
+}
+
+impl HttpExchange {
+    fn to_json(&self) -> Json {
+        Json::object([
+            ("method", Json::string(&self.method)),
+            ("url", Json::string(&self.url)),
+            ("request_headers", pairs_json(&self.request_headers)),
+            ("request_body", Json::optional(self.request_body.as_deref())),
+            ("status", self.status.map_or(Json::Null, Json::integer)),
+            ("response_headers", pairs_json(&self.response_headers)),
+            (
+                "response_body",
+                Json::optional(self.response_body.as_deref()),
+            ),
+        ])
+    }
+
+    fn from_json(value: &Json) -> Option<HttpExchange> {
+        let o = Object::from_members(value.clone())?;
+        Some(HttpExchange {
+            method: o.string("method").ok()??,
+            url: o.string("url").ok()??,
+            request_headers: pairs_from(o.get("request_headers"))?,
+            request_body: o.string("request_body").ok()?,
+            status: o.integer("status").ok()?,
+            response_headers: pairs_from(o.get("response_headers"))?,
+            response_body: o.string("response_body").ok()?,
+        })
+    }
+}
+
+impl Entry {
+    /// The entry as the export writes it.
+    pub fn to_json(&self) -> Json {
+        Json::object([
+            ("id", Json::integer(self.id as u64)),
+            ("at_ms", Json::integer(self.at_ms)),
+            ("step", Json::string(self.step.name())),
+            ("title", Json::string(&self.title)),
+            (
+                "fields",
+                Json::Array(self.fields.iter().map(Field::to_json).collect()),
+            ),
+            ("passed", self.passed.map_or(Json::Null, Json::Bool)),
+            ("detail", Json::optional(self.detail.as_deref())),
+            (
+                "http",
+                self.http.as_ref().map_or(Json::Null, HttpExchange::to_json),
+            ),
+        ])
+    }
+
+    fn from_json(value: &Json) -> Option<Entry> {
+        let o = Object::from_members(value.clone())?;
+        Some(Entry {
+            id: o.integer("id").ok()??,
+            at_ms: o.integer("at_ms").ok()??,
+            step: Step::from_name(&o.string("step").ok()??)?,
+            title: o.string("title").ok()??,
+            fields: match o.get("fields") {
+                Some(fields) => fields
+                    .as_array()?
+                    .iter()
+                    .map(Field::from_json)
+                    .collect::<Option<_>>()?,
+                None => Vec::new(),
+            },
+            passed: o.bool("passed").ok()?,
+            detail: o.string("detail").ok()?,
+            http: match o.get("http") {
+                Some(http) => Some(HttpExchange::from_json(http)?),
+                None => None,
+            },
+        })
+    }
+}
+
+impl Timeline {
+    /// What survives a redirect: the entries and the secrets to keep hiding.
+    fn to_json(&self) -> String {
+        Json::object([
+            (
+                "entries",
+                Json::Array(self.entries.iter().map(Entry::to_json).collect()),
+            ),
+            ("secrets", pairs_json(&self.secrets)),
+        ])
+        .to_text()
+    }
+
+    fn from_json(text: &str) -> Option<Timeline> {
+        let o = Json::parse_object(text).ok()?;
+        Some(Timeline {
+            entries: o
+                .get("entries")?
+                .as_array()?
+                .iter()
+                .map(Entry::from_json)
+                .collect::<Option<_>>()?,
+            secrets: pairs_from(o.get("secrets"))?,
+            ..Timeline::default()
+        })
+    }
 }
 
 thread_local! {
@@ -84,7 +257,7 @@ thread_local! {
 /// Entries from before a full-page redirect come back from sessionStorage once.
 fn restore() -> Timeline {
     storage::take(Area::Session, keys::TIMELINE)
-        .and_then(|text| serde_json::from_str(&text).ok())
+        .and_then(|text| Timeline::from_json(&text))
         .unwrap_or_default()
 }
 
@@ -195,7 +368,7 @@ pub fn redact(text: &str) -> String {
 /// The whole timeline as JSON with every secret hidden: safe to attach to a bug report.
 pub fn export_redacted() -> String {
     let entries = entries();
-    redact(&serde_json::to_string_pretty(&entries).unwrap_or_default())
+    redact(&Json::Array(entries.iter().map(Entry::to_json).collect()).to_pretty_text())
 }
 
 /// Keeps the timeline across a full-page redirect; access tokens are hidden for good in the
@@ -219,11 +392,11 @@ pub fn save_before_leaving() {
             entries: Vec::new(),
             ..Timeline::default()
         };
-        let mut text = serde_json::to_string(&Timeline {
+        let mut text = Timeline {
             entries: t.entries.clone(),
             ..stored
-        })
-        .unwrap_or_default();
+        }
+        .to_json();
         text = redact_all(&text, tokens);
         let _ = storage::set(Area::Session, keys::TIMELINE, &text);
     });

@@ -5,9 +5,9 @@
 //! the browser. This module hands the caller exactly what to hash or verify (the signing input,
 //! the signature, the key) and takes the digests back.
 
+use crate::json::{FieldError, Json, Object, ReadError};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use serde::{Deserialize, Deserializer};
 
 /// Only RS256: what Google and most providers sign with, and what WebCrypto verifies as
 /// RSASSA-PKCS1-v1_5 with SHA-256. `none` and HMAC algorithms (key confusion) are refused.
@@ -59,32 +59,39 @@ impl IdTokenError {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Header {
     pub alg: String,
     pub kid: Option<String>,
+}
+
+impl Header {
+    fn from_object(o: &Object) -> Result<Self, FieldError> {
+        Ok(Header {
+            alg: Object::required("alg", o.string("alg")?)?,
+            kid: o.string("kid")?,
+        })
+    }
 }
 
 /// `aud` is a string or a list (RFC 7519 §4.1.3).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Audience(pub Vec<String>);
 
-impl<'de> Deserialize<'de> for Audience {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        #[derive(Deserialize)]
-        #[serde(untagged)]
-        enum OneOrMany {
-            One(String),
-            Many(Vec<String>),
-        }
-        Ok(Audience(match OneOrMany::deserialize(d)? {
-            OneOrMany::One(a) => vec![a],
-            OneOrMany::Many(list) => list,
-        }))
+impl Audience {
+    fn from_object(o: &Object) -> Result<Self, FieldError> {
+        let list = match o.get("aud") {
+            Some(Json::String(one)) => Some(vec![one.clone()]),
+            _ => o.strings("aud").map_err(|_| FieldError {
+                field: "aud",
+                expected: "must be a string or a list of strings",
+            })?,
+        };
+        Ok(Audience(Object::required("aud", list)?))
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Claims {
     pub iss: String,
     pub sub: String,
@@ -96,6 +103,30 @@ pub struct Claims {
     pub at_hash: Option<String>,
     pub email: Option<String>,
     pub name: Option<String>,
+}
+
+impl Claims {
+    fn from_object(o: &Object) -> Result<Self, FieldError> {
+        Ok(Claims {
+            iss: Object::required("iss", o.string("iss")?)?,
+            sub: Object::required("sub", o.string("sub")?)?,
+            aud: Audience::from_object(o)?,
+            azp: o.string("azp")?,
+            exp: Object::required("exp", o.integer("exp")?)?,
+            iat: Object::required("iat", o.integer("iat")?)?,
+            nonce: o.string("nonce")?,
+            at_hash: o.string("at_hash")?,
+            email: o.string("email")?,
+            name: o.string("name")?,
+        })
+    }
+}
+
+/// A base64url-decoded JWT part read as a JSON object.
+fn object_part(part: &str, what: &'static str) -> Result<Object, IdTokenError> {
+    let bytes = decode(part, what)?;
+    let text = std::str::from_utf8(&bytes).map_err(|_| IdTokenError::Malformed(what))?;
+    Json::parse_object(text).map_err(|_| IdTokenError::Malformed(what))
 }
 
 /// A parsed, not yet verified, ID token.
@@ -123,12 +154,12 @@ impl IdToken {
         else {
             return Err(IdTokenError::Malformed("not three parts"));
         };
-        let header: Header = serde_json::from_slice(&decode(h, "header encoding")?)
+        let header = Header::from_object(&object_part(h, "header encoding")?)
             .map_err(|_| IdTokenError::Malformed("header"))?;
         if !ALLOWED_ALGORITHMS.contains(&header.alg.as_str()) {
             return Err(IdTokenError::UnsupportedAlgorithm(header.alg));
         }
-        let claims: Claims = serde_json::from_slice(&decode(p, "payload encoding")?)
+        let claims = Claims::from_object(&object_part(p, "payload encoding")?)
             .map_err(|_| IdTokenError::Malformed("claims"))?;
         let signature = decode(s, "signature encoding")?;
         if signature.is_empty() {
@@ -198,31 +229,33 @@ pub fn half_hash(sha256: &[u8; 32]) -> String {
 }
 
 /// An RSA public key from a JWKS (RFC 7517), as WebCrypto's `importKey("jwk", …)` takes it.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Jwk {
     pub kty: String,
     pub kid: Option<String>,
     pub alg: Option<String>,
-    #[serde(rename = "use")]
+    /// `use` in the JWK.
     pub usage: Option<String>,
     pub n: String,
     pub e: String,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-pub struct Jwks {
-    #[serde(default, deserialize_with = "rsa_keys_only")]
-    pub keys: Vec<Jwk>,
+impl Jwk {
+    fn from_object(o: &Object) -> Result<Self, FieldError> {
+        Ok(Jwk {
+            kty: Object::required("kty", o.string("kty")?)?,
+            kid: o.string("kid")?,
+            alg: o.string("alg")?,
+            usage: o.string("use")?,
+            n: Object::required("n", o.string("n")?)?,
+            e: Object::required("e", o.string("e")?)?,
+        })
+    }
 }
 
-/// Keys of other types (EC, oct) are skipped rather than failing the whole set.
-fn rsa_keys_only<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Jwk>, D::Error> {
-    let values = Vec::<serde_json::Value>::deserialize(d)?;
-    Ok(values
-        .into_iter()
-        .filter_map(|v| serde_json::from_value::<Jwk>(v).ok())
-        .filter(|k| k.kty == "RSA")
-        .collect())
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Jwks {
+    pub keys: Vec<Jwk>,
 }
 
 /// What to do about the key an ID token names.
@@ -235,8 +268,25 @@ pub enum KeyChoice {
 }
 
 impl Jwks {
-    pub fn from_json(text: &str) -> Result<Self, serde_json::Error> {
-        serde_json::from_str(text)
+    /// Keys of other types (EC, oct), or that do not read as RSA keys, are skipped rather than
+    /// failing the whole set.
+    pub fn from_json(text: &str) -> Result<Self, ReadError> {
+        let o = Json::parse_object(text)?;
+        let keys = match o.get("keys") {
+            None => &[][..],
+            Some(value) => value.as_array().ok_or(FieldError {
+                field: "keys",
+                expected: "must be a list",
+            })?,
+        };
+        Ok(Jwks {
+            keys: keys
+                .iter()
+                .filter_map(|k| Object::from_members(k.clone()))
+                .filter_map(|k| Jwk::from_object(&k).ok())
+                .filter(|k| k.kty == "RSA")
+                .collect(),
+        })
     }
 
     /// Picks the signing key by `kid`; without a `kid`, only an unambiguous single key.

@@ -74,6 +74,99 @@ impl Json {
         }
     }
 
+    /// Compact JSON text, escaped as serde_json escapes it.
+    pub fn to_text(&self) -> String {
+        let mut out = String::new();
+        self.write(&mut out, None);
+        out
+    }
+
+    /// JSON text indented by two spaces, one member or item a line (serde_json's pretty form).
+    pub fn to_pretty_text(&self) -> String {
+        let mut out = String::new();
+        self.write(&mut out, Some(0));
+        out
+    }
+
+    fn write(&self, out: &mut String, indent: Option<usize>) {
+        let line = |out: &mut String, depth: usize| {
+            out.push('\n');
+            out.push_str(&"  ".repeat(depth));
+        };
+        match self {
+            Json::Null => out.push_str("null"),
+            Json::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+            Json::Number(n) => out.push_str(n),
+            Json::String(s) => write_string(out, s),
+            Json::Array(items) if items.is_empty() => out.push_str("[]"),
+            Json::Object(members) if members.is_empty() => out.push_str("{}"),
+            Json::Array(items) => {
+                out.push('[');
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    if let Some(depth) = indent {
+                        line(out, depth + 1);
+                    }
+                    item.write(out, indent.map(|d| d + 1));
+                }
+                if let Some(depth) = indent {
+                    line(out, depth);
+                }
+                out.push(']');
+            }
+            Json::Object(members) => {
+                out.push('{');
+                for (i, (name, value)) in members.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    if let Some(depth) = indent {
+                        line(out, depth + 1);
+                    }
+                    write_string(out, name);
+                    out.push_str(if indent.is_some() { ": " } else { ":" });
+                    value.write(out, indent.map(|d| d + 1));
+                }
+                if let Some(depth) = indent {
+                    line(out, depth);
+                }
+                out.push('}');
+            }
+        }
+    }
+
+    /// An object from `(name, value)` pairs, in that order.
+    pub fn object<'n>(members: impl IntoIterator<Item = (&'n str, Json)>) -> Json {
+        Json::Object(
+            members
+                .into_iter()
+                .map(|(n, v)| (n.to_owned(), v))
+                .collect(),
+        )
+    }
+
+    pub fn string(s: &str) -> Json {
+        Json::String(s.to_owned())
+    }
+
+    /// A string, or `null` for `None`.
+    pub fn optional(s: Option<&str>) -> Json {
+        s.map_or(Json::Null, Json::string)
+    }
+
+    pub fn integer(n: impl Into<i128>) -> Json {
+        Json::Number(n.into().to_string())
+    }
+
+    pub fn as_array(&self) -> Option<&[Json]> {
+        match self {
+            Json::Array(items) => Some(items),
+            _ => None,
+        }
+    }
+
     /// A member of an object (`None` for anything else).
     pub fn get(&self, name: &str) -> Option<&Json> {
         match self {
@@ -111,6 +204,14 @@ impl Object {
             .find(|(n, _)| n == name)
             .map(|(_, v)| v)
             .filter(|v| **v != Json::Null)
+    }
+
+    /// The object's members as they were parsed.
+    pub fn from_members(value: Json) -> Option<Object> {
+        match value {
+            Json::Object(members) => Some(Object(members)),
+            _ => None,
+        }
     }
 
     pub fn names(&self) -> impl Iterator<Item = &str> {
@@ -562,6 +663,21 @@ mod tests {
         ] {
             assert!(Json::parse(bad).is_err(), "{bad:?} was accepted");
         }
+    }
+
+    #[test]
+    fn values_are_written_compact_and_pretty() {
+        let v = Json::object([
+            ("a", Json::Array(vec![Json::integer(1u8), Json::Null])),
+            ("b", Json::optional(Some("x\"y"))),
+            ("c", Json::Object(Vec::new())),
+        ]);
+        assert_eq!(v.to_text(), r#"{"a":[1,null],"b":"x\"y","c":{}}"#);
+        assert_eq!(
+            v.to_pretty_text(),
+            "{\n  \"a\": [\n    1,\n    null\n  ],\n  \"b\": \"x\\\"y\",\n  \"c\": {}\n}"
+        );
+        assert_eq!(Json::parse(&v.to_pretty_text()), Ok(v));
     }
 
     #[test]

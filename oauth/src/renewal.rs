@@ -3,9 +3,9 @@
 //! when the authorization server says it needs the person.
 
 use crate::error::AuthError;
+use crate::json::{Json, ObjectWriter};
 use crate::response::AuthorizationResponse;
 use crate::session::Session;
-use serde::{Deserialize, Serialize};
 
 /// The codes with which a `prompt=none` request says "not without the person": OIDC Core
 /// §3.1.2.6's three, plus `access_denied` and the legacy `immediate_failed` seen from Google.
@@ -31,20 +31,21 @@ impl Session {
 
 /// What travels between windows of this origin, by postMessage (popup → opener) or
 /// BroadcastChannel (every tab). Anything else posted there is ignored.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind")]
+/// On the wire: a JSON object whose `kind` names the message, the other members its fields.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ChannelMessage {
     /// A popup relays the raw fragment, so every check is made by the tab holding the pending
     /// state, never by the popup. `state` lets other tabs ignore it without touching theirs.
-    #[serde(rename = "browser-oauth/authorization-response")]
     AuthorizationResponse {
         state: Option<String>,
         fragment: String,
     },
     /// A tab signed out: every tab of the origin signs out too.
-    #[serde(rename = "browser-oauth/signed-out")]
     SignedOut,
 }
+
+const RELAY_KIND: &str = "browser-oauth/authorization-response";
+const SIGNED_OUT_KIND: &str = "browser-oauth/signed-out";
 
 impl ChannelMessage {
     pub fn relay(fragment: &str) -> Self {
@@ -58,11 +59,28 @@ impl ChannelMessage {
     }
 
     pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("strings always serialize")
+        match self {
+            ChannelMessage::AuthorizationResponse { state, fragment } => ObjectWriter::default()
+                .string("kind", Some(RELAY_KIND))
+                .string("state", state.as_deref())
+                .string("fragment", Some(fragment))
+                .finish(),
+            ChannelMessage::SignedOut => ObjectWriter::default()
+                .string("kind", Some(SIGNED_OUT_KIND))
+                .finish(),
+        }
     }
 
     pub fn from_json(text: &str) -> Option<Self> {
-        serde_json::from_str(text).ok()
+        let o = Json::parse_object(text).ok()?;
+        match o.string("kind").ok()??.as_str() {
+            RELAY_KIND => Some(ChannelMessage::AuthorizationResponse {
+                state: o.string("state").ok()?,
+                fragment: o.string("fragment").ok()??,
+            }),
+            SIGNED_OUT_KIND => Some(ChannelMessage::SignedOut),
+            _ => None,
+        }
     }
 }
 

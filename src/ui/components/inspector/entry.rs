@@ -88,5 +88,5 @@ fn exchange(http: &HttpExchange, show: &dyn Fn(&str) -> String) -> Html {
 
 /// All of an entry's text, to tell whether it holds a secret at all.
 fn show_all_text(entry: &Entry) -> String {
-    serde_json::to_string(entry).unwrap_or_default()
+    entry.to_json().to_text()
 }
