@@ -545,19 +545,20 @@ export class Harness {
     page.on('pageerror', (err) => {
       this.pageErrors.push(`${err.name}: ${err.message}\n${err.stack || ''}`);
     });
-    page.on('console', (msg) => {
+    // Console and requests of every page of the context, popups included.
+    context.on('console', (msg) => {
       const line = `[${msg.type()}] ${msg.text()}`;
       this.consoleMessages.push(line);
-      this.consoleEntries.push({ type: msg.type(), text: msg.text(), url: msg.location().url || page.url() });
+      this.consoleEntries.push({ type: msg.type(), text: msg.text(), url: msg.location().url || msg.page()?.url() || '' });
       if (DEBUG) process.stderr.write(`[console] ${line}\n`);
     });
     page.on('framenavigated', (frame) => {
       if (frame === page.mainFrame()) this.navigations.push({ url: frame.url() });
     });
-    page.on('request', (req) => {
+    context.on('request', (req) => {
       this.pageRequests.push({ req, url: req.url(), method: req.method(), resourceType: req.resourceType() });
     });
-    page.on('requestfailed', (req) => {
+    context.on('requestfailed', (req) => {
       if (/ERR_BLOCKED_BY_CSP/.test(req.failure()?.errorText || '')) this.blockedRequests.add(req);
     });
     page.on('response', async (res) => {
