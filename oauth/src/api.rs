@@ -73,7 +73,10 @@ fn needed(scopes: &[String]) -> String {
 
 fn wait(retry_after_ms: &Option<u64>) -> String {
     match retry_after_ms {
-        Some(ms) => format!("; it asks to wait {} s before trying again", ms.div_ceil(1000)),
+        Some(ms) => format!(
+            "; it asks to wait {} s before trying again",
+            ms.div_ceil(1000)
+        ),
         None => "; try again in a little while".into(),
     }
 }
@@ -152,11 +155,17 @@ fn classify_forbidden(answer: &Answer<'_>, retry_after_ms: Option<u64>) -> ApiEr
         .as_ref()
         .is_some_and(|c| c.error.as_deref() == Some("insufficient_scope"));
     if scope_challenge
-        || reasons().any(|r| r == "insufficientPermissions" || r == "ACCESS_TOKEN_SCOPE_INSUFFICIENT")
+        || reasons()
+            .any(|r| r == "insufficientPermissions" || r == "ACCESS_TOKEN_SCOPE_INSUFFICIENT")
     {
         let scopes = challenge
             .and_then(|c| c.scope)
-            .map(|s| s.split(' ').filter(|s| !s.is_empty()).map(str::to_owned).collect())
+            .map(|s| {
+                s.split(' ')
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_owned)
+                    .collect()
+            })
             .unwrap_or_default();
         return ApiError::InsufficientScope { scopes };
     }
@@ -172,7 +181,12 @@ fn classify_forbidden(answer: &Answer<'_>, retry_after_ms: Option<u64>) -> ApiEr
 pub fn retry_after_ms(value: &str, now_ms: u64) -> Option<u64> {
     let value = value.trim();
     if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
-        return Some(value.parse::<u64>().unwrap_or(u64::MAX / 1000).saturating_mul(1000));
+        return Some(
+            value
+                .parse::<u64>()
+                .unwrap_or(u64::MAX / 1000)
+                .saturating_mul(1000),
+        );
     }
     http_date::parse_ms(value).map(|at| at.saturating_sub(now_ms))
 }
@@ -443,7 +457,10 @@ mod tests {
             error_message(r#"{"error":"invalid_token","error_description":"Invalid Value"}"#),
             "Invalid Value"
         );
-        assert_eq!(error_message(r#"{"error":"invalid_token"}"#), "invalid_token");
+        assert_eq!(
+            error_message(r#"{"error":"invalid_token"}"#),
+            "invalid_token"
+        );
     }
 
     #[test]

@@ -40,7 +40,11 @@ impl PendingAuthorization {
 /// the new token also carries what was granted before, so nothing already granted is lost.
 pub fn requested_scopes(configured: &[String], extra: &[&str]) -> Vec<String> {
     let mut scopes: Vec<String> = Vec::with_capacity(configured.len() + extra.len());
-    for scope in configured.iter().map(String::as_str).chain(extra.iter().copied()) {
+    for scope in configured
+        .iter()
+        .map(String::as_str)
+        .chain(extra.iter().copied())
+    {
         if !scopes.iter().any(|s| s == scope) {
             scopes.push(scope.to_owned());
         }
@@ -165,7 +169,10 @@ mod tests {
     fn extra_scopes_follow_the_configured_ones_once() {
         let configured = vec!["openid".to_string(), "email".to_string()];
         assert_eq!(
-            requested_scopes(&configured, &["https://www.googleapis.com/auth/tasks", "email"]),
+            requested_scopes(
+                &configured,
+                &["https://www.googleapis.com/auth/tasks", "email"]
+            ),
             vec!["openid", "email", "https://www.googleapis.com/auth/tasks"]
         );
         assert_eq!(requested_scopes(&configured, &[]), configured);

@@ -395,9 +395,11 @@ mod tests {
             google.api_url(GOOGLE_TASKS_API, "/tasks/v1/users/@me/lists"),
             "https://tasks.googleapis.com/tasks/v1/users/@me/lists"
         );
-        let local =
-            ClientConfig::from_json(r#"{"client_id":"a","api_base":"http://127.0.0.1:8787/"}"#, None)
-                .unwrap();
+        let local = ClientConfig::from_json(
+            r#"{"client_id":"a","api_base":"http://127.0.0.1:8787/"}"#,
+            None,
+        )
+        .unwrap();
         assert_eq!(
             local.api_url(GOOGLE_CALENDAR_API, "/calendar/v3/x"),
             "http://127.0.0.1:8787/calendar/v3/x"

@@ -185,7 +185,13 @@ mod tests {
     fn network_failures_of_safe_requests_are_retried() {
         let p = RetryPolicy::default();
         assert!(matches!(
-            p.decide(Method::Delete, 1, &ApiError::Network("reset".into()), 0, 0.0),
+            p.decide(
+                Method::Delete,
+                1,
+                &ApiError::Network("reset".into()),
+                0,
+                0.0
+            ),
             Decision::RetryAfter(_)
         ));
     }

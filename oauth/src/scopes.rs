@@ -25,6 +25,17 @@ pub mod google {
     pub const CALENDAR_READONLY: &str = "https://www.googleapis.com/auth/calendar.readonly";
     pub const CALENDAR_EVENTS: &str = "https://www.googleapis.com/auth/calendar.events";
     pub const CALENDAR: &str = "https://www.googleapis.com/auth/calendar";
+
+    /// What a scope lets the app do, in the words of Google's consent page, for the scopes
+    /// this app asks for.
+    pub fn describe(scope: &str) -> Option<&'static str> {
+        Some(match scope {
+            TASKS => "Create, edit, organize, and delete all your tasks",
+            TASKS_READONLY => "View your tasks",
+            CALENDAR_EVENTS_READONLY => "View events on all your calendars",
+            _ => return None,
+        })
+    }
 }
 
 /// Which scopes let an app read an API, and which let it write. The first of each list is the
@@ -160,7 +171,8 @@ mod tests {
     fn access_follows_the_granted_set() {
         let none = GrantedScopes::from_space_delimited("openid email");
         assert_eq!(none.access(&TASKS_API), Access::None);
-        let read = GrantedScopes::from_space_delimited(&format!("openid {}", google::TASKS_READONLY));
+        let read =
+            GrantedScopes::from_space_delimited(&format!("openid {}", google::TASKS_READONLY));
         assert_eq!(read.access(&TASKS_API), Access::Read);
         let write = GrantedScopes::from_space_delimited(google::TASKS);
         assert_eq!(write.access(&TASKS_API), Access::Write);

@@ -19,8 +19,9 @@ pub fn load(config: &ClientConfig) -> Option<Session> {
     }
 }
 
-/// Forgets the session and any sign-in in progress. The login hint is kept only when asked
-/// (after expiry, so signing in again can suggest the same account).
+/// Forgets the session and any sign-in in progress. After expiry (a login hint to keep), the
+/// view and unsaved text stay too, so signing in again picks up where the person was; a
+/// sign-out forgets them.
 pub fn clear(keep_login_hint: Option<&str>) {
     storage::remove(Area::Session, keys::SESSION);
     storage::remove(Area::Session, keys::PENDING);
@@ -28,7 +29,11 @@ pub fn clear(keep_login_hint: Option<&str>) {
         Some(hint) => {
             let _ = storage::set(Area::Session, keys::LOGIN_HINT, hint);
         }
-        None => storage::remove(Area::Session, keys::LOGIN_HINT),
+        None => {
+            for key in [keys::LOGIN_HINT, keys::VIEW, keys::TASKS] {
+                storage::remove(Area::Session, key);
+            }
+        }
     }
 }
 

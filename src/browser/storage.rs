@@ -13,6 +13,12 @@ pub mod keys {
     pub const PENDING: &str = "browser-oauth.pending";
     /// sessionStorage: who to suggest at the next sign-in after a session expired.
     pub const LOGIN_HINT: &str = "browser-oauth.login_hint";
+    /// sessionStorage: the view this tab shows (profile, tasks, calendar), so the return from
+    /// Google's consent page lands on the view that asked for access.
+    pub const VIEW: &str = "browser-oauth.view";
+    /// sessionStorage: the Tasks view's list and switches, and text typed but not yet saved
+    /// (a new task's title, a rename), so no error, expiry or consent round trip loses it.
+    pub const TASKS: &str = "browser-oauth.tasks";
     /// localStorage: a client id pasted on the setup screen.
     pub const CLIENT_ID: &str = "browser-oauth.client_id";
 }

@@ -1,50 +1,147 @@
 //! The one request function. Tokens travel only in an `Authorization: Bearer` header or a
 //! form body, never in a URL (RFC 9700 §4.3.2), and no request carries cookies: Google's APIs
 //! do not use them, and its revocation endpoint fails a credentialed CORS request.
+//!
+//! This is an adapter: what an answer means, whether to retry and when, and how far to page are
+//! the `oauth` crate's decisions ([`oauth::api`], [`oauth::retry`], [`oauth::paging`]); this
+//! module fetches, sleeps and fetches again.
 
-use gloo_net::http::{Request, RequestBuilder};
+use crate::browser::clock::now_ms;
+use gloo_net::http::Request;
+use oauth::api::{check_answer, Answer};
+use oauth::paging::{Next, PageCursor};
+use oauth::retry::{Decision, RetryPolicy};
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+use std::time::Duration;
 use web_sys::RequestCredentials;
 
-/// Why an HTTP call failed, as a person can act on it.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum ApiError {
-    #[error("the token was refused (expired or revoked)")]
-    Unauthorized,
-    #[error("access was refused (HTTP 403): {0}")]
-    Forbidden(String),
-    #[error("the request was rejected (HTTP {status}): {message}")]
-    Rejected { status: u16, message: String },
-    #[error("the server failed (HTTP {status})")]
-    Server { status: u16 },
-    #[error("the server could not be reached: {0}")]
-    Network(String),
-    #[error("the answer could not be read: {0}")]
-    Malformed(String),
-}
+pub use oauth::api::{ApiError, Method};
 
 /// A request body.
 pub enum Body<'a> {
     None,
     /// `application/x-www-form-urlencoded`: a CORS "simple" request, so no preflight.
     Form(&'a str),
+    /// `application/json`, for the APIs' writes.
+    Json(String),
 }
 
-/// Sends a request and returns the body of a 2xx answer.
+/// Sends one request and returns the body of a 2xx answer: a GET, or a form POST. For the
+/// OAuth endpoints, which are not retried (a sign-in must not hang on a slow server).
 pub async fn send(url: &str, bearer: Option<&str>, body: Body<'_>) -> Result<String, ApiError> {
-    let builder = match body {
-        Body::None => Request::get(url),
-        Body::Form(_) => {
-            Request::post(url).header("Content-Type", "application/x-www-form-urlencoded")
-        }
+    let method = match body {
+        Body::None => Method::Get,
+        Body::Form(_) | Body::Json(_) => Method::Post,
     };
-    let builder: RequestBuilder = match bearer {
+    attempt(method, url, bearer, &body).await
+}
+
+/// An API call with a bearer token, retried as [`RetryPolicy`] decides.
+pub async fn call(
+    method: Method,
+    url: &str,
+    bearer: &str,
+    body: Body<'_>,
+) -> Result<String, ApiError> {
+    let policy = RetryPolicy::default();
+    let started = now_ms();
+    let mut attempts = 0;
+    loop {
+        attempts += 1;
+        let error = match attempt(method, url, Some(bearer), &body).await {
+            Ok(text) => return Ok(text),
+            Err(error) => error,
+        };
+        let elapsed = now_ms().saturating_sub(started);
+        match policy.decide(method, attempts, &error, elapsed, js_sys::Math::random()) {
+            Decision::RetryAfter(ms) => gloo_timers::future::sleep(Duration::from_millis(ms)).await,
+            Decision::GiveUp => return Err(error),
+        }
+    }
+}
+
+/// [`call`], then the answer decoded from JSON.
+pub async fn call_json<T: DeserializeOwned>(
+    method: Method,
+    url: &str,
+    bearer: &str,
+    body: Body<'_>,
+) -> Result<T, ApiError> {
+    decode(&call(method, url, bearer, body).await?)
+}
+
+/// Every item of a Google list, following `nextPageToken` within [`PageCursor`]'s bounds.
+/// `page_url` gives the URL of a page from its token (`None` for the first).
+pub async fn list_all<T: DeserializeOwned>(
+    page_url: impl Fn(Option<&str>) -> String,
+    bearer: &str,
+) -> Result<Listing<T>, ApiError> {
+    let mut cursor = PageCursor::default();
+    let mut items = Vec::new();
+    let mut token: Option<String> = None;
+    loop {
+        let page: Page<T> =
+            call_json(Method::Get, &page_url(token.as_deref()), bearer, Body::None).await?;
+        items.extend(page.items);
+        match cursor.advance(page.next_page_token.as_deref())? {
+            Next::Fetch(next) => token = Some(next),
+            Next::Done => {
+                return Ok(Listing {
+                    items,
+                    complete: cursor.is_complete(),
+                })
+            }
+        }
+    }
+}
+
+/// All the items of a list, and whether the page budget let every page be fetched.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Listing<T> {
+    pub items: Vec<T>,
+    pub complete: bool,
+}
+
+/// One page of a Google list. Google leaves `items` out of an empty page.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Page<T> {
+    #[serde(default = "Vec::new")]
+    items: Vec<T>,
+    next_page_token: Option<String>,
+}
+
+pub fn decode<T: DeserializeOwned>(text: &str) -> Result<T, ApiError> {
+    serde_json::from_str(text).map_err(|e| ApiError::Malformed(e.to_string()))
+}
+
+async fn attempt(
+    method: Method,
+    url: &str,
+    bearer: Option<&str>,
+    body: &Body<'_>,
+) -> Result<String, ApiError> {
+    let builder = match method {
+        Method::Get => Request::get(url),
+        Method::Post => Request::post(url),
+        Method::Patch => Request::patch(url),
+        Method::Delete => Request::delete(url),
+    };
+    let builder = match body {
+        Body::None => builder,
+        Body::Form(_) => builder.header("Content-Type", "application/x-www-form-urlencoded"),
+        Body::Json(_) => builder.header("Content-Type", "application/json"),
+    };
+    let builder = match bearer {
         Some(token) => builder.header("Authorization", &format!("Bearer {token}")),
         None => builder,
     }
     .credentials(RequestCredentials::Omit);
     let request = match body {
         Body::None => builder.build(),
-        Body::Form(form) => builder.body(form.to_owned()),
+        Body::Form(form) => builder.body(*form),
+        Body::Json(json) => builder.body(json.as_str()),
     }
     .map_err(|e| ApiError::Network(e.to_string()))?;
 
@@ -52,34 +149,49 @@ pub async fn send(url: &str, bearer: Option<&str>, body: Body<'_>) -> Result<Str
         .send()
         .await
         .map_err(|e| ApiError::Network(e.to_string()))?;
+    let headers = response.headers();
+    let (www_authenticate, retry_after) =
+        (headers.get("www-authenticate"), headers.get("retry-after"));
     let status = response.status();
     let text = response
         .text()
         .await
         .map_err(|e| ApiError::Malformed(e.to_string()))?;
-    match status {
-        200..=299 => Ok(text),
-        401 => Err(ApiError::Unauthorized),
-        403 => Err(ApiError::Forbidden(error_message(&text))),
-        500..=599 => Err(ApiError::Server { status }),
-        _ => Err(ApiError::Rejected {
-            status,
-            message: error_message(&text),
-        }),
-    }
+    let answer = Answer {
+        status,
+        www_authenticate: www_authenticate.as_deref(),
+        retry_after: retry_after.as_deref(),
+        body: &text,
+    };
+    check_answer(&answer, now_ms())?;
+    Ok(text)
 }
 
-/// Google's error bodies come in two shapes: OAuth's `{"error": "...", "error_description": "..."}`
-/// and the APIs' `{"error": {"message": "..."}}`. Falls back to the status line if neither.
-fn error_message(body: &str) -> String {
-    let Ok(value) = serde_json::from_str::<serde_json::Value>(body) else {
-        return "no details".into();
-    };
-    let error = &value["error"];
-    error["message"]
-        .as_str()
-        .or(value["error_description"].as_str())
-        .or(error.as_str())
-        .unwrap_or("no details")
-        .to_owned()
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_empty_page_has_no_items_and_no_token() {
+        let page: Page<u32> = decode(r#"{"kind":"tasks#tasks","etag":"\"1\""}"#).unwrap();
+        assert!(page.items.is_empty());
+        assert_eq!(page.next_page_token, None);
+        let page: Page<u32> = decode(r#"{"items":[1,2],"nextPageToken":"EAE2"}"#).unwrap();
+        assert_eq!(
+            (page.items, page.next_page_token.as_deref()),
+            (vec![1, 2], Some("EAE2"))
+        );
+    }
+
+    #[test]
+    fn undecodable_answers_are_malformed() {
+        assert!(matches!(
+            decode::<Page<u32>>("<html>"),
+            Err(ApiError::Malformed(_))
+        ));
+        assert!(matches!(
+            decode::<Page<u32>>(r#"{"items":"no"}"#),
+            Err(ApiError::Malformed(_))
+        ));
+    }
 }

@@ -35,7 +35,7 @@ pub struct AuthState {
 pub enum AuthAction {
     Verifying,
     /// Signed in, with a notice when a rejected response arrived while a session was kept.
-    SignedIn(SignedIn, Option<Notice>),
+    SignedIn(Rc<SignedIn>, Option<Notice>),
     SignedOut(Option<Notice>),
     SigningOut,
     /// An error that leaves the person signed out.
@@ -48,9 +48,7 @@ impl Reducible for AuthState {
     fn reduce(self: Rc<Self>, action: AuthAction) -> Rc<Self> {
         let (status, notice) = match action {
             AuthAction::Verifying => (AuthStatus::Verifying, None),
-            AuthAction::SignedIn(signed_in, notice) => {
-                (AuthStatus::SignedIn(Rc::new(signed_in)), notice)
-            }
+            AuthAction::SignedIn(signed_in, notice) => (AuthStatus::SignedIn(signed_in), notice),
             AuthAction::SignedOut(notice) => (AuthStatus::SignedOut, notice),
             AuthAction::SigningOut => (AuthStatus::SigningOut, None),
             AuthAction::Failed(error) => (AuthStatus::SignedOut, Some(Notice::Error(error))),
@@ -71,6 +69,20 @@ impl AuthContext {
     pub fn sign_in(&self) {
         if let Err(error) = flow::start_sign_in(&self.config) {
             self.state.dispatch(AuthAction::Failed(error));
+        }
+    }
+
+    /// Incremental authorization: leaves for Google to ask the signed-in person for `scopes`.
+    /// A local failure (storage, randomness) keeps the session and says what went wrong.
+    pub fn request_scopes(&self, scopes: &[&str]) {
+        let AuthStatus::SignedIn(signed_in) = &self.state.status else {
+            return;
+        };
+        if let Err(error) = flow::request_scopes(&self.config, &signed_in.session, scopes) {
+            self.state.dispatch(AuthAction::SignedIn(
+                signed_in.clone(),
+                Some(Notice::Error(error)),
+            ));
         }
     }
 
@@ -130,18 +142,18 @@ pub fn AuthProvider(props: &AuthProviderProps) -> Html {
             spawn_local(async move {
                 let action = match callback {
                     Some(fragment) => match flow::complete_sign_in(&config, &fragment).await {
-                        Ok(signed_in) => AuthAction::SignedIn(signed_in, None),
+                        Ok(signed_in) => AuthAction::SignedIn(Rc::new(signed_in), None),
                         // A rejected response (a replay from the back button, a forgery) must not
                         // end a session this tab already has: refuse it and keep the session.
                         Err(rejected) => match flow::resume(&config).await {
                             Ok(Some(kept)) => {
-                                AuthAction::SignedIn(kept, Some(Notice::Error(rejected)))
+                                AuthAction::SignedIn(Rc::new(kept), Some(Notice::Error(rejected)))
                             }
                             _ => AuthAction::Failed(rejected),
                         },
                     },
                     None => match flow::resume(&config).await {
-                        Ok(Some(signed_in)) => AuthAction::SignedIn(signed_in, None),
+                        Ok(Some(signed_in)) => AuthAction::SignedIn(Rc::new(signed_in), None),
                         Ok(None) => AuthAction::SignedOut(None),
                         Err(error) => AuthAction::Failed(error),
                     },

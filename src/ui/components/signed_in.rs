@@ -1,6 +1,8 @@
+use super::{CalendarView, ProfileView, TasksView, ViewTabs};
 use crate::auth::SignedIn;
 use crate::ui::auth_context::use_auth;
 use crate::ui::hooks::use_now;
+use crate::ui::view::View;
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -9,13 +11,14 @@ pub struct SignedInProps {
     pub signed_in: Rc<SignedIn>,
 }
 
+/// The signed-in page: the views as tabs, sign-out on every view, and the session's end when
+/// its time runs out, whichever view is open.
 #[component]
 pub fn SignedInView(props: &SignedInProps) -> Html {
     let auth = use_auth();
     let now = use_now();
-    let SignedIn { session, user } = &*props.signed_in;
-    let seconds_left = session.seconds_left(now);
-    let expired = session.is_expired(now);
+    let view = use_state(View::stored);
+    let expired = props.signed_in.session.is_expired(now);
     {
         let auth = auth.clone();
         use_effect_with(expired, move |expired| {
@@ -24,48 +27,27 @@ pub fn SignedInView(props: &SignedInProps) -> Html {
             }
         });
     }
-    let storage = auth.config.token_storage;
+    let on_select = {
+        let view = view.clone();
+        Callback::from(move |chosen: View| {
+            chosen.store();
+            view.set(chosen);
+        })
+    };
     let sign_out = Callback::from(move |_| auth.sign_out());
-    let name = user.display_name().to_owned();
+    let signed_in = props.signed_in.clone();
+    let body = match *view {
+        View::Profile => html! { <ProfileView {signed_in} {now} /> },
+        View::Tasks => html! { <TasksView {signed_in} /> },
+        View::Calendar => html! { <CalendarView {signed_in} /> },
+    };
     html! {
-        <section class="card signed-in" data-testid="profile">
-            <div class="person">
-                if let Some(picture) = user.safe_picture() {
-                    <img class="avatar" data-testid="profile-picture" src={picture.to_owned()}
-                        alt={format!("Profile picture of {name}")} referrerpolicy="no-referrer" />
-                }
-                <div>
-                    <h2 data-testid="profile-name">{ name.clone() }</h2>
-                    if let Some(email) = &user.email {
-                        <p class="email" data-testid="profile-email">{ email.clone() }</p>
-                    }
-                </div>
+        <>
+            <div class="account-bar">
+                <ViewTabs current={*view} {on_select} />
+                <button class="button" onclick={sign_out}>{ "Sign out" }</button>
             </div>
-            <dl class="facts">
-                <dt>{ "Token expires in" }</dt>
-                <dd><span class="time-left" data-testid="time-left" data-seconds={seconds_left.to_string()}>
-                    { format_duration(seconds_left) }</span></dd>
-                <dt>{ "Stored in" }</dt>
-                <dd>{ match storage {
-                    oauth::TokenStorage::Session => "this tab's sessionStorage (survives a reload, not a closed tab)",
-                    oauth::TokenStorage::Memory => "memory only (a reload signs you out)",
-                } }</dd>
-                <dt>{ "Granted scopes" }</dt>
-                <dd>
-                    <ul class="scopes" data-testid="granted-scopes">
-                        { for session.granted_scopes.iter().map(|scope| html! { <li><code>{ scope.to_owned() }</code></li> }) }
-                    </ul>
-                </dd>
-            </dl>
-            <button class="button" onclick={sign_out}>{ "Sign out" }</button>
-        </section>
-    }
-}
-
-/// `59 min 58 s`, or `42 s` under a minute.
-fn format_duration(seconds: u64) -> String {
-    match (seconds / 60, seconds % 60) {
-        (0, s) => format!("{s} s"),
-        (m, s) => format!("{m} min {s:02} s"),
+            { body }
+        </>
     }
 }

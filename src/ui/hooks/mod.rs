@@ -1,4 +1,7 @@
-//! Hooks shared by components.
+//! Hooks shared by components: the clock, the Tasks view's state and calls, upcoming events.
+
+pub mod calendar;
+pub mod tasks;
 
 use crate::browser::clock::now_ms;
 use gloo_timers::callback::Interval;

@@ -1,0 +1,57 @@
+use super::NoticeView;
+use crate::error::AppError;
+use crate::ui::auth_context::{use_auth, Notice};
+use oauth::scopes::google::describe;
+use yew::prelude::*;
+
+/// One way to grant access: the button's words and the scope it asks Google for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AccessOption {
+    pub label: &'static str,
+    pub scope: &'static str,
+}
+
+#[derive(Properties, PartialEq)]
+pub struct AccessRequestProps {
+    pub title: &'static str,
+    pub intro: &'static str,
+    pub options: Vec<AccessOption>,
+    /// This API's scopes the person unticked at the last consent.
+    pub declined: Vec<String>,
+    pub testid: &'static str,
+}
+
+/// Shown in place of a view whose API the token may not use yet: says what is missing (and if
+/// the person unticked it on Google's consent page), and asks Google for it (incremental
+/// authorization) when the person chooses.
+#[component]
+pub fn AccessRequest(props: &AccessRequestProps) -> Html {
+    let auth = use_auth();
+    let declined = (!props.declined.is_empty()).then(|| {
+        let notice = Notice::Error(AppError::ScopesDeclined(props.declined.clone()));
+        html! { <NoticeView {notice} /> }
+    });
+    html! {
+        <section class="card access-request" data-testid={props.testid}>
+            <h2>{ props.title }</h2>
+            { for declined }
+            <p>{ props.intro }</p>
+            <ul class="access-options">
+                { for props.options.iter().map(|option| {
+                    let auth = auth.clone();
+                    let scope = option.scope;
+                    let onclick = Callback::from(move |_| auth.request_scopes(&[scope]));
+                    html! {
+                        <li>
+                            <button class="button primary" {onclick}>{ option.label }</button>
+                            <span class="hint">
+                                { describe(scope).unwrap_or(scope) }{ " " }<code>{ scope }</code>
+                            </span>
+                        </li>
+                    }
+                }) }
+            </ul>
+            <p class="hint">{ "Google shows its consent page, where you can untick anything, then sends you back here. Your sign-in is kept; the new token carries what you granted before as well." }</p>
+        </section>
+    }
+}
