@@ -184,10 +184,10 @@ fn event_json(event: &Event, email: &str) -> Value {
     v
 }
 
-/// Events around `now`, whole minutes: one yesterday, four in the next two weeks (one all-day),
+/// Events around `now`, on the hour: one yesterday, four in the next two weeks (one all-day),
 /// one in three weeks.
 fn seed(now: i64) -> Vec<Event> {
-    let minute = now - now.rem_euclid(60_000);
+    let hour = now - now.rem_euclid(HOUR_MS);
     let at = |summary: &str, offset: i64, hours: i64, location: Option<&str>| Event {
         id: crate::tokens::random_string(26)
             .to_ascii_lowercase()
@@ -195,8 +195,8 @@ fn seed(now: i64) -> Vec<Event> {
         summary: summary.to_string(),
         location: location.map(String::from),
         when: When::At {
-            start: minute + offset,
-            end: minute + offset + hours * HOUR_MS,
+            start: hour + offset,
+            end: hour + offset + hours * HOUR_MS,
         },
         created: now - 7 * DAY_MS,
     };

@@ -37,13 +37,15 @@ pub fn AccessRequest(props: &AccessRequestProps) -> Html {
             { for declined }
             <p>{ props.intro }</p>
             <ul class="access-options">
-                { for props.options.iter().map(|option| {
+                { for props.options.iter().enumerate().map(|(i, option)| {
                     let auth = auth.clone();
                     let scope = option.scope;
                     let onclick = Callback::from(move |_| auth.request_scopes(&[scope]));
                     html! {
                         <li>
-                            <button class="button primary" {onclick}>{ option.label }</button>
+                            // The first, narrowest option is the one to suggest.
+                            <button class={classes!("button", (i == 0).then_some("primary"))} {onclick}>
+                                { option.label }</button>
                             <span class="hint">
                                 { describe(scope).unwrap_or(scope) }{ " " }<code>{ scope }</code>
                             </span>

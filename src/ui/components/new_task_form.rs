@@ -32,7 +32,8 @@ pub fn NewTaskForm(props: &NewTaskFormProps) -> Html {
             <div class="row">
                 <input id="new-task" type="text" autocomplete="off" maxlength="1024" required=true
                     placeholder="What needs doing?" value={state.draft.new_title.clone()} {oninput} />
-                <button type="submit" class="button primary" disabled={state.adding}>
+                // aria-disabled, not disabled, so focus stays on it; `add` ignores a second press.
+                <button type="submit" class="button primary" aria-disabled={state.adding.then_some("true")}>
                     { if state.adding { "Adding…" } else { "Add task" } }
                 </button>
             </div>

@@ -47,6 +47,10 @@ pub fn TaskBoard(props: &TaskBoardProps) -> Html {
         let notice = Notice::Error(AppError::ScopesDeclined(vec![google::TASKS.into()]));
         html! { <NoticeView {notice} /> }
     });
+    let refresh = {
+        let tasks = tasks.clone();
+        Callback::from(move |_| tasks.reload())
+    };
     let list_title = state.list().map(|l| l.title.clone()).unwrap_or_default();
     let rows = match &state.rows {
         Load::Loading => html! { <p class="loading" aria-live="polite">{ "Loading tasks…" }</p> },
@@ -66,11 +70,12 @@ pub fn TaskBoard(props: &TaskBoardProps) -> Html {
         <section class="card tasks" data-testid="tasks" aria-labelledby="tasks-heading">
             <div class="view-head">
                 <h2 id="tasks-heading">{ "Tasks" }</h2>
-                <p class="access-line" data-testid="tasks-access-level">{ match access {
-                    Access::Write => "Full access: changes are saved to Google Tasks.",
-                    _ => "Read-only access: you can look at your tasks. Changing one asks Google for more access first.",
-                } }</p>
+                <button class="button" onclick={refresh}>{ "Refresh" }</button>
             </div>
+            <p class="access-line" data-testid="tasks-access-level">{ match access {
+                Access::Write => "Full access: changes are saved to Google Tasks.",
+                _ => "Read-only access: you can look at your tasks. Changing one asks Google for more access first.",
+            } }</p>
             { for declined }
             { for prompt }
             { for failure }

@@ -9,7 +9,7 @@ pub struct TaskFiltersProps {
     pub tasks: TasksHandle,
 }
 
-/// Which list, whether completed and hidden tasks show, and a refresh.
+/// Which list, and whether completed and hidden tasks show.
 #[component]
 pub fn TaskFilters(props: &TaskFiltersProps) -> Html {
     let state = props.tasks.state();
@@ -32,10 +32,6 @@ pub fn TaskFilters(props: &TaskFiltersProps) -> Html {
     };
     let on_completed = toggle(|f, on| f.show_completed = on);
     let on_hidden = toggle(|f, on| f.show_hidden = on);
-    let refresh = {
-        let tasks = props.tasks.clone();
-        Callback::from(move |_| tasks.reload())
-    };
     let selected = state.draft.list_id.clone().unwrap_or_default();
     let options = match &state.lists {
         Load::Ready(lists) => html! {
@@ -61,7 +57,6 @@ pub fn TaskFilters(props: &TaskFiltersProps) -> Html {
                 <input type="checkbox" checked={filter.show_hidden} onchange={on_hidden} />
                 { "Show hidden" }
             </label>
-            <button class="button" onclick={refresh}>{ "Refresh" }</button>
         </div>
     }
 }

@@ -106,9 +106,16 @@ pub fn TaskItem(props: &TaskItemProps) -> Html {
     }
 
     let completed = task.is_completed();
+    // Controls of a row being saved are marked aria-disabled rather than disabled: a disabled
+    // element drops keyboard focus, and the person would lose their place in the list.
     let on_toggle = {
         let (tasks, id) = (props.tasks.clone(), id.clone());
-        Callback::from(move |_: Event| {
+        Callback::from(move |e: Event| {
+            if saving {
+                let input: HtmlInputElement = e.target_unchecked_into();
+                input.set_checked(completed);
+                return;
+            }
             let change = if completed {
                 TaskChange::Reopen
             } else {
@@ -119,12 +126,21 @@ pub fn TaskItem(props: &TaskItemProps) -> Html {
     };
     let start_rename = {
         let start = edit(Some(task.title.clone()));
-        Callback::from(move |_| start())
+        Callback::from(move |_| {
+            if !saving {
+                start()
+            }
+        })
     };
     let on_delete = {
         let (tasks, id) = (props.tasks.clone(), id.clone());
-        Callback::from(move |_| tasks.delete(id.clone()))
+        Callback::from(move |_| {
+            if !saving {
+                tasks.delete(id.clone())
+            }
+        })
     };
+    let busy = saving.then_some("true");
     let checkbox_id = format!("task-{id}");
     let title = if task.title.is_empty() {
         "(no title)".to_owned()
@@ -134,7 +150,7 @@ pub fn TaskItem(props: &TaskItemProps) -> Html {
     html! {
         <li class={classes!("task", completed.then_some("done"), saving.then_some("saving"))}
             data-testid="task" data-completed={completed.to_string()}>
-            <input type="checkbox" id={checkbox_id.clone()} checked={completed} disabled={saving}
+            <input type="checkbox" id={checkbox_id.clone()} checked={completed} aria-disabled={busy}
                 onchange={on_toggle} />
             <div class="task-body">
                 <label for={checkbox_id} class="task-title">{ title.clone() }</label>
@@ -152,9 +168,9 @@ pub fn TaskItem(props: &TaskItemProps) -> Html {
                 }
             </div>
             <div class="task-actions">
-                <button ref={rename_button} class="button small" disabled={saving}
+                <button ref={rename_button} class="button small" aria-disabled={busy}
                     aria-label={format!("Rename “{title}”")} onclick={start_rename}>{ "Rename" }</button>
-                <button class="button small danger" disabled={saving}
+                <button class="button small danger" aria-disabled={busy}
                     aria-label={format!("Delete “{title}”")} onclick={on_delete}>{ "Delete" }</button>
             </div>
         </li>
