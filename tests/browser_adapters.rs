@@ -2,11 +2,11 @@
 #![cfg(target_arch = "wasm32")]
 
 use browser_oauth::auth::{flow, session_store};
-use browser_oauth::browser::storage::{self, keys, Area};
 use browser_oauth::browser::clock::{iso, local_date};
+use browser_oauth::browser::storage::{self, keys, Area};
 use browser_oauth::browser::{location, random::random_bytes};
-use browser_oauth::ui::view::View;
 use browser_oauth::google::request::{send, ApiError, Body};
+use browser_oauth::ui::view::View;
 use oauth::authorization::{PendingAuthorization, STATE_BYTES};
 use oauth::{ClientConfig, GrantedScopes, Session};
 use wasm_bindgen::JsValue;

@@ -26,6 +26,7 @@ h.test('a failed create (500) is not retried, the row is rolled back, the reason
   await page.getByRole('button', { name: 'Add task' }).click();
   const { text } = await h.expectAlert(page, 'server_error');
   assert.match(text, /adding the task/);
+  assert.match(text, /still in the New task field/, 'the alert says the text was kept');
   assert.equal(await page.getByLabel('New task').inputValue(), 'Buy milk', 'what was typed is still in the field');
   await waitFor(async () => !(await h.taskTitles(page)).includes('Buy milk'), { message: 'the optimistic row to go' });
   const posts = await h.tasksCalls('POST');

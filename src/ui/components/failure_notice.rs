@@ -13,6 +13,9 @@ pub struct FailureNoticeProps {
     /// Loading again, offered when a load failed.
     #[prop_or_default]
     pub on_retry: Option<Callback<()>>,
+    /// What became of the person's change (rolled back, text kept), in a sentence.
+    #[prop_or_default]
+    pub outcome: Option<&'static str>,
 }
 
 /// A failed API call in words with its code, and what can be done about it: ask Google for
@@ -37,6 +40,9 @@ pub fn FailureNotice(props: &FailureNoticeProps) -> Html {
     let notice = Notice::Error(props.error.clone());
     html! {
         <NoticeView {notice}>
+            if let Some(outcome) = props.outcome {
+                <p class="notice-detail">{ outcome }</p>
+            }
             if grant.is_some() || retry.is_some() {
                 <div class="notice-actions">
                     if let Some(onclick) = grant {

@@ -26,15 +26,14 @@ pub fn TaskBoard(props: &TaskBoardProps) -> Html {
         access == Access::Read && props.signed_in.declined.iter().any(|s| s == google::TASKS);
 
     let failure = state.failure.clone().map(|error| {
-        let loading = matches!(
-            error.api_failure(),
-            Some((ApiStep::ListTaskLists | ApiStep::ListTasks, _))
-        );
+        let step = error.api_failure().map(|(step, _)| step);
+        let loading = matches!(step, Some(ApiStep::ListTaskLists | ApiStep::ListTasks));
         let on_retry = loading.then(|| {
             let tasks = tasks.clone();
             Callback::from(move |()| tasks.reload())
         });
-        html! { <FailureNotice {error} api={TASKS_API} {on_retry} /> }
+        let outcome = step.and_then(outcome);
+        html! { <FailureNotice {error} api={TASKS_API} {on_retry} {outcome} /> }
     });
     let prompt = state.wants_write.then(|| {
         let (allow, dismiss) = (tasks.clone(), tasks.clone());
@@ -87,4 +86,20 @@ pub fn TaskBoard(props: &TaskBoardProps) -> Html {
             }
         </section>
     }
+}
+
+/// What a failed change left behind, so the person knows nothing they did is lost.
+fn outcome(step: ApiStep) -> Option<&'static str> {
+    Some(match step {
+        ApiStep::CreateTask => {
+            "The task was not added. What you typed is still in the New task field: press Add task to try again."
+        }
+        ApiStep::RenameTask => {
+            "The old title is back. Your new title is still in the field: press Save to try again."
+        }
+        ApiStep::CompleteTask | ApiStep::ReopenTask | ApiStep::DeleteTask => {
+            "The task is back as it was."
+        }
+        _ => return None,
+    })
 }
