@@ -2,6 +2,7 @@ use super::NoticeView;
 use crate::error::AppError;
 use crate::ui::auth_context::{use_auth, Notice};
 use oauth::scopes::google::describe;
+use oauth::ApiScopes;
 use yew::prelude::*;
 
 /// One way to grant access: the button's words and the scope it asks Google for.
@@ -16,7 +17,9 @@ pub struct AccessRequestProps {
     pub title: &'static str,
     pub intro: &'static str,
     pub options: Vec<AccessOption>,
-    /// This API's scopes the person unticked at the last consent.
+    /// The API the view calls.
+    pub api: ApiScopes,
+    /// Scopes the person unticked at the last consent (only this API's are mentioned).
     pub declined: Vec<String>,
     pub testid: &'static str,
 }
@@ -27,8 +30,14 @@ pub struct AccessRequestProps {
 #[component]
 pub fn AccessRequest(props: &AccessRequestProps) -> Html {
     let auth = use_auth();
-    let declined = (!props.declined.is_empty()).then(|| {
-        let notice = Notice::Error(AppError::ScopesDeclined(props.declined.clone()));
+    let declined: Vec<String> = props
+        .declined
+        .iter()
+        .filter(|s| props.api.covers(s))
+        .cloned()
+        .collect();
+    let declined = (!declined.is_empty()).then(|| {
+        let notice = Notice::Error(AppError::ScopesDeclined(declined));
         html! { <NoticeView {notice} /> }
     });
     html! {

@@ -18,12 +18,6 @@ pub fn CalendarView(props: &CalendarViewProps) -> Html {
     if signed_in.session.granted_scopes.access(&CALENDAR_API) != Access::None {
         return html! { <UpcomingEvents {signed_in} /> };
     }
-    let declined: Vec<String> = signed_in
-        .declined
-        .iter()
-        .filter(|s| CALENDAR_API.covers(s))
-        .cloned()
-        .collect();
     let options = vec![AccessOption {
         label: "Allow viewing my calendar events",
         scope: CALENDAR_API.read_scope(),
@@ -31,7 +25,7 @@ pub fn CalendarView(props: &CalendarViewProps) -> Html {
     html! {
         <AccessRequest testid="calendar-access" title="Google Calendar"
             intro="To list your upcoming events this app needs Google's permission to read them (read only: it never changes your calendar)."
-            {options} {declined} />
+            {options} api={CALENDAR_API} declined={signed_in.declined.clone()} />
     }
 }
 

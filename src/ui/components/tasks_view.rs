@@ -18,12 +18,6 @@ pub fn TasksView(props: &TasksViewProps) -> Html {
     if signed_in.session.granted_scopes.access(&TASKS_API) != Access::None {
         return html! { <TaskBoard {signed_in} /> };
     }
-    let declined: Vec<String> = signed_in
-        .declined
-        .iter()
-        .filter(|s| TASKS_API.covers(s))
-        .cloned()
-        .collect();
     let options = vec![
         AccessOption {
             label: "Allow viewing my tasks",
@@ -37,6 +31,6 @@ pub fn TasksView(props: &TasksViewProps) -> Html {
     html! {
         <AccessRequest testid="tasks-access" title="Google Tasks"
             intro="This app has not been allowed to use Google Tasks yet. Signing in asked only for your name and email; to show your tasks it needs Google's permission, read-only if you only want to look."
-            {options} {declined} />
+            {options} api={TASKS_API} declined={signed_in.declined.clone()} />
     }
 }
