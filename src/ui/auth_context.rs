@@ -2,7 +2,8 @@
 //! `examples/contexts`), and the `use_auth` hook components read it through.
 
 use crate::auth::{flow, SignedIn};
-use crate::error::AppError;
+use crate::error::{ApiStep, AppError};
+use crate::google::ApiError;
 use oauth::{AuthError, ClientConfig};
 use std::rc::Rc;
 use wasm_bindgen_futures::spawn_local;
@@ -102,6 +103,18 @@ impl AuthContext {
             };
             state.dispatch(AuthAction::SignedOut(Some(notice)));
         });
+    }
+
+    /// Maps an API call's failure at `step` to the app's error. A 401 means Google no longer
+    /// accepts the token (expired or revoked): the session ends here, with `session_expired`.
+    pub fn settle<T>(&self, step: ApiStep, result: Result<T, ApiError>) -> Result<T, AppError> {
+        result.map_err(|error| {
+            let error = AppError::from_api(step, error);
+            if error.code() == AuthError::SessionExpired.code() {
+                self.expire();
+            }
+            error
+        })
     }
 
     /// The session's time ran out while the page was open.

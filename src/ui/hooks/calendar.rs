@@ -1,7 +1,6 @@
 //! `use_upcoming_events`: the next two weeks of the primary calendar, loaded when the view
 //! opens and again on request.
 
-use super::tasks::settle;
 use crate::auth::SignedIn;
 use crate::browser::clock::{iso, now_ms};
 use crate::error::{ApiStep, AppError};
@@ -37,7 +36,7 @@ pub fn use_upcoming_events(signed_in: Rc<SignedIn>) -> (Events, Callback<()>) {
                 let (from, to) = (iso(now), iso(now + WINDOW_DAYS * 86_400_000));
                 let token = &signed_in.session.access_token;
                 let result = upcoming_events(&auth.config, token, &from, &to).await;
-                events.set(match settle(&auth, ApiStep::ListEvents, result) {
+                events.set(match auth.settle(ApiStep::ListEvents, result) {
                     Ok(listing) => Events::Ready(listing),
                     Err(error) => Events::Failed(error),
                 });

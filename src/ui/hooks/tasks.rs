@@ -4,13 +4,12 @@
 
 use crate::auth::SignedIn;
 use crate::browser::storage::{self, keys, Area};
-use crate::error::{ApiStep, AppError};
+use crate::error::ApiStep;
 use crate::google::tasks::{self as api, TaskChange, TaskFilter};
-use crate::google::ApiError;
 use crate::ui::auth_context::{use_auth, AuthContext};
 use crate::ui::tasks_state::{Editing, TasksAction, TasksDraft, TasksState, PENDING_PREFIX};
 use oauth::scopes::TASKS_API;
-use oauth::{Access, ClientConfig};
+use oauth::Access;
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen_futures::spawn_local;
@@ -29,7 +28,6 @@ impl Reducible for TasksState {
 pub struct TasksHandle {
     state: UseReducerHandle<TasksState>,
     auth: AuthContext,
-    config: Rc<ClientConfig>,
     token: Rc<str>,
     access: Access,
     /// Numbers the rows shown for creates Google has not confirmed yet.
@@ -110,8 +108,8 @@ impl TasksHandle {
         });
         let this = self.clone();
         spawn_local(async move {
-            let result = api::insert_task(&this.config, &this.token, &list_id, &title).await;
-            let result = this.settle(ApiStep::CreateTask, result);
+            let result = api::insert_task(&this.auth.config, &this.token, &list_id, &title).await;
+            let result = this.auth.settle(ApiStep::CreateTask, result);
             this.state.dispatch(TasksAction::Added {
                 pending_id,
                 title,
@@ -139,8 +137,8 @@ impl TasksHandle {
         let this = self.clone();
         spawn_local(async move {
             let result =
-                api::update_task(&this.config, &this.token, &list_id, &task_id, &change).await;
-            let result = this.settle(step, result);
+                api::update_task(&this.auth.config, &this.token, &list_id, &task_id, &change).await;
+            let result = this.auth.settle(step, result);
             this.state.dispatch(TasksAction::Changed {
                 task_id,
                 change,
@@ -161,33 +159,12 @@ impl TasksHandle {
         });
         let this = self.clone();
         spawn_local(async move {
-            let result = api::delete_task(&this.config, &this.token, &list_id, &task_id).await;
-            let result = this.settle(ApiStep::DeleteTask, result);
+            let result = api::delete_task(&this.auth.config, &this.token, &list_id, &task_id).await;
+            let result = this.auth.settle(ApiStep::DeleteTask, result);
             this.state
                 .dispatch(TasksAction::Deleted { task_id, result });
         });
     }
-
-    /// Turns an API result into the app's error; a refused token ends the session.
-    fn settle<T>(&self, step: ApiStep, result: Result<T, ApiError>) -> Result<T, AppError> {
-        settle(&self.auth, step, result)
-    }
-}
-
-/// Maps an API failure of `step` to the app's error. A 401 means the session is over: the
-/// person is signed out (with `session_expired`) and what they typed stays in the draft.
-pub fn settle<T>(
-    auth: &AuthContext,
-    step: ApiStep,
-    result: Result<T, ApiError>,
-) -> Result<T, AppError> {
-    result.map_err(|error| {
-        let error = AppError::from_api(step, error);
-        if error.code() == oauth::AuthError::SessionExpired.code() {
-            auth.expire();
-        }
-        error
-    })
 }
 
 #[hook]
@@ -199,7 +176,6 @@ pub fn use_tasks(signed_in: Rc<SignedIn>) -> TasksHandle {
     let next_pending = use_mut_ref(|| 0u64);
     let handle = TasksHandle {
         state: state.clone(),
-        config: auth.config.clone(),
         auth,
         token: Rc::from(signed_in.session.access_token.as_str()),
         access: signed_in.session.granted_scopes.access(&TASKS_API),
@@ -215,8 +191,8 @@ pub fn use_tasks(signed_in: Rc<SignedIn>) -> TasksHandle {
         let handle = handle.clone();
         use_effect_with(state.reloads, move |_| {
             spawn_local(async move {
-                let result = api::list_task_lists(&handle.config, &handle.token).await;
-                let result = handle.settle(ApiStep::ListTaskLists, result);
+                let result = api::list_task_lists(&handle.auth.config, &handle.token).await;
+                let result = handle.auth.settle(ApiStep::ListTaskLists, result);
                 handle.state.dispatch(TasksAction::ListsLoaded(result));
             });
         });
@@ -230,8 +206,8 @@ pub fn use_tasks(signed_in: Rc<SignedIn>) -> TasksHandle {
             if let (Some(list_id), true) = (list_id, generation > 0) {
                 spawn_local(async move {
                     let result =
-                        api::list_tasks(&handle.config, &handle.token, &list_id, filter).await;
-                    let result = handle.settle(ApiStep::ListTasks, result);
+                        api::list_tasks(&handle.auth.config, &handle.token, &list_id, filter).await;
+                    let result = handle.auth.settle(ApiStep::ListTasks, result);
                     handle
                         .state
                         .dispatch(TasksAction::TasksLoaded { generation, result });
