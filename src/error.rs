@@ -59,6 +59,10 @@ pub enum AppError {
     Api { step: ApiStep, error: ApiError },
     #[error("Signed out on this device, but the token could not be revoked at Google ({0}). It stops working when it expires; you can also remove this app's access in your Google Account settings.")]
     RevocationFailed(ApiError),
+    #[error("The browser blocked the sign-in window. Allow popups for this site, or continue in this tab.")]
+    PopupBlocked,
+    #[error("The sign-in window was closed (or the browser cut this page off from it) before it answered.")]
+    PopupClosed,
     #[error("The browser refused: {0}.")]
     Browser(#[from] BrowserError),
     #[error("Google's consent page came back without {}: it was unticked, so what needs it stays off until you grant it.", described(.0))]
@@ -83,6 +87,8 @@ impl AppError {
             AppError::Auth(e) => e.code(),
             AppError::Api { error, .. } => error.code(),
             AppError::RevocationFailed(_) => "revocation_failed",
+            AppError::PopupBlocked => "popup_blocked",
+            AppError::PopupClosed => "popup_closed",
             AppError::Browser(_) => "browser_error",
             AppError::ScopesDeclined(_) => "scope_declined",
         }

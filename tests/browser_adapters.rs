@@ -120,6 +120,19 @@ fn memory_mode_never_writes_the_token() {
 }
 
 #[wasm_bindgen_test]
+fn full_sign_out_forgets_drafts_but_expiry_keeps_them() {
+    let draft = format!("{}new-task", keys::DRAFT_PREFIX);
+    storage::set(Area::Session, &draft, "buy milk").unwrap();
+    flow::expire(&session());
+    assert_eq!(
+        storage::get(Area::Session, &draft).as_deref(),
+        Some("buy milk")
+    );
+    session_store::clear(None);
+    assert_eq!(storage::get(Area::Session, &draft), None);
+}
+
+#[wasm_bindgen_test]
 fn clear_after_expiry_forgets_the_session_and_keeps_the_login_hint() {
     storage::set(Area::Session, keys::PENDING, "{}").unwrap();
     session_store::save(&config("session"), &session()).unwrap();
@@ -195,7 +208,11 @@ fn the_view_is_remembered_in_the_tab() {
 }
 
 #[wasm_bindgen_test]
-fn expiry_keeps_the_view_and_unsaved_text_but_sign_out_forgets_them() {
+fn expiry_keeps_the_view_and_the_tasks_draft_but_sign_out_forgets_them() {
+    assert!(
+        keys::TASKS.starts_with(keys::DRAFT_PREFIX),
+        "the Tasks draft is a draft"
+    );
     View::Tasks.store();
     storage::set(Area::Session, keys::TASKS, r#"{"new_title":"Buy milk"}"#).unwrap();
     flow::expire(&session());
@@ -204,4 +221,83 @@ fn expiry_keeps_the_view_and_unsaved_text_but_sign_out_forgets_them() {
     session_store::clear(None);
     assert_eq!(storage::get(Area::Session, keys::VIEW), None);
     assert_eq!(storage::get(Area::Session, keys::TASKS), None);
+}
+
+#[wasm_bindgen_test]
+async fn channel_delivers_to_other_ends_but_not_its_own() {
+    use browser_oauth::browser::channel::Channel;
+    use std::cell::RefCell;
+    use std::rc::Rc;
+
+    let heard = Rc::new(RefCell::new(Vec::<String>::new()));
+    let listener = {
+        let heard = heard.clone();
+        Channel::open(move |text| heard.borrow_mut().push(text)).unwrap()
+    };
+    Channel::post_once("from another window").unwrap();
+    listener.post("from the listener itself");
+    // BroadcastChannel delivers asynchronously: give the event loop a turn.
+    gloo_timers::future::TimeoutFuture::new(50).await;
+    assert_eq!(*heard.borrow(), vec!["from another window".to_owned()]);
+}
+
+#[wasm_bindgen_test]
+fn the_main_tab_is_not_the_popup() {
+    assert!(!browser_oauth::browser::popup::is_inside_popup());
+}
+
+/// A 2048-bit RSA key and its RS256 signature over `SIGNED`, made with Python's `cryptography`.
+const TEST_N: &str = "yTRrAwvg5jcXK2UMk2TUdfHwWQszcuaPkaQm970zBq7Z0xO5M9IGWPxpvzOewlWVRi4yzIYatdS0RAEVW-xaZk7UiHOVGLFgZwvx4ST8ZFY4s9o-GeLCZWzRTlA_QIdbSnRcUUeBfcBRXffaXNYOlie3ZVAdISNK7t_vGcI0poWIK8Z6yM5r26YUlH1uL2Frp6XHxcFA9y2At1oel5AgbOmGmS2R-847Rd8Ri5ujw8j-b0GX1qTRJO1N7N6SFalUrPybS_fzRywCgN8AE_Z3Jbj1fOlkBaWDn5OHUf1Fv0Ydc5qFZ7ni6srRYsiPcILBhLx6DrwLWdKVHs4FBt9cuw";
+const SIGNED: &str = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxIn0";
+const SIGNATURE: &str = "qxfo2uj07INJpGRv2NVyx9W93jobcDbyy7W-ul0ggHgA0Nxiv-SurEao2K3qaOosQjrpqYBfnGOJrrtgI-nEkUizE2BfNPaXQ9nIPLDQBm4Kd3cpSzLFPT1soUhu1wxRllY3PVhQiRSvb4YrB7WYg4VM8v4690D-9k_w8AQRelttJlEbsv3ozGmUuO79nCeDXxVc9xlskEDX_cvI1bjcbQ3nEJmZoElbfwE0M4JIHd_dtE37TavGt0WkPqGmYh1jUMkw7GwD9Rk5fHKKSQY3-fWebcXrWvBlGHLdsmVnHFzlxkIVVvoe6Q8PPnDC4DJvz0Uq43ZQ-FPsyOiKzkdpCg";
+
+fn test_key() -> oauth::id_token::Jwk {
+    oauth::id_token::Jwk {
+        kty: "RSA".into(),
+        kid: Some("test".into()),
+        alg: Some("RS256".into()),
+        usage: Some("sig".into()),
+        n: TEST_N.into(),
+        e: "AQAB".into(),
+    }
+}
+
+fn signature() -> Vec<u8> {
+    use base64::Engine;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(SIGNATURE)
+        .unwrap()
+}
+
+#[wasm_bindgen_test]
+async fn webcrypto_sha256_matches_the_known_digest() {
+    let digest = browser_oauth::browser::crypto::sha256(b"abc")
+        .await
+        .unwrap();
+    assert_eq!(digest[..4], [0xba, 0x78, 0x16, 0xbf]);
+    assert_eq!(digest[28..], [0xf2, 0x00, 0x15, 0xad]);
+}
+
+#[wasm_bindgen_test]
+async fn webcrypto_accepts_a_genuine_rs256_signature() {
+    let ok =
+        browser_oauth::browser::crypto::verify_rs256(&test_key(), SIGNED.as_bytes(), &signature())
+            .await;
+    assert_eq!(ok, Ok(true));
+}
+
+#[wasm_bindgen_test]
+async fn webcrypto_rejects_a_tampered_payload_or_signature() {
+    use browser_oauth::browser::crypto::verify_rs256;
+    let tampered = SIGNED.replace("IxIn0", "IyIn0");
+    assert_eq!(
+        verify_rs256(&test_key(), tampered.as_bytes(), &signature()).await,
+        Ok(false)
+    );
+    let mut bad = signature();
+    bad[10] ^= 1;
+    assert_eq!(
+        verify_rs256(&test_key(), SIGNED.as_bytes(), &bad).await,
+        Ok(false)
+    );
 }

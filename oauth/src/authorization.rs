@@ -16,6 +16,15 @@ pub struct PendingAuthorization {
     pub redirect_uri: String,
     pub scopes: Vec<String>,
     pub created_at_ms: u64,
+    /// The answer comes back in a popup, which relays it to this tab.
+    #[serde(default)]
+    pub popup: bool,
+    /// Sent with `prompt=none`: an answer asking for interaction means "try again interactively".
+    #[serde(default)]
+    pub silent: bool,
+    /// The view to return to after a full-page redirect (an opaque name chosen by the UI).
+    #[serde(default)]
+    pub return_to: Option<String>,
 }
 
 impl PendingAuthorization {
@@ -31,6 +40,33 @@ impl PendingAuthorization {
             redirect_uri: redirect_uri.to_owned(),
             scopes: scopes.to_vec(),
             created_at_ms: now_ms,
+            popup: false,
+            silent: false,
+            return_to: None,
+        }
+    }
+
+    pub fn in_popup(mut self) -> Self {
+        self.popup = true;
+        self
+    }
+
+    pub fn silent(mut self) -> Self {
+        self.silent = true;
+        self
+    }
+
+    pub fn returning_to(mut self, view: Option<String>) -> Self {
+        self.return_to = view;
+        self
+    }
+
+    /// The `prompt` this request must carry.
+    pub fn prompt(&self) -> &'static [Prompt] {
+        if self.silent {
+            &[Prompt::None]
+        } else {
+            &[]
         }
     }
 }

@@ -34,6 +34,18 @@ pub enum TokenStorage {
     Memory,
 }
 
+/// How the authorization page is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Display {
+    /// The whole tab goes to the authorization server and comes back.
+    Redirect,
+    /// A popup goes there; the page stays as it is.
+    Popup,
+}
+
+/// Five minutes: enough to finish what one is doing, short enough not to nag.
+pub const DEFAULT_RENEW_LEAD_SECS: u64 = 300;
+
 /// Endpoints, each defaulting to Google's.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Endpoints {
@@ -55,6 +67,9 @@ pub struct ClientConfig {
     pub scopes: Vec<String>,
     pub endpoints: Endpoints,
     pub token_storage: TokenStorage,
+    pub display: Display,
+    /// How long before expiry the app offers to renew the token.
+    pub renew_lead_secs: u64,
 }
 
 /// One problem with one field of config.json.
@@ -83,7 +98,15 @@ const ENDPOINT_FIELDS: [&str; 7] = [
     "jwks_uri",
     "tokeninfo_endpoint",
 ];
-const KNOWN_FIELDS: [&str; 5] = ["client_id", "flow", "scopes", "token_storage", "api_base"];
+const KNOWN_FIELDS: [&str; 7] = [
+    "client_id",
+    "flow",
+    "scopes",
+    "token_storage",
+    "api_base",
+    "display",
+    "renew_lead_secs",
+];
 
 impl ClientConfig {
     /// Parses config.json. `fallback_client_id` (pasted on the setup screen) is used when the
@@ -187,17 +210,33 @@ impl ClientConfig {
             }
         };
 
-        let token_storage = match map.get("token_storage") {
-            None | Some(Value::Null) => TokenStorage::Session,
-            Some(Value::String(s)) if s == "session" => TokenStorage::Session,
-            Some(Value::String(s)) if s == "memory" => TokenStorage::Memory,
-            Some(_) => {
-                errors.push(ConfigError::new(
-                    "token_storage",
-                    "must be \"session\" or \"memory\"",
-                ));
-                TokenStorage::Session
-            }
+        let token_storage = choice(
+            map,
+            "token_storage",
+            &[
+                ("session", TokenStorage::Session),
+                ("memory", TokenStorage::Memory),
+            ],
+            &mut errors,
+        );
+        let display = choice(
+            map,
+            "display",
+            &[("redirect", Display::Redirect), ("popup", Display::Popup)],
+            &mut errors,
+        );
+        let renew_lead_secs = match map.get("renew_lead_secs") {
+            None | Some(Value::Null) => DEFAULT_RENEW_LEAD_SECS,
+            Some(value) => match value.as_u64() {
+                Some(secs) if secs <= 3600 => secs,
+                _ => {
+                    errors.push(ConfigError::new(
+                        "renew_lead_secs",
+                        "must be a whole number of seconds from 0 to 3600",
+                    ));
+                    DEFAULT_RENEW_LEAD_SECS
+                }
+            },
         };
 
         let mut endpoint = |field: &str, default: &str| -> String {
@@ -245,6 +284,8 @@ impl ClientConfig {
                 scopes,
                 endpoints,
                 token_storage,
+                display,
+                renew_lead_secs,
             })
         } else {
             Err(errors)
@@ -274,6 +315,33 @@ impl ClientConfig {
         origins.sort();
         origins.dedup();
         origins
+    }
+}
+
+/// A string setting that must be one of `options`; the first option is the default.
+fn choice<T: Copy>(
+    map: &Map<String, Value>,
+    field: &str,
+    options: &[(&str, T)],
+    errors: &mut Vec<ConfigError>,
+) -> T {
+    let default = options[0].1;
+    let Some(value) = map.get(field).filter(|v| !v.is_null()) else {
+        return default;
+    };
+    match options
+        .iter()
+        .find(|(name, _)| value.as_str() == Some(name))
+    {
+        Some((_, chosen)) => *chosen,
+        None => {
+            let names: Vec<String> = options.iter().map(|(n, _)| format!("\"{n}\"")).collect();
+            errors.push(ConfigError::new(
+                field,
+                format!("must be {}", names.join(" or ")),
+            ));
+            default
+        }
     }
 }
 
@@ -311,6 +379,8 @@ mod tests {
             GOOGLE_AUTHORIZATION_ENDPOINT
         );
         assert_eq!(config.token_storage, TokenStorage::Session);
+        assert_eq!(config.display, Display::Redirect);
+        assert_eq!(config.renew_lead_secs, DEFAULT_RENEW_LEAD_SECS);
     }
 
     #[test]
@@ -330,6 +400,28 @@ mod tests {
                 "authorization_endpoint"
             ]
         );
+    }
+
+    #[test]
+    fn popup_display_and_lead_time_are_read() {
+        let config = ClientConfig::from_json(
+            r#"{"client_id":"a","display":"popup","renew_lead_secs":30}"#,
+            None,
+        )
+        .unwrap();
+        assert_eq!(config.display, Display::Popup);
+        assert_eq!(config.renew_lead_secs, 30);
+    }
+
+    #[test]
+    fn bad_display_and_lead_time_are_reported() {
+        let errors = ClientConfig::from_json(
+            r#"{"client_id":"a","display":"iframe","renew_lead_secs":-1}"#,
+            None,
+        )
+        .unwrap_err();
+        assert_eq!(fields(&errors), vec!["display", "renew_lead_secs"]);
+        assert_eq!(errors[0].message, "must be \"redirect\" or \"popup\"");
     }
 
     #[test]

@@ -27,6 +27,11 @@ proptest! {
     }
 
     #[test]
+    fn id_token_parser_never_panics(input in "[A-Za-z0-9_.=-]{0,300}") {
+        let _ = oauth::id_token::IdToken::parse(&input);
+    }
+
+    #[test]
     fn config_parser_never_panics(input in "\\PC{0,200}", pasted in proptest::option::of("\\PC{0,20}")) {
         let _ = ClientConfig::from_json(&input, pasted.as_deref());
     }

@@ -2,6 +2,8 @@
 //! these functions; they hold no state of their own beyond what is in storage.
 
 pub mod flow;
+pub mod popup;
+pub mod relay;
 pub mod session_store;
 
 pub use flow::SignedIn;

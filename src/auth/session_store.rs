@@ -30,11 +30,17 @@ pub fn clear(keep_login_hint: Option<&str>) {
             let _ = storage::set(Area::Session, keys::LOGIN_HINT, hint);
         }
         None => {
-            for key in [keys::LOGIN_HINT, keys::VIEW, keys::TASKS] {
-                storage::remove(Area::Session, key);
-            }
+            // A full sign-out forgets what the person typed, too.
+            storage::remove(Area::Session, keys::LOGIN_HINT);
+            storage::remove(Area::Session, keys::VIEW);
+            storage::remove_prefixed(Area::Session, keys::DRAFT_PREFIX);
         }
     }
+}
+
+/// Drops a pending request that will never be answered (its popup was blocked or cut off).
+pub fn forget_pending() {
+    storage::remove(Area::Session, keys::PENDING);
 }
 
 pub fn login_hint() -> Option<String> {

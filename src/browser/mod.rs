@@ -1,8 +1,11 @@
 //! Thin adapters over the browser: each wraps one Web API and turns its exceptions into
 //! [`BrowserError`]. No protocol decisions are made here.
 
+pub mod channel;
 pub mod clock;
+pub mod crypto;
 pub mod location;
+pub mod popup;
 pub mod random;
 pub mod storage;
 

@@ -13,12 +13,17 @@ pub mod keys {
     pub const PENDING: &str = "browser-oauth.pending";
     /// sessionStorage: who to suggest at the next sign-in after a session expired.
     pub const LOGIN_HINT: &str = "browser-oauth.login_hint";
-    /// sessionStorage: the view this tab shows (profile, tasks, calendar), so the return from
-    /// Google's consent page lands on the view that asked for access.
+    /// sessionStorage: prefix of what the person typed, kept across a redirect.
+    pub const DRAFT_PREFIX: &str = "browser-oauth.draft.";
+    /// sessionStorage: the inspector's timeline across a redirect (access tokens hidden).
+    pub const TIMELINE: &str = "browser-oauth.timeline";
+    /// sessionStorage: the view this tab shows (profile, tasks, calendar), so a reload stays
+    /// on it (a redirect comes back to it through the pending state's `return_to`).
     pub const VIEW: &str = "browser-oauth.view";
     /// sessionStorage: the Tasks view's list and switches, and text typed but not yet saved
-    /// (a new task's title, a rename), so no error, expiry or consent round trip loses it.
-    pub const TASKS: &str = "browser-oauth.tasks";
+    /// (a new task's title, a rename): a draft, so no error, expiry or consent round trip loses
+    /// it, and sign-out forgets it.
+    pub const TASKS: &str = "browser-oauth.draft.tasks";
     /// localStorage: a client id pasted on the setup screen.
     pub const CLIENT_ID: &str = "browser-oauth.client_id";
 }
@@ -57,6 +62,19 @@ pub fn remove(from: Area, key: &str) {
     if let Ok(storage) = area(from) {
         // Removing a key cannot fail once the storage area exists.
         let _ = storage.remove_item(key);
+    }
+}
+
+/// Removes every key starting with `prefix`.
+pub fn remove_prefixed(from: Area, prefix: &str) {
+    let Ok(storage) = area(from) else { return };
+    let count = storage.length().unwrap_or(0);
+    let doomed: Vec<String> = (0..count)
+        .filter_map(|i| storage.key(i).ok().flatten())
+        .filter(|key| key.starts_with(prefix))
+        .collect();
+    for key in doomed {
+        let _ = storage.remove_item(&key);
     }
 }
 

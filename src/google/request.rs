@@ -7,6 +7,7 @@
 //! module fetches, sleeps and fetches again.
 
 use crate::browser::clock::now_ms;
+use crate::timeline::{self, HttpExchange, Step};
 use gloo_net::http::Request;
 use oauth::api::{check_answer, Answer};
 use oauth::paging::{Next, PageCursor};
@@ -116,6 +117,7 @@ pub fn decode<T: DeserializeOwned>(text: &str) -> Result<T, ApiError> {
     serde_json::from_str(text).map_err(|e| ApiError::Malformed(e.to_string()))
 }
 
+/// One HTTP exchange, recorded on the inspector's timeline (every attempt, retries too).
 async fn attempt(
     method: Method,
     url: &str,
@@ -128,10 +130,9 @@ async fn attempt(
         Method::Patch => Request::patch(url),
         Method::Delete => Request::delete(url),
     };
-    let builder = match body {
-        Body::None => builder,
-        Body::Form(_) => builder.header("Content-Type", "application/x-www-form-urlencoded"),
-        Body::Json(_) => builder.header("Content-Type", "application/json"),
+    let builder = match body.content_type() {
+        Some(content_type) => builder.header("Content-Type", content_type),
+        None => builder,
     };
     let builder = match bearer {
         Some(token) => builder.header("Authorization", &format!("Bearer {token}")),
@@ -145,18 +146,54 @@ async fn attempt(
     }
     .map_err(|e| ApiError::Network(e.to_string()))?;
 
+    // Tokens this request carries are hidden in the inspector whether or not it saw them arrive
+    // (after a reload, the session's token was never on the timeline).
+    if let Some(token) = bearer {
+        timeline::secret("access token", token);
+    }
+    if let Body::Form(form) = body {
+        timeline::secrets_in_form(form);
+    }
+    let mut exchange = HttpExchange {
+        method: method.as_str().to_owned(),
+        url: url.to_owned(),
+        request_headers: request_headers(bearer.is_some(), body),
+        request_body: body.text().map(str::to_owned),
+        status: None,
+        response_headers: Vec::new(),
+        response_body: None,
+    };
+    let outcome = receive(request, &mut exchange).await;
+    timeline::record(
+        step_of(url),
+        &format!("{} {}", exchange.method, url),
+        Vec::new(),
+        None,
+        None,
+        Some(exchange),
+    );
+    outcome
+}
+
+async fn receive(request: Request, exchange: &mut HttpExchange) -> Result<String, ApiError> {
     let response = request
         .send()
         .await
         .map_err(|e| ApiError::Network(e.to_string()))?;
+    let status = response.status();
+    exchange.status = Some(status);
     let headers = response.headers();
+    exchange.response_headers = HEADERS_THAT_MATTER
+        .iter()
+        .filter_map(|name| headers.get(name).map(|v| ((*name).to_owned(), v)))
+        .collect();
     let (www_authenticate, retry_after) =
         (headers.get("www-authenticate"), headers.get("retry-after"));
-    let status = response.status();
     let text = response
         .text()
         .await
         .map_err(|e| ApiError::Malformed(e.to_string()))?;
+    exchange.response_body = Some(text.clone());
     let answer = Answer {
         status,
         www_authenticate: www_authenticate.as_deref(),
@@ -165,6 +202,66 @@ async fn attempt(
     };
     check_answer(&answer, now_ms())?;
     Ok(text)
+}
+
+impl Body<'_> {
+    fn content_type(&self) -> Option<&'static str> {
+        match self {
+            Body::None => None,
+            Body::Form(_) => Some("application/x-www-form-urlencoded"),
+            Body::Json(_) => Some("application/json"),
+        }
+    }
+
+    fn text(&self) -> Option<&str> {
+        match self {
+            Body::None => None,
+            Body::Form(form) => Some(form),
+            Body::Json(json) => Some(json),
+        }
+    }
+}
+
+/// The response headers the inspector shows: what decides how the browser and app treat it
+/// (and the two the API layer reads: the bearer challenge and `Retry-After`).
+const HEADERS_THAT_MATTER: [&str; 5] = [
+    "content-type",
+    "access-control-allow-origin",
+    "access-control-allow-credentials",
+    "www-authenticate",
+    "retry-after",
+];
+
+fn request_headers(bearer: bool, body: &Body<'_>) -> Vec<(String, String)> {
+    let mut headers = Vec::new();
+    if bearer {
+        // The inspector hides the token itself through the registered secrets.
+        headers.push((
+            "authorization".to_owned(),
+            "Bearer (the access token)".to_owned(),
+        ));
+    }
+    if let Some(content_type) = body.content_type() {
+        headers.push(("content-type".to_owned(), content_type.to_owned()));
+    }
+    headers.push((
+        "credentials".to_owned(),
+        "omit (no cookies are sent)".to_owned(),
+    ));
+    headers
+}
+
+/// Which diagram arrow a request is, by Google's endpoint paths.
+fn step_of(url: &str) -> Step {
+    if url.contains("tokeninfo") {
+        Step::TokenInfo
+    } else if url.contains("userinfo") {
+        Step::UserInfo
+    } else if url.contains("revoke") {
+        Step::Revocation
+    } else {
+        Step::ApiCall
+    }
 }
 
 #[cfg(test)]
@@ -193,5 +290,18 @@ mod tests {
             decode::<Page<u32>>(r#"{"items":"no"}"#),
             Err(ApiError::Malformed(_))
         ));
+    }
+
+    #[test]
+    fn the_inspector_sees_each_bodys_type() {
+        let json = Body::Json("{}".into());
+        let headers = request_headers(true, &json);
+        assert!(headers.contains(&("content-type".into(), "application/json".into())));
+        assert_eq!(json.text(), Some("{}"));
+        assert_eq!(Body::None.content_type(), None);
+        assert_eq!(
+            step_of("https://tasks.googleapis.com/tasks/v1/x"),
+            Step::ApiCall
+        );
     }
 }

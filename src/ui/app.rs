@@ -2,7 +2,7 @@
 
 use super::auth_context::{use_auth, AuthProvider, AuthStatus};
 use super::components::{
-    Layout, NoticeView, ServerLine, Setup, SignedInView, SignedOutView, Verifying,
+    Inspector, Layout, NoticeView, ServerLine, Setup, SignedInView, SignedOutView, Verifying,
 };
 use crate::browser::storage::{self, keys, Area};
 use gloo_net::http::Request;
@@ -115,6 +115,9 @@ fn Home() -> Html {
         .map(|notice| html! { <NoticeView {notice} /> });
     let view = match &auth.state.status {
         AuthStatus::Starting | AuthStatus::Verifying => html! { <Verifying /> },
+        AuthStatus::WaitingForPopup => {
+            html! { <Verifying label="Waiting for the sign-in window…" /> }
+        }
         AuthStatus::SigningOut => {
             html! { <Verifying label="Signing out and revoking the token…" /> }
         }
@@ -126,6 +129,7 @@ fn Home() -> Html {
             { for notice }
             { view }
             <ServerLine authorization_endpoint={auth.config.endpoints.authorization.clone()} />
+            <Inspector />
         </>
     }
 }

@@ -1,10 +1,14 @@
 //! The auth context: a provider component wrapping a reducer (the shape of yew's
 //! `examples/contexts`), and the `use_auth` hook components read it through.
 
-use crate::auth::{flow, SignedIn};
+use crate::auth::{flow, popup, session_store, SignedIn};
+use crate::browser::channel::Channel;
 use crate::error::{ApiStep, AppError};
-use crate::google::ApiError;
-use oauth::{AuthError, ClientConfig};
+use crate::google::{revocation, ApiError};
+use oauth::authorization::requested_scopes;
+use oauth::renewal::{needs_interaction, ChannelMessage};
+use oauth::{AuthError, ClientConfig, Display, Session};
+use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
@@ -22,6 +26,8 @@ pub enum AuthStatus {
     Starting,
     /// Checking a response or a stored session with Google.
     Verifying,
+    /// A sign-in popup is open.
+    WaitingForPopup,
     SignedOut,
     SigningOut,
     SignedIn(Rc<SignedIn>),
@@ -31,78 +37,220 @@ pub enum AuthStatus {
 pub struct AuthState {
     pub status: AuthStatus,
     pub notice: Option<Notice>,
+    /// A renewal (or incremental authorization) popup is open; the current session stays
+    /// usable meanwhile.
+    pub renewing: bool,
+    /// The view a full-page sign-in asked to come back to.
+    pub return_to: Option<String>,
 }
 
 pub enum AuthAction {
     Verifying,
-    /// Signed in, with a notice when a rejected response arrived while a session was kept.
-    SignedIn(Rc<SignedIn>, Option<Notice>),
+    WaitingForPopup,
+    /// Signed in; with a notice when a rejected response arrived while a session was kept,
+    /// or when a renewal succeeded.
+    SignedIn {
+        signed_in: Rc<SignedIn>,
+        notice: Option<Notice>,
+        return_to: Option<String>,
+    },
     SignedOut(Option<Notice>),
     SigningOut,
     /// An error that leaves the person signed out.
     Failed(AppError),
+    Renewing,
+    /// A notice that changes nothing else (a failed renewal keeps the current session).
+    Notice(Notice),
+    /// Another tab signed out; ignored unless this tab is signed in.
+    SignedOutElsewhere,
 }
 
 impl Reducible for AuthState {
     type Action = AuthAction;
 
     fn reduce(self: Rc<Self>, action: AuthAction) -> Rc<Self> {
-        let (status, notice) = match action {
-            AuthAction::Verifying => (AuthStatus::Verifying, None),
-            AuthAction::SignedIn(signed_in, notice) => (AuthStatus::SignedIn(signed_in), notice),
-            AuthAction::SignedOut(notice) => (AuthStatus::SignedOut, notice),
-            AuthAction::SigningOut => (AuthStatus::SigningOut, None),
-            AuthAction::Failed(error) => (AuthStatus::SignedOut, Some(Notice::Error(error))),
+        let plain = |status, notice| AuthState {
+            status,
+            notice,
+            renewing: false,
+            return_to: None,
         };
-        Rc::new(AuthState { status, notice })
+        Rc::new(match action {
+            AuthAction::Verifying => plain(AuthStatus::Verifying, None),
+            AuthAction::WaitingForPopup => plain(AuthStatus::WaitingForPopup, None),
+            AuthAction::SignedIn {
+                signed_in,
+                notice,
+                return_to,
+            } => AuthState {
+                return_to,
+                ..plain(AuthStatus::SignedIn(signed_in), notice)
+            },
+            AuthAction::SignedOut(notice) => plain(AuthStatus::SignedOut, notice),
+            AuthAction::SigningOut => plain(AuthStatus::SigningOut, None),
+            AuthAction::Failed(error) => plain(AuthStatus::SignedOut, Some(Notice::Error(error))),
+            AuthAction::Renewing => AuthState {
+                renewing: true,
+                notice: None,
+                ..(*self).clone()
+            },
+            AuthAction::Notice(notice) => AuthState {
+                renewing: false,
+                notice: Some(notice),
+                ..(*self).clone()
+            },
+            AuthAction::SignedOutElsewhere => match self.status {
+                AuthStatus::SignedIn(_) => plain(
+                    AuthStatus::SignedOut,
+                    Some(Notice::Info(
+                        "You signed out in another tab, so this tab signed out too.",
+                    )),
+                ),
+                _ => return self,
+            },
+        })
     }
 }
 
 /// What components get from `use_auth`: the state and the actions that change it.
-#[derive(Clone, PartialEq)]
+#[derive(Clone)]
 pub struct AuthContext {
     pub state: UseReducerHandle<AuthState>,
     pub config: Rc<ClientConfig>,
+    channel: Rc<Option<Channel>>,
+}
+
+impl PartialEq for AuthContext {
+    fn eq(&self, other: &Self) -> bool {
+        self.state == other.state
+            && Rc::ptr_eq(&self.config, &other.config)
+            && Rc::ptr_eq(&self.channel, &other.channel)
+    }
 }
 
 impl AuthContext {
-    /// Leaves the page for the authorization endpoint; only a local failure comes back here.
+    /// Signs in the configured way (redirect or popup).
     pub fn sign_in(&self) {
-        if let Err(error) = flow::start_sign_in(&self.config) {
+        self.sign_in_with(self.config.display);
+    }
+
+    /// The fallback when the browser blocks popups.
+    pub fn sign_in_in_this_tab(&self) {
+        self.sign_in_with(Display::Redirect);
+    }
+
+    fn sign_in_with(&self, display: Display) {
+        let hint = session_store::login_hint();
+        let outcome = match display {
+            Display::Redirect => flow::start_sign_in(&self.config, hint.as_deref(), None),
+            Display::Popup => {
+                popup::open(&self.config, &self.config.scopes, false, hint.as_deref()).map(
+                    |attempt| {
+                        let (config, state) = (self.config.clone(), self.state.clone());
+                        state.dispatch(AuthAction::WaitingForPopup);
+                        spawn_local(async move {
+                            state.dispatch(match attempt.finish(&config, hint.as_deref()).await {
+                                Ok(signed_in) => AuthAction::SignedIn {
+                                    signed_in: signed_in.into(),
+                                    notice: None,
+                                    return_to: None,
+                                },
+                                Err(error) => AuthAction::Failed(error),
+                            });
+                        });
+                    },
+                )
+            }
+        };
+        if let Err(error) = outcome {
             self.state.dispatch(AuthAction::Failed(error));
         }
     }
 
-    /// Incremental authorization: leaves for Google to ask the signed-in person for `scopes`.
-    /// A local failure (storage, randomness) keeps the session and says what went wrong.
-    pub fn request_scopes(&self, scopes: &[&str]) {
-        let AuthStatus::SignedIn(signed_in) = &self.state.status else {
+    /// Renews the session in a popup with `prompt=none` (falling back to an interactive popup,
+    /// then to a full redirect that comes back to `return_to`). Call it from a click handler.
+    pub fn renew(&self, return_to: Option<String>) {
+        let AuthStatus::SignedIn(current) = &self.state.status else {
             return;
         };
-        if let Err(error) = flow::request_scopes(&self.config, &signed_in.session, scopes) {
-            self.state.dispatch(AuthAction::SignedIn(
-                signed_in.clone(),
-                Some(Notice::Error(error)),
-            ));
+        let hint = current.session.login_hint().to_owned();
+        let (config, state) = (self.config.clone(), self.state.clone());
+        let redirect =
+            move |config: &ClientConfig, state: &UseReducerHandle<AuthState>, return_to| {
+                if let Err(error) = flow::start_sign_in(config, Some(&hint), return_to) {
+                    state.dispatch(AuthAction::Notice(Notice::Error(error)));
+                }
+            };
+        match popup::open(
+            &config,
+            &config.scopes,
+            true,
+            Some(current.session.login_hint()),
+        ) {
+            Ok(attempt) => {
+                state.dispatch(AuthAction::Renewing);
+                let hint = current.session.login_hint().to_owned();
+                spawn_local(async move {
+                    match attempt.finish(&config, Some(&hint)).await {
+                        Ok(signed_in) => state.dispatch(AuthAction::SignedIn {
+                            signed_in: signed_in.into(),
+                            notice: Some(Notice::Info(
+                                "Session renewed: Google issued a new token.",
+                            )),
+                            return_to: None,
+                        }),
+                        // The popup needs the person but this tab lost hold of it (COOP).
+                        Err(AppError::Auth(error)) if needs_interaction(&error) => {
+                            redirect(&config, &state, return_to)
+                        }
+                        Err(error) => state.dispatch(AuthAction::Notice(Notice::Error(error))),
+                    }
+                });
+            }
+            Err(AppError::PopupBlocked) => redirect(&config, &state, return_to),
+            Err(error) => state.dispatch(AuthAction::Notice(Notice::Error(error))),
         }
     }
 
-    pub fn sign_out(&self) {
-        let AuthStatus::SignedIn(signed_in) = &self.state.status else {
+    /// Incremental authorization: asks Google for `scopes` on top of what this person granted
+    /// (`include_granted_scopes=true`, their account as `login_hint`), the configured way. In a
+    /// popup the page and the current session stay; with a redirect (or popups blocked) the tab
+    /// comes back to the view `return_to`. A failure to even ask keeps the session and says why.
+    pub fn request_scopes(&self, extra: &[&str], return_to: Option<String>) {
+        let AuthStatus::SignedIn(current) = &self.state.status else {
             return;
         };
-        let (signed_in, config, state) =
-            (signed_in.clone(), self.config.clone(), self.state.clone());
-        state.dispatch(AuthAction::SigningOut);
-        spawn_local(async move {
-            let notice = match flow::sign_out(&config, &signed_in.session).await {
-                Ok(()) => Notice::Info(
-                    "Signed out. The access token was revoked at Google and removed from this tab.",
-                ),
-                Err(error) => Notice::Error(error),
-            };
-            state.dispatch(AuthAction::SignedOut(Some(notice)));
-        });
+        let scopes = requested_scopes(&self.config.scopes, extra);
+        let hint = current.session.login_hint().to_owned();
+        let (config, state) = (self.config.clone(), self.state.clone());
+        let redirect =
+            |return_to| flow::start_authorization(&config, &scopes, Some(&hint), return_to);
+        let outcome = match config.display {
+            Display::Redirect => redirect(return_to),
+            Display::Popup => match popup::open(&config, &scopes, false, Some(&hint)) {
+                Ok(attempt) => {
+                    state.dispatch(AuthAction::Renewing);
+                    let (config, state, hint) = (config.clone(), state.clone(), hint.clone());
+                    spawn_local(async move {
+                        state.dispatch(match attempt.finish(&config, Some(&hint)).await {
+                            Ok(signed_in) => AuthAction::SignedIn {
+                                signed_in: signed_in.into(),
+                                notice: None,
+                                return_to: None,
+                            },
+                            // The session in use stays; the view says what is still missing.
+                            Err(error) => AuthAction::Notice(Notice::Error(error)),
+                        });
+                    });
+                    Ok(())
+                }
+                Err(AppError::PopupBlocked) => redirect(return_to),
+                Err(error) => Err(error),
+            },
+        };
+        if let Err(error) = outcome {
+            state.dispatch(AuthAction::Notice(Notice::Error(error)));
+        }
     }
 
     /// Maps an API call's failure at `step` to the app's error. A 401 means Google no longer
@@ -115,6 +263,33 @@ impl AuthContext {
             }
             error
         })
+    }
+
+    pub fn sign_out(&self) {
+        let AuthStatus::SignedIn(signed_in) = &self.state.status else {
+            return;
+        };
+        let (signed_in, config, state, channel) = (
+            signed_in.clone(),
+            self.config.clone(),
+            self.state.clone(),
+            self.channel.clone(),
+        );
+        state.dispatch(AuthAction::SigningOut);
+        spawn_local(async move {
+            let announce = || {
+                if let Some(channel) = channel.as_ref() {
+                    channel.post(&ChannelMessage::SignedOut.to_json());
+                }
+            };
+            let notice = match flow::sign_out(&config, &signed_in.session, announce).await {
+                Ok(()) => Notice::Info(
+                    "Signed out. The access token was revoked at Google and removed from this tab.",
+                ),
+                Err(error) => Notice::Error(error),
+            };
+            state.dispatch(AuthAction::SignedOut(Some(notice)));
+        });
     }
 
     /// The session's time ran out while the page was open.
@@ -145,43 +320,114 @@ pub fn AuthProvider(props: &AuthProviderProps) -> Html {
     let state = use_reducer(|| AuthState {
         status: AuthStatus::Starting,
         notice: None,
+        renewing: false,
+        return_to: None,
     });
+    // The session this tab holds, for the channel handler (a reducer handle is a snapshot).
+    let current = use_mut_ref(|| None::<Session>);
+    {
+        let current = current.clone();
+        use_effect_with(state.status.clone(), move |status| {
+            *current.borrow_mut() = match status {
+                AuthStatus::SignedIn(signed_in) => Some(signed_in.session.clone()),
+                _ => None,
+            };
+        });
+    }
+    let channel = {
+        let (dispatcher, current, config) =
+            (state.dispatcher(), current.clone(), props.config.clone());
+        use_memo((), move |_| {
+            Channel::open(move |text| {
+                if let Some(fragment) = popup::late_answer(&text) {
+                    let (config, dispatcher) = (config.clone(), dispatcher.clone());
+                    spawn_local(async move {
+                        dispatcher.dispatch(
+                            match flow::complete_sign_in(&config, &fragment).await {
+                                Ok(signed_in) => AuthAction::SignedIn {
+                                    signed_in: signed_in.into(),
+                                    notice: None,
+                                    return_to: None,
+                                },
+                                Err(error) => AuthAction::Failed(error),
+                            },
+                        );
+                    });
+                } else {
+                    on_signed_out_elsewhere(&text, &current, &config, &dispatcher);
+                }
+            })
+            .ok()
+        })
+    };
     {
         let (state, config, callback) =
             (state.clone(), props.config.clone(), props.callback.clone());
         // Once, on start: finish a sign-in that just came back, or resume a stored session.
         use_effect_with((), move |_| {
             state.dispatch(AuthAction::Verifying);
-            spawn_local(async move {
-                let action = match callback {
-                    Some(fragment) => match flow::complete_sign_in(&config, &fragment).await {
-                        Ok(signed_in) => AuthAction::SignedIn(Rc::new(signed_in), None),
-                        // A rejected response (a replay from the back button, a forgery) must not
-                        // end a session this tab already has: refuse it and keep the session.
-                        Err(rejected) => match flow::resume(&config).await {
-                            Ok(Some(kept)) => {
-                                AuthAction::SignedIn(Rc::new(kept), Some(Notice::Error(rejected)))
-                            }
-                            _ => AuthAction::Failed(rejected),
-                        },
-                    },
-                    None => match flow::resume(&config).await {
-                        Ok(Some(signed_in)) => AuthAction::SignedIn(Rc::new(signed_in), None),
-                        Ok(None) => AuthAction::SignedOut(None),
-                        Err(error) => AuthAction::Failed(error),
-                    },
-                };
-                state.dispatch(action);
-            });
+            spawn_local(async move { state.dispatch(start_action(&config, callback).await) });
         });
     }
     let context = AuthContext {
         state,
         config: props.config.clone(),
+        channel,
     };
     html! {
         <ContextProvider<AuthContext> context={context}>
             { props.children.clone() }
         </ContextProvider<AuthContext>>
     }
+}
+
+/// What the page shows first: the outcome of a redirect's answer, or a resumed session.
+async fn start_action(config: &ClientConfig, callback: Option<Rc<str>>) -> AuthAction {
+    let signed_in = |signed_in: SignedIn, notice, return_to| AuthAction::SignedIn {
+        signed_in: signed_in.into(),
+        notice,
+        return_to,
+    };
+    match callback {
+        Some(fragment) => {
+            let return_to = flow::pending_return_to();
+            match flow::complete_sign_in(config, &fragment).await {
+                Ok(fresh) => signed_in(fresh, None, return_to),
+                // A rejected response (a replay from the back button, a forgery) must not end a
+                // session this tab already has: refuse it and keep the session.
+                Err(rejected) => match flow::resume(config).await {
+                    Ok(Some(kept)) => signed_in(kept, Some(Notice::Error(rejected)), None),
+                    _ => AuthAction::Failed(rejected),
+                },
+            }
+        }
+        None => match flow::resume(config).await {
+            Ok(Some(resumed)) => signed_in(resumed, None, None),
+            Ok(None) => AuthAction::SignedOut(None),
+            Err(error) => AuthAction::Failed(error),
+        },
+    }
+}
+
+/// Another tab signed out: stop using this tab's token at once, then revoke it too (it may be
+/// a different token for the same grant).
+fn on_signed_out_elsewhere(
+    text: &str,
+    current: &Rc<RefCell<Option<Session>>>,
+    config: &Rc<ClientConfig>,
+    dispatcher: &UseReducerDispatcher<AuthState>,
+) {
+    if ChannelMessage::from_json(text) != Some(ChannelMessage::SignedOut) {
+        return;
+    }
+    let Some(session) = current.borrow_mut().take() else {
+        return;
+    };
+    session_store::clear(None);
+    dispatcher.dispatch(AuthAction::SignedOutElsewhere);
+    let endpoint = config.endpoints.revocation.clone();
+    spawn_local(async move {
+        // Already revoked by the other tab is the usual answer; there is nobody to tell.
+        let _ = revocation::revoke(&endpoint, &session.access_token).await;
+    });
 }

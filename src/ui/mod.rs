@@ -4,8 +4,10 @@
 pub mod app;
 pub mod auth_context;
 pub mod components;
+pub mod format;
 pub mod hooks;
 pub mod tasks_state;
 pub mod view;
 
 pub use app::{App, AppProps};
+pub use components::PopupRelay;

@@ -24,6 +24,19 @@ impl View {
         }
     }
 
+    /// The name a redirect's `return_to` carries.
+    pub fn name(self) -> &'static str {
+        match self {
+            View::Profile => "profile",
+            View::Tasks => "tasks",
+            View::Calendar => "calendar",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<View> {
+        View::ALL.into_iter().find(|v| v.name() == name)
+    }
+
     /// The view this tab showed last, or the profile.
     pub fn stored() -> View {
         storage::get_json(Area::Session, keys::VIEW).unwrap_or(View::Profile)
@@ -32,5 +45,22 @@ impl View {
     pub fn store(self) {
         // Losing the choice only means landing on the profile next time.
         let _ = storage::set_json(Area::Session, keys::VIEW, &self);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_read_back_and_match_the_stored_form() {
+        for view in View::ALL {
+            assert_eq!(View::from_name(view.name()), Some(view));
+            assert_eq!(
+                serde_json::to_string(&view).unwrap(),
+                format!("\"{}\"", view.name())
+            );
+        }
+        assert_eq!(View::from_name("settings"), None);
     }
 }

@@ -443,6 +443,10 @@ export class Harness {
     this.contexts.push(context);
     const page = await context.newPage();
     this.pages.push(page);
+    // Popups and extra tabs of this context: their uncaught errors fail the test too.
+    context.on('page', (other) => {
+      other.on('pageerror', (err) => this.pageErrors.push(`${err.name}: ${err.message}\n${err.stack || ''}`));
+    });
     page.on('pageerror', (err) => {
       this.pageErrors.push(`${err.name}: ${err.message}\n${err.stack || ''}`);
     });

@@ -27,10 +27,15 @@ try {
   await shot(page, 'emulator-consent');
   await h.decide(page);
   await h.waitSignedIn(page);
-  await shot(page, 'signed-in');
+  await shot(page, 'signed-in', { fullPage: false });
+
+  await page.getByTestId('inspector').screenshot({ path: path.join(OUT, 'inspector.png') });
+  shots.push(path.join(OUT, 'inspector.png'));
 
   await page.setViewportSize({ width: 390, height: 800 });
-  await shot(page, 'signed-in-phone');
+  await shot(page, 'signed-in-phone', { fullPage: false });
+  await page.getByTestId('sequence-diagram').scrollIntoViewIfNeeded();
+  await shot(page, 'inspector-phone', { fullPage: false });
   await page.setViewportSize({ width: 1000, height: 720 });
 
   await h.signOutButton(page).click();

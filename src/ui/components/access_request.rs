@@ -1,6 +1,7 @@
 use super::NoticeView;
 use crate::error::AppError;
 use crate::ui::auth_context::{use_auth, Notice};
+use crate::ui::view::View;
 use oauth::scopes::google::describe;
 use oauth::ApiScopes;
 use yew::prelude::*;
@@ -19,6 +20,8 @@ pub struct AccessRequestProps {
     pub options: Vec<AccessOption>,
     /// The API the view calls.
     pub api: ApiScopes,
+    /// The view asking, to come back to from Google's consent page.
+    pub view: View,
     /// Scopes the person unticked at the last consent (only this API's are mentioned).
     pub declined: Vec<String>,
     pub testid: &'static str,
@@ -47,9 +50,10 @@ pub fn AccessRequest(props: &AccessRequestProps) -> Html {
             <p>{ props.intro }</p>
             <ul class="access-options">
                 { for props.options.iter().enumerate().map(|(i, option)| {
-                    let auth = auth.clone();
-                    let scope = option.scope;
-                    let onclick = Callback::from(move |_| auth.request_scopes(&[scope]));
+                    let (auth, scope, view) = (auth.clone(), option.scope, props.view.name());
+                    let onclick = Callback::from(move |_| {
+                        auth.request_scopes(&[scope], Some(view.to_owned()))
+                    });
                     html! {
                         <li>
                             // The first, narrowest option is the one to suggest.

@@ -1,6 +1,7 @@
 use super::{AccessOption, AccessRequest, EventItem, FailureNotice};
 use crate::auth::SignedIn;
 use crate::ui::hooks::calendar::{use_upcoming_events, Events, WINDOW_DAYS};
+use crate::ui::view::View;
 use oauth::scopes::CALENDAR_API;
 use oauth::Access;
 use std::rc::Rc;
@@ -25,7 +26,7 @@ pub fn CalendarView(props: &CalendarViewProps) -> Html {
     html! {
         <AccessRequest testid="calendar-access" title="Google Calendar"
             intro="To list your upcoming events this app needs Google's permission to read them (read only: it never changes your calendar)."
-            {options} api={CALENDAR_API} declined={signed_in.declined.clone()} />
+            {options} api={CALENDAR_API} view={View::Calendar} declined={signed_in.declined.clone()} />
     }
 }
 
@@ -42,7 +43,7 @@ fn UpcomingEvents(props: &UpcomingEventsProps) -> Html {
             html! { <p class="loading" aria-live="polite">{ "Loading events…" }</p> }
         }
         Events::Failed(error) => {
-            html! { <FailureNotice {error} api={CALENDAR_API} on_retry={reload.clone()} /> }
+            html! { <FailureNotice {error} api={CALENDAR_API} view={View::Calendar} on_retry={reload.clone()} /> }
         }
         Events::Ready(listing) if listing.items.is_empty() => html! {
             <p class="empty">{ format!("Nothing in the next {WINDOW_DAYS} days.") }</p>

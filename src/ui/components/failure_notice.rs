@@ -2,6 +2,7 @@ use super::NoticeView;
 use crate::error::AppError;
 use crate::google::ApiError;
 use crate::ui::auth_context::{use_auth, Notice};
+use crate::ui::view::View;
 use oauth::ApiScopes;
 use yew::prelude::*;
 
@@ -13,6 +14,8 @@ pub struct FailureNoticeProps {
     /// Loading again, offered when a load failed.
     #[prop_or_default]
     pub on_retry: Option<Callback<()>>,
+    /// The view showing the notice, to come back to from Google's consent page.
+    pub view: View,
     /// What became of the person's change (rolled back, text kept), in a sentence.
     #[prop_or_default]
     pub outcome: Option<&'static str>,
@@ -29,7 +32,10 @@ pub fn FailureNotice(props: &FailureNoticeProps) -> Html {
                 (true, Some(write)) => write,
                 _ => props.api.read_scope(),
             };
-            Some(Callback::from(move |_| auth.request_scopes(&[scope])))
+            let view = props.view.name().to_owned();
+            Some(Callback::from(move |_| {
+                auth.request_scopes(&[scope], Some(view.clone()))
+            }))
         }
         _ => None,
     };

@@ -1,5 +1,6 @@
 use crate::auth::SignedIn;
 use crate::ui::auth_context::use_auth;
+use crate::ui::format::format_duration;
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -61,13 +62,5 @@ pub fn ProfileView(props: &ProfileProps) -> Html {
             </dl>
             <p class="hint">{ "Tasks and Calendar ask Google for their own access the first time you open them." }</p>
         </section>
-    }
-}
-
-/// `59 min 58 s`, or `42 s` under a minute.
-fn format_duration(seconds: u64) -> String {
-    match (seconds / 60, seconds % 60) {
-        (0, s) => format!("{s} s"),
-        (m, s) => format!("{m} min {s:02} s"),
     }
 }

@@ -1,4 +1,4 @@
-use super::{CalendarView, ProfileView, TasksView, ViewTabs};
+use super::{CalendarView, ProfileView, RenewalNotice, TasksView, ViewTabs};
 use crate::auth::SignedIn;
 use crate::ui::auth_context::use_auth;
 use crate::ui::hooks::use_now;
@@ -11,13 +11,17 @@ pub struct SignedInProps {
     pub signed_in: Rc<SignedIn>,
 }
 
-/// The signed-in page: the views as tabs, sign-out on every view, and the session's end when
-/// its time runs out, whichever view is open.
+/// The signed-in page: the offer to renew, the views as tabs, sign-out on every view, and the
+/// session's end when its time runs out, whichever view is open. After a redirect the view the
+/// request was made from comes back (`return_to`); after a reload, the one last shown.
 #[component]
 pub fn SignedInView(props: &SignedInProps) -> Html {
     let auth = use_auth();
     let now = use_now();
-    let view = use_state(View::stored);
+    let view = {
+        let returned = auth.state.return_to.as_deref().and_then(View::from_name);
+        use_state(move || returned.unwrap_or_else(View::stored))
+    };
     let expired = props.signed_in.session.is_expired(now);
     {
         let auth = auth.clone();
@@ -37,12 +41,13 @@ pub fn SignedInView(props: &SignedInProps) -> Html {
     let sign_out = Callback::from(move |_| auth.sign_out());
     let signed_in = props.signed_in.clone();
     let body = match *view {
-        View::Profile => html! { <ProfileView {signed_in} {now} /> },
-        View::Tasks => html! { <TasksView {signed_in} /> },
-        View::Calendar => html! { <CalendarView {signed_in} /> },
+        View::Profile => html! { <ProfileView signed_in={signed_in.clone()} {now} /> },
+        View::Tasks => html! { <TasksView signed_in={signed_in.clone()} /> },
+        View::Calendar => html! { <CalendarView signed_in={signed_in.clone()} /> },
     };
     html! {
         <>
+            <RenewalNotice session={signed_in.session.clone()} {now} view={*view} />
             <div class="account-bar">
                 <ViewTabs current={*view} {on_select} />
                 <button class="button" onclick={sign_out}>{ "Sign out" }</button>

@@ -1,11 +1,20 @@
 use crate::auth::session_store;
-use crate::ui::auth_context::use_auth;
+use crate::error::AppError;
+use crate::ui::auth_context::{use_auth, Notice};
 use yew::prelude::*;
 
 #[component]
 pub fn SignedOutView() -> Html {
     let auth = use_auth();
     let hint = session_store::login_hint();
+    let popup_blocked = matches!(
+        auth.state.notice,
+        Some(Notice::Error(AppError::PopupBlocked))
+    );
+    let in_this_tab = {
+        let auth = auth.clone();
+        Callback::from(move |_| auth.sign_in_in_this_tab())
+    };
     let onclick = Callback::from(move |_| auth.sign_in());
     let label = match &hint {
         Some(who) => format!("Sign in again as {who}"),
@@ -24,6 +33,9 @@ pub fn SignedOutView() -> Html {
             <button class="button primary big" {onclick}>
                 <span class="g-mark" aria-hidden="true">{ "G" }</span>{ label }
             </button>
+            if popup_blocked {
+                <button class="button big secondary" onclick={in_this_tab}>{ "Continue in this tab instead" }</button>
+            }
         </section>
     }
 }

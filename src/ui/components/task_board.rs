@@ -4,6 +4,7 @@ use crate::error::{ApiStep, AppError};
 use crate::ui::auth_context::Notice;
 use crate::ui::hooks::tasks::use_tasks;
 use crate::ui::tasks_state::Load;
+use crate::ui::view::View;
 use oauth::paging::MAX_PAGES;
 use oauth::scopes::{google, TASKS_API};
 use oauth::Access;
@@ -33,9 +34,10 @@ pub fn TaskBoard(props: &TaskBoardProps) -> Html {
             Callback::from(move |()| tasks.reload())
         });
         let outcome = step.and_then(outcome);
-        html! { <FailureNotice {error} api={TASKS_API} {on_retry} {outcome} /> }
+        html! { <FailureNotice {error} api={TASKS_API} view={View::Tasks} {on_retry} {outcome} /> }
     });
-    let prompt = state.wants_write.then(|| {
+    // Hidden once full access arrives (a popup brings it without remounting the view).
+    let prompt = (state.wants_write && access < Access::Write).then(|| {
         let (allow, dismiss) = (tasks.clone(), tasks.clone());
         html! {
             <WritePrompt on_allow={Callback::from(move |()| allow.request_scope(google::TASKS))}

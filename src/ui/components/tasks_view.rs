@@ -1,5 +1,6 @@
 use super::{AccessOption, AccessRequest, TaskBoard};
 use crate::auth::SignedIn;
+use crate::ui::view::View;
 use oauth::scopes::{google, TASKS_API};
 use oauth::Access;
 use std::rc::Rc;
@@ -31,6 +32,6 @@ pub fn TasksView(props: &TasksViewProps) -> Html {
     html! {
         <AccessRequest testid="tasks-access" title="Google Tasks"
             intro="This app has not been allowed to use Google Tasks yet. Signing in asked only for your name and email; to show your tasks it needs Google's permission, read-only if you only want to look."
-            {options} api={TASKS_API} declined={signed_in.declined.clone()} />
+            {options} api={TASKS_API} view={View::Tasks} declined={signed_in.declined.clone()} />
     }
 }

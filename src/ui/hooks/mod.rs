@@ -1,10 +1,14 @@
-//! Hooks shared by components: the clock, the Tasks view's state and calls, upcoming events.
+//! Hooks shared by components: the clock, drafts that survive a redirect, the inspector's
+//! timeline, the Tasks view's state and calls (`tasks`), upcoming events (`calendar`).
 
 pub mod calendar;
 pub mod tasks;
 
 use crate::browser::clock::now_ms;
+use crate::browser::storage::{self, keys, Area};
+use crate::timeline;
 use gloo_timers::callback::Interval;
+use std::rc::Rc;
 use yew::prelude::*;
 
 /// The current time in milliseconds, refreshed every second while the component is mounted.
@@ -19,4 +23,57 @@ pub fn use_now() -> u64 {
         });
     }
     *now
+}
+
+/// A text input's value that survives a full-page redirect (renewal when popups are blocked):
+/// mirrored in this tab's sessionStorage under `browser-oauth.draft.<name>` until `clear`ed.
+/// Drafts hold what the person typed, never tokens.
+#[derive(Clone, PartialEq)]
+pub struct Draft {
+    value: UseStateHandle<String>,
+    key: Rc<str>,
+}
+
+impl Draft {
+    pub fn value(&self) -> &str {
+        &self.value
+    }
+
+    pub fn set(&self, text: String) {
+        let _ = storage::set(Area::Session, &self.key, &text);
+        self.value.set(text);
+    }
+
+    /// After the text was used (saved, sent): nothing left to restore.
+    pub fn clear(&self) {
+        storage::remove(Area::Session, &self.key);
+        self.value.set(String::new());
+    }
+}
+
+#[hook]
+pub fn use_draft(name: &str) -> Draft {
+    let key: Rc<str> = format!("{}{name}", keys::DRAFT_PREFIX).into();
+    let value = {
+        let key = key.clone();
+        use_state(move || storage::get(Area::Session, &key).unwrap_or_default())
+    };
+    Draft { value, key }
+}
+
+/// The inspector's timeline, re-rendering the component whenever a step is recorded.
+#[hook]
+pub fn use_timeline() -> Vec<timeline::Entry> {
+    let entries = use_state(timeline::entries);
+    {
+        let entries = entries.clone();
+        use_effect_with((), move |_| {
+            // Steps recorded before this component mounted are picked up here.
+            entries.set(timeline::entries());
+            let subscription =
+                timeline::subscribe(Rc::new(move || entries.set(timeline::entries())));
+            move || drop(subscription)
+        });
+    }
+    (*entries).clone()
 }

@@ -8,6 +8,7 @@ use crate::error::ApiStep;
 use crate::google::tasks::{self as api, TaskChange, TaskFilter};
 use crate::ui::auth_context::{use_auth, AuthContext};
 use crate::ui::tasks_state::{Editing, TasksAction, TasksDraft, TasksState, PENDING_PREFIX};
+use crate::ui::view::View;
 use oauth::scopes::TASKS_API;
 use oauth::Access;
 use std::cell::RefCell;
@@ -73,9 +74,10 @@ impl TasksHandle {
         self.state.dispatch(TasksAction::WantWrite(false));
     }
 
-    /// Sends the person to Google for `scope` (the draft is already in sessionStorage).
+    /// Asks Google for `scope` (the draft is already in sessionStorage), coming back to Tasks.
     pub fn request_scope(&self, scope: &'static str) {
-        self.auth.request_scopes(&[scope]);
+        self.auth
+            .request_scopes(&[scope], Some(View::Tasks.name().to_owned()));
     }
 
     /// Read-only access cannot change anything: ask for full access instead of failing.

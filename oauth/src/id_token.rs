@@ -1,0 +1,430 @@
+//! OpenID Connect ID tokens (OIDC Core §3.2.2.11, §3.1.3.7): parsing, the algorithm allow-list,
+//! claim checks, `at_hash`, key selection from a JWKS, and PKCE's S256 (RFC 7636).
+//!
+//! Sans-IO like the rest of the crate: hashing and the RSA signature check are WebCrypto's job in
+//! the browser. This module hands the caller exactly what to hash or verify (the signing input,
+//! the signature, the key) and takes the digests back.
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use serde::{Deserialize, Deserializer};
+
+/// Only RS256: what Google and most providers sign with, and what WebCrypto verifies as
+/// RSASSA-PKCS1-v1_5 with SHA-256. `none` and HMAC algorithms (key confusion) are refused.
+pub const ALLOWED_ALGORITHMS: [&str; 1] = ["RS256"];
+
+/// Tolerated clock difference for `exp` and `iat`.
+pub const CLOCK_SKEW_SECS: i64 = 60;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum IdTokenError {
+    #[error("the ID token is not a well-formed JWT ({0})")]
+    Malformed(&'static str),
+    #[error("the ID token is signed with \"{0}\", which this app does not accept (only RS256)")]
+    UnsupportedAlgorithm(String),
+    #[error("the ID token was issued by \"{0}\", not the configured provider")]
+    WrongIssuer(String),
+    #[error("the ID token is meant for another application")]
+    WrongAudience,
+    #[error("the ID token has expired")]
+    Expired,
+    #[error("the ID token claims to be issued in the future (check this device's clock)")]
+    IssuedInFuture,
+    #[error("the ID token's nonce does not match the one this tab sent (it may be replayed)")]
+    NonceMismatch,
+    #[error(
+        "the ID token's at_hash does not match the access token (they were not issued together)"
+    )]
+    AtHashMismatch,
+    #[error("the provider's keys do not include the one the ID token names (kid \"{0}\")")]
+    UnknownKey(String),
+    #[error("the ID token's signature is not valid")]
+    BadSignature,
+}
+
+impl IdTokenError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            IdTokenError::Malformed(_) => "malformed_id_token",
+            IdTokenError::UnsupportedAlgorithm(_) => "unsupported_algorithm",
+            IdTokenError::WrongIssuer(_) => "wrong_issuer",
+            IdTokenError::WrongAudience => "wrong_audience",
+            IdTokenError::Expired => "id_token_expired",
+            IdTokenError::IssuedInFuture => "id_token_from_the_future",
+            IdTokenError::NonceMismatch => "nonce_mismatch",
+            IdTokenError::AtHashMismatch => "at_hash_mismatch",
+            IdTokenError::UnknownKey(_) => "unknown_key",
+            IdTokenError::BadSignature => "bad_signature",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct Header {
+    pub alg: String,
+    pub kid: Option<String>,
+}
+
+/// `aud` is a string or a list (RFC 7519 §4.1.3).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Audience(pub Vec<String>);
+
+impl<'de> Deserialize<'de> for Audience {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum OneOrMany {
+            One(String),
+            Many(Vec<String>),
+        }
+        Ok(Audience(match OneOrMany::deserialize(d)? {
+            OneOrMany::One(a) => vec![a],
+            OneOrMany::Many(list) => list,
+        }))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct Claims {
+    pub iss: String,
+    pub sub: String,
+    pub aud: Audience,
+    pub azp: Option<String>,
+    pub exp: i64,
+    pub iat: i64,
+    pub nonce: Option<String>,
+    pub at_hash: Option<String>,
+    pub email: Option<String>,
+    pub name: Option<String>,
+}
+
+/// A parsed, not yet verified, ID token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdToken {
+    pub header: Header,
+    pub claims: Claims,
+    /// `base64url(header) "." base64url(payload)`: the bytes the signature covers.
+    pub signing_input: String,
+    pub signature: Vec<u8>,
+}
+
+fn decode(part: &str, what: &'static str) -> Result<Vec<u8>, IdTokenError> {
+    URL_SAFE_NO_PAD
+        .decode(part)
+        .map_err(|_| IdTokenError::Malformed(what))
+}
+
+impl IdToken {
+    /// Parses a compact JWS and refuses any algorithm outside the allow-list before anything else.
+    pub fn parse(token: &str) -> Result<Self, IdTokenError> {
+        let mut parts = token.split('.');
+        let (Some(h), Some(p), Some(s), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
+            return Err(IdTokenError::Malformed("not three parts"));
+        };
+        let header: Header = serde_json::from_slice(&decode(h, "header encoding")?)
+            .map_err(|_| IdTokenError::Malformed("header"))?;
+        if !ALLOWED_ALGORITHMS.contains(&header.alg.as_str()) {
+            return Err(IdTokenError::UnsupportedAlgorithm(header.alg));
+        }
+        let claims: Claims = serde_json::from_slice(&decode(p, "payload encoding")?)
+            .map_err(|_| IdTokenError::Malformed("claims"))?;
+        let signature = decode(s, "signature encoding")?;
+        if signature.is_empty() {
+            return Err(IdTokenError::Malformed("empty signature"));
+        }
+        Ok(IdToken {
+            header,
+            claims,
+            signing_input: format!("{h}.{p}"),
+            signature,
+        })
+    }
+}
+
+/// What the ID token must say.
+#[derive(Debug, Clone)]
+pub struct Expectations<'a> {
+    /// Accepted issuers (Google's older tokens say `accounts.google.com` without the scheme).
+    pub issuers: &'a [&'a str],
+    pub client_id: &'a str,
+    pub nonce: &'a str,
+    pub now_secs: i64,
+    /// SHA-256 of the access token that came with it, when one did (`token id_token`).
+    pub access_token_sha256: Option<&'a [u8; 32]>,
+}
+
+impl Claims {
+    /// OIDC Core §3.1.3.7 and §3.2.2.11, in order.
+    pub fn verify(&self, expect: &Expectations<'_>) -> Result<(), IdTokenError> {
+        if !expect.issuers.contains(&self.iss.as_str()) {
+            return Err(IdTokenError::WrongIssuer(self.iss.clone()));
+        }
+        if !self.aud.0.iter().any(|a| a == expect.client_id) {
+            return Err(IdTokenError::WrongAudience);
+        }
+        // Several audiences: azp must name us. A present azp must name us anyway.
+        let azp_required = self.aud.0.len() > 1;
+        match &self.azp {
+            Some(azp) if azp != expect.client_id => return Err(IdTokenError::WrongAudience),
+            None if azp_required => return Err(IdTokenError::WrongAudience),
+            _ => {}
+        }
+        if expect.now_secs >= self.exp + CLOCK_SKEW_SECS {
+            return Err(IdTokenError::Expired);
+        }
+        if self.iat > expect.now_secs + CLOCK_SKEW_SECS {
+            return Err(IdTokenError::IssuedInFuture);
+        }
+        if self.nonce.as_deref() != Some(expect.nonce) {
+            return Err(IdTokenError::NonceMismatch);
+        }
+        if let Some(digest) = expect.access_token_sha256 {
+            // §3.2.2.10: with an access token in the same response, at_hash is REQUIRED.
+            let expected = half_hash(digest);
+            if self.at_hash.as_deref() != Some(expected.as_str()) {
+                return Err(IdTokenError::AtHashMismatch);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// `at_hash`: base64url of the left half of the access token's SHA-256 (OIDC Core §3.2.2.9).
+pub fn half_hash(sha256: &[u8; 32]) -> String {
+    URL_SAFE_NO_PAD.encode(&sha256[..16])
+}
+
+/// An RSA public key from a JWKS (RFC 7517), as WebCrypto's `importKey("jwk", …)` takes it.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]
+pub struct Jwk {
+    pub kty: String,
+    pub kid: Option<String>,
+    pub alg: Option<String>,
+    #[serde(rename = "use")]
+    pub usage: Option<String>,
+    pub n: String,
+    pub e: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+pub struct Jwks {
+    #[serde(default, deserialize_with = "rsa_keys_only")]
+    pub keys: Vec<Jwk>,
+}
+
+/// Keys of other types (EC, oct) are skipped rather than failing the whole set.
+fn rsa_keys_only<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Jwk>, D::Error> {
+    let values = Vec::<serde_json::Value>::deserialize(d)?;
+    Ok(values
+        .into_iter()
+        .filter_map(|v| serde_json::from_value::<Jwk>(v).ok())
+        .filter(|k| k.kty == "RSA")
+        .collect())
+}
+
+/// What to do about the key an ID token names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeyChoice {
+    Use(Jwk),
+    /// Not in the cached set: providers rotate keys, so fetch the JWKS again, once.
+    Refetch,
+    Unknown,
+}
+
+impl Jwks {
+    pub fn from_json(text: &str) -> Result<Self, serde_json::Error> {
+        serde_json::from_str(text)
+    }
+
+    /// Picks the signing key by `kid`; without a `kid`, only an unambiguous single key.
+    pub fn choose(&self, kid: Option<&str>, already_refetched: bool) -> KeyChoice {
+        let usable = self
+            .keys
+            .iter()
+            .filter(|k| k.usage.as_deref().is_none_or(|u| u == "sig"));
+        let found = match kid {
+            Some(kid) => usable.clone().find(|k| k.kid.as_deref() == Some(kid)),
+            None => {
+                let all: Vec<&Jwk> = usable.collect();
+                if all.len() == 1 {
+                    Some(all[0])
+                } else {
+                    None
+                }
+            }
+        };
+        match found {
+            Some(key) => KeyChoice::Use(key.clone()),
+            None if !already_refetched => KeyChoice::Refetch,
+            None => KeyChoice::Unknown,
+        }
+    }
+}
+
+/// PKCE (RFC 7636 §4.1): a verifier of 43 characters from 32 random bytes.
+pub fn code_verifier(random: [u8; 32]) -> String {
+    URL_SAFE_NO_PAD.encode(random)
+}
+
+/// PKCE S256 (§4.2): `base64url(SHA-256(verifier))`; the caller hashes with WebCrypto.
+pub fn s256_challenge(verifier_sha256: &[u8; 32]) -> String {
+    URL_SAFE_NO_PAD.encode(verifier_sha256)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn b64(json: &str) -> String {
+        URL_SAFE_NO_PAD.encode(json)
+    }
+
+    fn token(header: &str, claims: &str) -> String {
+        format!(
+            "{}.{}.{}",
+            b64(header),
+            b64(claims),
+            URL_SAFE_NO_PAD.encode([1u8, 2, 3])
+        )
+    }
+
+    const CLAIMS: &str = r#"{"iss":"https://accounts.google.com","sub":"1","aud":"ours","exp":2000,"iat":1000,"nonce":"n-123","at_hash":"AAAAAAAAAAAAAAAAAAAAAA"}"#;
+
+    fn expect(now: i64) -> Expectations<'static> {
+        Expectations {
+            issuers: &["https://accounts.google.com", "accounts.google.com"],
+            client_id: "ours",
+            nonce: "n-123",
+            now_secs: now,
+            access_token_sha256: Some(&[0u8; 32]),
+        }
+    }
+
+    fn claims(json: &str) -> Claims {
+        IdToken::parse(&token(r#"{"alg":"RS256","kid":"k1"}"#, json))
+            .unwrap()
+            .claims
+    }
+
+    #[test]
+    fn a_good_token_passes() {
+        assert_eq!(claims(CLAIMS).verify(&expect(1500)), Ok(()));
+    }
+
+    #[test]
+    fn alg_none_is_refused() {
+        let e = IdToken::parse(&token(r#"{"alg":"none"}"#, CLAIMS)).unwrap_err();
+        assert_eq!(e, IdTokenError::UnsupportedAlgorithm("none".into()));
+    }
+
+    #[test]
+    fn hmac_is_refused() {
+        let e = IdToken::parse(&token(r#"{"alg":"HS256"}"#, CLAIMS)).unwrap_err();
+        assert_eq!(e.code(), "unsupported_algorithm");
+    }
+
+    #[test]
+    fn signing_input_is_the_first_two_parts() {
+        let t = token(r#"{"alg":"RS256"}"#, CLAIMS);
+        let parsed = IdToken::parse(&t).unwrap();
+        assert_eq!(
+            format!(
+                "{}.{}",
+                parsed.signing_input,
+                URL_SAFE_NO_PAD.encode([1u8, 2, 3])
+            ),
+            t
+        );
+        assert_eq!(parsed.signature, vec![1, 2, 3]);
+    }
+
+    #[test]
+    fn wrong_issuer_audience_nonce_and_times_are_refused() {
+        let c = |from: &str, to: &str| claims(&CLAIMS.replace(from, to));
+        assert_eq!(
+            c("https://accounts.google.com", "https://evil.example")
+                .verify(&expect(1500))
+                .unwrap_err()
+                .code(),
+            "wrong_issuer"
+        );
+        assert_eq!(
+            c("\"aud\":\"ours\"", "\"aud\":\"theirs\"").verify(&expect(1500)),
+            Err(IdTokenError::WrongAudience)
+        );
+        assert_eq!(
+            c("n-123", "n-999").verify(&expect(1500)),
+            Err(IdTokenError::NonceMismatch)
+        );
+        assert_eq!(
+            claims(CLAIMS).verify(&expect(2060)),
+            Err(IdTokenError::Expired)
+        );
+        assert_eq!(
+            claims(CLAIMS).verify(&expect(940)),
+            Ok(()),
+            "within the skew"
+        );
+        assert_eq!(
+            claims(CLAIMS).verify(&expect(939)),
+            Err(IdTokenError::IssuedInFuture)
+        );
+    }
+
+    #[test]
+    fn several_audiences_need_azp_naming_us() {
+        let many = CLAIMS.replace("\"aud\":\"ours\"", "\"aud\":[\"ours\",\"other\"]");
+        assert_eq!(
+            claims(&many).verify(&expect(1500)),
+            Err(IdTokenError::WrongAudience)
+        );
+        let with_azp = many.replace("\"sub\":\"1\"", "\"sub\":\"1\",\"azp\":\"ours\"");
+        assert_eq!(claims(&with_azp).verify(&expect(1500)), Ok(()));
+    }
+
+    #[test]
+    fn at_hash_must_match_the_access_token() {
+        let mut e = expect(1500);
+        let other = [9u8; 32];
+        e.access_token_sha256 = Some(&other);
+        assert_eq!(claims(CLAIMS).verify(&e), Err(IdTokenError::AtHashMismatch));
+        let missing = CLAIMS.replace(",\"at_hash\":\"AAAAAAAAAAAAAAAAAAAAAA\"", "");
+        assert_eq!(
+            claims(&missing).verify(&expect(1500)),
+            Err(IdTokenError::AtHashMismatch)
+        );
+    }
+
+    #[test]
+    fn unknown_kid_is_refetched_once_then_refused() {
+        let jwks = Jwks::from_json(r#"{"keys":[{"kty":"RSA","kid":"k1","n":"AQAB","e":"AQAB","use":"sig"},{"kty":"EC","kid":"e1","crv":"P-256"}]}"#).unwrap();
+        assert_eq!(jwks.keys.len(), 1, "non-RSA keys are skipped");
+        assert!(matches!(jwks.choose(Some("k1"), false), KeyChoice::Use(_)));
+        assert_eq!(jwks.choose(Some("k2"), false), KeyChoice::Refetch);
+        assert_eq!(jwks.choose(Some("k2"), true), KeyChoice::Unknown);
+    }
+
+    #[test]
+    fn pkce_matches_rfc7636_appendix_b() {
+        // Appendix B: verifier from these 32 octets, and the SHA-256 of that verifier.
+        let random = [
+            116, 24, 223, 180, 151, 153, 224, 37, 79, 250, 96, 125, 216, 173, 187, 186, 22, 212,
+            37, 77, 105, 214, 191, 240, 91, 88, 5, 88, 83, 132, 141, 121,
+        ];
+        assert_eq!(
+            code_verifier(random),
+            "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"
+        );
+        let digest = [
+            0x13, 0xd3, 0x1e, 0x96, 0x1a, 0x1a, 0xd8, 0xec, 0x2f, 0x16, 0xb1, 0x0c, 0x4c, 0x98,
+            0x2e, 0x08, 0x76, 0xa8, 0x78, 0xad, 0x6d, 0xf1, 0x44, 0x56, 0x6e, 0xe1, 0x89, 0x4a,
+            0xcb, 0x70, 0xf9, 0xc3,
+        ];
+        assert_eq!(
+            s256_challenge(&digest),
+            "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
+        );
+    }
+}

@@ -1,0 +1,137 @@
+//! Material for the protocol inspector: what each parameter of the flow means, where it is
+//! specified, and how secrets are hidden until the person asks to see them.
+
+/// One parameter's meaning and where to read more.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Explanation {
+    pub text: &'static str,
+    pub link: &'static str,
+}
+
+const RFC6749_4_2_1: &str = "https://www.rfc-editor.org/rfc/rfc6749#section-4.2.1";
+const RFC6749_4_2_2: &str = "https://www.rfc-editor.org/rfc/rfc6749#section-4.2.2";
+const RFC6749_4_2_2_1: &str = "https://www.rfc-editor.org/rfc/rfc6749#section-4.2.2.1";
+const GOOGLE_PARAMS: &str = "https://developers.google.com/identity/protocols/oauth2/javascript-implicit-flow#oauth-2.0-endpoints";
+
+/// What an authorization request or response parameter means, if it is one we know.
+pub fn explain(parameter: &str) -> Option<Explanation> {
+    let (text, link) = match parameter {
+        "client_id" => ("Which app is asking: the OAuth client registered in Google Cloud Console. Public, not a secret.", RFC6749_4_2_1),
+        "redirect_uri" => ("Where Google sends the answer: this page, exactly as registered (scheme, host, port, path).", "https://www.rfc-editor.org/rfc/rfc6749#section-3.1.2"),
+        "response_type" => ("\"token\" asks for the implicit grant: the access token comes straight back in the URL fragment.", RFC6749_4_2_1),
+        "scope" => ("What the app may do. In a response: what was actually granted, which may be less than asked (granular consent).", "https://www.rfc-editor.org/rfc/rfc6749#section-3.3"),
+        "state" => ("A one-time random value this tab kept; the answer must carry it back, which proves it answers this tab's request (CSRF defence).", "https://www.rfc-editor.org/rfc/rfc6749#section-10.12"),
+        "include_granted_scopes" => ("Google's incremental authorization: the new token also carries scopes granted earlier.", GOOGLE_PARAMS),
+        "login_hint" => ("Which account to suggest, so Google can skip the account chooser.", GOOGLE_PARAMS),
+        "prompt" => ("\"none\" asks Google to answer without showing anything (silent renewal); \"consent\" and \"select_account\" force those screens.", GOOGLE_PARAMS),
+        "access_token" => ("The bearer token: whoever holds it can call Google's APIs as you until it expires. Kept out of URLs, history and logs.", RFC6749_4_2_2),
+        "token_type" => ("How to use the token. Only \"Bearer\" is accepted: a client must not use a token type it does not understand.", "https://www.rfc-editor.org/rfc/rfc6749#section-7.1"),
+        "expires_in" => ("Seconds the token lives, counted from when the answer arrived here (never from a server's clock).", RFC6749_4_2_2),
+        "authuser" => ("Google's index of the signed-in account in this browser. Not part of OAuth; ignored.", RFC6749_4_2_2),
+        "hd" => ("Google Workspace domain of the account. Not part of OAuth; ignored.", RFC6749_4_2_2),
+        "error" => ("Why the request failed, as a code (for example access_denied when consent was declined).", RFC6749_4_2_2_1),
+        "error_description" => ("The server's own words about the error. Shown as text, never as markup.", RFC6749_4_2_2_1),
+        "error_uri" => ("A page about the error. Not followed automatically.", RFC6749_4_2_2_1),
+        "token" => ("The token to revoke, sent in a form body.", "https://www.rfc-editor.org/rfc/rfc7009#section-2.1"),
+        _ => return None,
+    };
+    Some(Explanation { text, link })
+}
+
+/// Parameters whose values are secrets: hidden until the person reveals them, never exported.
+pub fn is_secret(parameter: &str) -> bool {
+    matches!(
+        parameter,
+        "access_token" | "state" | "token" | "id_token" | "code" | "code_verifier" | "nonce"
+    )
+}
+
+/// How a secret is shown until revealed: its kind, a few leading characters and its length.
+pub fn redacted(kind: &str, secret: &str) -> String {
+    let shown: String = secret.chars().take(4).collect();
+    format!(
+        "[{kind} {shown}… hidden, {} characters]",
+        secret.chars().count()
+    )
+}
+
+/// Shorter values are not treated as secrets: real ones are far longer (a state is 43
+/// characters, a token over 100), and hiding a short word would mangle the prose around it.
+pub const MIN_SECRET_LEN: usize = 8;
+
+/// Replaces every occurrence of each `(kind, secret)` in `text` with its redacted form.
+pub fn redact_all<'a>(text: &str, secrets: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
+    let mut text = text.to_owned();
+    for (kind, secret) in secrets {
+        if secret.len() >= MIN_SECRET_LEN {
+            text = text.replace(secret, &redacted(kind, secret));
+            // Secrets also travel form- or percent-encoded.
+            let encoded: String = form_urlencoded::byte_serialize(secret.as_bytes()).collect();
+            if encoded != secret {
+                text = text.replace(&encoded, &redacted(kind, secret));
+            }
+        }
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_parameter_the_app_sends_is_explained() {
+        for p in [
+            "client_id",
+            "redirect_uri",
+            "response_type",
+            "scope",
+            "state",
+            "include_granted_scopes",
+            "login_hint",
+            "prompt",
+        ] {
+            let e = explain(p).unwrap_or_else(|| panic!("{p}"));
+            assert!(e.link.starts_with("https://"), "{p}");
+        }
+    }
+
+    #[test]
+    fn unknown_parameters_have_no_explanation() {
+        assert_eq!(explain("foo"), None);
+    }
+
+    #[test]
+    fn redaction_hides_all_but_four_characters() {
+        let r = redacted("access token", "ya29.abcdefgh");
+        assert_eq!(r, "[access token ya29… hidden, 13 characters]");
+        assert!(!r.contains("abcdefgh"));
+    }
+
+    #[test]
+    fn redact_all_covers_plain_and_encoded_occurrences() {
+        let secret = "ya29.a/b+c==";
+        let text = format!(
+            "token={} and raw {secret}",
+            form_urlencoded::byte_serialize(secret.as_bytes()).collect::<String>()
+        );
+        let out = redact_all(&text, [("access token", secret)]);
+        assert!(!out.contains("a/b+c"), "{out}");
+        assert!(!out.contains("a%2Fb%2Bc"), "{out}");
+        assert_eq!(out.matches("hidden").count(), 2);
+    }
+
+    #[test]
+    fn short_values_are_left_alone() {
+        assert_eq!(
+            redact_all("it may be forged", [("state", "forged")]),
+            "it may be forged"
+        );
+    }
+
+    #[test]
+    fn secrets_are_recognised_by_name() {
+        assert!(is_secret("access_token") && is_secret("state"));
+        assert!(!is_secret("scope"));
+    }
+}

@@ -1,0 +1,177 @@
+//! Sign-in and renewal in a popup, so the page (and whatever the person was doing) stays put.
+//! The popup lands on this page's URL and relays the raw fragment back (postMessage to its
+//! opener, and a BroadcastChannel for when COOP has cut `window.opener`); this tab makes every
+//! check itself with the pending state it kept.
+
+use super::{flow, session_store, SignedIn};
+use crate::browser::channel::{Channel, WindowMessages};
+use crate::browser::clock::now_ms;
+use crate::browser::popup::{has_focus, Popup};
+use crate::error::AppError;
+use futures_channel::oneshot;
+use gloo_timers::callback::Interval;
+use oauth::renewal::{needs_interaction, ChannelMessage};
+use oauth::ClientConfig;
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+/// How long a popup must stay "closed" before the attempt gives up: a relayed answer may still
+/// be in flight when the popup closes itself.
+const CLOSED_GRACE_MS: u64 = 1_000;
+
+thread_local! {
+    /// Whether an attempt is waiting for its popup, so the late-answer path leaves it alone.
+    static WAITING: Cell<bool> = const { Cell::new(false) };
+}
+
+/// True while an attempt in this tab is waiting for its popup's answer.
+pub fn attempt_waiting() -> bool {
+    WAITING.with(Cell::get)
+}
+
+/// A popup on its way to the authorization server.
+pub struct PopupAttempt {
+    popup: Popup,
+    state: String,
+    silent: bool,
+    /// What was asked for, asked again if a silent attempt has to go on interactively.
+    scopes: Vec<String>,
+}
+
+/// Opens the popup asking for `scopes` (the configured ones to sign in or renew; more for
+/// incremental authorization). Must run synchronously inside the click handler: browsers allow
+/// popups only in answer to a gesture. `silent` asks with `prompt=none` (renewal).
+pub fn open(
+    config: &ClientConfig,
+    scopes: &[String],
+    silent: bool,
+    login_hint: Option<&str>,
+) -> Result<PopupAttempt, AppError> {
+    let mut pending = flow::new_pending(scopes)?.in_popup();
+    if silent {
+        pending = pending.silent();
+    }
+    let url = flow::prepare_request(config, &pending, login_hint)?;
+    match Popup::open(&url)? {
+        Some(popup) => Ok(PopupAttempt {
+            popup,
+            state: pending.state,
+            silent,
+            scopes: scopes.to_vec(),
+        }),
+        None => {
+            session_store::forget_pending();
+            Err(AppError::PopupBlocked)
+        }
+    }
+}
+
+impl PopupAttempt {
+    /// Waits for the answer and checks it like a redirect's. A silent attempt answered with
+    /// "needs interaction" goes on interactively in the same popup.
+    pub async fn finish(
+        mut self,
+        config: &ClientConfig,
+        login_hint: Option<&str>,
+    ) -> Result<SignedIn, AppError> {
+        loop {
+            let fragment = wait_for_answer(&self.popup, &self.state).await?;
+            match flow::complete_sign_in(config, &fragment).await {
+                Err(AppError::Auth(error)) if self.silent && needs_interaction(&error) => {
+                    let pending = flow::new_pending(&self.scopes)?.in_popup();
+                    let url = flow::prepare_request(config, &pending, login_hint)?;
+                    if !self.popup.navigate(&url) {
+                        session_store::forget_pending();
+                        return Err(AppError::Auth(error));
+                    }
+                    self.state = pending.state;
+                    self.silent = false;
+                }
+                outcome => {
+                    self.popup.close();
+                    return outcome;
+                }
+            }
+        }
+    }
+}
+
+/// Resolves with the fragment the popup relays, or `PopupClosed`. From the popup's own
+/// postMessage any answer counts (the checks decide); from the channel, which every tab hears,
+/// only one carrying this attempt's state.
+async fn wait_for_answer(popup: &Popup, state: &str) -> Result<String, AppError> {
+    struct Waiting;
+    impl Drop for Waiting {
+        fn drop(&mut self) {
+            WAITING.with(|w| w.set(false));
+        }
+    }
+    WAITING.with(|w| w.set(true));
+    let _waiting = Waiting;
+    let (sender, receiver) = oneshot::channel::<Result<String, AppError>>();
+    let sender = Rc::new(RefCell::new(Some(sender)));
+    let deliver = move |outcome: Result<String, AppError>| {
+        // The first of postMessage, channel and watcher wins; the others find nothing to send.
+        if let Some(sender) = sender.borrow_mut().take() {
+            let _ = sender.send(outcome);
+        }
+    };
+    let relayed = |text: &str| match ChannelMessage::from_json(text) {
+        Some(ChannelMessage::AuthorizationResponse { state, fragment }) => Some((state, fragment)),
+        _ => None,
+    };
+
+    let _direct = WindowMessages::listen({
+        let (popup, deliver) = (popup.clone(), deliver.clone());
+        move |source, text| {
+            if popup.is_source(&source) {
+                if let Some((_, fragment)) = relayed(&text) {
+                    deliver(Ok(fragment));
+                }
+            }
+        }
+    })?;
+    let _broadcast = Channel::open({
+        let (expected, deliver) = (state.to_owned(), deliver.clone());
+        move |text| {
+            if let Some((Some(state), fragment)) = relayed(&text) {
+                if state == expected {
+                    deliver(Ok(fragment));
+                }
+            }
+        }
+    })?;
+    let closed_since = Rc::new(Cell::new(None::<u64>));
+    let _watcher = Interval::new(250, {
+        let popup = popup.clone();
+        move || {
+            // COOP on the provider's page makes Chrome report an open popup as closed. Only a
+            // popup reported closed while this page has the focus (the person came back here)
+            // counts; an answer relayed later is still taken (see `late_answer`).
+            if !popup.is_closed() || !has_focus() {
+                closed_since.set(None);
+                return;
+            }
+            let since = closed_since.get().unwrap_or_else(now_ms);
+            closed_since.set(Some(since));
+            if now_ms() - since >= CLOSED_GRACE_MS {
+                deliver(Err(AppError::PopupClosed));
+            }
+        }
+    });
+    receiver.await.unwrap_or(Err(AppError::PopupClosed))
+}
+
+/// An answer relayed after its attempt gave up (COOP hid the popup, so it looked closed): if it
+/// carries this tab's pending state and nothing else is waiting, finish the sign-in with it.
+pub fn late_answer(text: &str) -> Option<String> {
+    let Some(ChannelMessage::AuthorizationResponse {
+        state: Some(state),
+        fragment,
+    }) = ChannelMessage::from_json(text)
+    else {
+        return None;
+    };
+    let pending_state = flow::pending_state()?;
+    (!attempt_waiting() && state == pending_state).then_some(fragment)
+}

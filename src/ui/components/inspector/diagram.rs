@@ -1,0 +1,103 @@
+use crate::timeline::{Entry, Step};
+use yew::prelude::*;
+
+const ACTORS: [&str; 4] = [
+    "Browser",
+    "This page",
+    "Google's authorization server",
+    "Google's APIs",
+];
+const LANE_X: [u32; 4] = [90, 270, 450, 630];
+
+/// One arrow: from lane, to lane, label, and the step that makes it happen.
+const ARROWS: [(usize, usize, &str, Step); 9] = [
+    (
+        1,
+        0,
+        "Sign in: go to the authorization endpoint",
+        Step::AuthorizationRequest,
+    ),
+    (
+        0,
+        2,
+        "GET /o/oauth2/v2/auth?client_id&state…",
+        Step::AuthorizationRequest,
+    ),
+    (
+        2,
+        0,
+        "consent, then 302 to redirect_uri#access_token…",
+        Step::Redirect,
+    ),
+    (0, 1, "load this page with the fragment", Step::Redirect),
+    (1, 1, "checks: state, token type", Step::Check),
+    (1, 3, "POST tokeninfo (is the token ours?)", Step::TokenInfo),
+    (3, 1, "aud, sub, scope", Step::TokenInfo),
+    (1, 3, "GET userinfo, Authorization: Bearer", Step::UserInfo),
+    (1, 2, "POST revoke (sign-out)", Step::Revocation),
+];
+
+#[derive(Properties, PartialEq)]
+pub struct DiagramProps {
+    pub entries: Vec<Entry>,
+}
+
+/// The flow as a sequence diagram; the arrows that happened are highlighted and link to their
+/// first timeline entry.
+#[component]
+pub fn SequenceDiagram(props: &DiagramProps) -> Html {
+    let height = 70 + ARROWS.len() as u32 * 40;
+    html! {
+        <figure class="diagram">
+            <svg viewBox={format!("0 0 720 {height}")} role="img" aria-labelledby="diagram-title" data-testid="sequence-diagram">
+                <title id="diagram-title">{ "Sequence of the implicit grant; highlighted steps happened in this tab" }</title>
+                <defs>
+                    <marker id="arrowhead" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
+                        <path d="M 0 0 L 10 5 L 0 10 z" fill="context-stroke" />
+                    </marker>
+                </defs>
+                { for ACTORS.iter().zip(LANE_X).map(|(name, x)| html! {
+                    <g class="actor">
+                        <rect x={(x - 80).to_string()} y="8" width="160" height="34" rx="8" />
+                        <text x={x.to_string()} y="30" text-anchor="middle">{ *name }</text>
+                        <line x1={x.to_string()} y1="42" x2={x.to_string()} y2={height.to_string()} />
+                    </g>
+                }) }
+                { for ARROWS.iter().enumerate().map(|(i, arrow)| arrow_view(i, arrow, &props.entries)) }
+            </svg>
+        </figure>
+    }
+}
+
+fn arrow_view(
+    index: usize,
+    &(from, to, label, step): &(usize, usize, &str, Step),
+    entries: &[Entry],
+) -> Html {
+    let y = 70 + index as u32 * 40;
+    let happened = entries.iter().find(|e| e.step == step);
+    let (x1, x2) = (LANE_X[from], LANE_X[to]);
+    let line = if from == to {
+        html! { <path d={format!("M {x1} {y} h 40 v 14 h -36")} marker-end="url(#arrowhead)" fill="none" /> }
+    } else {
+        let end = if x2 > x1 { x2 - 4 } else { x2 + 4 };
+        html! { <line x1={x1.to_string()} y1={y.to_string()} x2={end.to_string()} y2={y.to_string()} marker-end="url(#arrowhead)" /> }
+    };
+    let text_x = if from == to { x1 + 48 } else { (x1 + x2) / 2 };
+    let anchor = if from == to { "start" } else { "middle" };
+    let body = html! {
+        <>
+            { line }
+            <text x={text_x.to_string()} y={(y - 6).to_string()} text-anchor={anchor}>{ label }</text>
+        </>
+    };
+    match happened {
+        Some(entry) => html! {
+            <a href={format!("#step-{}", entry.id)} class="arrow happened" data-step={format!("{step:?}")}>
+                <title>{ format!("{label}: happened, see step {}", entry.id + 1) }</title>
+                { body }
+            </a>
+        },
+        None => html! { <g class="arrow pending" data-step={format!("{step:?}")}>{ body }</g> },
+    }
+}
