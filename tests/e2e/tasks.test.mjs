@@ -296,3 +296,44 @@ h.test('a 403 insufficient scope from Google is shown with its code and offers t
   await h.decide(page);
   await h.waitTasks(page);
 });
+
+h.test('with display "popup", Tasks access is asked for in a popup: the page never leaves, and the typed title stays in its field', async () => {
+  h.setConfig({ ...h.defaultConfig(), display: 'popup' });
+  const page = await h.openApp();
+  const signIn = await clickForPopup(page, h.signInButton(page));
+  await approveInPopup(signIn);
+  await h.waitSignedIn(page);
+
+  await h.openView(page, 'Tasks');
+  const readOnly = await clickForPopup(page, page.getByRole('button', { name: 'Allow viewing my tasks' }));
+  await approveInPopup(readOnly);
+  await h.waitTasks(page);
+  assert.deepEqual(await h.taskTitles(page), SEEDED_SHOWN);
+
+  await page.getByLabel('New task').fill('Buy milk');
+  await page.getByRole('button', { name: 'Add task' }).click();
+  const full = await clickForPopup(page, page.getByRole('button', { name: 'Allow changes at Google' }));
+  const requested = await approveInPopup(full);
+  assert.ok(requested.searchParams.get('scope').split(' ').includes(TASKS), 'the popup asks for full access');
+  await waitFor(async () => /Full access/.test(await page.getByTestId('tasks-access-level').textContent()), { message: 'full access' });
+  assert.equal(await page.getByTestId('write-prompt').count(), 0, 'the prompt goes once full access arrives');
+  assert.equal(await page.getByLabel('New task').inputValue(), 'Buy milk');
+  await page.getByRole('button', { name: 'Add task' }).click();
+  await page.getByRole('checkbox', { name: 'Buy milk' }).waitFor();
+  assert.deepEqual(h.navigations.map((n) => n.url), [h.appUrl], 'the page itself never navigated');
+});
+
+/** Clicks `button` and returns the popup it opens. */
+async function clickForPopup(page, button) {
+  const [popup] = await Promise.all([page.waitForEvent('popup'), button.click()]);
+  return popup;
+}
+
+/** In a popup on the consent page: approve as Ada; returns the authorization URL. */
+async function approveInPopup(popup) {
+  await popup.waitForURL((u) => u.pathname === AUTH_PATH);
+  const url = new URL(popup.url());
+  await popup.getByRole('radio', { name: /ada@example\.test/ }).check();
+  await popup.getByRole('button', { name: 'Allow', exact: true }).click();
+  return url;
+}
