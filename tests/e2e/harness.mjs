@@ -276,6 +276,21 @@ export function fragmentParams(url) {
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+/** Clicks `button` and returns the popup it opens. */
+export async function clickForPopup(page, button) {
+  const [popup] = await Promise.all([page.waitForEvent('popup'), button.click()]);
+  return popup;
+}
+
+/** In a popup on the consent page: approve as Ada. Returns the authorization URL it showed. */
+export async function approveInPopup(popup) {
+  await popup.waitForURL((u) => u.pathname === AUTH_PATH);
+  const url = new URL(popup.url());
+  await popup.getByRole('radio', { name: /ada@example\.test/ }).check();
+  await popup.getByRole('button', { name: 'Allow', exact: true }).click();
+  return url;
+}
+
 /** Poll `fn` until it returns a truthy value (returned) or time runs out. */
 export async function waitFor(fn, { timeout = 10_000, interval = 100, message = 'condition' } = {}) {
   const end = Date.now() + timeout;

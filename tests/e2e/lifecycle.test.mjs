@@ -1,6 +1,6 @@
 // Token lifecycle: popup sign-in, renewal with prompt=none and its fallbacks, many tabs.
 import assert from 'node:assert/strict';
-import { useHarness, ADA, AUTH_PATH, SESSION_KEY, waitFor } from './harness.mjs';
+import { useHarness, ADA, AUTH_PATH, SESSION_KEY, waitFor, clickForPopup, approveInPopup } from './harness.mjs';
 
 const h = useHarness();
 
@@ -14,19 +14,6 @@ function config(extra) {
 /** Makes window.open report a blocked popup, the way browsers do (it returns null). */
 async function blockPopups(page) {
   await page.context().addInitScript(() => { window.open = () => null; });
-}
-
-/** Clicks `button` and returns the popup it opens, once it shows the emulator's page or our relay. */
-async function clickForPopup(page, button) {
-  const [popup] = await Promise.all([page.waitForEvent('popup'), button.click()]);
-  return popup;
-}
-
-/** In a popup on the consent page: approve as Ada. */
-async function approveInPopup(popup) {
-  await popup.waitForURL((u) => u.pathname === AUTH_PATH);
-  await popup.getByRole('radio', { name: /ada@example\.test/ }).check();
-  await popup.getByRole('button', { name: 'Allow', exact: true }).click();
 }
 
 /** A second tab of the same browser (shares BroadcastChannel, not sessionStorage), signed in. */

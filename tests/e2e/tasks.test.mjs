@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import {
   useHarness, ADA, AUTH_PATH, TASKS, TASKS_READONLY, VIEW_KEY, TASKS_KEY, SESSION_KEY, asText, waitFor,
+  clickForPopup, approveInPopup,
 } from './harness.mjs';
 
 const h = useHarness();
@@ -322,18 +323,3 @@ h.test('with display "popup", Tasks access is asked for in a popup: the page nev
   await page.getByRole('checkbox', { name: 'Buy milk' }).waitFor();
   assert.deepEqual(h.navigations.map((n) => n.url), [h.appUrl], 'the page itself never navigated');
 });
-
-/** Clicks `button` and returns the popup it opens. */
-async function clickForPopup(page, button) {
-  const [popup] = await Promise.all([page.waitForEvent('popup'), button.click()]);
-  return popup;
-}
-
-/** In a popup on the consent page: approve as Ada; returns the authorization URL. */
-async function approveInPopup(popup) {
-  await popup.waitForURL((u) => u.pathname === AUTH_PATH);
-  const url = new URL(popup.url());
-  await popup.getByRole('radio', { name: /ada@example\.test/ }).check();
-  await popup.getByRole('button', { name: 'Allow', exact: true }).click();
-  return url;
-}
