@@ -200,3 +200,25 @@ h.test('when COOP on the consent page cuts the popup off from this tab, its answ
   const [{ token }] = await h.tokens();
   assert.equal(await accessToken(page), token);
 });
+
+h.test('renewal with popups blocked comes back by redirect to the Tasks view with the typed title restored', async () => {
+  config({ renew_lead_secs: 3600 });
+  const page = await h.newPage();
+  await h.goto(page, h.appUrl);
+  await h.signInWithTasks(page);
+  const before = await accessToken(page);
+  await page.getByLabel('New task').fill('Unsaved while renewing');
+  await blockPopups(page);
+  await page.reload();
+  await h.waitTasks(page);
+
+  await page.getByRole('button', { name: 'Stay signed in' }).click();
+  await page.waitForURL((u) => u.pathname === AUTH_PATH);
+  await h.decide(page);
+  await h.waitTasks(page);
+
+  assert.equal(await page.getByRole('button', { name: 'Tasks', exact: true }).getAttribute('aria-current'), 'page', 'back on the Tasks view');
+  assert.equal(await page.getByLabel('New task').inputValue(), 'Unsaved while renewing', 'the typed title is restored');
+  const after = await accessToken(page);
+  assert.ok(after && after !== before, 'with a new token');
+});
