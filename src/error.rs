@@ -11,14 +11,42 @@ pub enum ApiStep {
     TokenInfo,
     UserInfo,
     Revocation,
+    ListTaskLists,
+    ListTasks,
+    CreateTask,
+    CompleteTask,
+    ReopenTask,
+    RenameTask,
+    DeleteTask,
+    ListEvents,
 }
 
 impl ApiStep {
+    /// Whether the step changes data (and so needs an API's write scope).
+    pub fn is_write(self) -> bool {
+        matches!(
+            self,
+            ApiStep::CreateTask
+                | ApiStep::CompleteTask
+                | ApiStep::ReopenTask
+                | ApiStep::RenameTask
+                | ApiStep::DeleteTask
+        )
+    }
+
     fn doing(self) -> &'static str {
         match self {
             ApiStep::TokenInfo => "checking the token with Google's token info endpoint",
             ApiStep::UserInfo => "loading your profile",
             ApiStep::Revocation => "revoking the token",
+            ApiStep::ListTaskLists => "loading your task lists",
+            ApiStep::ListTasks => "loading the tasks",
+            ApiStep::CreateTask => "adding the task",
+            ApiStep::CompleteTask => "marking the task done",
+            ApiStep::ReopenTask => "reopening the task",
+            ApiStep::RenameTask => "renaming the task",
+            ApiStep::DeleteTask => "deleting the task",
+            ApiStep::ListEvents => "loading your upcoming events",
         }
     }
 }
@@ -37,29 +65,32 @@ pub enum AppError {
     PopupClosed,
     #[error("The browser refused: {0}.")]
     Browser(#[from] BrowserError),
+    #[error("Google's consent page came back without {}: it was unticked, so what needs it stays off until you grant it.", described(.0))]
+    ScopesDeclined(Vec<String>),
+}
+
+/// “View your tasks” (https://…/tasks.readonly) and …, for a sentence.
+fn described(scopes: &[String]) -> String {
+    let each: Vec<String> = scopes
+        .iter()
+        .map(|s| match oauth::scopes::google::describe(s) {
+            Some(words) => format!("“{words}” ({s})"),
+            None => s.clone(),
+        })
+        .collect();
+    each.join(" and ")
 }
 
 impl AppError {
     pub fn code(&self) -> &str {
         match self {
             AppError::Auth(e) => e.code(),
-            AppError::Api {
-                error: ApiError::Network(_),
-                ..
-            } => "network_error",
-            AppError::Api {
-                error: ApiError::Server { .. },
-                ..
-            } => "server_error",
-            AppError::Api {
-                error: ApiError::Malformed(_),
-                ..
-            } => "malformed_response",
-            AppError::Api { .. } => "api_error",
+            AppError::Api { error, .. } => error.code(),
             AppError::RevocationFailed(_) => "revocation_failed",
             AppError::PopupBlocked => "popup_blocked",
             AppError::PopupClosed => "popup_closed",
             AppError::Browser(_) => "browser_error",
+            AppError::ScopesDeclined(_) => "scope_declined",
         }
     }
 
@@ -71,15 +102,95 @@ impl AppError {
         }
     }
 
-    /// Maps an HTTP failure of `step`; a refused token becomes the protocol error it means.
+    /// Maps an HTTP failure of `step`; a refused token becomes the protocol error it means:
+    /// a 401 from an API with the session's token means the session is over (RFC 6750 §3.1).
     pub fn from_api(step: ApiStep, error: ApiError) -> Self {
         match (step, &error) {
             (ApiStep::TokenInfo, ApiError::Rejected { status: 400, .. }) => {
                 AuthError::InvalidToken.into()
             }
-            (ApiStep::UserInfo, ApiError::Unauthorized) => AuthError::SessionExpired.into(),
             (ApiStep::Revocation, _) => AppError::RevocationFailed(error),
+            (ApiStep::TokenInfo, _) => AppError::Api { step, error },
+            (_, ApiError::Unauthorized) => AuthError::SessionExpired.into(),
             _ => AppError::Api { step, error },
         }
+    }
+
+    /// The failed step and its API error, if this is one (the UI offers to grant a scope).
+    pub fn api_failure(&self) -> Option<(ApiStep, &ApiError)> {
+        match self {
+            AppError::Api { step, error } => Some((*step, error)),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_refused_token_ends_the_session_whatever_api_refused_it() {
+        for step in [
+            ApiStep::UserInfo,
+            ApiStep::ListTasks,
+            ApiStep::CreateTask,
+            ApiStep::ListEvents,
+        ] {
+            let e = AppError::from_api(step, ApiError::Unauthorized);
+            assert_eq!(e.code(), "session_expired", "{step:?}");
+        }
+        let e = AppError::from_api(ApiStep::TokenInfo, ApiError::Unauthorized);
+        assert_eq!(e.code(), "unauthorized");
+    }
+
+    #[test]
+    fn api_failures_say_what_was_being_done_and_keep_their_code() {
+        let e = AppError::from_api(
+            ApiStep::CreateTask,
+            ApiError::Server {
+                status: 500,
+                retry_after_ms: None,
+            },
+        );
+        assert_eq!(e.code(), "server_error");
+        assert_eq!(
+            e.to_string(),
+            "Something went wrong while adding the task: the server failed (HTTP 500)."
+        );
+        let e = AppError::from_api(
+            ApiStep::ListTasks,
+            ApiError::InsufficientScope {
+                scopes: vec!["s".into()],
+            },
+        );
+        assert_eq!(e.code(), "insufficient_scope");
+        assert!(matches!(
+            e.api_failure(),
+            Some((ApiStep::ListTasks, ApiError::InsufficientScope { .. }))
+        ));
+    }
+
+    #[test]
+    fn declined_scopes_are_named_in_words() {
+        let e = AppError::ScopesDeclined(vec![oauth::scopes::google::TASKS_READONLY.into()]);
+        assert_eq!(e.code(), "scope_declined");
+        assert!(
+            e.to_string()
+                .contains("“View your tasks” (https://www.googleapis.com/auth/tasks.readonly)"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn token_info_refusal_is_an_invalid_token() {
+        let e = AppError::from_api(
+            ApiStep::TokenInfo,
+            ApiError::Rejected {
+                status: 400,
+                message: "Invalid Value".into(),
+            },
+        );
+        assert_eq!(e.code(), "invalid_token");
     }
 }

@@ -2,9 +2,11 @@
 #![cfg(target_arch = "wasm32")]
 
 use browser_oauth::auth::{flow, session_store};
+use browser_oauth::browser::clock::{iso, local_date};
 use browser_oauth::browser::storage::{self, keys, Area};
 use browser_oauth::browser::{location, random::random_bytes};
 use browser_oauth::google::request::{send, ApiError, Body};
+use browser_oauth::ui::view::View;
 use oauth::authorization::{PendingAuthorization, STATE_BYTES};
 use oauth::{ClientConfig, GrantedScopes, Session};
 use wasm_bindgen::JsValue;
@@ -131,7 +133,7 @@ fn full_sign_out_forgets_drafts_but_expiry_keeps_them() {
 }
 
 #[wasm_bindgen_test]
-fn clear_after_expiry_keeps_only_the_login_hint() {
+fn clear_after_expiry_forgets_the_session_and_keeps_the_login_hint() {
     storage::set(Area::Session, keys::PENDING, "{}").unwrap();
     session_store::save(&config("session"), &session()).unwrap();
     flow::expire(&session());
@@ -177,6 +179,48 @@ async fn unreachable_server_is_a_network_error() {
         .await
         .unwrap_err();
     assert!(matches!(error, ApiError::Network(_)), "{error:?}");
+}
+
+#[wasm_bindgen_test]
+fn iso_time_is_rfc_3339_in_utc() {
+    assert_eq!(iso(0), "1970-01-01T00:00:00.000Z");
+    assert_eq!(iso(1_795_000_000_123), "2026-11-18T11:06:40.123Z");
+}
+
+#[wasm_bindgen_test]
+fn a_date_is_the_same_day_in_every_time_zone() {
+    // Midnight UTC, as Google gives a task's due date: shown as that day, never the one before.
+    let shown = local_date("2026-11-27T00:00:00.000Z");
+    assert!(shown.contains("27"), "{shown}");
+    assert_eq!(local_date("not a date"), "not a date");
+}
+
+#[wasm_bindgen_test]
+fn the_view_is_remembered_in_the_tab() {
+    session_store::clear(None);
+    assert_eq!(View::stored(), View::Profile);
+    View::Tasks.store();
+    assert_eq!(View::stored(), View::Tasks);
+    assert_eq!(
+        storage::get(Area::Session, keys::VIEW).as_deref(),
+        Some("\"tasks\"")
+    );
+}
+
+#[wasm_bindgen_test]
+fn expiry_keeps_the_view_and_the_tasks_draft_but_sign_out_forgets_them() {
+    assert!(
+        keys::TASKS.starts_with(keys::DRAFT_PREFIX),
+        "the Tasks draft is a draft"
+    );
+    View::Tasks.store();
+    storage::set(Area::Session, keys::TASKS, r#"{"new_title":"Buy milk"}"#).unwrap();
+    flow::expire(&session());
+    assert_eq!(View::stored(), View::Tasks);
+    assert!(storage::get(Area::Session, keys::TASKS).is_some());
+    session_store::clear(None);
+    assert_eq!(storage::get(Area::Session, keys::VIEW), None);
+    assert_eq!(storage::get(Area::Session, keys::TASKS), None);
 }
 
 #[wasm_bindgen_test]

@@ -61,7 +61,7 @@ pub const USERINFO_EMAIL: &str = "https://www.googleapis.com/auth/userinfo.email
 pub const USERINFO_PROFILE: &str = "https://www.googleapis.com/auth/userinfo.profile";
 
 /// Known scopes with the description shown on the consent page.
-const SCOPES: [(&str, &str); 9] = [
+const SCOPES: [(&str, &str); 12] = [
     ("openid", "Associate you with your personal info on Google"),
     ("email", "See your primary Google Account email address"),
     (
@@ -87,6 +87,18 @@ const SCOPES: [(&str, &str); 9] = [
     (
         "https://www.googleapis.com/auth/calendar.readonly",
         "See and download any calendar you can access using your Google Calendar",
+    ),
+    (
+        "https://www.googleapis.com/auth/calendar.events.readonly",
+        "View events on all your calendars",
+    ),
+    (
+        "https://www.googleapis.com/auth/calendar.events",
+        "View and edit events on all your calendars",
+    ),
+    (
+        "https://www.googleapis.com/auth/calendar",
+        "See, edit, share, and permanently delete all the calendars you can access using Google Calendar",
     ),
     (
         "https://www.googleapis.com/auth/drive.metadata.readonly",

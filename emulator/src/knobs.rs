@@ -7,8 +7,82 @@ use std::collections::BTreeMap;
 /// Google's implicit-grant tokens live one hour; the fragment says 3599 seconds.
 pub const DEFAULT_TOKEN_LIFETIME_SECS: u64 = 3599;
 
-/// The endpoints a `fail` or `delay_ms` knob can target.
-pub const ENDPOINTS: [&str; 5] = ["auth", "decision", "tokeninfo", "userinfo", "revoke"];
+/// The endpoints a `fail`, `delay_ms` or `retry_after` knob can target. `tasks` is every path
+/// under `/tasks/v1/`, `calendar` every path under `/calendar/v3/`.
+pub const ENDPOINTS: [&str; 7] = [
+    "auth",
+    "decision",
+    "tokeninfo",
+    "userinfo",
+    "revoke",
+    "tasks",
+    "calendar",
+];
+
+/// An injected failure: `fail: {"tasks": 500}` fails every request to the endpoint;
+/// `fail: {"tasks": {"status": 429, "times": 2}}` fails the next two, then lets them through.
+/// `reason` picks Google's `errors[].reason` (for a 403: `insufficientPermissions`, the default,
+/// or `rateLimitExceeded`, `userRateLimitExceeded`, `forbidden`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fault {
+    pub status: u16,
+    /// Requests still to fail; `None` for all of them.
+    pub times: Option<u32>,
+    pub reason: Option<String>,
+}
+
+/// `GET /emulator/knobs` shows a fault the way it was set: a bare status, or the object form.
+impl Serialize for Fault {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if self.times.is_none() && self.reason.is_none() {
+            return serializer.serialize_u16(self.status);
+        }
+        serde_json::json!({ "status": self.status, "times": self.times, "reason": self.reason })
+            .serialize(serializer)
+    }
+}
+
+impl Fault {
+    fn parse(value: &Value) -> Option<Fault> {
+        let status = |v: &Value| {
+            v.as_u64()
+                .filter(|s| (100..=599).contains(s))
+                .map(|s| s as u16)
+        };
+        if let Some(status) = status(value) {
+            return Some(Fault {
+                status,
+                times: None,
+                reason: None,
+            });
+        }
+        let obj = value.as_object()?;
+        if obj
+            .keys()
+            .any(|k| !matches!(k.as_str(), "status" | "times" | "reason"))
+        {
+            return None;
+        }
+        let times = match obj.get("times") {
+            None | Some(Value::Null) => None,
+            Some(v) => Some(u32::try_from(v.as_u64().filter(|&n| n > 0)?).ok()?),
+        };
+        let reason = match obj.get("reason") {
+            None | Some(Value::Null) => None,
+            Some(v) => Some(v.as_str().filter(|r| is_reason(r))?.to_owned()),
+        };
+        Some(Fault {
+            status: status(obj.get("status")?)?,
+            times,
+            reason,
+        })
+    }
+}
+
+/// Google reasons are camelCase words; anything else would be a typo in a test.
+fn is_reason(r: &str) -> bool {
+    !r.is_empty() && r.bytes().all(|b| b.is_ascii_alphabetic())
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Knobs {
@@ -18,10 +92,14 @@ pub struct Knobs {
     pub token_lifetime_secs: u64,
     /// With `prompt=none`, redirect with this error instead of deciding from the grants.
     pub prompt_none_error: Option<String>,
-    /// Endpoint → HTTP status to answer instead of doing the work.
-    pub fail: BTreeMap<String, u16>,
+    /// Endpoint → the failure to answer with instead of doing the work.
+    pub fail: BTreeMap<String, Fault>,
     /// Endpoint → milliseconds to sleep before answering.
     pub delay_ms: BTreeMap<String, u64>,
+    /// Endpoint → seconds to send in `Retry-After` with an injected 429, 403 rate limit or 503.
+    pub retry_after: BTreeMap<String, u64>,
+    /// Caps `maxResults` of the list endpoints, so tests see pagination with few items.
+    pub page_size: Option<u32>,
 }
 
 impl Default for Knobs {
@@ -32,6 +110,8 @@ impl Default for Knobs {
             prompt_none_error: None,
             fail: BTreeMap::new(),
             delay_ms: BTreeMap::new(),
+            retry_after: BTreeMap::new(),
+            page_size: None,
         }
     }
 }
@@ -57,12 +137,22 @@ impl Knobs {
                         })?
                     }
                 }
-                "fail" => merge_map(key, value, &mut next.fail, |v| {
-                    v.as_u64()
-                        .filter(|s| (100..=599).contains(s))
-                        .map(|s| s as u16)
-                })?,
+                "fail" => merge_map(key, value, &mut next.fail, Fault::parse)?,
                 "delay_ms" => merge_map(key, value, &mut next.delay_ms, |v| v.as_u64())?,
+                "retry_after" => merge_map(key, value, &mut next.retry_after, |v| v.as_u64())?,
+                "page_size" => {
+                    next.page_size = match value {
+                        Value::Null => None,
+                        v => Some(
+                            v.as_u64()
+                                .filter(|&n| n > 0)
+                                .and_then(|n| u32::try_from(n).ok())
+                                .ok_or_else(|| {
+                                    format!("{key} must be a positive integer or null")
+                                })?,
+                        ),
+                    }
+                }
                 other => return Err(format!("unknown knob: {other}")),
             }
         }
@@ -71,7 +161,24 @@ impl Knobs {
     }
 
     pub fn fail_status(&self, endpoint: &str) -> Option<u16> {
-        self.fail.get(endpoint).copied()
+        self.fail.get(endpoint).map(|f| f.status)
+    }
+
+    /// The failure to inject into this request to `endpoint`, counting it off a "next N" fault.
+    pub fn take_fault(&mut self, endpoint: &str) -> Option<Fault> {
+        let fault = self.fail.get_mut(endpoint)?;
+        let taken = fault.clone();
+        if let Some(times) = &mut fault.times {
+            *times -= 1;
+            if *times == 0 {
+                self.fail.remove(endpoint);
+            }
+        }
+        Some(taken)
+    }
+
+    pub fn retry_after_secs(&self, endpoint: &str) -> Option<u64> {
+        self.retry_after.get(endpoint).copied()
     }
 
     pub fn delay(&self, endpoint: &str) -> Option<u64> {
@@ -118,13 +225,14 @@ fn merge_map<T>(
     Ok(())
 }
 
-/// Google API error body (`google.rpc.Status` in JSON form) for an injected failure.
-pub fn google_error_body(status: u16, endpoint: &str) -> Value {
-    let canonical = match status {
+/// Google's canonical status name for an HTTP status (`google.rpc.Code`).
+pub fn canonical_status(status: u16) -> &'static str {
+    match status {
         400 => "INVALID_ARGUMENT",
         401 => "UNAUTHENTICATED",
         403 => "PERMISSION_DENIED",
         404 => "NOT_FOUND",
+        405 => "METHOD_NOT_ALLOWED",
         409 => "ABORTED",
         429 => "RESOURCE_EXHAUSTED",
         499 => "CANCELLED",
@@ -133,12 +241,31 @@ pub fn google_error_body(status: u16, endpoint: &str) -> Value {
         503 => "UNAVAILABLE",
         504 => "DEADLINE_EXCEEDED",
         _ => "UNKNOWN",
-    };
+    }
+}
+
+/// The `errors[].reason` Google's APIs give for a status when nothing more specific applies.
+pub fn default_reason(status: u16) -> &'static str {
+    match status {
+        400 => "badRequest",
+        401 => "authError",
+        403 => "insufficientPermissions",
+        404 => "notFound",
+        429 => "rateLimitExceeded",
+        500..=599 => "backendError",
+        _ => "unknown",
+    }
+}
+
+/// A Google API error body: `{"error": {"code", "message", "errors": [{"message", "domain",
+/// "reason"}], "status"}}`.
+pub fn google_error_body(status: u16, message: &str, reason: &str) -> Value {
     serde_json::json!({
         "error": {
             "code": status,
-            "message": format!("Injected failure for endpoint '{endpoint}' (emulator knob)"),
-            "status": canonical,
+            "message": message,
+            "errors": [{ "message": message, "domain": "global", "reason": reason }],
+            "status": canonical_status(status),
         }
     })
 }
@@ -165,6 +292,49 @@ mod tests {
         assert_eq!(k.issue_to_client, None);
         assert_eq!(k.fail_status("userinfo"), None);
         assert_eq!(k.fail_status("tokeninfo"), Some(500));
+    }
+
+    #[test]
+    fn a_counted_fault_runs_out() {
+        let mut k = Knobs::default();
+        k.merge(
+            &json!({"fail": {"tasks": {"status": 429, "times": 2}}, "retry_after": {"tasks": 3}}),
+        )
+        .unwrap();
+        assert_eq!(k.take_fault("tasks").map(|f| f.status), Some(429));
+        assert_eq!(k.take_fault("tasks").map(|f| f.status), Some(429));
+        assert_eq!(k.take_fault("tasks"), None);
+        assert_eq!(k.retry_after_secs("tasks"), Some(3));
+        k.merge(&json!({"fail": {"calendar": 500}})).unwrap();
+        for _ in 0..3 {
+            assert_eq!(k.take_fault("calendar").map(|f| f.status), Some(500));
+        }
+    }
+
+    #[test]
+    fn fault_objects_are_checked() {
+        let mut k = Knobs::default();
+        k.merge(&json!({"fail": {"tasks": {"status": 403, "reason": "rateLimitExceeded"}}}))
+            .unwrap();
+        assert_eq!(
+            k.take_fault("tasks").unwrap().reason.as_deref(),
+            Some("rateLimitExceeded")
+        );
+        for bad in [
+            json!({"fail": {"tasks": {"status": 700}}}),
+            json!({"fail": {"tasks": {"status": 500, "times": 0}}}),
+            json!({"fail": {"tasks": {"status": 500, "reason": "no spaces"}}}),
+            json!({"fail": {"tasks": {"status": 500, "count": 1}}}),
+            json!({"fail": {"tasks": {"times": 1}}}),
+            json!({"page_size": 0}),
+            json!({"retry_after": {"nope": 1}}),
+        ] {
+            assert!(k.merge(&bad).is_err(), "{bad}");
+        }
+        k.merge(&json!({"page_size": 2})).unwrap();
+        assert_eq!(k.page_size, Some(2));
+        k.merge(&json!({"page_size": null})).unwrap();
+        assert_eq!(k.page_size, None);
     }
 
     #[test]

@@ -3,9 +3,12 @@
 //! delayed endpoint never holds up the others.
 
 use crate::auth::{self, AuthRequest, Client, Silent};
+use crate::calendar::{self, CalendarStore};
 use crate::catalog::{self, OTHER_CLIENT_ID};
-use crate::knobs::{self, Knobs};
+use crate::google_api::{self, Reply};
+use crate::knobs::{google_error_body, Knobs};
 use crate::pages;
+use crate::tasks::{self, TasksStore};
 use crate::tokens::{self, Store, Token};
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -21,6 +24,9 @@ const DECISION_PATH: &str = "/o/oauth2/v2/auth/decision";
 const TOKENINFO_PATH: &str = "/tokeninfo";
 const USERINFO_PATH: &str = "/oauth2/v3/userinfo";
 const REVOKE_PATH: &str = "/revoke";
+/// Everything under these is the Tasks API and the Calendar API.
+const TASKS_PREFIX: &str = "/tasks/v1/";
+const CALENDAR_PREFIX: &str = "/calendar/v3/";
 
 /// Request bodies larger than this are cut off; nothing here needs more.
 const MAX_BODY: u64 = 1 << 20;
@@ -103,6 +109,17 @@ impl Response {
             .with("Referrer-Policy", "no-referrer")
     }
 
+    fn from_reply(reply: Reply) -> Self {
+        let resp = match &reply.body {
+            Some(body) => Response::json(reply.status, body),
+            None => Response::empty(reply.status),
+        };
+        reply
+            .headers
+            .into_iter()
+            .fold(resp, |resp, (name, value)| resp.with(name, value))
+    }
+
     fn empty(status: u16) -> Self {
         Response {
             status,
@@ -125,9 +142,15 @@ impl Response {
 
     /// Google's API endpoints echo the Origin (or `*` without one) and never send
     /// `Access-Control-Allow-Credentials`, so credentialed cross-origin fetches fail.
+    /// The challenge and `Retry-After` are exposed so the page can read which scope is missing
+    /// and how long to wait (a browser hides other than CORS-safelisted headers otherwise).
     fn cors_echo(self, req: &Request) -> Self {
         let origin = req.header("origin").unwrap_or("*").to_string();
         self.with("Access-Control-Allow-Origin", origin)
+            .with(
+                "Access-Control-Expose-Headers",
+                "WWW-Authenticate, Retry-After",
+            )
             .with("Vary", "Origin")
     }
 
@@ -154,6 +177,8 @@ struct State {
     /// Consent requests awaiting a decision, by request id; each id is single use.
     pending: HashMap<String, AuthRequest>,
     log: Vec<LogEntry>,
+    tasks: TasksStore,
+    calendar: CalendarStore,
 }
 
 pub struct App {
@@ -170,6 +195,8 @@ enum Endpoint {
     TokenInfo,
     UserInfo,
     Revoke,
+    Tasks,
+    Calendar,
 }
 
 impl Endpoint {
@@ -180,6 +207,8 @@ impl Endpoint {
             TOKENINFO_PATH => Endpoint::TokenInfo,
             USERINFO_PATH => Endpoint::UserInfo,
             REVOKE_PATH => Endpoint::Revoke,
+            p if p.starts_with(TASKS_PREFIX) => Endpoint::Tasks,
+            p if p.starts_with(CALENDAR_PREFIX) => Endpoint::Calendar,
             _ => return None,
         })
     }
@@ -191,6 +220,17 @@ impl Endpoint {
             Endpoint::TokenInfo => "tokeninfo",
             Endpoint::UserInfo => "userinfo",
             Endpoint::Revoke => "revoke",
+            Endpoint::Tasks => "tasks",
+            Endpoint::Calendar => "calendar",
+        }
+    }
+
+    /// The Google service name errors mention, and the scopes a request to it needs.
+    fn service(self, method: &str) -> (&'static str, &'static [&'static str]) {
+        match self {
+            Endpoint::Tasks => (tasks::SERVICE, tasks::scopes_for(method)),
+            Endpoint::Calendar => (calendar::SERVICE, &calendar::READ_SCOPES),
+            other => (other.knob_name(), &[]),
         }
     }
 
@@ -201,16 +241,15 @@ impl Endpoint {
             Endpoint::TokenInfo => &["GET", "POST"],
             Endpoint::UserInfo => &["GET"],
             Endpoint::Revoke => &["POST"],
+            Endpoint::Tasks => &["GET", "POST", "PATCH", "DELETE"],
+            Endpoint::Calendar => &["GET"],
         }
     }
 
     /// Endpoints a browser app calls with fetch get CORS headers; the two navigation
     /// endpoints don't, like Google's.
     fn is_api(self) -> bool {
-        matches!(
-            self,
-            Endpoint::TokenInfo | Endpoint::UserInfo | Endpoint::Revoke
-        )
+        !matches!(self, Endpoint::Auth | Endpoint::Decision)
     }
 }
 
@@ -263,8 +302,11 @@ impl App {
             return preflight(req, endpoint);
         }
         if !endpoint.methods().contains(&req.method.as_str()) {
-            let resp = Response::json(405, &google_error(405, "Method not allowed", "UNKNOWN"))
-                .with("Allow", endpoint.methods().join(", "));
+            let resp = Response::json(
+                405,
+                &google_error_body(405, "Method not allowed", "methodNotAllowed"),
+            )
+            .with("Allow", endpoint.methods().join(", "));
             return if endpoint.is_api() {
                 resp.cors_echo(req)
             } else {
@@ -272,19 +314,22 @@ impl App {
             };
         }
 
-        let (delay, fail) = {
-            let st = self.state();
-            let name = endpoint.knob_name();
-            (st.knobs.delay(name), st.knobs.fail_status(name))
-        };
+        let name = endpoint.knob_name();
+        let delay = self.state().knobs.delay(name);
         if let Some(ms) = delay {
             thread::sleep(Duration::from_millis(ms));
         }
-        if let Some(status) = fail {
-            let resp = Response::json(
-                status,
-                &knobs::google_error_body(status, endpoint.knob_name()),
-            );
+        // Taken after the delay, so a "fail the next N" knob counts requests as they complete.
+        let injected = {
+            let mut st = self.state();
+            let retry_after = st.knobs.retry_after_secs(name);
+            st.knobs.take_fault(name).map(|fault| {
+                let (service, scopes) = endpoint.service(&req.method);
+                google_api::injected(&fault, service, scopes, retry_after)
+            })
+        };
+        if let Some(reply) = injected {
+            let resp = Response::from_reply(reply);
             return if endpoint.is_api() {
                 resp.cors_echo(req)
             } else {
@@ -298,7 +343,44 @@ impl App {
             Endpoint::TokenInfo => self.tokeninfo(req).cors_echo(req),
             Endpoint::UserInfo => self.userinfo(req).cors_echo(req),
             Endpoint::Revoke => self.revoke(req).cors_echo(req),
+            Endpoint::Tasks | Endpoint::Calendar => self.google_api(req, endpoint).cors_echo(req),
         }
+    }
+
+    /// A Tasks or Calendar API call: the bearer token must be valid and carry a scope the call
+    /// needs (tasks.readonly allows reads only), then the account's data answers.
+    fn google_api(&self, req: &Request, endpoint: Endpoint) -> Response {
+        let (service, scopes) = endpoint.service(&req.method);
+        let mut st = self.state();
+        let st = &mut *st;
+        let sub = match google_api::authorize(
+            &st.store,
+            req.header("authorization"),
+            tokens::now(),
+            service,
+            scopes,
+        ) {
+            Ok(token) => token.sub.clone(),
+            Err(reply) => return Response::from_reply(reply),
+        };
+        let cap = st.knobs.page_size;
+        let reply = match endpoint {
+            Endpoint::Tasks => st.tasks.handle(
+                &sub,
+                &tasks::ApiRequest {
+                    method: &req.method,
+                    path: &req.path,
+                    query: &req.query,
+                    body: &req.body,
+                    base_url: &self.base_url,
+                    page_size_cap: cap,
+                },
+            ),
+            _ => st
+                .calendar
+                .handle(&sub, &req.method, &req.path, &req.query, cap),
+        };
+        Response::from_reply(reply).with("Cache-Control", "private, max-age=0")
     }
 
     /// `GET /o/oauth2/v2/auth`.
@@ -596,6 +678,11 @@ fn preflight(req: &Request, endpoint: Endpoint) -> Response {
     let (methods, headers) = match endpoint {
         Endpoint::UserInfo => ("GET, OPTIONS", "authorization"),
         Endpoint::TokenInfo => ("GET, POST, OPTIONS", "content-type"),
+        Endpoint::Tasks => (
+            "GET, POST, PATCH, DELETE, OPTIONS",
+            "authorization, content-type",
+        ),
+        Endpoint::Calendar => ("GET, OPTIONS", "authorization"),
         _ => ("POST, OPTIONS", "content-type"),
     };
     Response::empty(204)
@@ -605,17 +692,13 @@ fn preflight(req: &Request, endpoint: Endpoint) -> Response {
         .with("Access-Control-Max-Age", "3600")
 }
 
-fn google_error(code: u16, message: &str, status: &str) -> Value {
-    json!({"error": {"code": code, "message": message, "status": status}})
-}
-
 fn not_found(req: &Request) -> Response {
     Response::json(
         404,
-        &google_error(
+        &google_error_body(
             404,
             &format!("Not found: {} {}", req.method, req.path),
-            "NOT_FOUND",
+            "notFound",
         ),
     )
 }

@@ -521,3 +521,150 @@ fn refuses_non_loopback_bind() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("non-loopback"));
     assert!(out.stdout.is_empty());
 }
+
+/// Consents for Ada with the given scopes and returns the access token.
+fn token_for(port: u16, scopes: &str) -> String {
+    let rid = request_id(&get(port, &auth_url(scopes, &[])).body);
+    let mut form = vec![
+        ("request_id", rid.as_str()),
+        ("decision", "allow"),
+        ("account", "100000000000000000001"),
+    ];
+    form.extend(scopes.split(' ').map(|s| ("scope", s)));
+    let r = form_post(port, "/o/oauth2/v2/auth/decision", &enc(&form), &[]);
+    fragment(r.header("location").unwrap())["access_token"].clone()
+}
+
+const TASKS_READONLY: &str = "https://www.googleapis.com/auth/tasks.readonly";
+
+#[test]
+fn tasks_and_calendar_over_http_with_scopes_cors_and_faults() {
+    let emu = start();
+    let port = emu.port;
+    let read_only = token_for(port, &format!("openid {TASKS_READONLY}"));
+    let bearer = format!("Bearer {read_only}");
+    let auth = [("Authorization", bearer.as_str()), ("Origin", ORIGIN)];
+
+    // Preflight for a PATCH with a JSON body: allowed, without credentials.
+    let pre = request(
+        port,
+        "OPTIONS",
+        "/tasks/v1/lists/x/tasks/y",
+        &[
+            ("Origin", ORIGIN),
+            ("Access-Control-Request-Method", "PATCH"),
+            (
+                "Access-Control-Request-Headers",
+                "authorization,content-type",
+            ),
+        ],
+        "",
+    );
+    assert_eq!(pre.status, 204);
+    assert_eq!(pre.header("access-control-allow-origin"), Some(ORIGIN));
+    let methods = pre.header("access-control-allow-methods").unwrap();
+    assert!(
+        methods.contains("PATCH") && methods.contains("DELETE"),
+        "{methods}"
+    );
+    assert!(pre
+        .header("access-control-allow-headers")
+        .unwrap()
+        .contains("content-type"));
+    assert_eq!(pre.header("access-control-allow-credentials"), None);
+
+    // Read-only reads…
+    let lists = request(port, "GET", "/tasks/v1/users/@me/lists", &auth, "");
+    assert_eq!(lists.status, 200, "{}", lists.body);
+    assert_eq!(lists.header("access-control-allow-origin"), Some(ORIGIN));
+    let list = lists.json()["items"][0]["id"].as_str().unwrap().to_string();
+    let path = format!("/tasks/v1/lists/{list}/tasks");
+    assert_eq!(request(port, "GET", &path, &auth, "").status, 200);
+
+    // …but may not write: 403 with Google's body and the challenge naming the scope.
+    let json_auth = [
+        ("Authorization", bearer.as_str()),
+        ("Origin", ORIGIN),
+        ("Content-Type", "application/json"),
+    ];
+    let refused = request(port, "POST", &path, &json_auth, r#"{"title":"x"}"#);
+    assert_eq!(refused.status, 403);
+    assert_eq!(
+        refused.json()["error"]["errors"][0]["reason"],
+        "insufficientPermissions"
+    );
+    assert!(refused
+        .header("www-authenticate")
+        .unwrap()
+        .contains(&format!("error=\"insufficient_scope\", scope=\"{TASKS}\"")));
+    assert!(refused
+        .header("access-control-expose-headers")
+        .unwrap()
+        .contains("WWW-Authenticate"));
+
+    // No token, or a token in the query: 401.
+    assert_eq!(get(port, "/tasks/v1/users/@me/lists").status, 401);
+    let leaked = get(
+        port,
+        &format!("/tasks/v1/users/@me/lists?access_token={read_only}"),
+    );
+    assert_eq!(leaked.status, 401);
+
+    // Full access writes.
+    let full = format!("Bearer {}", token_for(port, &format!("openid {TASKS}")));
+    let full_auth = [
+        ("Authorization", full.as_str()),
+        ("Content-Type", "application/json"),
+    ];
+    let created = request(port, "POST", &path, &full_auth, r#"{"title":"Buy milk"}"#);
+    assert_eq!(created.status, 200, "{}", created.body);
+    let id = created.json()["id"].as_str().unwrap().to_string();
+    let deleted = request(port, "DELETE", &format!("{path}/{id}"), &full_auth, "");
+    assert_eq!(deleted.status, 204);
+
+    // Fail the next two requests with 429 and Retry-After, then let them through.
+    let k = request(
+        port,
+        "POST",
+        "/emulator/knobs",
+        &[],
+        r#"{"fail":{"tasks":{"status":429,"times":2}},"retry_after":{"tasks":3}}"#,
+    );
+    assert_eq!(k.status, 200, "{}", k.body);
+    for _ in 0..2 {
+        let r = request(port, "GET", &path, &auth, "");
+        assert_eq!(r.status, 429);
+        assert_eq!(r.header("retry-after"), Some("3"));
+        assert_eq!(r.json()["error"]["status"], "RESOURCE_EXHAUSTED");
+    }
+    assert_eq!(request(port, "GET", &path, &auth, "").status, 200);
+
+    // Calendar: needs a calendar scope; pages with page_size.
+    let cal = request(
+        port,
+        "GET",
+        "/calendar/v3/calendars/primary/events",
+        &auth,
+        "",
+    );
+    assert_eq!(cal.status, 403);
+    let cal_token = format!(
+        "Bearer {}",
+        token_for(
+            port,
+            "openid https://www.googleapis.com/auth/calendar.events.readonly"
+        )
+    );
+    request(port, "POST", "/emulator/knobs", &[], r#"{"page_size":2}"#);
+    let page = request(
+        port,
+        "GET",
+        "/calendar/v3/calendars/primary/events?singleEvents=true&orderBy=startTime",
+        &[("Authorization", cal_token.as_str())],
+        "",
+    );
+    assert_eq!(page.status, 200, "{}", page.body);
+    let page = page.json();
+    assert_eq!(page["items"].as_array().unwrap().len(), 2);
+    assert!(page["nextPageToken"].is_string());
+}

@@ -96,6 +96,23 @@ impl PendingAuthorization {
     }
 }
 
+/// The scopes to ask for: the configured sign-in scopes plus any a feature needs now
+/// (incremental authorization), each once, in that order. With `include_granted_scopes=true`
+/// the new token also carries what was granted before, so nothing already granted is lost.
+pub fn requested_scopes(configured: &[String], extra: &[&str]) -> Vec<String> {
+    let mut scopes: Vec<String> = Vec::with_capacity(configured.len() + extra.len());
+    for scope in configured
+        .iter()
+        .map(String::as_str)
+        .chain(extra.iter().copied())
+    {
+        if !scopes.iter().any(|s| s == scope) {
+            scopes.push(scope.to_owned());
+        }
+    }
+    scopes
+}
+
 /// The `prompt` parameter: a space-delimited, case-sensitive list (Google's documentation).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Prompt {
@@ -221,6 +238,19 @@ mod tests {
         assert!(url.contains("&include_granted_scopes=true"));
         assert!(url.contains("&login_hint=ada%40example.test"));
         assert!(!url.contains("prompt"));
+    }
+
+    #[test]
+    fn extra_scopes_follow_the_configured_ones_once() {
+        let configured = vec!["openid".to_string(), "email".to_string()];
+        assert_eq!(
+            requested_scopes(
+                &configured,
+                &["https://www.googleapis.com/auth/tasks", "email"]
+            ),
+            vec!["openid", "email", "https://www.googleapis.com/auth/tasks"]
+        );
+        assert_eq!(requested_scopes(&configured, &[]), configured);
     }
 
     #[test]

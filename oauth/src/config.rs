@@ -14,6 +14,9 @@ pub const GOOGLE_JWKS_URI: &str = "https://www.googleapis.com/oauth2/v3/certs";
 pub const GOOGLE_TOKEN_ENDPOINT: &str = "https://oauth2.googleapis.com/token";
 /// Where Google's user info `picture` URLs point.
 pub const GOOGLE_PICTURE_ORIGIN: &str = "https://lh3.googleusercontent.com";
+/// The Tasks API's host; the Calendar API lives on `www.googleapis.com`.
+pub const GOOGLE_TASKS_API: &str = "https://tasks.googleapis.com";
+pub const GOOGLE_CALENDAR_API: &str = "https://www.googleapis.com";
 pub const DEFAULT_SCOPES: [&str; 3] = ["openid", "email", "profile"];
 
 /// Which grant the app runs.
@@ -284,12 +287,24 @@ impl ClientConfig {
         }
     }
 
+    /// The URL of an API call: `google_origin` (such as [`GOOGLE_TASKS_API`]) unless
+    /// `api_base` stands in for Google's API hosts, followed by `path_and_query`.
+    pub fn api_url(&self, google_origin: &str, path_and_query: &str) -> String {
+        let origin = self.endpoints.api_base.as_deref().unwrap_or(google_origin);
+        format!("{origin}{path_and_query}")
+    }
+
     /// The origins the page talks to, for a Content-Security-Policy `connect-src`.
     pub fn connect_origins(&self) -> Vec<String> {
         let e = &self.endpoints;
+        let apis = match &e.api_base {
+            Some(base) => vec![base.as_str()],
+            None => vec![GOOGLE_TASKS_API, GOOGLE_CALENDAR_API],
+        };
         let mut origins: Vec<String> = [&e.tokeninfo, &e.userinfo, &e.revocation]
             .into_iter()
-            .chain(e.api_base.as_ref())
+            .map(String::as_str)
+            .chain(apis)
             .filter_map(|u| crate::url::HttpUrl::parse(u).ok().map(|u| u.origin()))
             .collect();
         origins.sort();
@@ -478,8 +493,30 @@ mod tests {
             config.connect_origins(),
             vec![
                 "https://oauth2.googleapis.com",
+                "https://tasks.googleapis.com",
                 "https://www.googleapis.com"
             ]
         );
+    }
+
+    #[test]
+    fn api_base_stands_in_for_googles_api_hosts() {
+        let google = ClientConfig::from_json(r#"{"client_id":"a"}"#, None).unwrap();
+        assert_eq!(
+            google.api_url(GOOGLE_TASKS_API, "/tasks/v1/users/@me/lists"),
+            "https://tasks.googleapis.com/tasks/v1/users/@me/lists"
+        );
+        let local = ClientConfig::from_json(
+            r#"{"client_id":"a","api_base":"http://127.0.0.1:8787/"}"#,
+            None,
+        )
+        .unwrap();
+        assert_eq!(
+            local.api_url(GOOGLE_CALENDAR_API, "/calendar/v3/x"),
+            "http://127.0.0.1:8787/calendar/v3/x"
+        );
+        let origins = local.connect_origins();
+        assert!(origins.contains(&"http://127.0.0.1:8787".to_string()));
+        assert!(!origins.contains(&GOOGLE_TASKS_API.to_string()));
     }
 }

@@ -11,16 +11,23 @@
 //! 4. [`callback`] checks it against the pending request (state, token type, expiry).
 //! 5. [`token_info`] confirms the token was issued to us and reads the granted scopes, giving a [`Session`].
 //! 6. [`user_info`] and [`revocation`] describe the calls made with the session.
+//! 7. [`scopes`] says what the granted set allows per API; [`api`] reads an API's answer (status,
+//!    bearer challenge, Google's error body); [`retry`] decides whether and when to send again;
+//!    [`paging`] walks `nextPageToken` within bounds.
 
+pub mod api;
 pub mod authorization;
 pub mod callback;
 pub mod config;
 pub mod error;
+pub mod http_date;
 pub mod id_token;
 pub mod inspect;
 pub mod json;
+pub mod paging;
 pub mod renewal;
 pub mod response;
+pub mod retry;
 pub mod revocation;
 pub mod scopes;
 pub mod session;
@@ -28,12 +35,13 @@ pub mod token_info;
 pub mod url;
 pub mod user_info;
 
+pub use api::{ApiError, Method};
 pub use authorization::{AuthorizationRequest, PendingAuthorization};
 pub use callback::{check_response, UnverifiedToken};
 pub use config::{ClientConfig, ConfigError, Display, Endpoints, Flow, TokenStorage};
 pub use error::{AuthError, ProviderError};
 pub use response::AuthorizationResponse;
-pub use scopes::GrantedScopes;
+pub use scopes::{Access, ApiScopes, GrantedScopes};
 pub use session::Session;
 pub use token_info::{verify_token_info, TokenInfo};
 pub use user_info::UserInfo;

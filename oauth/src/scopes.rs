@@ -10,6 +10,80 @@ const ALIASES: [(&str, &str); 2] = [
     ),
 ];
 
+/// Scopes of the Google APIs this app calls beyond sign-in.
+pub mod google {
+    /// Google Tasks, read and write.
+    pub const TASKS: &str = "https://www.googleapis.com/auth/tasks";
+    /// Google Tasks, read only.
+    pub const TASKS_READONLY: &str = "https://www.googleapis.com/auth/tasks.readonly";
+    /// Calendar events, read only: the narrowest scope that lists upcoming events.
+    pub const CALENDAR_EVENTS_READONLY: &str =
+        "https://www.googleapis.com/auth/calendar.events.readonly";
+    pub const CALENDAR_READONLY: &str = "https://www.googleapis.com/auth/calendar.readonly";
+    pub const CALENDAR_EVENTS: &str = "https://www.googleapis.com/auth/calendar.events";
+    pub const CALENDAR: &str = "https://www.googleapis.com/auth/calendar";
+
+    /// What a scope lets the app do, in the words of Google's consent page, for the scopes
+    /// this app asks for.
+    pub fn describe(scope: &str) -> Option<&'static str> {
+        Some(match scope {
+            TASKS => "Create, edit, organize, and delete all your tasks",
+            TASKS_READONLY => "View your tasks",
+            CALENDAR_EVENTS_READONLY => "View events on all your calendars",
+            _ => return None,
+        })
+    }
+}
+
+/// Which scopes let an app read an API, and which let it write. The first of each list is the
+/// narrowest, and is the one to ask for (least privilege); any of them is enough.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ApiScopes {
+    pub read: &'static [&'static str],
+    /// Writing implies reading; empty for an API this app only reads.
+    pub write: &'static [&'static str],
+}
+
+pub const TASKS_API: ApiScopes = ApiScopes {
+    read: &[google::TASKS_READONLY, google::TASKS],
+    write: &[google::TASKS],
+};
+
+pub const CALENDAR_API: ApiScopes = ApiScopes {
+    read: &[
+        google::CALENDAR_EVENTS_READONLY,
+        google::CALENDAR_READONLY,
+        google::CALENDAR_EVENTS,
+        google::CALENDAR,
+    ],
+    write: &[],
+};
+
+/// What a token lets the app do with one API.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Access {
+    None,
+    Read,
+    Write,
+}
+
+impl ApiScopes {
+    /// The scope to ask for to read.
+    pub fn read_scope(&self) -> &'static str {
+        self.read[0]
+    }
+
+    /// The scope to ask for to write, if this API is ever written.
+    pub fn write_scope(&self) -> Option<&'static str> {
+        self.write.first().copied()
+    }
+
+    /// Whether `scope` is one of this API's.
+    pub fn covers(&self, scope: &str) -> bool {
+        self.read.contains(&scope) || self.write.contains(&scope)
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct GrantedScopes(Vec<String>);
 
@@ -53,6 +127,19 @@ impl GrantedScopes {
             .collect()
     }
 
+    /// What this set allows with `api`. Decided from the granted set only, never from what was
+    /// asked for: the person may have unticked a scope on the consent page.
+    pub fn access(&self, api: &ApiScopes) -> Access {
+        let any = |scopes: &[&str]| scopes.iter().any(|s| self.contains(s));
+        if any(api.write) {
+            Access::Write
+        } else if any(api.read) {
+            Access::Read
+        } else {
+            Access::None
+        }
+    }
+
     pub fn iter(&self) -> impl Iterator<Item = &str> {
         self.0.iter().map(String::as_str)
     }
@@ -86,6 +173,30 @@ mod tests {
             granted.missing(&requested),
             vec!["https://www.googleapis.com/auth/tasks"]
         );
+    }
+
+    #[test]
+    fn access_follows_the_granted_set() {
+        let none = GrantedScopes::from_space_delimited("openid email");
+        assert_eq!(none.access(&TASKS_API), Access::None);
+        let read =
+            GrantedScopes::from_space_delimited(&format!("openid {}", google::TASKS_READONLY));
+        assert_eq!(read.access(&TASKS_API), Access::Read);
+        let write = GrantedScopes::from_space_delimited(google::TASKS);
+        assert_eq!(write.access(&TASKS_API), Access::Write);
+        assert_eq!(write.access(&CALENDAR_API), Access::None);
+        let calendar = GrantedScopes::from_space_delimited(google::CALENDAR);
+        assert_eq!(calendar.access(&CALENDAR_API), Access::Read);
+    }
+
+    #[test]
+    fn the_narrowest_scope_is_the_one_asked_for() {
+        assert_eq!(TASKS_API.read_scope(), google::TASKS_READONLY);
+        assert_eq!(TASKS_API.write_scope(), Some(google::TASKS));
+        assert_eq!(CALENDAR_API.read_scope(), google::CALENDAR_EVENTS_READONLY);
+        assert_eq!(CALENDAR_API.write_scope(), None);
+        assert!(TASKS_API.covers(google::TASKS));
+        assert!(!TASKS_API.covers("openid"));
     }
 
     #[test]

@@ -15,20 +15,26 @@ use oauth::{check_response, verify_token_info, AuthError, ClientConfig, Session,
 pub struct SignedIn {
     pub session: Session,
     pub user: UserInfo,
+    /// Scopes the last authorization asked for that the token does not carry: the person
+    /// unticked them on the consent page (Google's granular consent). Empty after a reload.
+    pub declined: Vec<String>,
 }
 
-/// A fresh pending authorization for this page, with 256 random bits of state.
-pub fn new_pending(config: &ClientConfig) -> Result<PendingAuthorization, AppError> {
+/// A fresh pending authorization for this page asking for `scopes`, with 256 random bits of
+/// state. Sign-in asks for the configured scopes only; a feature asks for its own on top when it
+/// first needs them (incremental authorization, least privilege: RFC 9700 §2.3).
+pub fn new_pending(scopes: &[String]) -> Result<PendingAuthorization, AppError> {
     Ok(PendingAuthorization::new(
         random_bytes::<STATE_BYTES>()?,
         &location::redirect_uri(),
-        &config.scopes,
+        scopes,
         now_ms(),
     ))
 }
 
 /// Step 1: keeps `pending` in this tab (replacing any older one: only the newest request's
-/// answer is accepted) and returns the authorization URL to visit.
+/// answer is accepted) and returns the authorization URL to visit. Every request carries
+/// `include_granted_scopes=true`, so a new token keeps what was granted before.
 pub fn prepare_request(
     config: &ClientConfig,
     pending: &PendingAuthorization,
@@ -67,11 +73,23 @@ pub fn start_sign_in(
     login_hint: Option<&str>,
     return_to: Option<String>,
 ) -> Result<(), AppError> {
-    let pending = new_pending(config)?.returning_to(return_to);
     let hint = login_hint
         .map(str::to_owned)
         .or_else(session_store::login_hint);
-    let url = prepare_request(config, &pending, hint.as_deref())?;
+    start_authorization(config, &config.scopes, hint.as_deref(), return_to)
+}
+
+/// Asks for `scopes` by leaving the page: a sign-in, or incremental authorization (the
+/// configured scopes plus what a view needs, for the signed-in account's `login_hint`). The
+/// answer comes back through [`complete_sign_in`] like any other, to the view `return_to`.
+pub fn start_authorization(
+    config: &ClientConfig,
+    scopes: &[String],
+    login_hint: Option<&str>,
+    return_to: Option<String>,
+) -> Result<(), AppError> {
+    let pending = new_pending(scopes)?.returning_to(return_to);
+    let url = prepare_request(config, &pending, login_hint)?;
     timeline::save_before_leaving();
     location::navigate(&url)?;
     Ok(())
@@ -124,6 +142,7 @@ pub async fn complete_sign_in(config: &ClientConfig, fragment: &str) -> Result<S
         true,
         "The only token type this client understands.",
     );
+    let requested = token.requested_scopes.clone();
     let info = token_info::fetch(&config.endpoints.tokeninfo, &token.access_token)
         .await
         .map_err(|e| AppError::from_api(ApiStep::TokenInfo, e))?;
@@ -146,7 +165,18 @@ pub async fn complete_sign_in(config: &ClientConfig, fragment: &str) -> Result<S
     let user = load_user(config, &session).await?;
     session_store::save(config, &session)?;
     storage::remove(Area::Session, keys::LOGIN_HINT);
-    Ok(SignedIn { session, user })
+    // A partial grant is a success (granular consent); what is missing is read from token info.
+    let declined = session
+        .granted_scopes
+        .missing(&requested)
+        .into_iter()
+        .map(str::to_owned)
+        .collect();
+    Ok(SignedIn {
+        session,
+        user,
+        declined,
+    })
 }
 
 /// A reload: pick the session up from storage if it is still valid.
@@ -159,7 +189,11 @@ pub async fn resume(config: &ClientConfig) -> Result<Option<SignedIn>, AppError>
         return Err(AuthError::SessionExpired.into());
     }
     match load_user(config, &session).await {
-        Ok(user) => Ok(Some(SignedIn { session, user })),
+        Ok(user) => Ok(Some(SignedIn {
+            session,
+            user,
+            declined: Vec::new(),
+        })),
         Err(error) => {
             if error.code() == AuthError::SessionExpired.code() {
                 expire(&session);

@@ -34,16 +34,20 @@ pub struct PopupAttempt {
     popup: Popup,
     state: String,
     silent: bool,
+    /// What was asked for, asked again if a silent attempt has to go on interactively.
+    scopes: Vec<String>,
 }
 
-/// Opens the popup. Must run synchronously inside the click handler: browsers allow popups only
-/// in answer to a gesture. `silent` asks with `prompt=none` (renewal).
+/// Opens the popup asking for `scopes` (the configured ones to sign in or renew; more for
+/// incremental authorization). Must run synchronously inside the click handler: browsers allow
+/// popups only in answer to a gesture. `silent` asks with `prompt=none` (renewal).
 pub fn open(
     config: &ClientConfig,
+    scopes: &[String],
     silent: bool,
     login_hint: Option<&str>,
 ) -> Result<PopupAttempt, AppError> {
-    let mut pending = flow::new_pending(config)?.in_popup();
+    let mut pending = flow::new_pending(scopes)?.in_popup();
     if silent {
         pending = pending.silent();
     }
@@ -53,6 +57,7 @@ pub fn open(
             popup,
             state: pending.state,
             silent,
+            scopes: scopes.to_vec(),
         }),
         None => {
             session_store::forget_pending();
@@ -73,7 +78,7 @@ impl PopupAttempt {
             let fragment = wait_for_answer(&self.popup, &self.state).await?;
             match flow::complete_sign_in(config, &fragment).await {
                 Err(AppError::Auth(error)) if self.silent && needs_interaction(&error) => {
-                    let pending = flow::new_pending(config)?.in_popup();
+                    let pending = flow::new_pending(&self.scopes)?.in_popup();
                     let url = flow::prepare_request(config, &pending, login_hint)?;
                     if !self.popup.navigate(&url) {
                         session_store::forget_pending();

@@ -27,8 +27,9 @@ pub fn is_stored(config: &ClientConfig) -> bool {
         && storage::get(Area::Session, keys::SESSION).is_some()
 }
 
-/// Forgets the session and any sign-in in progress. The login hint is kept only when asked
-/// (after expiry, so signing in again can suggest the same account).
+/// Forgets the session and any sign-in in progress. After expiry (a login hint to keep), the
+/// view and unsaved text stay too, so signing in again picks up where the person was; a
+/// sign-out forgets them.
 pub fn clear(keep_login_hint: Option<&str>) {
     storage::remove(Area::Session, keys::SESSION);
     storage::remove(Area::Session, keys::PENDING);
@@ -39,6 +40,7 @@ pub fn clear(keep_login_hint: Option<&str>) {
         None => {
             // A full sign-out forgets what the person typed, too.
             storage::remove(Area::Session, keys::LOGIN_HINT);
+            storage::remove(Area::Session, keys::VIEW);
             storage::remove_prefixed(Area::Session, keys::DRAFT_PREFIX);
         }
     }

@@ -2,6 +2,8 @@
 //! localStorage holds nothing but a pasted client id, which is public.
 
 use super::{window, BrowserError};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
 
 /// The keys this app uses, in one place so tests and sign-out can find them all.
 pub mod keys {
@@ -15,6 +17,13 @@ pub mod keys {
     pub const DRAFT_PREFIX: &str = "browser-oauth.draft.";
     /// sessionStorage: the inspector's timeline across a redirect (access tokens hidden).
     pub const TIMELINE: &str = "browser-oauth.timeline";
+    /// sessionStorage: the view this tab shows (profile, tasks, calendar), so a reload stays
+    /// on it (a redirect comes back to it through the pending state's `return_to`).
+    pub const VIEW: &str = "browser-oauth.view";
+    /// sessionStorage: the Tasks view's list and switches, and text typed but not yet saved
+    /// (a new task's title, a rename): a draft, so no error, expiry or consent round trip loses
+    /// it, and sign-out forgets it.
+    pub const TASKS: &str = "browser-oauth.draft.tasks";
     /// localStorage: a client id pasted on the setup screen.
     pub const CLIENT_ID: &str = "browser-oauth.client_id";
 }
@@ -74,4 +83,18 @@ pub fn take(from: Area, key: &str) -> Option<String> {
     let value = get(from, key);
     remove(from, key);
     value
+}
+
+/// For the Tasks view's serde types; the protocol's records use `oauth::json` (see README,
+/// Performance: serde costs the wasm about 20 KB gzip).
+pub fn get_json<T: DeserializeOwned>(from: Area, key: &str) -> Option<T> {
+    serde_json::from_str(&get(from, key)?).ok()
+}
+
+pub fn set_json<T: Serialize>(to: Area, key: &str, value: &T) -> Result<(), BrowserError> {
+    let text = serde_json::to_string(value).map_err(|e| BrowserError::Unavailable {
+        api: "JSON",
+        reason: e.to_string(),
+    })?;
+    set(to, key, &text)
 }

@@ -3,8 +3,9 @@
 
 use crate::auth::{flow, popup, session_store, SignedIn};
 use crate::browser::channel::Channel;
-use crate::error::AppError;
-use crate::google::revocation;
+use crate::error::{ApiStep, AppError};
+use crate::google::{revocation, ApiError};
+use oauth::authorization::requested_scopes;
 use oauth::renewal::{needs_interaction, ChannelMessage};
 use oauth::{AuthError, ClientConfig, Display, Session};
 use std::cell::RefCell;
@@ -36,7 +37,8 @@ pub enum AuthStatus {
 pub struct AuthState {
     pub status: AuthStatus,
     pub notice: Option<Notice>,
-    /// A renewal popup is open; the current session stays usable meanwhile.
+    /// A renewal (or incremental authorization) popup is open; the current session stays
+    /// usable meanwhile.
     pub renewing: bool,
     /// The view a full-page sign-in asked to come back to.
     pub return_to: Option<String>,
@@ -141,20 +143,24 @@ impl AuthContext {
         let hint = session_store::login_hint();
         let outcome = match display {
             Display::Redirect => flow::start_sign_in(&self.config, hint.as_deref(), None),
-            Display::Popup => popup::open(&self.config, false, hint.as_deref()).map(|attempt| {
-                let (config, state) = (self.config.clone(), self.state.clone());
-                state.dispatch(AuthAction::WaitingForPopup);
-                spawn_local(async move {
-                    state.dispatch(match attempt.finish(&config, hint.as_deref()).await {
-                        Ok(signed_in) => AuthAction::SignedIn {
-                            signed_in: signed_in.into(),
-                            notice: None,
-                            return_to: None,
-                        },
-                        Err(error) => AuthAction::Failed(error),
-                    });
-                });
-            }),
+            Display::Popup => {
+                popup::open(&self.config, &self.config.scopes, false, hint.as_deref()).map(
+                    |attempt| {
+                        let (config, state) = (self.config.clone(), self.state.clone());
+                        state.dispatch(AuthAction::WaitingForPopup);
+                        spawn_local(async move {
+                            state.dispatch(match attempt.finish(&config, hint.as_deref()).await {
+                                Ok(signed_in) => AuthAction::SignedIn {
+                                    signed_in: signed_in.into(),
+                                    notice: None,
+                                    return_to: None,
+                                },
+                                Err(error) => AuthAction::Failed(error),
+                            });
+                        });
+                    },
+                )
+            }
         };
         if let Err(error) = outcome {
             self.state.dispatch(AuthAction::Failed(error));
@@ -175,7 +181,12 @@ impl AuthContext {
                     state.dispatch(AuthAction::Notice(Notice::Error(error)));
                 }
             };
-        match popup::open(&config, true, Some(current.session.login_hint())) {
+        match popup::open(
+            &config,
+            &config.scopes,
+            true,
+            Some(current.session.login_hint()),
+        ) {
             Ok(attempt) => {
                 state.dispatch(AuthAction::Renewing);
                 let hint = current.session.login_hint().to_owned();
@@ -199,6 +210,59 @@ impl AuthContext {
             Err(AppError::PopupBlocked) => redirect(&config, &state, return_to),
             Err(error) => state.dispatch(AuthAction::Notice(Notice::Error(error))),
         }
+    }
+
+    /// Incremental authorization: asks Google for `scopes` on top of what this person granted
+    /// (`include_granted_scopes=true`, their account as `login_hint`), the configured way. In a
+    /// popup the page and the current session stay; with a redirect (or popups blocked) the tab
+    /// comes back to the view `return_to`. A failure to even ask keeps the session and says why.
+    pub fn request_scopes(&self, extra: &[&str], return_to: Option<String>) {
+        let AuthStatus::SignedIn(current) = &self.state.status else {
+            return;
+        };
+        let scopes = requested_scopes(&self.config.scopes, extra);
+        let hint = current.session.login_hint().to_owned();
+        let (config, state) = (self.config.clone(), self.state.clone());
+        let redirect =
+            |return_to| flow::start_authorization(&config, &scopes, Some(&hint), return_to);
+        let outcome = match config.display {
+            Display::Redirect => redirect(return_to),
+            Display::Popup => match popup::open(&config, &scopes, false, Some(&hint)) {
+                Ok(attempt) => {
+                    state.dispatch(AuthAction::Renewing);
+                    let (config, state, hint) = (config.clone(), state.clone(), hint.clone());
+                    spawn_local(async move {
+                        state.dispatch(match attempt.finish(&config, Some(&hint)).await {
+                            Ok(signed_in) => AuthAction::SignedIn {
+                                signed_in: signed_in.into(),
+                                notice: None,
+                                return_to: None,
+                            },
+                            // The session in use stays; the view says what is still missing.
+                            Err(error) => AuthAction::Notice(Notice::Error(error)),
+                        });
+                    });
+                    Ok(())
+                }
+                Err(AppError::PopupBlocked) => redirect(return_to),
+                Err(error) => Err(error),
+            },
+        };
+        if let Err(error) = outcome {
+            state.dispatch(AuthAction::Notice(Notice::Error(error)));
+        }
+    }
+
+    /// Maps an API call's failure at `step` to the app's error. A 401 means Google no longer
+    /// accepts the token (expired or revoked): the session ends here, with `session_expired`.
+    pub fn settle<T>(&self, step: ApiStep, result: Result<T, ApiError>) -> Result<T, AppError> {
+        result.map_err(|error| {
+            let error = AppError::from_api(step, error);
+            if error.code() == AuthError::SessionExpired.code() {
+                self.expire();
+            }
+            error
+        })
     }
 
     pub fn sign_out(&self) {

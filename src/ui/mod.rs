@@ -1,9 +1,13 @@
-//! The Yew user interface: one auth context provider, hooks, and small function components.
+//! The Yew user interface: one auth context provider, hooks, small function components, and
+//! the signed-in views (profile, tasks, calendar) with the Tasks view's state as a reducer.
 
 pub mod app;
 pub mod auth_context;
 pub mod components;
+pub mod format;
 pub mod hooks;
+pub mod tasks_state;
+pub mod view;
 
 pub use app::{App, AppProps};
 pub use components::PopupRelay;

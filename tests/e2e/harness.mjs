@@ -44,6 +44,11 @@ export const GRACE = { name: 'Grace Hopper', email: 'grace@example.test', sub: '
 export const SESSION_KEY = 'browser-oauth.session';
 export const PENDING_KEY = 'browser-oauth.pending';
 export const CLIENT_ID_KEY = 'browser-oauth.client_id';
+export const VIEW_KEY = 'browser-oauth.view';
+export const TASKS_KEY = 'browser-oauth.tasks';
+export const TASKS = 'https://www.googleapis.com/auth/tasks';
+export const TASKS_READONLY = 'https://www.googleapis.com/auth/tasks.readonly';
+export const CALENDAR_READONLY = 'https://www.googleapis.com/auth/calendar.events.readonly';
 export const AUTH_PATH = '/o/oauth2/v2/auth';
 export const DECISION_PATH = '/o/oauth2/v2/auth/decision';
 
@@ -355,6 +360,21 @@ export function fragmentParams(url) {
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+/** Clicks `button` and returns the popup it opens. */
+export async function clickForPopup(page, button) {
+  const [popup] = await Promise.all([page.waitForEvent('popup'), button.click()]);
+  return popup;
+}
+
+/** In a popup on the consent page: approve as Ada. Returns the authorization URL it showed. */
+export async function approveInPopup(popup) {
+  await popup.waitForURL((u) => u.pathname === AUTH_PATH);
+  const url = new URL(popup.url());
+  await popup.getByRole('radio', { name: /ada@example\.test/ }).check();
+  await popup.getByRole('button', { name: 'Allow', exact: true }).click();
+  return url;
+}
+
 /** Poll `fn` until it returns a truthy value (returned) or time runs out. */
 export async function waitFor(fn, { timeout = 10_000, interval = 100, message = 'condition' } = {}) {
   const end = Date.now() + timeout;
@@ -478,7 +498,10 @@ export class Harness {
     this.extraTokens = new Set();
     await this.emu.reset();
     // Belt and braces, in case reset() keeps knobs: back to the documented defaults.
-    await this.emu.knobs({ issue_to_client: null, prompt_none_error: null, token_lifetime_secs: null, fail: null, delay_ms: null });
+    await this.emu.knobs({
+      issue_to_client: null, prompt_none_error: null, token_lifetime_secs: null,
+      fail: null, delay_ms: null, retry_after: null, page_size: null,
+    });
     this.app.setConfig(this.defaultConfig());
   }
 
@@ -634,6 +657,84 @@ export class Harness {
     const callback = await this.decide(page, { account, untick });
     await this.waitSignedIn(page);
     return callback;
+  }
+
+  // -- signed-in views and incremental authorization ----------------------------
+
+  /** Clicks a view tab (Profile, Tasks, Calendar). */
+  async openView(page, name) {
+    await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name, exact: true }).click();
+  }
+
+  /**
+   * On a view asking for access, presses the button named `button`, checks the authorization
+   * request Google gets (the extra scope, include_granted_scopes, the account hint), decides on
+   * the consent page and returns to the app. Returns the authorization URL.
+   */
+  async grantFromView(page, button, { scope, account = ADA.email, untick = [], cancel = false } = {}) {
+    await page.getByRole('button', { name: button }).click();
+    await page.waitForURL((u) => u.origin === this.emu.origin && u.pathname === AUTH_PATH);
+    const authUrl = new URL(page.url());
+    if (scope) {
+      assert.ok(authUrl.searchParams.get('scope').split(' ').includes(scope), `the request asks for ${scope}: ${authUrl}`);
+    }
+    assert.equal(authUrl.searchParams.get('include_granted_scopes'), 'true', 'incremental authorization keeps earlier grants');
+    await this.decide(page, { account, untick, cancel });
+    return authUrl;
+  }
+
+  /** Signs Ada in, opens Tasks and grants read-only (or full) access; waits for the tasks. */
+  async signInWithTasks(page, { write = false } = {}) {
+    await this.signIn(page);
+    await this.openView(page, 'Tasks');
+    if (write) {
+      await this.grantFromView(page, 'Allow viewing and changing my tasks', { scope: TASKS });
+    } else {
+      await this.grantFromView(page, 'Allow viewing my tasks', { scope: TASKS_READONLY });
+    }
+    await this.waitTasks(page);
+  }
+
+  /** Waits until the Tasks view shows its rows. */
+  async waitTasks(page, timeout = 15_000) {
+    await page.getByTestId('tasks').waitFor({ timeout });
+    await page.getByTestId('task').first().waitFor({ timeout });
+  }
+
+  /** Waits until no task row is being saved. */
+  async waitSaved(page, timeout = 15_000) {
+    await waitFor(async () => (await page.locator('[data-testid="task"].saving').count()) === 0, { timeout, message: 'saves to finish' });
+  }
+
+  /** The titles of the tasks shown, in order. */
+  async taskTitles(page) {
+    return (await page.locator('[data-testid="task"] .task-title').allTextContents()).map((t) => t.trim());
+  }
+
+  /** Calls the emulator's Tasks API as Ada with her newest token that carries a Tasks scope. */
+  async tasksApi(path, { method = 'GET', body } = {}) {
+    const tokens = (await this.tokens()).filter((t) => t.scopes.includes(TASKS) || t.scopes.includes(TASKS_READONLY));
+    const token = tokens.at(-1)?.token;
+    assert.ok(token, 'a token with a Tasks scope was issued');
+    const res = await fetch(this.emu.origin + path, {
+      method,
+      headers: { Authorization: `Bearer ${token}`, ...(body ? { 'Content-Type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    return res.status === 204 ? null : res.json();
+  }
+
+  /** Ada's task lists and, for the named list, every task (hidden and deleted ones too). */
+  async googleTasks(listTitle = 'My Tasks') {
+    const lists = await this.tasksApi('/tasks/v1/users/@me/lists');
+    const list = lists.items.find((l) => l.title === listTitle);
+    const tasks = await this.tasksApi(`/tasks/v1/lists/${list.id}/tasks?showHidden=true&showDeleted=true&maxResults=100`);
+    return { list, tasks: tasks.items || [] };
+  }
+
+  /** Emulator log entries for Tasks API calls (no preflights), optionally of one method. */
+  async tasksCalls(method) {
+    return (await this.log()).filter((e) => e.path.startsWith('/tasks/v1/') && e.method !== 'OPTIONS' && (!method || e.method === method));
   }
 
   /** Waits for an alert carrying a <code>; returns {code, text} of the first such alert. */

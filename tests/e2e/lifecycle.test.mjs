@@ -1,6 +1,6 @@
 // Token lifecycle: popup sign-in, renewal with prompt=none and its fallbacks, many tabs.
 import assert from 'node:assert/strict';
-import { useHarness, ADA, AUTH_PATH, SESSION_KEY, waitFor } from './harness.mjs';
+import { useHarness, ADA, AUTH_PATH, SESSION_KEY, waitFor, clickForPopup, approveInPopup } from './harness.mjs';
 
 const h = useHarness();
 
@@ -14,19 +14,6 @@ function config(extra) {
 /** Makes window.open report a blocked popup, the way browsers do (it returns null). */
 async function blockPopups(page) {
   await page.context().addInitScript(() => { window.open = () => null; });
-}
-
-/** Clicks `button` and returns the popup it opens, once it shows the emulator's page or our relay. */
-async function clickForPopup(page, button) {
-  const [popup] = await Promise.all([page.waitForEvent('popup'), button.click()]);
-  return popup;
-}
-
-/** In a popup on the consent page: approve as Ada. */
-async function approveInPopup(popup) {
-  await popup.waitForURL((u) => u.pathname === AUTH_PATH);
-  await popup.getByRole('radio', { name: /ada@example\.test/ }).check();
-  await popup.getByRole('button', { name: 'Allow', exact: true }).click();
 }
 
 /** A second tab of the same browser (shares BroadcastChannel, not sessionStorage), signed in. */
@@ -212,4 +199,26 @@ h.test('when COOP on the consent page cuts the popup off from this tab, its answ
   assert.equal((await page.getByTestId('profile-name').textContent()).trim(), ADA.name);
   const [{ token }] = await h.tokens();
   assert.equal(await accessToken(page), token);
+});
+
+h.test('renewal with popups blocked comes back by redirect to the Tasks view with the typed title restored', async () => {
+  config({ renew_lead_secs: 3600 });
+  const page = await h.newPage();
+  await h.goto(page, h.appUrl);
+  await h.signInWithTasks(page);
+  const before = await accessToken(page);
+  await page.getByLabel('New task').fill('Unsaved while renewing');
+  await blockPopups(page);
+  await page.reload();
+  await h.waitTasks(page);
+
+  await page.getByRole('button', { name: 'Stay signed in' }).click();
+  await page.waitForURL((u) => u.pathname === AUTH_PATH);
+  await h.decide(page);
+  await h.waitTasks(page);
+
+  assert.equal(await page.getByRole('button', { name: 'Tasks', exact: true }).getAttribute('aria-current'), 'page', 'back on the Tasks view');
+  assert.equal(await page.getByLabel('New task').inputValue(), 'Unsaved while renewing', 'the typed title is restored');
+  const after = await accessToken(page);
+  assert.ok(after && after !== before, 'with a new token');
 });

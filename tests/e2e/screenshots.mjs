@@ -47,6 +47,46 @@ try {
   await h.alert(page);
   await shot(page, 'consent-denied');
 
+  // Google APIs from the page: Tasks (incremental authorization, read-only first), Calendar.
+  await h.beforeEachTest({ name: 'screenshots: tasks' });
+  // The inspector follows below each view; these shots show the view itself.
+  const tasks = await h.openApp();
+  await tasks.setViewportSize({ width: 1000, height: 900 });
+  const view = (name) => shot(tasks, name, { fullPage: false });
+  await h.signIn(tasks);
+  await h.openView(tasks, 'Tasks');
+  await tasks.getByTestId('tasks-access').waitFor();
+  await view('tasks-access');
+  await h.grantFromView(tasks, 'Allow viewing my tasks', { untick: ['https://www.googleapis.com/auth/tasks.readonly'] });
+  await h.alert(tasks);
+  await view('tasks-scope-declined');
+  await h.grantFromView(tasks, 'Allow viewing my tasks');
+  await h.waitTasks(tasks);
+  await tasks.getByLabel('New task').fill('Buy milk');
+  await tasks.getByRole('button', { name: 'Add task' }).click();
+  await tasks.getByTestId('write-prompt').waitFor();
+  await view('tasks-read-only');
+  await h.grantFromView(tasks, 'Allow changes at Google');
+  await h.waitTasks(tasks);
+  await tasks.getByRole('button', { name: 'Add task' }).click();
+  await h.waitSaved(tasks);
+  await tasks.getByRole('checkbox', { name: 'Order more punch cards' }).check();
+  await h.waitSaved(tasks);
+  await view('tasks');
+  await tasks.setViewportSize({ width: 390, height: 1100 });
+  await view('tasks-phone');
+  await tasks.setViewportSize({ width: 1000, height: 900 });
+  await h.knobs({ fail: { tasks: 500 } });
+  await tasks.getByLabel('New task').fill('Return the library books');
+  await tasks.getByRole('button', { name: 'Add task' }).click();
+  await h.alert(tasks);
+  await view('tasks-create-failed');
+  await h.knobs({ fail: null });
+  await h.openView(tasks, 'Calendar');
+  await h.grantFromView(tasks, 'Allow viewing my calendar events');
+  await tasks.getByTestId('event').first().waitFor();
+  await view('calendar');
+
   await h.knobs({ issue_to_client: 'other-app.apps.googleusercontent.com' });
   await h.startSignIn(page);
   await h.decide(page);

@@ -361,6 +361,7 @@ mod tests {
             policy.connect,
             vec![
                 "https://oauth2.googleapis.com",
+                "https://tasks.googleapis.com",
                 "https://www.googleapis.com"
             ]
         );

@@ -4,6 +4,9 @@ use yew::prelude::*;
 #[derive(Properties, PartialEq)]
 pub struct NoticeProps {
     pub notice: Notice,
+    /// What the person can do about it (buttons), shown inside the notice.
+    #[prop_or_default]
+    pub children: Html,
 }
 
 /// An error (role="alert", with its code) or an informational status line.
@@ -19,6 +22,7 @@ pub fn NoticeView(props: &NoticeProps) -> Html {
                     <p class="notice-detail">{ "The server said: " }<q>{ description.to_owned() }</q></p>
                 }
                 <p class="notice-code">{ "Error code: " }<code>{ error.code().to_owned() }</code></p>
+                { props.children.clone() }
             </div>
         },
     }

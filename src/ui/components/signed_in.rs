@@ -1,6 +1,8 @@
+use super::{CalendarView, ProfileView, RenewalNotice, TasksView, ViewTabs};
 use crate::auth::SignedIn;
 use crate::ui::auth_context::use_auth;
 use crate::ui::hooks::use_now;
+use crate::ui::view::View;
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -9,13 +11,18 @@ pub struct SignedInProps {
     pub signed_in: Rc<SignedIn>,
 }
 
+/// The signed-in page: the offer to renew, the views as tabs, sign-out on every view, and the
+/// session's end when its time runs out, whichever view is open. After a redirect the view the
+/// request was made from comes back (`return_to`); after a reload, the one last shown.
 #[component]
 pub fn SignedInView(props: &SignedInProps) -> Html {
     let auth = use_auth();
     let now = use_now();
-    let SignedIn { session, user } = &*props.signed_in;
-    let seconds_left = session.seconds_left(now);
-    let expired = session.is_expired(now);
+    let view = {
+        let returned = auth.state.return_to.as_deref().and_then(View::from_name);
+        use_state(move || returned.unwrap_or_else(View::stored))
+    };
+    let expired = props.signed_in.session.is_expired(now);
     {
         let auth = auth.clone();
         use_effect_with(expired, move |expired| {
@@ -24,64 +31,28 @@ pub fn SignedInView(props: &SignedInProps) -> Html {
             }
         });
     }
-    let storage = auth.config.token_storage;
-    let renewal_due = session.renewal_due(now, auth.config.renew_lead_secs);
-    let renewing = auth.state.renewing;
-    let renew = {
-        let auth = auth.clone();
-        Callback::from(move |_| auth.renew(None))
+    let on_select = {
+        let view = view.clone();
+        Callback::from(move |chosen: View| {
+            chosen.store();
+            view.set(chosen);
+        })
     };
     let sign_out = Callback::from(move |_| auth.sign_out());
-    let name = user.display_name().to_owned();
+    let signed_in = props.signed_in.clone();
+    let body = match *view {
+        View::Profile => html! { <ProfileView signed_in={signed_in.clone()} {now} /> },
+        View::Tasks => html! { <TasksView signed_in={signed_in.clone()} /> },
+        View::Calendar => html! { <CalendarView signed_in={signed_in.clone()} /> },
+    };
     html! {
         <>
-        if renewal_due || renewing {
-            <div class="notice renew" role="status" data-testid="renewal">
-                <p>{ if renewing { "Asking Google for a new token in a small window…".to_owned() } else {
-                    format!("Your session ends in {}. Google gives browser apps no refresh token, so staying signed in means asking Google again (usually without any question).", format_duration(seconds_left))
-                } }</p>
-                <button class="button primary" onclick={renew} disabled={renewing}>{ "Stay signed in" }</button>
+            <RenewalNotice session={signed_in.session.clone()} {now} view={*view} />
+            <div class="account-bar">
+                <ViewTabs current={*view} {on_select} />
+                <button class="button" onclick={sign_out}>{ "Sign out" }</button>
             </div>
-        }
-        <section class="card signed-in" data-testid="profile">
-            <div class="person">
-                if let Some(picture) = user.safe_picture() {
-                    <img class="avatar" data-testid="profile-picture" src={picture.to_owned()}
-                        alt={format!("Profile picture of {name}")} referrerpolicy="no-referrer" />
-                }
-                <div>
-                    <h2 data-testid="profile-name">{ name.clone() }</h2>
-                    if let Some(email) = &user.email {
-                        <p class="email" data-testid="profile-email">{ email.clone() }</p>
-                    }
-                </div>
-            </div>
-            <dl class="facts">
-                <dt>{ "Token expires in" }</dt>
-                <dd><span class="time-left" data-testid="time-left" data-seconds={seconds_left.to_string()}>
-                    { format_duration(seconds_left) }</span></dd>
-                <dt>{ "Stored in" }</dt>
-                <dd>{ match storage {
-                    oauth::TokenStorage::Session => "this tab's sessionStorage (survives a reload, not a closed tab)",
-                    oauth::TokenStorage::Memory => "memory only (a reload signs you out)",
-                } }</dd>
-                <dt>{ "Granted scopes" }</dt>
-                <dd>
-                    <ul class="scopes" data-testid="granted-scopes">
-                        { for session.granted_scopes.iter().map(|scope| html! { <li><code>{ scope.to_owned() }</code></li> }) }
-                    </ul>
-                </dd>
-            </dl>
-            <button class="button" onclick={sign_out}>{ "Sign out" }</button>
-        </section>
+            { body }
         </>
-    }
-}
-
-/// `59 min 58 s`, or `42 s` under a minute.
-fn format_duration(seconds: u64) -> String {
-    match (seconds / 60, seconds % 60) {
-        (0, s) => format!("{s} s"),
-        (m, s) => format!("{m} min {s:02} s"),
     }
 }

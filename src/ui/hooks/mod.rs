@@ -1,4 +1,8 @@
-//! Hooks shared by components.
+//! Hooks shared by components: the clock, drafts that survive a redirect, the inspector's
+//! timeline, the Tasks view's state and calls (`tasks`), upcoming events (`calendar`).
+
+pub mod calendar;
+pub mod tasks;
 
 use crate::browser::clock::now_ms;
 use crate::browser::storage::{self, keys, Area};

@@ -1,0 +1,624 @@
+//! Google Tasks API v1 (`https://tasks.googleapis.com/tasks/v1/…`): task lists and tasks, in
+//! memory, per account, seeded on first use. Shapes, defaults and status codes follow Google's
+//! reference: `items` is left out of an empty page, `showCompleted` defaults to true and
+//! `showHidden` / `showDeleted` to false, a new task goes first in its list, DELETE answers 204
+//! and keeps the task (visible with `showDeleted=true`), unknown ids are 404.
+
+use crate::google_api::{page, segments, Query, Reply};
+use crate::time::{self, DAY_MS};
+use crate::tokens;
+use serde_json::{json, Map, Value};
+use std::collections::HashMap;
+
+pub const SERVICE: &str = "tasks.googleapis.com";
+pub const TASKS: &str = "https://www.googleapis.com/auth/tasks";
+pub const TASKS_READONLY: &str = "https://www.googleapis.com/auth/tasks.readonly";
+/// Scopes that may read; only [`TASKS`] may write.
+pub const READ_SCOPES: [&str; 2] = [TASKS, TASKS_READONLY];
+pub const WRITE_SCOPES: [&str; 1] = [TASKS];
+
+/// Google's limits: titles up to 1024 characters, notes up to 8192.
+const MAX_TITLE: usize = 1024;
+const MAX_NOTES: usize = 8192;
+
+/// The scopes a request needs: reads with either, anything else only with full access.
+pub fn scopes_for(method: &str) -> &'static [&'static str] {
+    if method == "GET" {
+        &READ_SCOPES
+    } else {
+        &WRITE_SCOPES
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Task {
+    id: String,
+    title: String,
+    notes: Option<String>,
+    completed: bool,
+    /// Unix ms the task was completed.
+    completed_at: Option<i64>,
+    /// A date, stored as midnight UTC (Google keeps only the date of `due`).
+    due: Option<i64>,
+    /// Completed in Google's own apps: Google hides those unless `showHidden=true`.
+    hidden: bool,
+    deleted: bool,
+    updated: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct TaskList {
+    id: String,
+    title: String,
+    updated: i64,
+    /// In display order: a new task goes first.
+    tasks: Vec<Task>,
+}
+
+/// Every account's lists, created from the seed when the account first calls the API.
+#[derive(Debug, Default)]
+pub struct TasksStore {
+    accounts: HashMap<String, Vec<TaskList>>,
+}
+
+/// The request, as the handler needs it.
+pub struct ApiRequest<'a> {
+    pub method: &'a str,
+    pub path: &'a str,
+    pub query: &'a str,
+    pub body: &'a [u8],
+    pub base_url: &'a str,
+    pub page_size_cap: Option<u32>,
+}
+
+impl TasksStore {
+    /// Handles any request under `/tasks/v1/` for the account `sub` (already authorized).
+    pub fn handle(&mut self, sub: &str, req: &ApiRequest<'_>) -> Reply {
+        let now = time::now_ms();
+        let lists = self
+            .accounts
+            .entry(sub.to_string())
+            .or_insert_with(|| seed(now));
+        let segs = segments(req.path);
+        let segs: Vec<&str> = segs.iter().map(String::as_str).collect();
+        let query = Query::parse(req.query);
+        let ctx = Links { base: req.base_url };
+        match (req.method, segs.as_slice()) {
+            ("GET", ["tasks", "v1", "users", "@me", "lists"]) => {
+                let all: Vec<Value> = lists.iter().map(|l| ctx.list_json(l)).collect();
+                paged("tasks#taskLists", &all, &query, req.page_size_cap)
+            }
+            ("GET", ["tasks", "v1", "users", "@me", "lists", id]) => {
+                match lists.iter().find(|l| l.id == *id) {
+                    Some(list) => Reply::ok(ctx.list_json(list)),
+                    None => Reply::not_found(),
+                }
+            }
+            (_, ["tasks", "v1", "users", "@me", "lists", ..]) => Reply::method_not_allowed("GET"),
+            (method, ["tasks", "v1", "lists", list_id, "tasks", rest @ ..]) => {
+                let Some(list) = lists.iter_mut().find(|l| l.id == *list_id) else {
+                    return Reply::not_found();
+                };
+                match (method, rest) {
+                    ("GET", []) => list_tasks(&ctx, list, &query, req.page_size_cap),
+                    ("POST", []) => insert(&ctx, list, req.body, now),
+                    (_, []) => Reply::method_not_allowed("GET, POST"),
+                    ("GET", [task_id]) => match list.tasks.iter().find(|t| t.id == *task_id) {
+                        Some(task) => Reply::ok(ctx.task_json(&list.id, task)),
+                        None => Reply::not_found(),
+                    },
+                    ("PATCH", [task_id]) => patch(&ctx, list, task_id, req.body, now),
+                    ("DELETE", [task_id]) => match list.tasks.iter_mut().find(|t| t.id == *task_id)
+                    {
+                        Some(task) => {
+                            task.deleted = true;
+                            task.updated = now;
+                            list.updated = now;
+                            Reply::no_content()
+                        }
+                        None => Reply::not_found(),
+                    },
+                    (_, [_]) => Reply::method_not_allowed("GET, PATCH, DELETE"),
+                    _ => Reply::not_found(),
+                }
+            }
+            _ => Reply::not_found(),
+        }
+    }
+}
+
+fn paged(kind: &str, all: &[Value], query: &Query, cap: Option<u32>) -> Reply {
+    // Google: maxResults defaults to 20, at most 100, for both lists and tasks.
+    match page(all, query, 20, 100, cap) {
+        Ok((items, next)) => {
+            let mut body = json!({ "kind": kind, "etag": format!("\"{}\"", all.len()) });
+            if !items.is_empty() {
+                body["items"] = Value::Array(items);
+            }
+            if let Some(next) = next {
+                body["nextPageToken"] = Value::String(next);
+            }
+            Reply::ok(body)
+        }
+        Err(reply) => reply,
+    }
+}
+
+fn list_tasks(ctx: &Links<'_>, list: &TaskList, query: &Query, cap: Option<u32>) -> Reply {
+    let flags = (|| {
+        Ok::<_, Reply>((
+            query.flag("showCompleted", true)?,
+            query.flag("showHidden", false)?,
+            query.flag("showDeleted", false)?,
+        ))
+    })();
+    let (completed, hidden, deleted) = match flags {
+        Ok(f) => f,
+        Err(reply) => return reply,
+    };
+    let shown: Vec<Value> = list
+        .tasks
+        .iter()
+        .filter(|t| (completed || !t.completed) && (hidden || !t.hidden) && (deleted || !t.deleted))
+        .map(|t| ctx.task_json(&list.id, t))
+        .collect();
+    paged("tasks#tasks", &shown, query, cap)
+}
+
+fn insert(ctx: &Links<'_>, list: &mut TaskList, body: &[u8], now: i64) -> Reply {
+    let fields = match object(body) {
+        Ok(f) => f,
+        Err(reply) => return reply,
+    };
+    let mut task = Task {
+        id: tokens::random_string(22),
+        title: String::new(),
+        notes: None,
+        completed: false,
+        completed_at: None,
+        due: None,
+        hidden: false,
+        deleted: false,
+        updated: now,
+    };
+    if let Err(reply) = apply(&mut task, &fields, now) {
+        return reply;
+    }
+    let reply = Reply::ok(ctx.task_json(&list.id, &task));
+    list.tasks.insert(0, task);
+    list.updated = now;
+    reply
+}
+
+fn patch(ctx: &Links<'_>, list: &mut TaskList, task_id: &str, body: &[u8], now: i64) -> Reply {
+    let fields = match object(body) {
+        Ok(f) => f,
+        Err(reply) => return reply,
+    };
+    let Some(task) = list.tasks.iter_mut().find(|t| t.id == task_id) else {
+        return Reply::not_found();
+    };
+    // All or nothing: a bad field leaves the task as it was.
+    let mut changed = task.clone();
+    if let Err(reply) = apply(&mut changed, &fields, now) {
+        return reply;
+    }
+    changed.updated = now;
+    *task = changed;
+    list.updated = now;
+    Reply::ok(ctx.task_json(&list.id, task))
+}
+
+fn object(body: &[u8]) -> Result<Map<String, Value>, Reply> {
+    match serde_json::from_slice::<Value>(body) {
+        Ok(Value::Object(map)) => Ok(map),
+        Ok(_) => Err(Reply::bad_request(
+            "Invalid JSON payload: expected an object.",
+        )),
+        Err(e) => Err(Reply::bad_request(&format!(
+            "Invalid JSON payload received. {e}"
+        ))),
+    }
+}
+
+/// Applies the writable fields of a task resource; read-only ones (id, etag, …) are ignored,
+/// as Google does.
+fn apply(task: &mut Task, fields: &Map<String, Value>, now: i64) -> Result<(), Reply> {
+    let text = |name: &str, max: usize| -> Result<Option<Option<String>>, Reply> {
+        match fields.get(name) {
+            None => Ok(None),
+            Some(Value::Null) => Ok(Some(None)),
+            Some(Value::String(s)) if s.chars().count() <= max => Ok(Some(Some(s.clone()))),
+            Some(Value::String(_)) => Err(Reply::bad_request(&format!(
+                "Invalid value for {name}: longer than {max} characters"
+            ))),
+            Some(_) => Err(Reply::bad_request(&format!("Invalid value for {name}"))),
+        }
+    };
+    if let Some(title) = text("title", MAX_TITLE)? {
+        task.title = title.unwrap_or_default();
+    }
+    if let Some(notes) = text("notes", MAX_NOTES)? {
+        task.notes = notes.filter(|n| !n.is_empty());
+    }
+    if let Some(due) = text("due", 64)? {
+        task.due = match due {
+            None => None,
+            Some(d) => match time::parse_rfc3339(&d) {
+                Some(ms) => Some(ms.div_euclid(DAY_MS) * DAY_MS),
+                None => return Err(Reply::bad_request(&format!("Invalid value for due: {d}"))),
+            },
+        };
+    }
+    match fields.get("status") {
+        None => {}
+        // Completing a completed task keeps the time it was first completed.
+        Some(Value::String(s)) if s == "completed" && task.completed => {}
+        Some(Value::String(s)) if s == "completed" => {
+            task.completed = true;
+            task.completed_at = Some(now);
+        }
+        Some(Value::String(s)) if s == "needsAction" => {
+            task.completed = false;
+            task.completed_at = None;
+            task.hidden = false;
+        }
+        Some(other) => {
+            return Err(Reply::bad_request(&format!(
+                "Invalid value for status: {other}"
+            )))
+        }
+    }
+    Ok(())
+}
+
+/// Builds resource JSON with `selfLink`s on this emulator.
+struct Links<'a> {
+    base: &'a str,
+}
+
+impl Links<'_> {
+    fn list_json(&self, list: &TaskList) -> Value {
+        json!({
+            "kind": "tasks#taskList",
+            "id": list.id,
+            "etag": format!("\"{}\"", list.updated),
+            "title": list.title,
+            "updated": time::rfc3339(list.updated),
+            "selfLink": format!("{}/tasks/v1/users/@me/lists/{}", self.base, list.id),
+        })
+    }
+
+    fn task_json(&self, list_id: &str, task: &Task) -> Value {
+        let mut v = json!({
+            "kind": "tasks#task",
+            "id": task.id,
+            "etag": format!("\"{}\"", task.updated),
+            "title": task.title,
+            "updated": time::rfc3339(task.updated),
+            "selfLink": format!("{}/tasks/v1/lists/{list_id}/tasks/{}", self.base, task.id),
+            "position": "00000000000000000000",
+            "status": if task.completed { "completed" } else { "needsAction" },
+            "links": [],
+            "webViewLink": format!("https://tasks.google.com/task/{}", task.id),
+        });
+        if let Some(notes) = &task.notes {
+            v["notes"] = json!(notes);
+        }
+        if let Some(due) = task.due {
+            v["due"] = json!(time::rfc3339(due));
+        }
+        if let Some(at) = task.completed_at {
+            v["completed"] = json!(time::rfc3339(at));
+        }
+        if task.hidden {
+            v["hidden"] = json!(true);
+        }
+        if task.deleted {
+            v["deleted"] = json!(true);
+        }
+        v
+    }
+}
+
+/// Two lists: open, completed and one hidden (completed in Google's own app) task.
+fn seed(now: i64) -> Vec<TaskList> {
+    let task = |title: &str, completed: bool, hidden: bool| Task {
+        id: tokens::random_string(22),
+        title: title.to_string(),
+        notes: None,
+        completed,
+        completed_at: completed.then_some(now - DAY_MS),
+        due: None,
+        hidden,
+        deleted: false,
+        updated: now - DAY_MS,
+    };
+    let mut notes = task("Draft the notes on the Analytical Engine", false, false);
+    notes.notes = Some("Note G: computing Bernoulli numbers".into());
+    notes.due = Some((now + 3 * DAY_MS).div_euclid(DAY_MS) * DAY_MS);
+    let list = |title: &str, tasks: Vec<Task>| TaskList {
+        id: tokens::random_string(22),
+        title: title.to_string(),
+        updated: now - DAY_MS,
+        tasks,
+    };
+    vec![
+        list(
+            "My Tasks",
+            vec![
+                notes,
+                task("Order more punch cards", false, false),
+                task("Reply to Charles", true, false),
+                task("Renew the library card", true, true),
+            ],
+        ),
+        list(
+            "Errands",
+            vec![
+                task("Buy stamps", false, false),
+                task("Return the umbrella", false, false),
+            ],
+        ),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SUB: &str = "1";
+
+    fn call(store: &mut TasksStore, method: &str, target: &str, body: &str) -> Reply {
+        let (path, query) = target.split_once('?').unwrap_or((target, ""));
+        store.handle(
+            SUB,
+            &ApiRequest {
+                method,
+                path,
+                query,
+                body: body.as_bytes(),
+                base_url: "http://127.0.0.1:1",
+                page_size_cap: None,
+            },
+        )
+    }
+
+    fn body(r: &Reply) -> &Value {
+        r.body.as_ref().expect("a JSON body")
+    }
+
+    fn titles(r: &Reply) -> Vec<String> {
+        body(r)["items"]
+            .as_array()
+            .map(|items| {
+                items
+                    .iter()
+                    .map(|t| t["title"].as_str().unwrap().to_string())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    fn first_list(store: &mut TasksStore) -> String {
+        let r = call(store, "GET", "/tasks/v1/users/@me/lists", "");
+        body(&r)["items"][0]["id"].as_str().unwrap().to_string()
+    }
+
+    #[test]
+    fn lists_are_seeded_per_account() {
+        let mut store = TasksStore::default();
+        let r = call(&mut store, "GET", "/tasks/v1/users/%40me/lists", "");
+        assert_eq!(r.status, 200);
+        assert_eq!(body(&r)["kind"], "tasks#taskLists");
+        assert_eq!(titles(&r), ["My Tasks", "Errands"]);
+        let other = store.handle(
+            "2",
+            &ApiRequest {
+                method: "GET",
+                path: "/tasks/v1/users/@me/lists",
+                query: "",
+                body: b"",
+                base_url: "",
+                page_size_cap: None,
+            },
+        );
+        assert_ne!(body(&r)["items"][0]["id"], body(&other)["items"][0]["id"]);
+    }
+
+    #[test]
+    fn show_completed_and_show_hidden_filter_like_google() {
+        let mut store = TasksStore::default();
+        let list = first_list(&mut store);
+        let path = format!("/tasks/v1/lists/{list}/tasks");
+        let r = call(&mut store, "GET", &path, "");
+        assert_eq!(
+            titles(&r),
+            [
+                "Draft the notes on the Analytical Engine",
+                "Order more punch cards",
+                "Reply to Charles"
+            ]
+        );
+        let r = call(
+            &mut store,
+            "GET",
+            &format!("{path}?showCompleted=false"),
+            "",
+        );
+        assert_eq!(titles(&r).len(), 2);
+        let r = call(&mut store, "GET", &format!("{path}?showHidden=true"), "");
+        assert_eq!(titles(&r).len(), 4);
+        assert_eq!(body(&r)["items"][3]["hidden"], true);
+        assert_eq!(
+            body(&r)["items"][0]["notes"],
+            "Note G: computing Bernoulli numbers"
+        );
+        assert!(body(&r)["items"][0]["due"]
+            .as_str()
+            .unwrap()
+            .ends_with("T00:00:00.000Z"));
+        assert_eq!(
+            call(&mut store, "GET", &format!("{path}?showHidden=maybe"), "").status,
+            400
+        );
+    }
+
+    #[test]
+    fn insert_complete_reopen_rename_delete() {
+        let mut store = TasksStore::default();
+        let list = first_list(&mut store);
+        let path = format!("/tasks/v1/lists/{list}/tasks");
+        let r = call(
+            &mut store,
+            "POST",
+            &path,
+            r#"{"title":"Buy milk","id":"ignored"}"#,
+        );
+        assert_eq!(r.status, 200);
+        let task = body(&r).clone();
+        assert_eq!(task["status"], "needsAction");
+        assert_ne!(task["id"], "ignored");
+        let id = task["id"].as_str().unwrap();
+        assert_eq!(titles(&call(&mut store, "GET", &path, ""))[0], "Buy milk");
+
+        let one = format!("{path}/{id}");
+        let r = call(&mut store, "PATCH", &one, r#"{"status":"completed"}"#);
+        assert_eq!(body(&r)["status"], "completed");
+        assert!(body(&r)["completed"].is_string());
+        let r = call(
+            &mut store,
+            "PATCH",
+            &one,
+            r#"{"status":"needsAction","completed":null}"#,
+        );
+        assert_eq!(body(&r)["status"], "needsAction");
+        assert!(body(&r).get("completed").is_none());
+        let r = call(&mut store, "PATCH", &one, r#"{"title":"Buy oat milk"}"#);
+        assert_eq!(body(&r)["title"], "Buy oat milk");
+        assert_eq!(
+            body(&call(&mut store, "GET", &one, ""))["title"],
+            "Buy oat milk"
+        );
+
+        let r = call(&mut store, "DELETE", &one, "");
+        assert_eq!((r.status, r.body), (204, None));
+        assert!(!titles(&call(&mut store, "GET", &path, "")).contains(&"Buy oat milk".into()));
+        let r = call(&mut store, "GET", &format!("{path}?showDeleted=true"), "");
+        assert!(titles(&r).contains(&"Buy oat milk".into()));
+    }
+
+    #[test]
+    fn bad_input_is_refused_and_changes_nothing() {
+        let mut store = TasksStore::default();
+        let list = first_list(&mut store);
+        let path = format!("/tasks/v1/lists/{list}/tasks");
+        for bad in [
+            "not json",
+            "[1]",
+            r#"{"status":"done"}"#,
+            r#"{"title":5}"#,
+            r#"{"due":"tomorrow"}"#,
+        ] {
+            let r = call(&mut store, "POST", &path, bad);
+            assert_eq!(r.status, 400, "{bad}");
+            assert_eq!(body(&r)["error"]["status"], "INVALID_ARGUMENT");
+        }
+        let long = format!(r#"{{"title":"{}"}}"#, "x".repeat(1025));
+        assert_eq!(call(&mut store, "POST", &path, &long).status, 400);
+        assert_eq!(titles(&call(&mut store, "GET", &path, "")).len(), 3);
+
+        let id = body(&call(&mut store, "GET", &path, ""))["items"][0]["id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let r = call(
+            &mut store,
+            "PATCH",
+            &format!("{path}/{id}"),
+            r#"{"title":"new","status":"x"}"#,
+        );
+        assert_eq!(r.status, 400);
+        assert_eq!(
+            body(&call(&mut store, "GET", &format!("{path}/{id}"), ""))["title"],
+            "Draft the notes on the Analytical Engine"
+        );
+    }
+
+    #[test]
+    fn unknown_ids_and_methods() {
+        let mut store = TasksStore::default();
+        let list = first_list(&mut store);
+        let r = call(&mut store, "GET", "/tasks/v1/lists/nope/tasks", "");
+        assert_eq!(r.status, 404);
+        assert_eq!(body(&r)["error"]["errors"][0]["reason"], "notFound");
+        assert_eq!(
+            call(
+                &mut store,
+                "PATCH",
+                &format!("/tasks/v1/lists/{list}/tasks/nope"),
+                "{}"
+            )
+            .status,
+            404
+        );
+        assert_eq!(
+            call(
+                &mut store,
+                "DELETE",
+                &format!("/tasks/v1/lists/{list}/tasks/nope"),
+                ""
+            )
+            .status,
+            404
+        );
+        assert_eq!(
+            call(
+                &mut store,
+                "PUT",
+                &format!("/tasks/v1/lists/{list}/tasks"),
+                ""
+            )
+            .status,
+            405
+        );
+        assert_eq!(call(&mut store, "GET", "/tasks/v2/nope", "").status, 404);
+    }
+
+    #[test]
+    fn empty_pages_leave_items_out_and_pages_chain() {
+        let mut store = TasksStore::default();
+        let lists = call(&mut store, "GET", "/tasks/v1/users/@me/lists", "");
+        let errands = body(&lists)["items"][1]["id"].as_str().unwrap().to_string();
+        let path = format!("/tasks/v1/lists/{errands}/tasks");
+        let r = call(&mut store, "GET", &format!("{path}?maxResults=1"), "");
+        assert_eq!(titles(&r), ["Buy stamps"]);
+        let token = body(&r)["nextPageToken"].as_str().unwrap().to_string();
+        let r = call(
+            &mut store,
+            "GET",
+            &format!("{path}?maxResults=1&pageToken={token}"),
+            "",
+        );
+        assert_eq!(titles(&r), ["Return the umbrella"]);
+        assert!(body(&r).get("nextPageToken").is_none());
+        let r = call(
+            &mut store,
+            "GET",
+            &format!("{path}?showCompleted=false&showHidden=false&maxResults=5&pageToken=EAE2"),
+            "",
+        );
+        assert!(
+            body(&r).get("items").is_none(),
+            "Google leaves out an empty items array"
+        );
+    }
+
+    #[test]
+    fn reads_need_either_scope_and_writes_need_full_access() {
+        assert_eq!(scopes_for("GET"), READ_SCOPES);
+        for method in ["POST", "PATCH", "DELETE"] {
+            assert_eq!(scopes_for(method), WRITE_SCOPES);
+        }
+    }
+}

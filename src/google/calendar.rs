@@ -1,0 +1,108 @@
+//! Google Calendar API v3: upcoming events of the primary calendar. Read only; any of the
+//! calendar read scopes will do, and the narrowest (`calendar.events.readonly`) is asked for.
+
+use super::request::{list_all, ApiError, Listing};
+use super::url::with_query;
+use oauth::config::GOOGLE_CALENDAR_API;
+use oauth::scopes::CALENDAR_API;
+use oauth::ClientConfig;
+use serde::Deserialize;
+
+const PAGE_SIZE: &str = "50";
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct Event {
+    pub id: String,
+    /// Google leaves it out for an untitled event.
+    #[serde(default)]
+    pub summary: Option<String>,
+    #[serde(default)]
+    pub location: Option<String>,
+    #[serde(default)]
+    pub status: Option<String>,
+    pub start: EventTime,
+    pub end: EventTime,
+}
+
+/// A timed event has `dateTime` (RFC 3339); an all-day event has `date` (`YYYY-MM-DD`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EventTime {
+    #[serde(default)]
+    pub date_time: Option<String>,
+    #[serde(default)]
+    pub date: Option<String>,
+}
+
+impl Event {
+    /// Cancelled occurrences of recurring events still come back with `singleEvents=true`.
+    pub fn is_cancelled(&self) -> bool {
+        self.status.as_deref() == Some("cancelled")
+    }
+}
+
+/// Events of the primary calendar that end after `time_min` and start before `time_max`
+/// (RFC 3339), recurring ones expanded, in start order.
+pub fn events_url(
+    config: &ClientConfig,
+    time_min: &str,
+    time_max: &str,
+    page_token: Option<&str>,
+) -> String {
+    let path = with_query(
+        "/calendar/v3/calendars/primary/events",
+        &[
+            ("timeMin", Some(time_min)),
+            ("timeMax", Some(time_max)),
+            ("singleEvents", Some("true")),
+            ("orderBy", Some("startTime")),
+            ("maxResults", Some(PAGE_SIZE)),
+            ("pageToken", page_token),
+        ],
+    );
+    config.api_url(GOOGLE_CALENDAR_API, &path)
+}
+
+pub async fn upcoming_events(
+    config: &ClientConfig,
+    token: &str,
+    time_min: &str,
+    time_max: &str,
+) -> Result<Listing<Event>, ApiError> {
+    let mut listing: Listing<Event> =
+        list_all(|page| events_url(config, time_min, time_max, page), token)
+            .await
+            .map_err(|e| e.needing(CALENDAR_API.read_scope()))?;
+    listing.items.retain(|e| !e.is_cancelled());
+    Ok(listing)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_window_and_ordering_are_in_the_query() {
+        let config = ClientConfig::from_json(r#"{"client_id":"a"}"#, None).unwrap();
+        assert_eq!(
+            events_url(&config, "2026-11-25T10:00:00.000Z", "2026-12-09T10:00:00.000Z", None),
+            "https://www.googleapis.com/calendar/v3/calendars/primary/events?timeMin=2026-11-25T10%3A00%3A00.000Z&timeMax=2026-12-09T10%3A00%3A00.000Z&singleEvents=true&orderBy=startTime&maxResults=50"
+        );
+    }
+
+    #[test]
+    fn timed_and_all_day_events_are_read() {
+        let events: Vec<Event> = super::super::request::decode(
+            r#"[{"id":"a","summary":"Dentist","start":{"dateTime":"2026-11-25T10:00:00Z","timeZone":"UTC"},"end":{"dateTime":"2026-11-25T11:00:00Z"}},
+                {"id":"b","status":"cancelled","start":{"date":"2026-11-26"},"end":{"date":"2026-11-27"}}]"#,
+        )
+        .unwrap();
+        assert_eq!(
+            events[0].start.date_time.as_deref(),
+            Some("2026-11-25T10:00:00Z")
+        );
+        assert_eq!(events[1].summary, None);
+        assert_eq!(events[1].start.date.as_deref(), Some("2026-11-26"));
+        assert!(events[1].is_cancelled() && !events[0].is_cancelled());
+    }
+}

@@ -1,0 +1,292 @@
+//! Google Tasks API v1: task lists and their tasks. Reads need `tasks.readonly` (or `tasks`),
+//! writes need `tasks`; an insufficient-scope answer names the scope the call needed even when
+//! the browser hides Google's challenge header.
+
+use super::request::{call, call_json, list_all, ApiError, Body, Listing, Method};
+use super::url::{segment, with_query};
+use oauth::config::GOOGLE_TASKS_API;
+use oauth::scopes::TASKS_API;
+use oauth::ClientConfig;
+use serde::Deserialize;
+
+/// Google's largest page for both lists and tasks.
+const PAGE_SIZE: &str = "100";
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct TaskList {
+    pub id: String,
+    #[serde(default)]
+    pub title: String,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+pub enum TaskStatus {
+    #[default]
+    #[serde(rename = "needsAction")]
+    NeedsAction,
+    #[serde(rename = "completed")]
+    Completed,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct Task {
+    pub id: String,
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub notes: Option<String>,
+    #[serde(default)]
+    pub status: TaskStatus,
+    /// RFC 3339; Google keeps only the date.
+    #[serde(default)]
+    pub due: Option<String>,
+    /// Completed in one of Google's own apps (shown only with "show hidden").
+    #[serde(default)]
+    pub hidden: bool,
+}
+
+impl Task {
+    pub fn is_completed(&self) -> bool {
+        self.status == TaskStatus::Completed
+    }
+}
+
+/// The list query's switches; Google's defaults are completed shown, hidden not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TaskFilter {
+    pub show_completed: bool,
+    pub show_hidden: bool,
+}
+
+/// A change to one task, sent as a PATCH of just the fields it sets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TaskChange {
+    Complete,
+    /// Back to "needs action": Google wants `completed` cleared too.
+    Reopen,
+    Rename(String),
+}
+
+impl TaskChange {
+    pub fn body(&self) -> String {
+        let value = match self {
+            TaskChange::Complete => serde_json::json!({ "status": "completed" }),
+            TaskChange::Reopen => serde_json::json!({ "status": "needsAction", "completed": null }),
+            TaskChange::Rename(title) => serde_json::json!({ "title": title }),
+        };
+        value.to_string()
+    }
+
+    /// What the task looks like once the change is made, for showing it before Google answers.
+    pub fn apply(&self, task: &mut Task) {
+        match self {
+            TaskChange::Complete => task.status = TaskStatus::Completed,
+            TaskChange::Reopen => {
+                task.status = TaskStatus::NeedsAction;
+                task.hidden = false;
+            }
+            TaskChange::Rename(title) => task.title = title.clone(),
+        }
+    }
+}
+
+pub fn task_lists_url(config: &ClientConfig, page_token: Option<&str>) -> String {
+    let path = with_query(
+        "/tasks/v1/users/@me/lists",
+        &[("maxResults", Some(PAGE_SIZE)), ("pageToken", page_token)],
+    );
+    config.api_url(GOOGLE_TASKS_API, &path)
+}
+
+pub fn tasks_url(
+    config: &ClientConfig,
+    list_id: &str,
+    filter: TaskFilter,
+    page_token: Option<&str>,
+) -> String {
+    let flag = |on: bool| Some(if on { "true" } else { "false" });
+    let path = with_query(
+        &format!("/tasks/v1/lists/{}/tasks", segment(list_id)),
+        &[
+            ("showCompleted", flag(filter.show_completed)),
+            ("showHidden", flag(filter.show_hidden)),
+            ("maxResults", Some(PAGE_SIZE)),
+            ("pageToken", page_token),
+        ],
+    );
+    config.api_url(GOOGLE_TASKS_API, &path)
+}
+
+pub fn task_url(config: &ClientConfig, list_id: &str, task_id: &str) -> String {
+    let path = format!(
+        "/tasks/v1/lists/{}/tasks/{}",
+        segment(list_id),
+        segment(task_id)
+    );
+    config.api_url(GOOGLE_TASKS_API, &path)
+}
+
+fn reading(error: ApiError) -> ApiError {
+    error.needing(TASKS_API.read_scope())
+}
+
+fn writing(error: ApiError) -> ApiError {
+    error.needing(TASKS_API.write_scope().unwrap_or(TASKS_API.read_scope()))
+}
+
+pub async fn list_task_lists(
+    config: &ClientConfig,
+    token: &str,
+) -> Result<Listing<TaskList>, ApiError> {
+    list_all(|page| task_lists_url(config, page), token)
+        .await
+        .map_err(reading)
+}
+
+pub async fn list_tasks(
+    config: &ClientConfig,
+    token: &str,
+    list_id: &str,
+    filter: TaskFilter,
+) -> Result<Listing<Task>, ApiError> {
+    list_all(|page| tasks_url(config, list_id, filter, page), token)
+        .await
+        .map_err(reading)
+}
+
+/// Adds a task at the top of the list (where Google puts a task inserted without `previous`).
+pub async fn insert_task(
+    config: &ClientConfig,
+    token: &str,
+    list_id: &str,
+    title: &str,
+) -> Result<Task, ApiError> {
+    let url = new_task_url(config, list_id);
+    let body = serde_json::json!({ "title": title }).to_string();
+    call_json(Method::Post, &url, token, Body::Json(body))
+        .await
+        .map_err(writing)
+}
+
+pub async fn update_task(
+    config: &ClientConfig,
+    token: &str,
+    list_id: &str,
+    task_id: &str,
+    change: &TaskChange,
+) -> Result<Task, ApiError> {
+    let url = task_url(config, list_id, task_id);
+    call_json(Method::Patch, &url, token, Body::Json(change.body()))
+        .await
+        .map_err(writing)
+}
+
+pub async fn delete_task(
+    config: &ClientConfig,
+    token: &str,
+    list_id: &str,
+    task_id: &str,
+) -> Result<(), ApiError> {
+    let url = task_url(config, list_id, task_id);
+    call(Method::Delete, &url, token, Body::None)
+        .await
+        .map(|_| ())
+        .map_err(writing)
+}
+
+fn new_task_url(config: &ClientConfig, list_id: &str) -> String {
+    let path = format!("/tasks/v1/lists/{}/tasks", segment(list_id));
+    config.api_url(GOOGLE_TASKS_API, &path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(api_base: Option<&str>) -> ClientConfig {
+        let base = api_base.map_or(String::new(), |b| format!(r#","api_base":"{b}""#));
+        ClientConfig::from_json(&format!(r#"{{"client_id":"a"{base}}}"#), None).unwrap()
+    }
+
+    #[test]
+    fn urls_are_googles_unless_api_base_stands_in() {
+        let google = config(None);
+        assert_eq!(
+            task_lists_url(&google, None),
+            "https://tasks.googleapis.com/tasks/v1/users/@me/lists?maxResults=100"
+        );
+        let local = config(Some("http://127.0.0.1:8787"));
+        assert_eq!(
+            tasks_url(
+                &local,
+                "L/1",
+                TaskFilter {
+                    show_completed: false,
+                    show_hidden: true
+                },
+                Some("EAE2")
+            ),
+            "http://127.0.0.1:8787/tasks/v1/lists/L%2F1/tasks?showCompleted=false&showHidden=true&maxResults=100&pageToken=EAE2"
+        );
+        assert_eq!(
+            task_url(&local, "L", "t?x"),
+            "http://127.0.0.1:8787/tasks/v1/lists/L/tasks/t%3Fx"
+        );
+    }
+
+    #[test]
+    fn googles_task_resource_is_read_and_unknown_fields_ignored() {
+        let task: Task = super::super::request::decode(
+            r#"{"kind":"tasks#task","id":"t1","etag":"\"1\"","title":"Buy milk","updated":"2026-11-25T10:00:00.000Z","status":"completed","completed":"2026-11-25T10:00:00.000Z","hidden":true,"links":[]}"#,
+        )
+        .unwrap();
+        assert!(task.is_completed());
+        assert!(task.hidden);
+        let bare: Task = super::super::request::decode(r#"{"id":"t2"}"#).unwrap();
+        assert_eq!(bare.status, TaskStatus::NeedsAction);
+        assert_eq!(bare.title, "");
+    }
+
+    #[test]
+    fn changes_patch_only_their_fields() {
+        assert_eq!(TaskChange::Complete.body(), r#"{"status":"completed"}"#);
+        assert_eq!(
+            TaskChange::Reopen.body(),
+            r#"{"completed":null,"status":"needsAction"}"#
+        );
+        assert_eq!(
+            TaskChange::Rename("Say \"hi\"".into()).body(),
+            r#"{"title":"Say \"hi\""}"#
+        );
+    }
+
+    #[test]
+    fn changes_apply_locally_as_google_will() {
+        let mut task: Task = super::super::request::decode(
+            r#"{"id":"t","title":"a","status":"completed","hidden":true}"#,
+        )
+        .unwrap();
+        TaskChange::Reopen.apply(&mut task);
+        assert!(!task.is_completed() && !task.hidden);
+        TaskChange::Rename("b".into()).apply(&mut task);
+        TaskChange::Complete.apply(&mut task);
+        assert_eq!((task.title.as_str(), task.is_completed()), ("b", true));
+    }
+
+    #[test]
+    fn insufficient_scope_names_the_scope_the_call_needed() {
+        let e = ApiError::InsufficientScope { scopes: vec![] };
+        assert_eq!(
+            writing(e.clone()),
+            ApiError::InsufficientScope {
+                scopes: vec![oauth::scopes::google::TASKS.into()]
+            }
+        );
+        assert_eq!(
+            reading(e),
+            ApiError::InsufficientScope {
+                scopes: vec![oauth::scopes::google::TASKS_READONLY.into()]
+            }
+        );
+    }
+}

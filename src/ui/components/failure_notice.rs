@@ -1,0 +1,64 @@
+use super::NoticeView;
+use crate::error::AppError;
+use crate::google::ApiError;
+use crate::ui::auth_context::{use_auth, Notice};
+use crate::ui::view::View;
+use oauth::ApiScopes;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct FailureNoticeProps {
+    pub error: AppError,
+    /// The API the failed call was to, for the scope to ask for when Google said one is missing.
+    pub api: ApiScopes,
+    /// Loading again, offered when a load failed.
+    #[prop_or_default]
+    pub on_retry: Option<Callback<()>>,
+    /// The view showing the notice, to come back to from Google's consent page.
+    pub view: View,
+    /// What became of the person's change (rolled back, text kept), in a sentence.
+    #[prop_or_default]
+    pub outcome: Option<&'static str>,
+}
+
+/// A failed API call in words with its code, and what can be done about it: ask Google for
+/// the missing permission (a 403 insufficient scope), or try again.
+#[component]
+pub fn FailureNotice(props: &FailureNoticeProps) -> Html {
+    let auth = use_auth();
+    let grant = match props.error.api_failure() {
+        Some((step, ApiError::InsufficientScope { .. })) => {
+            let scope = match (step.is_write(), props.api.write_scope()) {
+                (true, Some(write)) => write,
+                _ => props.api.read_scope(),
+            };
+            let view = props.view.name().to_owned();
+            Some(Callback::from(move |_| {
+                auth.request_scopes(&[scope], Some(view.clone()))
+            }))
+        }
+        _ => None,
+    };
+    let retry = props
+        .on_retry
+        .clone()
+        .map(|retry| retry.reform(|_: MouseEvent| ()));
+    let notice = Notice::Error(props.error.clone());
+    html! {
+        <NoticeView {notice}>
+            if let Some(outcome) = props.outcome {
+                <p class="notice-detail">{ outcome }</p>
+            }
+            if grant.is_some() || retry.is_some() {
+                <div class="notice-actions">
+                    if let Some(onclick) = grant {
+                        <button class="button primary" {onclick}>{ "Ask Google for access" }</button>
+                    }
+                    if let Some(onclick) = retry {
+                        <button class="button" {onclick}>{ "Try again" }</button>
+                    }
+                </div>
+            }
+        </NoticeView>
+    }
+}
