@@ -266,6 +266,74 @@ impl Object {
     }
 }
 
+/// A type read from a JSON value (an API's answer, or part of one).
+pub trait FromJson: Sized {
+    fn from_json(value: &Json) -> Result<Self, FieldError>;
+}
+
+/// An object's members, for [`FromJson`] implementations; anything else is `what` mistyped.
+pub fn object_of(value: &Json, what: &'static str) -> Result<Object, FieldError> {
+    Object::from_members(value.clone()).ok_or(FieldError {
+        field: what,
+        expected: "must be an object",
+    })
+}
+
+impl FromJson for String {
+    fn from_json(value: &Json) -> Result<Self, FieldError> {
+        value.as_str().map(str::to_owned).ok_or(FieldError {
+            field: "value",
+            expected: "must be a string",
+        })
+    }
+}
+
+impl FromJson for u32 {
+    fn from_json(value: &Json) -> Result<Self, FieldError> {
+        value.as_integer().ok_or(FieldError {
+            field: "value",
+            expected: "must be a whole number in range",
+        })
+    }
+}
+
+impl<T: FromJson> FromJson for Vec<T> {
+    fn from_json(value: &Json) -> Result<Self, FieldError> {
+        value
+            .as_array()
+            .ok_or(FieldError {
+                field: "list",
+                expected: "must be a list",
+            })?
+            .iter()
+            .map(T::from_json)
+            .collect()
+    }
+}
+
+impl Object {
+    /// A member read as `T`; absent or `null` is `None`.
+    pub fn typed_value<T: FromJson>(&self, field: &'static str) -> Result<Option<T>, FieldError> {
+        self.get(field).map(T::from_json).transpose()
+    }
+
+    /// A list member read item by item as `T`; absent or `null` is `None`.
+    pub fn list<T: FromJson>(&self, field: &'static str) -> Result<Option<Vec<T>>, FieldError> {
+        let Some(value) = self.get(field) else {
+            return Ok(None);
+        };
+        let items = value.as_array().ok_or(FieldError {
+            field,
+            expected: "must be a list",
+        })?;
+        items
+            .iter()
+            .map(T::from_json)
+            .collect::<Result<_, _>>()
+            .map(Some)
+    }
+}
+
 struct Parser<'a> {
     text: &'a str,
     at: usize,

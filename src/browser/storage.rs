@@ -2,8 +2,6 @@
 //! localStorage holds nothing but a pasted client id, which is public.
 
 use super::{window, BrowserError};
-use serde::de::DeserializeOwned;
-use serde::Serialize;
 
 /// The keys this app uses, in one place so tests and sign-out can find them all.
 pub mod keys {
@@ -83,18 +81,4 @@ pub fn take(from: Area, key: &str) -> Option<String> {
     let value = get(from, key);
     remove(from, key);
     value
-}
-
-/// For the Tasks view's serde types; the protocol's records use `oauth::json` (see README,
-/// Performance: serde costs the wasm about 20 KB gzip).
-pub fn get_json<T: DeserializeOwned>(from: Area, key: &str) -> Option<T> {
-    serde_json::from_str(&get(from, key)?).ok()
-}
-
-pub fn set_json<T: Serialize>(to: Area, key: &str, value: &T) -> Result<(), BrowserError> {
-    let text = serde_json::to_string(value).map_err(|e| BrowserError::Unavailable {
-        api: "JSON",
-        reason: e.to_string(),
-    })?;
-    set(to, key, &text)
 }

@@ -4,34 +4,52 @@
 use super::request::{list_all, ApiError, Listing};
 use super::url::with_query;
 use oauth::config::GOOGLE_CALENDAR_API;
+use oauth::json::{object_of, FieldError, FromJson, Json, Object};
 use oauth::scopes::CALENDAR_API;
 use oauth::ClientConfig;
-use serde::Deserialize;
 
 const PAGE_SIZE: &str = "50";
 
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Event {
     pub id: String,
     /// Google leaves it out for an untitled event.
-    #[serde(default)]
     pub summary: Option<String>,
-    #[serde(default)]
     pub location: Option<String>,
-    #[serde(default)]
     pub status: Option<String>,
     pub start: EventTime,
     pub end: EventTime,
 }
 
+impl FromJson for Event {
+    fn from_json(value: &Json) -> Result<Self, FieldError> {
+        let o = object_of(value, "event")?;
+        Ok(Event {
+            id: Object::required("id", o.string("id")?)?,
+            summary: o.string("summary")?,
+            location: o.string("location")?,
+            status: o.string("status")?,
+            start: Object::required("start", o.typed_value("start")?)?,
+            end: Object::required("end", o.typed_value("end")?)?,
+        })
+    }
+}
+
 /// A timed event has `dateTime` (RFC 3339); an all-day event has `date` (`YYYY-MM-DD`).
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EventTime {
-    #[serde(default)]
     pub date_time: Option<String>,
-    #[serde(default)]
     pub date: Option<String>,
+}
+
+impl FromJson for EventTime {
+    fn from_json(value: &Json) -> Result<Self, FieldError> {
+        let o = object_of(value, "event time")?;
+        Ok(EventTime {
+            date_time: o.string("dateTime")?,
+            date: o.string("date")?,
+        })
+    }
 }
 
 impl Event {

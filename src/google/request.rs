@@ -10,10 +10,9 @@ use crate::browser::clock::now_ms;
 use crate::browser::fetch::fetch;
 use crate::timeline::{self, HttpExchange, Step};
 use oauth::api::{check_answer, Answer};
+use oauth::json::{object_of, FieldError, FromJson, Json};
 use oauth::paging::{Next, PageCursor};
 use oauth::retry::{Decision, RetryPolicy};
-use serde::de::DeserializeOwned;
-use serde::Deserialize;
 use std::time::Duration;
 use web_sys::RequestCredentials;
 
@@ -63,7 +62,7 @@ pub async fn call(
 }
 
 /// [`call`], then the answer decoded from JSON.
-pub async fn call_json<T: DeserializeOwned>(
+pub async fn call_json<T: FromJson>(
     method: Method,
     url: &str,
     bearer: &str,
@@ -74,7 +73,7 @@ pub async fn call_json<T: DeserializeOwned>(
 
 /// Every item of a Google list, following `nextPageToken` within [`PageCursor`]'s bounds.
 /// `page_url` gives the URL of a page from its token (`None` for the first).
-pub async fn list_all<T: DeserializeOwned>(
+pub async fn list_all<T: FromJson>(
     page_url: impl Fn(Option<&str>) -> String,
     bearer: &str,
 ) -> Result<Listing<T>, ApiError> {
@@ -105,16 +104,24 @@ pub struct Listing<T> {
 }
 
 /// One page of a Google list. Google leaves `items` out of an empty page.
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
 struct Page<T> {
-    #[serde(default = "Vec::new")]
     items: Vec<T>,
     next_page_token: Option<String>,
 }
 
-pub fn decode<T: DeserializeOwned>(text: &str) -> Result<T, ApiError> {
-    serde_json::from_str(text).map_err(|e| ApiError::Malformed(e.to_string()))
+impl<T: FromJson> FromJson for Page<T> {
+    fn from_json(value: &Json) -> Result<Self, FieldError> {
+        let o = object_of(value, "page")?;
+        Ok(Page {
+            items: o.list("items")?.unwrap_or_default(),
+            next_page_token: o.string("nextPageToken")?,
+        })
+    }
+}
+
+pub fn decode<T: FromJson>(text: &str) -> Result<T, ApiError> {
+    let value = Json::parse(text).map_err(|e| ApiError::Malformed(e.to_string()))?;
+    T::from_json(&value).map_err(|e| ApiError::Malformed(e.to_string()))
 }
 
 /// One HTTP exchange, recorded on the inspector's timeline (every attempt, retries too).

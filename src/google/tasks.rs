@@ -5,44 +5,80 @@
 use super::request::{call, call_json, list_all, ApiError, Body, Listing, Method};
 use super::url::{segment, with_query};
 use oauth::config::GOOGLE_TASKS_API;
+use oauth::json::{object_of, FieldError, FromJson, Json, Object};
 use oauth::scopes::TASKS_API;
 use oauth::ClientConfig;
-use serde::Deserialize;
 
 /// Google's largest page for both lists and tasks.
 const PAGE_SIZE: &str = "100";
 
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TaskList {
     pub id: String,
-    #[serde(default)]
     pub title: String,
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+impl FromJson for TaskList {
+    fn from_json(value: &Json) -> Result<Self, FieldError> {
+        let o = object_of(value, "task list")?;
+        Ok(TaskList {
+            id: Object::required("id", o.string("id")?)?,
+            title: o.string("title")?.unwrap_or_default(),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum TaskStatus {
     #[default]
-    #[serde(rename = "needsAction")]
     NeedsAction,
-    #[serde(rename = "completed")]
     Completed,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+impl TaskStatus {
+    /// The API's spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TaskStatus::NeedsAction => "needsAction",
+            TaskStatus::Completed => "completed",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Task {
     pub id: String,
-    #[serde(default)]
     pub title: String,
-    #[serde(default)]
     pub notes: Option<String>,
-    #[serde(default)]
     pub status: TaskStatus,
     /// RFC 3339; Google keeps only the date.
-    #[serde(default)]
     pub due: Option<String>,
     /// Completed in one of Google's own apps (shown only with "show hidden").
-    #[serde(default)]
     pub hidden: bool,
+}
+
+impl FromJson for Task {
+    fn from_json(value: &Json) -> Result<Self, FieldError> {
+        let o = object_of(value, "task")?;
+        let status = match o.string("status")?.as_deref() {
+            None | Some("needsAction") => TaskStatus::NeedsAction,
+            Some("completed") => TaskStatus::Completed,
+            Some(_) => {
+                return Err(FieldError {
+                    field: "status",
+                    expected: "must be \"needsAction\" or \"completed\"",
+                })
+            }
+        };
+        Ok(Task {
+            id: Object::required("id", o.string("id")?)?,
+            title: o.string("title")?.unwrap_or_default(),
+            notes: o.string("notes")?,
+            status,
+            due: o.string("due")?,
+            hidden: o.bool("hidden")?.unwrap_or(false),
+        })
+    }
 }
 
 impl Task {
@@ -70,11 +106,14 @@ pub enum TaskChange {
 impl TaskChange {
     pub fn body(&self) -> String {
         let value = match self {
-            TaskChange::Complete => serde_json::json!({ "status": "completed" }),
-            TaskChange::Reopen => serde_json::json!({ "status": "needsAction", "completed": null }),
-            TaskChange::Rename(title) => serde_json::json!({ "title": title }),
+            TaskChange::Complete => Json::object([("status", Json::string("completed"))]),
+            TaskChange::Reopen => Json::object([
+                ("completed", Json::Null),
+                ("status", Json::string("needsAction")),
+            ]),
+            TaskChange::Rename(title) => Json::object([("title", Json::string(title))]),
         };
-        value.to_string()
+        value.to_text()
     }
 
     /// What the task looks like once the change is made, for showing it before Google answers.
@@ -162,7 +201,7 @@ pub async fn insert_task(
     title: &str,
 ) -> Result<Task, ApiError> {
     let url = new_task_url(config, list_id);
-    let body = serde_json::json!({ "title": title }).to_string();
+    let body = Json::object([("title", Json::string(title))]).to_text();
     call_json(Method::Post, &url, token, Body::Json(body))
         .await
         .map_err(writing)

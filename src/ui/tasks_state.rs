@@ -9,14 +9,13 @@
 use crate::error::AppError;
 use crate::google::request::Listing;
 use crate::google::tasks::{Task, TaskChange, TaskFilter, TaskList};
-use serde::{Deserialize, Serialize};
+use oauth::json::{Json, Object};
 
 /// Ids of rows shown for a create Google has not confirmed yet start with this.
 pub const PENDING_PREFIX: &str = "pending:";
 
 /// What the person chose and typed, kept across reloads and redirects in this tab.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TasksDraft {
     pub list_id: Option<String>,
     pub show_completed: bool,
@@ -40,6 +39,50 @@ impl Default for TasksDraft {
 }
 
 impl TasksDraft {
+    /// The sessionStorage record.
+    pub fn to_json(&self) -> String {
+        let editing = self.editing.as_ref().map_or(Json::Null, |e| {
+            Json::object([
+                ("task_id", Json::string(&e.task_id)),
+                ("title", Json::string(&e.title)),
+            ])
+        });
+        Json::object([
+            ("list_id", Json::optional(self.list_id.as_deref())),
+            ("show_completed", Json::Bool(self.show_completed)),
+            ("show_hidden", Json::Bool(self.show_hidden)),
+            ("new_title", Json::string(&self.new_title)),
+            ("editing", editing),
+        ])
+        .to_text()
+    }
+
+    /// Missing fields take their defaults; an unreadable record is none at all.
+    pub fn from_json(text: &str) -> Option<TasksDraft> {
+        let o = Json::parse_object(text).ok()?;
+        let defaults = TasksDraft::default();
+        let editing = match o.get("editing") {
+            None => None,
+            Some(value) => {
+                let e = Object::from_members(value.clone())?;
+                Some(Editing {
+                    task_id: e.string("task_id").ok()??,
+                    title: e.string("title").ok()??,
+                })
+            }
+        };
+        Some(TasksDraft {
+            list_id: o.string("list_id").ok()?,
+            show_completed: o
+                .bool("show_completed")
+                .ok()?
+                .unwrap_or(defaults.show_completed),
+            show_hidden: o.bool("show_hidden").ok()?.unwrap_or(defaults.show_hidden),
+            new_title: o.string("new_title").ok()?.unwrap_or_default(),
+            editing,
+        })
+    }
+
     pub fn filter(&self) -> TaskFilter {
         TaskFilter {
             show_completed: self.show_completed,
@@ -48,7 +91,7 @@ impl TasksDraft {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Editing {
     pub task_id: String,
     pub title: String,
@@ -654,11 +697,10 @@ mod tests {
 
     #[test]
     fn the_draft_reads_back_from_storage_with_defaults_for_missing_fields() {
-        let draft: TasksDraft = serde_json::from_str(r#"{"new_title":"x"}"#).unwrap();
+        let draft = TasksDraft::from_json(r#"{"new_title":"x"}"#).unwrap();
         assert_eq!(draft.new_title, "x");
         assert!(draft.show_completed && !draft.show_hidden);
-        let round: TasksDraft =
-            serde_json::from_str(&serde_json::to_string(&draft).unwrap()).unwrap();
+        let round = TasksDraft::from_json(&draft.to_json()).unwrap();
         assert_eq!(round, draft);
     }
 }

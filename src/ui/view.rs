@@ -3,10 +3,9 @@
 //! a reload stays where the person was.
 
 use crate::browser::storage::{self, keys, Area};
-use serde::{Deserialize, Serialize};
+use oauth::json::Json;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum View {
     Profile,
     Tasks,
@@ -39,12 +38,23 @@ impl View {
 
     /// The view this tab showed last, or the profile.
     pub fn stored() -> View {
-        storage::get_json(Area::Session, keys::VIEW).unwrap_or(View::Profile)
+        storage::get(Area::Session, keys::VIEW)
+            .and_then(|text| View::from_stored(&text))
+            .unwrap_or(View::Profile)
     }
 
     pub fn store(self) {
         // Losing the choice only means landing on the profile next time.
-        let _ = storage::set_json(Area::Session, keys::VIEW, &self);
+        let _ = storage::set(Area::Session, keys::VIEW, &self.stored_form());
+    }
+
+    /// The view as sessionStorage keeps it: its name as a JSON string.
+    pub fn stored_form(self) -> String {
+        Json::string(self.name()).to_text()
+    }
+
+    fn from_stored(text: &str) -> Option<View> {
+        View::from_name(Json::parse(text).ok()?.as_str()?)
     }
 }
 
@@ -56,10 +66,7 @@ mod tests {
     fn names_read_back_and_match_the_stored_form() {
         for view in View::ALL {
             assert_eq!(View::from_name(view.name()), Some(view));
-            assert_eq!(
-                serde_json::to_string(&view).unwrap(),
-                format!("\"{}\"", view.name())
-            );
+            assert_eq!(view.stored_form(), format!("\"{}\"", view.name()));
         }
         assert_eq!(View::from_name("settings"), None);
     }

@@ -173,7 +173,11 @@ impl TasksHandle {
 pub fn use_tasks(signed_in: Rc<SignedIn>) -> TasksHandle {
     let auth = use_auth();
     let state = use_reducer(|| {
-        TasksState::new(storage::get_json(Area::Session, keys::TASKS).unwrap_or_default())
+        TasksState::new(
+            storage::get(Area::Session, keys::TASKS)
+                .and_then(|text| TasksDraft::from_json(&text))
+                .unwrap_or_default(),
+        )
     });
     let next_pending = use_mut_ref(|| 0u64);
     let handle = TasksHandle {
@@ -186,7 +190,7 @@ pub fn use_tasks(signed_in: Rc<SignedIn>) -> TasksHandle {
 
     // Whatever the person chose or typed survives reloads, expiry and consent round trips.
     use_effect_with(state.draft.clone(), |draft: &TasksDraft| {
-        let _ = storage::set_json(Area::Session, keys::TASKS, draft);
+        let _ = storage::set(Area::Session, keys::TASKS, &draft.to_json());
     });
 
     {
