@@ -171,10 +171,10 @@ impl Claims {
             None if azp_required => return Err(IdTokenError::WrongAudience),
             _ => {}
         }
-        if expect.now_secs >= self.exp + CLOCK_SKEW_SECS {
+        if expect.now_secs >= self.exp.saturating_add(CLOCK_SKEW_SECS) {
             return Err(IdTokenError::Expired);
         }
-        if self.iat > expect.now_secs + CLOCK_SKEW_SECS {
+        if self.iat > expect.now_secs.saturating_add(CLOCK_SKEW_SECS) {
             return Err(IdTokenError::IssuedInFuture);
         }
         if self.nonce.as_deref() != Some(expect.nonce) {
@@ -371,6 +371,15 @@ mod tests {
             claims(CLAIMS).verify(&expect(939)),
             Err(IdTokenError::IssuedInFuture)
         );
+    }
+
+    #[test]
+    fn extreme_times_do_not_overflow() {
+        let far = CLAIMS.replace("\"exp\":2000", &format!("\"exp\":{}", i64::MAX));
+        assert_eq!(claims(&far).verify(&expect(1500)), Ok(()));
+        let mut e = expect(i64::MAX);
+        e.access_token_sha256 = Some(&[0u8; 32]);
+        assert_eq!(claims(&far).verify(&e), Err(IdTokenError::Expired));
     }
 
     #[test]
