@@ -425,6 +425,15 @@ mod tests {
     }
 
     #[test]
+    fn extreme_times_do_not_overflow() {
+        let far = CLAIMS.replace("\"exp\":2000", &format!("\"exp\":{}", i64::MAX));
+        assert_eq!(claims(&far).verify(&expect(1500)), Ok(()));
+        let mut e = expect(i64::MAX);
+        e.access_token_sha256 = Some(&[0u8; 32]);
+        assert_eq!(claims(&far).verify(&e), Err(IdTokenError::Expired));
+    }
+
+    #[test]
     fn several_audiences_need_azp_naming_us() {
         let many = CLAIMS.replace("\"aud\":\"ours\"", "\"aud\":[\"ours\",\"other\"]");
         assert_eq!(

@@ -212,6 +212,18 @@ proptest! {
     }
 
     #[test]
+    fn id_token_claim_checks_never_panic(exp in any::<i64>(), iat in any::<i64>(), now in any::<i64>()) {
+        let claims = format!(r#"{{"iss":"i","sub":"s","aud":"c","exp":{exp},"iat":{iat},"nonce":"n"}}"#);
+        let b64 = |t: &str| base64::Engine::encode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, t);
+        let token = format!("{}.{}.AQID", b64(r#"{"alg":"RS256"}"#), b64(&claims));
+        let parsed = oauth::id_token::IdToken::parse(&token).unwrap();
+        let expect = oauth::id_token::Expectations {
+            issuers: &["i"], client_id: "c", nonce: "n", now_secs: now, access_token_sha256: None,
+        };
+        let _ = parsed.claims.verify(&expect);
+    }
+
+    #[test]
     fn config_parser_never_panics(input in "\\PC{0,200}", pasted in proptest::option::of("\\PC{0,20}")) {
         let _ = ClientConfig::from_json(&input, pasted.as_deref());
     }
