@@ -4,7 +4,7 @@
 //! - `script-src`: `'self'`, the SHA-256 of every inline script (Trunk's loader) and
 //!   `'wasm-unsafe-eval'` (compiling the wasm); no `'unsafe-inline'`, no `'unsafe-eval'`.
 //! - `connect-src`: `'self'` (config.json, the wasm) and the origins of the configured token info,
-//!   user info and revocation endpoints ([`ClientConfig::connect_origins`]).
+//!   user info and revocation endpoints and of the APIs ([`ClientConfig::connect_origins`]).
 //! - `img-src`: where profile pictures come from ([`ClientConfig::picture_origins`]), and `data:`
 //!   for the page's empty icon (so the browser asks for no favicon).
 //! - everything else `'none'`, and Trusted Types required so no string can become script.

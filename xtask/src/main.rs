@@ -254,7 +254,13 @@ fn end_to_end() -> Result {
 
 /// This very program: the harness runs `xtask csp --describe` for each config it serves.
 pub fn xtask_binary() -> Result<PathBuf> {
-    env::current_exe().map_err(|e| format!("locating xtask: {e}"))
+    let exe = env::current_exe().map_err(|e| format!("locating xtask: {e}"))?;
+    // Linux names a replaced executable "… (deleted)": a rebuild during the run (cargo test of the
+    // workspace after an edit) put the new one at the same path.
+    Ok(exe
+        .to_str()
+        .and_then(|path| path.strip_suffix(" (deleted)"))
+        .map_or(exe.clone(), PathBuf::from))
 }
 
 /// Trunk's post_build hook (its hooks run concurrently, so one hook does every step, in order):
