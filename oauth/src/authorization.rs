@@ -4,6 +4,7 @@
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 
+use crate::config::Flow;
 use crate::json::{Json, Object, ObjectWriter, ReadError};
 
 /// Bytes of randomness in `state`: 256 bits, twice the 128 that RFC 6749 §10.10 asks of a guess.
@@ -23,6 +24,23 @@ pub struct PendingAuthorization {
     pub silent: bool,
     /// The view to return to after a full-page redirect (an opaque name chosen by the UI).
     pub return_to: Option<String>,
+    /// The grant asked for: it decides where the answer must arrive and what it must hold.
+    pub flow: Flow,
+    /// The issuer the request went to: an answer naming another (RFC 9207 `iss`) is refused.
+    pub issuer: Option<String>,
+    /// OpenID Connect's `nonce`: the ID token must carry it back (replay protection).
+    pub nonce: Option<String>,
+    /// PKCE's `code_verifier` (RFC 7636), sent only to the token endpoint with the code.
+    pub code_verifier: Option<String>,
+}
+
+/// `response_type` for a flow (OIDC Core §3.2.2.1 writes the hybrid value "id_token token").
+pub fn response_type(flow: Flow) -> &'static str {
+    match flow {
+        Flow::Token => "token",
+        Flow::TokenIdToken => "id_token token",
+        Flow::Code => "code",
+    }
 }
 
 impl PendingAuthorization {
@@ -41,7 +59,26 @@ impl PendingAuthorization {
             popup: false,
             silent: false,
             return_to: None,
+            flow: Flow::Token,
+            issuer: None,
+            nonce: None,
+            code_verifier: None,
         }
+    }
+
+    /// For an OpenID Connect flow: the issuer the request goes to and a single-use nonce from
+    /// `random` (a CSPRNG's 256 bits, twice OIDC's recommended minimum of 128).
+    pub fn openid(mut self, flow: Flow, issuer: &str, random: [u8; STATE_BYTES]) -> Self {
+        self.flow = flow;
+        self.issuer = Some(issuer.to_owned());
+        self.nonce = Some(URL_SAFE_NO_PAD.encode(random));
+        self
+    }
+
+    /// PKCE for the code flow: the verifier stays in this tab until the code is exchanged.
+    pub fn with_code_verifier(mut self, verifier: String) -> Self {
+        self.code_verifier = Some(verifier);
+        self
     }
 
     pub fn in_popup(mut self) -> Self {
@@ -78,6 +115,10 @@ impl PendingAuthorization {
             .bool("popup", self.popup)
             .bool("silent", self.silent)
             .string("return_to", self.return_to.as_deref())
+            .string("flow", Some(self.flow.name()))
+            .string("issuer", self.issuer.as_deref())
+            .string("nonce", self.nonce.as_deref())
+            .string("code_verifier", self.code_verifier.as_deref())
             .finish()
     }
 
@@ -92,6 +133,21 @@ impl PendingAuthorization {
             popup: o.bool("popup")?.unwrap_or(false),
             silent: o.bool("silent")?.unwrap_or(false),
             return_to: o.string("return_to")?,
+            flow: match o.string("flow")?.as_deref() {
+                None | Some("token") => Flow::Token,
+                Some("token id_token") => Flow::TokenIdToken,
+                Some("code") => Flow::Code,
+                Some(_) => {
+                    return Err(crate::json::FieldError {
+                        field: "flow",
+                        expected: "must name a flow",
+                    }
+                    .into())
+                }
+            },
+            issuer: o.string("issuer")?,
+            nonce: o.string("nonce")?,
+            code_verifier: o.string("code_verifier")?,
         })
     }
 }
@@ -141,6 +197,10 @@ pub struct AuthorizationRequest<'a> {
     pub prompt: &'a [Prompt],
     /// Google's incremental authorization: the new token also carries earlier grants.
     pub include_granted_scopes: bool,
+    /// As the provider spells it (see [`crate::discovery::ProviderMetadata::response_type_for`]).
+    pub response_type: &'a str,
+    /// PKCE's S256 challenge for the pending verifier (the code flow).
+    pub code_challenge: Option<&'a str>,
 }
 
 impl AuthorizationRequest<'_> {
@@ -149,10 +209,17 @@ impl AuthorizationRequest<'_> {
         let mut params = vec![
             ("client_id", self.client_id.to_owned()),
             ("redirect_uri", self.pending.redirect_uri.clone()),
-            ("response_type", "token".to_owned()),
+            ("response_type", self.response_type.to_owned()),
             ("scope", self.pending.scopes.join(" ")),
             ("state", self.pending.state.clone()),
         ];
+        if let Some(nonce) = &self.pending.nonce {
+            params.push(("nonce", nonce.clone()));
+        }
+        if let Some(challenge) = self.code_challenge {
+            params.push(("code_challenge", challenge.to_owned()));
+            params.push(("code_challenge_method", "S256".to_owned()));
+        }
         if self.include_granted_scopes {
             params.push(("include_granted_scopes", "true".to_owned()));
         }
@@ -228,6 +295,8 @@ mod tests {
             login_hint: Some("ada@example.test"),
             prompt: &[],
             include_granted_scopes: true,
+            response_type: "token",
+            code_challenge: None,
         };
         let url = request.to_url();
         assert!(url.starts_with("https://accounts.google.com/o/oauth2/v2/auth?client_id=abc&"));
@@ -263,6 +332,8 @@ mod tests {
             login_hint: None,
             prompt: &[Prompt::None],
             include_granted_scopes: false,
+            response_type: "token",
+            code_challenge: None,
         };
         let url = request.to_url();
         assert!(url.starts_with("https://id.example/auth?tenant=x&client_id=abc"));

@@ -24,6 +24,27 @@ pub const DEFAULT_SCOPES: [&str; 3] = ["openid", "email", "profile"];
 pub enum Flow {
     /// The implicit grant, `response_type=token`: the only browser-only path Google allows.
     Token,
+    /// The implicit grant with an OpenID Connect ID token (`response_type=id_token token`): the
+    /// signed ID token binds the access token (`at_hash`) to this client and this request (`nonce`).
+    TokenIdToken,
+    /// The authorization code grant with PKCE (S256), for providers that accept public clients.
+    Code,
+}
+
+impl Flow {
+    /// The name config.json uses.
+    pub fn name(self) -> &'static str {
+        match self {
+            Flow::Token => "token",
+            Flow::TokenIdToken => "token id_token",
+            Flow::Code => "code",
+        }
+    }
+
+    /// Whether the answer carries an ID token to verify (OpenID Connect).
+    pub fn has_id_token(self) -> bool {
+        !matches!(self, Flow::Token)
+    }
 }
 
 /// Where the access token lives between page loads.
@@ -48,15 +69,18 @@ pub enum Display {
 /// Five minutes: enough to finish what one is doing, short enough not to nag.
 pub const DEFAULT_RENEW_LEAD_SECS: u64 = 300;
 
-/// Endpoints, each defaulting to Google's.
+/// Endpoints, each defaulting to Google's; for another provider, its discovery document's.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Endpoints {
     pub issuer: String,
     pub authorization: String,
     pub token: String,
-    pub tokeninfo: String,
+    /// Google's token info: only Google (and its emulator) has one. Without it, the ID token is
+    /// what says who the token was issued to.
+    pub tokeninfo: Option<String>,
     pub userinfo: String,
-    pub revocation: String,
+    /// Not every provider can revoke; sign-out is then local only.
+    pub revocation: Option<String>,
     pub jwks_uri: String,
     /// An origin used in place of Google's API hosts (for the emulator).
     pub api_base: Option<String>,
@@ -72,6 +96,11 @@ pub struct ClientConfig {
     pub display: Display,
     /// How long before expiry the app offers to renew the token.
     pub renew_lead_secs: u64,
+    /// Only `issuer` was configured: the endpoints must be read from its discovery document
+    /// ([`crate::discovery`]) before anything else.
+    pub needs_discovery: bool,
+    /// Google, or a stand-in with Google's token info: Google's APIs (Tasks, Calendar) exist.
+    pub google: bool,
 }
 
 /// One problem with one field of config.json.
@@ -100,6 +129,8 @@ const ENDPOINT_FIELDS: [&str; 7] = [
     "jwks_uri",
     "tokeninfo_endpoint",
 ];
+const FLOW_CHOICES: &str = "must be \"token\", \"token id_token\" or \"code\"";
+
 const KNOWN_FIELDS: [&str; 7] = [
     "client_id",
     "flow",
@@ -164,18 +195,20 @@ impl ClientConfig {
         };
 
         let flow = match map.get("flow") {
-            None => Flow::Token,
-            Some(Json::String(f)) if f == "token" => Flow::Token,
-            Some(Json::String(f)) if f == "token id_token" || f == "code" => {
-                errors.push(ConfigError::new(
-                    "flow",
-                    format!("\"{f}\" is not supported by this build yet; use \"token\""),
-                ));
-                Flow::Token
-            }
+            None => None,
+            Some(Json::String(f)) => match f.as_str() {
+                "token" => Some(Flow::Token),
+                // RFC 6749 §3.1.1: the order of space-delimited response types does not matter.
+                "token id_token" | "id_token token" => Some(Flow::TokenIdToken),
+                "code" => Some(Flow::Code),
+                _ => {
+                    errors.push(ConfigError::new("flow", FLOW_CHOICES));
+                    None
+                }
+            },
             Some(_) => {
-                errors.push(ConfigError::new("flow", "must be \"token\""));
-                Flow::Token
+                errors.push(ConfigError::new("flow", FLOW_CHOICES));
+                None
             }
         };
 
@@ -234,29 +267,111 @@ impl ClientConfig {
             },
         };
 
-        let mut endpoint = |field: &str, default: &str| -> String {
+        let issuer = match map.get("issuer") {
+            None => None,
+            Some(Json::String(url)) => {
+                if let Err(problem) = check_endpoint(url) {
+                    errors.push(ConfigError::new("issuer", problem.to_string()));
+                }
+                Some(url.clone())
+            }
+            Some(_) => {
+                errors.push(ConfigError::new("issuer", "must be a URL string"));
+                None
+            }
+        };
+        let is_google = issuer.as_deref().is_none_or(|i| i == GOOGLE_ISSUER);
+        // Only an issuer: everything else comes from its discovery document.
+        let needs_discovery = !is_google
+            && ENDPOINT_FIELDS
+                .iter()
+                .all(|f| *f == "issuer" || map.get(f).is_none());
+        // A configured endpoint, else Google's (for Google), else none (another provider).
+        let mut endpoint = |field: &str, google: &str| -> Option<String> {
             match map.get(field) {
-                None => default.to_owned(),
+                None => is_google.then(|| google.to_owned()),
                 Some(Json::String(url)) => {
                     if let Err(problem) = check_endpoint(url) {
                         errors.push(ConfigError::new(field, problem.to_string()));
                     }
-                    url.clone()
+                    Some(url.clone())
                 }
                 Some(_) => {
                     errors.push(ConfigError::new(field, "must be a URL string"));
-                    default.to_owned()
+                    None
                 }
             }
         };
+        let authorization = endpoint("authorization_endpoint", GOOGLE_AUTHORIZATION_ENDPOINT);
+        let token = endpoint("token_endpoint", GOOGLE_TOKEN_ENDPOINT);
+        let tokeninfo = endpoint("tokeninfo_endpoint", GOOGLE_TOKENINFO_ENDPOINT);
+        let userinfo = endpoint("userinfo_endpoint", GOOGLE_USERINFO_ENDPOINT);
+        let revocation = endpoint("revocation_endpoint", GOOGLE_REVOCATION_ENDPOINT);
+        let jwks_uri = endpoint("jwks_uri", GOOGLE_JWKS_URI);
+        // Google-shaped: Google itself, or a stand-in for it that has Google's token info.
+        let google_shaped = is_google || tokeninfo.is_some();
+        if !needs_discovery {
+            for (field, value) in [
+                ("authorization_endpoint", &authorization),
+                ("userinfo_endpoint", &userinfo),
+            ] {
+                if value.is_none() {
+                    errors.push(ConfigError::new(
+                        field,
+                        "is missing: give every endpoint, or only \"issuer\" to read them from its discovery document",
+                    ));
+                }
+            }
+        }
+        let openid = scopes.iter().any(|s| s == "openid");
+        let flow = flow.unwrap_or(match (google_shaped, openid) {
+            // Against Google, the ID token is the stronger check whenever openid is asked for.
+            (true, true) => Flow::TokenIdToken,
+            (true, false) => Flow::Token,
+            // Any other provider: the code grant with PKCE (RFC 9700 §2.1.1).
+            (false, _) => Flow::Code,
+        });
+        if flow == Flow::Code && google_shaped {
+            errors.push(ConfigError::new(
+                "flow",
+                "\"code\" cannot work against Google from a page alone: Google's token endpoint refuses to exchange a code without the client secret, even with PKCE, and a secret shipped in a page is no secret. Use \"token id_token\" (or \"token\") with Google; use \"code\" with a provider that accepts public clients",
+            ));
+        }
+        if flow.has_id_token() && !openid {
+            errors.push(ConfigError::new(
+                "scopes",
+                format!(
+                    "must include \"openid\" for the \"{}\" flow, which verifies an ID token",
+                    flow.name()
+                ),
+            ));
+        }
+        if !needs_discovery && !google_shaped && flow.has_id_token() && jwks_uri.is_none() {
+            errors.push(ConfigError::new(
+                "jwks_uri",
+                "is missing: the ID token's signature is checked against the provider's keys",
+            ));
+        }
+        if !needs_discovery && flow == Flow::Code && token.is_none() {
+            errors.push(ConfigError::new(
+                "token_endpoint",
+                "is missing: the code flow exchanges the code there",
+            ));
+        }
+        if flow == Flow::Token && !google_shaped {
+            errors.push(ConfigError::new(
+                "flow",
+                "\"token\" needs Google's token info endpoint to check who the token was issued to; with another provider use \"token id_token\" or \"code\"",
+            ));
+        }
         let endpoints = Endpoints {
-            issuer: endpoint("issuer", GOOGLE_ISSUER),
-            authorization: endpoint("authorization_endpoint", GOOGLE_AUTHORIZATION_ENDPOINT),
-            token: endpoint("token_endpoint", GOOGLE_TOKEN_ENDPOINT),
-            tokeninfo: endpoint("tokeninfo_endpoint", GOOGLE_TOKENINFO_ENDPOINT),
-            userinfo: endpoint("userinfo_endpoint", GOOGLE_USERINFO_ENDPOINT),
-            revocation: endpoint("revocation_endpoint", GOOGLE_REVOCATION_ENDPOINT),
-            jwks_uri: endpoint("jwks_uri", GOOGLE_JWKS_URI),
+            issuer: issuer.unwrap_or_else(|| GOOGLE_ISSUER.to_owned()),
+            authorization: authorization.unwrap_or_default(),
+            token: token.unwrap_or_default(),
+            tokeninfo,
+            userinfo: userinfo.unwrap_or_default(),
+            revocation,
+            jwks_uri: jwks_uri.unwrap_or_default(),
             api_base: match map.get("api_base") {
                 None => None,
                 Some(Json::String(origin)) => {
@@ -281,6 +396,8 @@ impl ClientConfig {
                 token_storage,
                 display,
                 renew_lead_secs,
+                needs_discovery,
+                google: google_shaped,
             })
         } else {
             Err(errors)
@@ -294,16 +411,23 @@ impl ClientConfig {
         format!("{origin}{path_and_query}")
     }
 
-    /// The origins the page talks to, for a Content-Security-Policy `connect-src`.
+    /// The origins the page talks to, for a Content-Security-Policy `connect-src`. Before
+    /// discovery only the issuer's is known: a provider whose endpoints live elsewhere needs
+    /// them configured.
     pub fn connect_origins(&self) -> Vec<String> {
         let e = &self.endpoints;
-        let apis = match &e.api_base {
-            Some(base) => vec![base.as_str()],
-            None => vec![GOOGLE_TASKS_API, GOOGLE_CALENDAR_API],
+        let apis = match (&e.api_base, self.google) {
+            (_, false) => vec![],
+            (Some(base), true) => vec![base.as_str()],
+            (None, true) => vec![GOOGLE_TASKS_API, GOOGLE_CALENDAR_API],
         };
-        let mut origins: Vec<String> = [&e.tokeninfo, &e.userinfo, &e.revocation]
+        let discovery = self.needs_discovery.then_some(e.issuer.as_str());
+        let keys = self.flow.has_id_token().then_some(e.jwks_uri.as_str());
+        let token = (self.flow == Flow::Code).then_some(e.token.as_str());
+        let mut origins: Vec<String> = [e.tokeninfo.as_deref(), e.revocation.as_deref()]
             .into_iter()
-            .map(String::as_str)
+            .chain([Some(e.userinfo.as_str()), discovery, keys, token])
+            .flatten()
             .chain(apis)
             .filter_map(|u| crate::url::HttpUrl::parse(u).ok().map(|u| u.origin()))
             .collect();
@@ -379,7 +503,9 @@ mod tests {
         let config =
             ClientConfig::from_json(r#"{"client_id":"abc.apps.googleusercontent.com"}"#, None)
                 .unwrap();
-        assert_eq!(config.flow, Flow::Token);
+        // openid is among the default scopes, so the ID token is asked for and verified.
+        assert_eq!(config.flow, Flow::TokenIdToken);
+        assert!(config.google);
         assert_eq!(config.scopes, vec!["openid", "email", "profile"]);
         assert_eq!(
             config.endpoints.authorization,
@@ -406,6 +532,65 @@ mod tests {
                 "token_storage",
                 "authorization_endpoint"
             ]
+        );
+    }
+
+    #[test]
+    fn without_openid_google_gets_the_plain_implicit_grant() {
+        let config =
+            ClientConfig::from_json(r#"{"client_id":"a","scopes":["email"]}"#, None).unwrap();
+        assert_eq!(config.flow, Flow::Token);
+        let errors = ClientConfig::from_json(
+            r#"{"client_id":"a","scopes":["email"],"flow":"token id_token"}"#,
+            None,
+        )
+        .unwrap_err();
+        assert_eq!(fields(&errors), vec!["scopes"]);
+    }
+
+    #[test]
+    fn the_code_flow_against_google_is_refused_with_the_reason() {
+        let errors =
+            ClientConfig::from_json(r#"{"client_id":"a","flow":"code"}"#, None).unwrap_err();
+        assert_eq!(fields(&errors), vec!["flow"]);
+        assert!(errors[0].message.contains("client secret"), "{errors:?}");
+        // A stand-in for Google (it has token info) is refused the same way.
+        let errors = ClientConfig::from_json(
+            r#"{"client_id":"a","flow":"code","issuer":"http://127.0.0.1:1","authorization_endpoint":"http://127.0.0.1:1/a",
+               "token_endpoint":"http://127.0.0.1:1/t","tokeninfo_endpoint":"http://127.0.0.1:1/i","userinfo_endpoint":"http://127.0.0.1:1/u",
+               "jwks_uri":"http://127.0.0.1:1/k"}"#,
+            None,
+        )
+        .unwrap_err();
+        assert_eq!(fields(&errors), vec!["flow"]);
+    }
+
+    #[test]
+    fn another_provider_defaults_to_code_and_cannot_use_plain_token() {
+        let config =
+            ClientConfig::from_json(r#"{"client_id":"a","issuer":"https://op.example"}"#, None)
+                .unwrap();
+        assert_eq!(config.flow, Flow::Code);
+        assert!(config.needs_discovery && !config.google);
+        assert_eq!(config.connect_origins(), vec!["https://op.example"]);
+        let errors = ClientConfig::from_json(
+            r#"{"client_id":"a","issuer":"https://op.example","flow":"token"}"#,
+            None,
+        )
+        .unwrap_err();
+        assert_eq!(fields(&errors), vec!["flow"]);
+    }
+
+    #[test]
+    fn another_provider_configured_by_hand_needs_its_endpoints() {
+        let errors = ClientConfig::from_json(
+            r#"{"client_id":"a","issuer":"https://op.example","authorization_endpoint":"https://op.example/a"}"#,
+            None,
+        )
+        .unwrap_err();
+        assert_eq!(
+            fields(&errors),
+            vec!["userinfo_endpoint", "jwks_uri", "token_endpoint"]
         );
     }
 
