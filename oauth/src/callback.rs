@@ -3,11 +3,13 @@
 //! RFC 6749 §10.12), whatever the outcome here.
 
 use crate::authorization::PendingAuthorization;
+use crate::config::Flow;
 use crate::error::AuthError;
-use crate::response::AuthorizationResponse;
+use crate::response::{AuthorizationResponse, ResponseMode};
 
 /// A token that passed the response checks but is not yet known to be ours: it must go through
-/// [`crate::token_info::verify_token_info`] before it is used for anything.
+/// the ID token's checks ([`crate::id_token`]) or Google's token info
+/// ([`crate::token_info::verify_token_info`]) before it is used for anything.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UnverifiedToken {
     pub access_token: String,
@@ -18,45 +20,129 @@ pub struct UnverifiedToken {
     /// Local time the response arrived: expiry is computed from it, never from a server clock.
     pub received_at_ms: u64,
     pub requested_scopes: Vec<String>,
+    /// The ID token that came with it (OpenID Connect flows), still to be verified.
+    pub id_token: Option<String>,
+    /// What the ID token must carry back: the pending request's nonce.
+    pub nonce: Option<String>,
 }
 
-/// Checks a fragment against the pending authorization, in the order that keeps a forged
-/// response from being acted on: pending request, parse, state, error, token type, expiry.
+/// A code that passed the response checks, with what its exchange needs (RFC 6749 §4.1.3,
+/// RFC 7636 §4.5).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CodeGrant {
+    pub code: String,
+    pub code_verifier: String,
+    pub redirect_uri: String,
+    pub requested_scopes: Vec<String>,
+    pub nonce: Option<String>,
+}
+
+/// The checks every answer passes first, in the order that keeps a forged response from being
+/// acted on: a pending request, the right place in the URL, parsing, state, issuer (RFC 9207),
+/// then the provider's error if it is one.
+fn check_common(
+    raw: &str,
+    pending: Option<&PendingAuthorization>,
+) -> Result<AuthorizationResponse, AuthError> {
+    let pending = pending.ok_or(AuthError::NoPendingAuthorization)?;
+    let expected_mode = match pending.flow {
+        Flow::Code => ResponseMode::Query,
+        Flow::Token | Flow::TokenIdToken => ResponseMode::Fragment,
+    };
+    if ResponseMode::split(raw).0 != expected_mode {
+        return Err(AuthError::WrongResponseMode);
+    }
+    let response = AuthorizationResponse::from_fragment(raw)?;
+    match response.state() {
+        Some(state) if constant_time_eq(state.as_bytes(), pending.state.as_bytes()) => {}
+        _ => return Err(AuthError::StateMismatch),
+    }
+    if let (Some(sent_to), Some(iss)) = (pending.issuer.as_deref(), response.iss()) {
+        if iss != sent_to {
+            return Err(AuthError::IssuerMismatch(iss.to_owned()));
+        }
+    }
+    if let AuthorizationResponse::Error { error, .. } = response {
+        return Err(AuthError::Provider(error));
+    }
+    Ok(response)
+}
+
+/// Checks an implicit-grant answer against the pending authorization: [`check_common`], then
+/// the token type, expiry, and for OpenID Connect that an ID token came along.
 pub fn check_response(
     fragment: &str,
     pending: Option<PendingAuthorization>,
     now_ms: u64,
 ) -> Result<UnverifiedToken, AuthError> {
+    let response = check_common(fragment, pending.as_ref())?;
     let pending = pending.ok_or(AuthError::NoPendingAuthorization)?;
-    let response = AuthorizationResponse::from_fragment(fragment)?;
-    match response.state() {
-        Some(state) if constant_time_eq(state.as_bytes(), pending.state.as_bytes()) => {}
-        _ => return Err(AuthError::StateMismatch),
-    }
-    let token = match response {
-        AuthorizationResponse::Error { error, .. } => return Err(AuthError::Provider(error)),
-        AuthorizationResponse::Success(token) => token,
+    let AuthorizationResponse::Success(token) = response else {
+        return Err(AuthError::MissingParameter("access_token"));
     };
-    // RFC 6749 §5.1: the token type is case-insensitive; §7.1: never use a type we don't know.
-    match token.token_type.as_deref() {
+    let id_token = match (pending.flow.has_id_token(), token.id_token) {
+        (true, None) => return Err(AuthError::MissingParameter("id_token")),
+        (true, some) => some,
+        // Not asked for: an ID token here is not ours to trust, so it is dropped unread.
+        (false, _) => None,
+    };
+    let (access_token, expires_in) = check_token(
+        token.access_token,
+        token.token_type.as_deref(),
+        token.expires_in.as_deref(),
+    )?;
+    Ok(UnverifiedToken {
+        access_token,
+        expires_in,
+        scope: token.scope,
+        received_at_ms: now_ms,
+        requested_scopes: pending.scopes,
+        id_token,
+        nonce: pending.nonce,
+    })
+}
+
+/// Checks a code-grant answer (in the query) against the pending authorization.
+pub fn check_code_response(
+    query: &str,
+    pending: Option<PendingAuthorization>,
+) -> Result<CodeGrant, AuthError> {
+    let response = check_common(query, pending.as_ref())?;
+    let pending = pending.ok_or(AuthError::NoPendingAuthorization)?;
+    let AuthorizationResponse::Code { code, .. } = response else {
+        return Err(AuthError::MissingParameter("code"));
+    };
+    Ok(CodeGrant {
+        code,
+        code_verifier: pending
+            .code_verifier
+            .ok_or(AuthError::MissingParameter("code_verifier"))?,
+        redirect_uri: pending.redirect_uri,
+        requested_scopes: pending.scopes,
+        nonce: pending.nonce,
+    })
+}
+
+/// RFC 6749 §5.1: the token type is case-insensitive; §7.1: never use a type we don't know.
+/// `expires_in`, when present, is a positive number of seconds.
+pub fn check_token(
+    access_token: String,
+    token_type: Option<&str>,
+    expires_in: Option<&str>,
+) -> Result<(String, Option<u64>), AuthError> {
+    match token_type {
         Some(t) if t.eq_ignore_ascii_case("bearer") => {}
         Some(other) => return Err(AuthError::UnsupportedTokenType(other.to_owned())),
         None => return Err(AuthError::MissingParameter("token_type")),
     }
-    let expires_in = match token.expires_in.as_deref() {
+    let expires_in = match expires_in {
         None => None,
         Some(text) => match text.parse::<u64>() {
             Ok(secs) if secs > 0 => Some(secs),
             _ => return Err(AuthError::InvalidParameter { name: "expires_in" }),
         },
     };
-    Ok(UnverifiedToken {
-        access_token: token.access_token,
-        expires_in,
-        scope: token.scope,
-        received_at_ms: now_ms,
-        requested_scopes: pending.scopes,
-    })
+    Ok((access_token, expires_in))
 }
 
 /// Compares without an early exit, so timing does not reveal how much of a guess was right.
@@ -172,5 +258,70 @@ mod tests {
             check_response(&f, Some(p), 0).unwrap_err(),
             AuthError::DuplicateParameter("state".into())
         );
+    }
+
+    fn oidc_pending(flow: Flow) -> PendingAuthorization {
+        let p = pending().openid(flow, "https://op.example", [2; STATE_BYTES]);
+        if flow == Flow::Code {
+            p.with_code_verifier("v".repeat(43))
+        } else {
+            p
+        }
+    }
+
+    #[test]
+    fn an_oidc_answer_must_carry_its_id_token() {
+        let p = oidc_pending(Flow::TokenIdToken);
+        let f = fragment(&p.state, "");
+        assert_eq!(
+            check_response(&f, Some(p.clone()), 0).unwrap_err(),
+            AuthError::MissingParameter("id_token")
+        );
+        let token = check_response(&format!("{f}&id_token=a.b.c"), Some(p.clone()), 0).unwrap();
+        assert_eq!(token.id_token.as_deref(), Some("a.b.c"));
+        assert_eq!(token.nonce, p.nonce);
+    }
+
+    #[test]
+    fn an_id_token_nobody_asked_for_is_dropped() {
+        let p = pending();
+        let f = fragment(&p.state, "&id_token=a.b.c");
+        assert_eq!(check_response(&f, Some(p), 0).unwrap().id_token, None);
+    }
+
+    #[test]
+    fn a_code_comes_in_the_query_with_the_verifier_kept_for_its_exchange() {
+        let p = oidc_pending(Flow::Code);
+        let grant = check_code_response(
+            &format!("?code=c1&state={}&iss=https%3A%2F%2Fop.example", p.state),
+            Some(p.clone()),
+        )
+        .unwrap();
+        assert_eq!(grant.code, "c1");
+        assert_eq!(Some(grant.code_verifier), p.code_verifier);
+        assert_eq!(grant.redirect_uri, p.redirect_uri);
+    }
+
+    #[test]
+    fn an_answer_in_the_wrong_part_of_the_url_is_refused() {
+        let code = oidc_pending(Flow::Code);
+        let e = check_code_response(&format!("#code=c1&state={}", code.state), Some(code));
+        assert_eq!(e.unwrap_err(), AuthError::WrongResponseMode);
+        let token = pending();
+        let e = check_response(&format!("?{}", fragment(&token.state, "")), Some(token), 0);
+        assert_eq!(e.unwrap_err(), AuthError::WrongResponseMode);
+    }
+
+    #[test]
+    fn an_answer_from_another_issuer_is_refused_even_an_error() {
+        let p = oidc_pending(Flow::Code);
+        let e = check_code_response(
+            &format!(
+                "?error=access_denied&state={}&iss=https%3A%2F%2Fevil.example",
+                p.state
+            ),
+            Some(p),
+        );
+        assert_eq!(e.unwrap_err().code(), "issuer_mismatch");
     }
 }

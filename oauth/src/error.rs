@@ -56,6 +56,16 @@ pub enum AuthError {
     SubjectMismatch,
     #[error("Your session has expired. Sign in again to continue.")]
     SessionExpired,
+    #[error("The answer arrived in the wrong part of the address (the implicit grant answers in the fragment, the code grant in the query), so it was ignored.")]
+    WrongResponseMode,
+    #[error("The answer says it comes from \"{0}\", not from the provider this tab asked (RFC 9207): it may be a mix-up attack, so it was ignored.")]
+    IssuerMismatch(String),
+    #[error("The ID token was refused: {0}. Nothing from this answer was used.")]
+    IdToken(#[from] crate::id_token::IdTokenError),
+    #[error("The ID token names a different user ({0}) than the provider's other answers, so they were not trusted.")]
+    IdTokenSubjectMismatch(String),
+    #[error("The token endpoint failed (HTTP {0}) without saying why in OAuth's terms.")]
+    TokenEndpoint(u16),
 }
 
 impl AuthError {
@@ -73,6 +83,11 @@ impl AuthError {
             AuthError::InvalidToken => "invalid_token",
             AuthError::SubjectMismatch => "subject_mismatch",
             AuthError::SessionExpired => "session_expired",
+            AuthError::WrongResponseMode => "wrong_response_mode",
+            AuthError::IssuerMismatch(_) => "issuer_mismatch",
+            AuthError::IdToken(e) => e.code(),
+            AuthError::IdTokenSubjectMismatch(_) => "subject_mismatch",
+            AuthError::TokenEndpoint(_) => "token_endpoint_failed",
         }
     }
 }

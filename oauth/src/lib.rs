@@ -32,6 +32,7 @@ pub mod retry;
 pub mod revocation;
 pub mod scopes;
 pub mod session;
+pub mod token_endpoint;
 pub mod token_info;
 pub mod url;
 pub mod user_info;

@@ -1,5 +1,6 @@
-//! Step 2: the authorization response, as it arrives in the redirect's fragment
-//! (RFC 6749 §4.2.2 and §4.2.2.1). Parsing only: whether to trust it is [`crate::callback`]'s job.
+//! Step 2: the authorization response, as it arrives in the redirect's fragment (RFC 6749
+//! §4.2.2 and §4.2.2.1, the implicit grant) or query (§4.1.2, the code grant). Parsing only:
+//! whether to trust it is [`crate::callback`]'s job.
 
 use crate::error::{AuthError, ProviderError};
 
@@ -8,10 +9,35 @@ use crate::error::{AuthError, ProviderError};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AuthorizationResponse {
     Success(TokenResponse),
+    /// The code grant's answer: a code to exchange at the token endpoint.
+    Code {
+        code: String,
+        state: Option<String>,
+        iss: Option<String>,
+    },
     Error {
         error: ProviderError,
         state: Option<String>,
+        iss: Option<String>,
     },
+}
+
+/// Where in the URL a response arrived: the implicit grant answers in the fragment, the code
+/// grant in the query. The adapter keeps the leading `#` or `?` so the checks can tell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ResponseMode {
+    Fragment,
+    Query,
+}
+
+impl ResponseMode {
+    /// The mode of a raw response and its parameters; without a leading `?` it is a fragment.
+    pub fn split(raw: &str) -> (ResponseMode, &str) {
+        match raw.strip_prefix('?') {
+            Some(query) => (ResponseMode::Query, query),
+            None => (ResponseMode::Fragment, raw.strip_prefix('#').unwrap_or(raw)),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,6 +48,10 @@ pub struct TokenResponse {
     pub expires_in: Option<String>,
     pub scope: Option<String>,
     pub state: Option<String>,
+    /// OpenID Connect's ID token (`response_type=id_token token`).
+    pub id_token: Option<String>,
+    /// RFC 9207: the issuer that sent this answer, when it says.
+    pub iss: Option<String>,
     pub extra: Parameters,
 }
 
@@ -49,14 +79,26 @@ impl AuthorizationResponse {
     pub fn state(&self) -> Option<&str> {
         match self {
             AuthorizationResponse::Success(t) => t.state.as_deref(),
-            AuthorizationResponse::Error { state, .. } => state.as_deref(),
+            AuthorizationResponse::Code { state, .. }
+            | AuthorizationResponse::Error { state, .. } => state.as_deref(),
         }
     }
 
-    /// Parses a fragment (with or without its leading `#`).
+    /// RFC 9207's `iss`, when the answer carries one.
+    pub fn iss(&self) -> Option<&str> {
+        match self {
+            AuthorizationResponse::Success(t) => t.iss.as_deref(),
+            AuthorizationResponse::Code { iss, .. } | AuthorizationResponse::Error { iss, .. } => {
+                iss.as_deref()
+            }
+        }
+    }
+
+    /// Parses a fragment or query (with or without its leading `#` or `?`).
     pub fn from_fragment(fragment: &str) -> Result<Self, AuthError> {
-        let mut params = parse_parameters(fragment.strip_prefix('#').unwrap_or(fragment))?;
+        let mut params = parse_parameters(ResponseMode::split(fragment).1)?;
         let state = params.remove("state");
+        let iss = params.remove("iss");
         if let Some(code) = params.remove("error") {
             return Ok(AuthorizationResponse::Error {
                 error: ProviderError {
@@ -65,17 +107,23 @@ impl AuthorizationResponse {
                     uri: params.remove("error_uri"),
                 },
                 state,
+                iss,
             });
         }
-        let access_token = params
-            .remove("access_token")
-            .ok_or(AuthError::MissingParameter("access_token"))?;
+        let Some(access_token) = params.remove("access_token") else {
+            return match params.remove("code") {
+                Some(code) => Ok(AuthorizationResponse::Code { code, state, iss }),
+                None => Err(AuthError::MissingParameter("access_token")),
+            };
+        };
         Ok(AuthorizationResponse::Success(TokenResponse {
             access_token,
             token_type: params.remove("token_type"),
             expires_in: params.remove("expires_in"),
             scope: params.remove("scope"),
             state,
+            id_token: params.remove("id_token"),
+            iss,
             extra: params,
         }))
     }
@@ -146,6 +194,7 @@ mod tests {
                     uri: None
                 },
                 state: Some("s".into()),
+                iss: None,
             }
         );
     }

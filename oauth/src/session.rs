@@ -1,6 +1,8 @@
 //! A verified session: a token known to be ours, with the scopes it really carries and when it
 //! stops working. Serializable so the browser adapter can keep it in sessionStorage.
 
+use crate::callback::UnverifiedToken;
+use crate::id_token::Claims;
 use crate::json::{Json, Object, ObjectWriter, ReadError};
 use crate::scopes::GrantedScopes;
 
@@ -43,6 +45,29 @@ impl Session {
             subject: Object::required("subject", o.string("subject")?)?,
             email: o.string("email")?,
         })
+    }
+
+    /// The session a verified ID token vouches for, with a provider that has no token info:
+    /// the ID token says who the token is for (its `aud` is this client, its `at_hash` or the
+    /// code exchange binds the access token to it). Scopes are the response's, or, when it left
+    /// them out, the ones asked for (RFC 6749 §5.1: omitted means "as requested").
+    pub fn from_id_token(token: UnverifiedToken, claims: &Claims) -> Session {
+        let lifetime = token.expires_in.unwrap_or_else(|| {
+            // No expires_in: the ID token's own expiry is the best bound there is.
+            let exp_ms = u64::try_from(claims.exp).unwrap_or(0).saturating_mul(1000);
+            exp_ms.saturating_sub(token.received_at_ms) / 1000
+        });
+        let granted_scopes = match &token.scope {
+            Some(scope) => GrantedScopes::from_space_delimited(scope),
+            None => GrantedScopes::from_list(token.requested_scopes.clone()),
+        };
+        Session {
+            expires_at_ms: Session::expiry(token.received_at_ms, lifetime),
+            access_token: token.access_token,
+            granted_scopes,
+            subject: claims.sub.clone(),
+            email: claims.email.clone(),
+        }
     }
 
     /// `received_at_ms + expires_in - skew`, all in local time.

@@ -102,6 +102,8 @@ mod tests {
             scope: Some("openid".into()),
             received_at_ms: 1_000_000,
             requested_scopes: vec!["openid".into()],
+            id_token: None,
+            nonce: None,
         }
     }
 

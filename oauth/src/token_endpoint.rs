@@ -1,0 +1,160 @@
+//! The code grant's second half: exchanging the code at the token endpoint (RFC 6749 §4.1.3,
+//! with PKCE's `code_verifier`, RFC 7636 §4.5) and reading the answer (§5.1, §5.2). A public
+//! client sends no secret: the verifier proves this tab is the one that asked.
+
+use crate::callback::{check_token, CodeGrant, UnverifiedToken};
+use crate::error::{AuthError, ProviderError};
+use crate::json::Json;
+
+/// The form body of the exchange.
+pub fn exchange_body(client_id: &str, grant: &CodeGrant) -> String {
+    form_urlencoded::Serializer::new(String::new())
+        .append_pair("grant_type", "authorization_code")
+        .append_pair("code", &grant.code)
+        .append_pair("redirect_uri", &grant.redirect_uri)
+        .append_pair("client_id", client_id)
+        .append_pair("code_verifier", &grant.code_verifier)
+        .finish()
+}
+
+/// Reads the token endpoint's answer. A success must hold a Bearer access token, and, when
+/// `openid` was asked for, an ID token (OIDC Core §3.1.3.3). A refresh token, if any, is not
+/// kept: this app holds no long-lived credential.
+pub fn read_answer(
+    status: u16,
+    body: &str,
+    grant: CodeGrant,
+    now_ms: u64,
+) -> Result<UnverifiedToken, AuthError> {
+    let object = Json::parse_object(body).ok();
+    if !(200..300).contains(&status) {
+        let error = object.as_ref().and_then(|o| {
+            Some(ProviderError {
+                code: o.string("error").ok()??,
+                description: o.string("error_description").ok()?,
+                uri: o.string("error_uri").ok()?,
+            })
+        });
+        return Err(match error {
+            Some(error) => AuthError::Provider(error),
+            None => AuthError::TokenEndpoint(status),
+        });
+    }
+    let o = object.ok_or(AuthError::TokenEndpoint(status))?;
+    let text = |name: &'static str| {
+        o.string(name)
+            .map_err(|_| AuthError::InvalidParameter { name })
+    };
+    let access_token = text("access_token")?.ok_or(AuthError::MissingParameter("access_token"))?;
+    let expires_in = match o.get("expires_in") {
+        None | Some(Json::Null) => None,
+        Some(value) => Some(
+            value
+                .as_integer::<u64>()
+                .ok_or(AuthError::InvalidParameter { name: "expires_in" })?
+                .to_string(),
+        ),
+    };
+    let (access_token, expires_in) = check_token(
+        access_token,
+        text("token_type")?.as_deref(),
+        expires_in.as_deref(),
+    )?;
+    let id_token = text("id_token")?;
+    if grant.requested_scopes.iter().any(|s| s == "openid") && id_token.is_none() {
+        return Err(AuthError::MissingParameter("id_token"));
+    }
+    Ok(UnverifiedToken {
+        access_token,
+        expires_in,
+        scope: text("scope")?,
+        received_at_ms: now_ms,
+        requested_scopes: grant.requested_scopes,
+        id_token,
+        nonce: grant.nonce,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn grant() -> CodeGrant {
+        CodeGrant {
+            code: "c&1".into(),
+            code_verifier: "v".repeat(43),
+            redirect_uri: "http://127.0.0.1:8080/".into(),
+            requested_scopes: vec!["openid".into(), "email".into()],
+            nonce: Some("n".into()),
+        }
+    }
+
+    #[test]
+    fn the_exchange_carries_the_verifier_and_no_secret() {
+        let body = exchange_body("app", &grant());
+        assert_eq!(
+            body,
+            format!(
+                "grant_type=authorization_code&code=c%261&redirect_uri=http%3A%2F%2F127.0.0.1%3A8080%2F&client_id=app&code_verifier={}",
+                "v".repeat(43)
+            )
+        );
+    }
+
+    #[test]
+    fn a_success_gives_an_unverified_token_with_its_id_token() {
+        let token = read_answer(
+            200,
+            r#"{"access_token":"at","token_type":"Bearer","expires_in":3600,"id_token":"a.b.c","scope":"openid email"}"#,
+            grant(),
+            5,
+        )
+        .unwrap();
+        assert_eq!(token.access_token, "at");
+        assert_eq!(token.expires_in, Some(3600));
+        assert_eq!(token.id_token.as_deref(), Some("a.b.c"));
+        assert_eq!(token.nonce.as_deref(), Some("n"));
+        assert_eq!(token.received_at_ms, 5);
+    }
+
+    #[test]
+    fn an_oidc_answer_without_id_token_is_refused() {
+        let e = read_answer(
+            200,
+            r#"{"access_token":"at","token_type":"Bearer"}"#,
+            grant(),
+            0,
+        );
+        assert_eq!(e.unwrap_err(), AuthError::MissingParameter("id_token"));
+    }
+
+    #[test]
+    fn the_providers_error_is_reported_as_such() {
+        let e = read_answer(
+            400,
+            r#"{"error":"invalid_grant","error_description":"grant request is invalid"}"#,
+            grant(),
+            0,
+        )
+        .unwrap_err();
+        assert_eq!(e.code(), "invalid_grant");
+        assert_eq!(
+            read_answer(502, "<html>", grant(), 0).unwrap_err().code(),
+            "token_endpoint_failed"
+        );
+    }
+
+    #[test]
+    fn a_non_bearer_or_malformed_success_is_refused() {
+        let mac = r#"{"access_token":"at","token_type":"mac","id_token":"x"}"#;
+        assert_eq!(
+            read_answer(200, mac, grant(), 0).unwrap_err().code(),
+            "unsupported_token_type"
+        );
+        let bad_expiry = r#"{"access_token":"at","token_type":"Bearer","expires_in":"soon"}"#;
+        assert_eq!(
+            read_answer(200, bad_expiry, grant(), 0).unwrap_err().code(),
+            "invalid_parameter"
+        );
+    }
+}
