@@ -120,7 +120,8 @@ impl ConfigError {
     }
 }
 
-const ENDPOINT_FIELDS: [&str; 7] = [
+/// config.json's endpoint settings.
+pub const ENDPOINT_FIELDS: [&str; 7] = [
     "issuer",
     "authorization_endpoint",
     "token_endpoint",
@@ -131,7 +132,8 @@ const ENDPOINT_FIELDS: [&str; 7] = [
 ];
 const FLOW_CHOICES: &str = "must be \"token\", \"token id_token\" or \"code\"";
 
-const KNOWN_FIELDS: [&str; 7] = [
+/// config.json's other settings.
+pub const KNOWN_FIELDS: [&str; 7] = [
     "client_id",
     "flow",
     "scopes",

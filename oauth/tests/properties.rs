@@ -17,20 +17,18 @@ fn cases() -> u32 {
         .unwrap_or(2000)
 }
 
-/// Keys the parsers look at, so generated objects reach past "unknown key" into each field's checks.
-const KEYS: [&str; 35] = [
-    "client_id",
-    "flow",
-    "scopes",
-    "token_storage",
-    "api_base",
-    "issuer",
-    "authorization_endpoint",
-    "token_endpoint",
-    "userinfo_endpoint",
-    "revocation_endpoint",
-    "jwks_uri",
-    "tokeninfo_endpoint",
+/// Keys the parsers look at, so generated objects reach past "unknown key" into each field's
+/// checks: config.json's own lists (so a new setting cannot be missed), then the answers' keys.
+fn keys() -> Vec<&'static str> {
+    oauth::config::KNOWN_FIELDS
+        .iter()
+        .chain(&oauth::config::ENDPOINT_FIELDS)
+        .chain(&ANSWER_KEYS)
+        .copied()
+        .collect()
+}
+
+const ANSWER_KEYS: [&str; 30] = [
     "aud",
     "azp",
     "sub",
@@ -55,6 +53,14 @@ const KEYS: [&str; 35] = [
     "n",
     "e",
     "use",
+    // Token endpoint answers and discovery documents.
+    "access_token",
+    "token_type",
+    "id_token",
+    "error",
+    "error_description",
+    "response_types_supported",
+    "code_challenge_methods_supported",
 ];
 
 /// A string that is often almost a URL, an origin or a number.
@@ -127,7 +133,7 @@ fn id_token_claims() -> impl Strategy<Value = String> {
 /// config.json, token info and user info, with every field possibly wrong.
 fn json_object() -> impl Strategy<Value = String> {
     proptest::collection::vec(
-        (prop_oneof![4 => proptest::sample::select(&KEYS[..]).prop_map(str::to_owned), 1 => "\\PC{0,10}"], json_value()),
+        (prop_oneof![4 => proptest::sample::select(keys()).prop_map(str::to_owned), 1 => "\\PC{0,10}"], json_value()),
         0..12,
     )
     .prop_map(|fields| Value::Object(fields.into_iter().collect::<Map<_, _>>()).to_string())
@@ -272,6 +278,31 @@ proptest! {
     }
 
     #[test]
+    fn discovery_and_token_endpoint_readers_never_panic(
+        input in prop_oneof![json_object(), "\\PC{0,120}"],
+        status in prop_oneof![Just(200u16), Just(400u16), any::<u16>()],
+    ) {
+        let config = ClientConfig::from_json(r#"{"client_id":"c","issuer":"http://127.0.0.1:9"}"#, None).unwrap();
+        let _ = config.with_discovery(&input);
+        let grant = oauth::callback::CodeGrant {
+            code: "c".into(), code_verifier: "v".into(), redirect_uri: "r".into(),
+            requested_scopes: vec!["openid".into()], nonce: None,
+        };
+        let _ = oauth::token_endpoint::read_answer(status, &input, grant, 0);
+    }
+
+    #[test]
+    fn code_answers_never_panic_and_need_the_state(input in "\\PC{0,120}", random in any::<[u8; 32]>()) {
+        let pending = PendingAuthorization::new(random, "r", &["openid".into()], 0)
+            .openid(oauth::Flow::Code, "http://127.0.0.1:9", random)
+            .with_code_verifier("v".into());
+        let query = format!("?{input}");
+        if oauth::callback::check_code_response(&query, Some(pending.clone())).is_ok() {
+            prop_assert!(query.contains(&pending.state));
+        }
+    }
+
+    #[test]
     fn token_info_and_user_info_parsers_never_panic(input in prop_oneof![json_object(), "\\PC{0,120}"]) {
         let _ = TokenInfo::from_json(&input);
         if let Ok(user) = UserInfo::from_json(&input) {
@@ -296,6 +327,8 @@ proptest! {
             login_hint: login_hint.as_deref(),
             prompt: &[],
             include_granted_scopes: true,
+            response_type: "token",
+            code_challenge: None,
         };
         let url = request.to_url();
         let (_, query) = url.split_once('?').unwrap();
