@@ -1,5 +1,5 @@
 //! The authorization endpoint's pure logic: request validation in Google's order,
-//! `prompt=none` decisions, granted-scope computation and the redirect fragments.
+//! `prompt=none` decisions, granted-scope computation and the redirects.
 
 use crate::catalog::{self, is_known_scope, is_sign_in_scope};
 use crate::tokens::Store;
@@ -14,11 +14,48 @@ pub struct Client {
     pub redirect_uris: Vec<String>,
 }
 
+/// What `response_type` asks for: `code` alone, or `token` and/or `id_token` (OAuth 2.0
+/// Multiple Response Type Encoding Practices: space separated, in any order).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ResponseType {
+    pub code: bool,
+    pub token: bool,
+    pub id_token: bool,
+}
+
+impl ResponseType {
+    /// `None` for unknown values and for the hybrid flows, which aren't emulated.
+    pub fn parse(value: &str) -> Option<ResponseType> {
+        let mut rt = ResponseType::default();
+        for part in value.split(' ').filter(|p| !p.is_empty()) {
+            let flag = match part {
+                "code" => &mut rt.code,
+                "token" => &mut rt.token,
+                "id_token" => &mut rt.id_token,
+                _ => return None,
+            };
+            *flag = true;
+        }
+        let ok = rt.code != (rt.token || rt.id_token);
+        ok.then_some(rt)
+    }
+
+    /// The implicit response.
+    pub const TOKEN: ResponseType = ResponseType {
+        code: false,
+        token: true,
+        id_token: false,
+    };
+}
+
 /// A validated authorization request, kept server-side while the consent page is shown.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuthRequest {
     pub client_id: String,
     pub redirect_uri: String,
+    pub response_type: ResponseType,
+    /// Required with `id_token` (OIDC Core §3.2.2.1); echoed in the ID token.
+    pub nonce: Option<String>,
     /// Requested scopes in request order, duplicates dropped, not yet normalised.
     pub scopes: Vec<String>,
     pub state: Option<String>,
@@ -124,26 +161,33 @@ pub fn validate(query: &str, clients: &[Client]) -> Result<AuthRequest, AuthErro
         }
     };
 
-    // Only the implicit grant is emulated (RFC 6749 §4.2.1: response_type=token).
-    match get("response_type").as_deref() {
-        Some("token") => {}
-        None => {
-            return Err(AuthError::new(
-                400,
-                "invalid_request",
-                "Missing required parameter: response_type",
-            ))
-        }
-        Some(other) => {
-            return Err(AuthError::new(
-                400,
-                "unsupported_response_type",
-                format!(
-                    "Unsupported response_type: {other}. This emulator implements only the \
-                     implicit grant (response_type=token)."
-                ),
-            ))
-        }
+    // The implicit grant with or without an ID token, and the code grant's front half.
+    let raw_response_type = get("response_type").ok_or_else(|| {
+        AuthError::new(
+            400,
+            "invalid_request",
+            "Missing required parameter: response_type",
+        )
+    })?;
+    let response_type = ResponseType::parse(&raw_response_type).ok_or_else(|| {
+        AuthError::new(
+            400,
+            "unsupported_response_type",
+            format!(
+                "Unsupported response_type: {raw_response_type}. This emulator implements \
+                 token, id_token, \"token id_token\" and code."
+            ),
+        )
+    })?;
+    // OIDC Core §3.2.2.1: the implicit flow's nonce is REQUIRED (it binds the ID token to
+    // the request).
+    let nonce = get("nonce");
+    if response_type.id_token && nonce.is_none() {
+        return Err(AuthError::new(
+            400,
+            "invalid_request",
+            "Missing required parameter: nonce",
+        ));
     }
 
     let mut scopes: Vec<String> = Vec::new();
@@ -197,6 +241,8 @@ pub fn validate(query: &str, clients: &[Client]) -> Result<AuthRequest, AuthErro
     Ok(AuthRequest {
         client_id: client.id.clone(),
         redirect_uri,
+        response_type,
+        nonce,
         scopes,
         state: get("state"),
         prompt,
@@ -263,37 +309,74 @@ pub fn decide_silent(req: &AuthRequest, forced_error: Option<&str>, store: &Stor
     }
 }
 
-/// Error response of the implicit grant, in the fragment (RFC 6749 §4.2.2.1).
-pub fn error_redirect(redirect_uri: &str, error: &str, state: Option<&str>) -> String {
-    let mut f = form_urlencoded::Serializer::new(String::new());
-    f.append_pair("error", error);
-    if let Some(state) = state {
-        f.append_pair("state", state);
+/// The redirect carrying a response: in the query for the code grant (RFC 6749 §4.1.2),
+/// in the fragment for the implicit grant (§4.2.2).
+fn respond(req: &AuthRequest, params: String) -> String {
+    let uri = &req.redirect_uri;
+    if !req.response_type.code {
+        format!("{uri}#{params}")
+    } else if uri.contains('?') {
+        format!("{uri}&{params}")
+    } else {
+        format!("{uri}?{params}")
     }
-    format!("{redirect_uri}#{}", f.finish())
 }
 
-/// Successful implicit-grant response (RFC 6749 §4.2.2) with Google's extra fields, in
-/// Google's order.
-pub fn token_redirect(
-    redirect_uri: &str,
-    state: Option<&str>,
-    access_token: &str,
-    expires_in: u64,
+/// Error response (RFC 6749 §4.1.2.1, §4.2.2.1).
+pub fn error_redirect(req: &AuthRequest, error: &str) -> String {
+    let mut f = form_urlencoded::Serializer::new(String::new());
+    f.append_pair("error", error);
+    if let Some(state) = &req.state {
+        f.append_pair("state", state);
+    }
+    respond(req, f.finish())
+}
+
+/// The code grant's authorization response with Google's extra fields. Google never
+/// redeems such a code for a client without a secret (see `POST /token`).
+pub fn code_redirect(req: &AuthRequest, code: &str, scopes: &[String], prompt: &str) -> String {
+    let mut f = form_urlencoded::Serializer::new(String::new());
+    f.append_pair("code", code);
+    if let Some(state) = &req.state {
+        f.append_pair("state", state);
+    }
+    f.append_pair("scope", &scopes.join(" "))
+        .append_pair("authuser", "0")
+        .append_pair("prompt", prompt);
+    respond(req, f.finish())
+}
+
+/// What an implicit response delivers.
+#[derive(Debug, Clone, Copy)]
+pub struct Issued<'a> {
+    pub access_token: Option<&'a str>,
+    pub expires_in: u64,
+    pub id_token: Option<&'a str>,
+}
+
+/// Successful implicit-grant response (RFC 6749 §4.2.2, OIDC Core §3.2.2.5) with Google's
+/// extra fields, in Google's order.
+pub fn implicit_redirect(
+    req: &AuthRequest,
+    issued: Issued,
     scopes: &[String],
     prompt: &str,
 ) -> String {
     let mut f = form_urlencoded::Serializer::new(String::new());
-    if let Some(state) = state {
+    if let Some(state) = &req.state {
         f.append_pair("state", state);
     }
-    f.append_pair("access_token", access_token)
-        .append_pair("token_type", "Bearer")
-        .append_pair("expires_in", &expires_in.to_string())
-        .append_pair("scope", &scopes.join(" "))
-        .append_pair("authuser", "0")
-        .append_pair("prompt", prompt);
-    format!("{redirect_uri}#{}", f.finish())
+    if let Some(token) = issued.access_token {
+        f.append_pair("access_token", token)
+            .append_pair("token_type", "Bearer")
+            .append_pair("expires_in", &issued.expires_in.to_string())
+            .append_pair("scope", &scopes.join(" "));
+    }
+    if let Some(id_token) = issued.id_token {
+        f.append_pair("id_token", id_token);
+    }
+    f.append_pair("authuser", "0").append_pair("prompt", prompt);
+    respond(req, f.finish())
 }
 
 #[cfg(test)]
@@ -429,13 +512,60 @@ mod tests {
 
     #[test]
     fn response_type_checks() {
-        let e = err(&with(&[("response_type", "code")]));
-        assert_eq!((e.status, e.code), (400, "unsupported_response_type"));
-        assert_eq!(
-            err(&with(&[("response_type", "token id_token")])).code,
-            "unsupported_response_type"
-        );
+        let rt = |v: &'static str| {
+            validate(&with(&[("response_type", v), ("nonce", "n")]), &clients())
+                .unwrap()
+                .response_type
+        };
+        assert_eq!(rt("token"), ResponseType::TOKEN);
+        let both = ResponseType {
+            code: false,
+            token: true,
+            id_token: true,
+        };
+        assert_eq!(rt("token id_token"), both);
+        assert_eq!(rt("id_token  token"), both);
+        assert!(rt("id_token").id_token && !rt("id_token").token);
+        assert!(rt("code").code);
+        for bad in [
+            "code token",
+            "code id_token",
+            "none",
+            "token bogus",
+            "Token",
+            "  ",
+        ] {
+            let e = err(&with(&[("response_type", bad), ("nonce", "n")]));
+            assert_eq!(
+                (e.status, e.code),
+                (400, "unsupported_response_type"),
+                "{bad}"
+            );
+        }
         assert_eq!(err(&without("response_type")).code, "invalid_request");
+    }
+
+    #[test]
+    fn id_token_needs_a_nonce() {
+        for rt in ["id_token", "token id_token"] {
+            let e = err(&with(&[("response_type", rt)]));
+            assert_eq!(
+                (e.status, e.code, e.message.as_str()),
+                (400, "invalid_request", "Missing required parameter: nonce")
+            );
+            assert_eq!(
+                err(&with(&[("response_type", rt), ("nonce", "")])).code,
+                "invalid_request"
+            );
+        }
+        let r = validate(
+            &with(&[("response_type", "id_token"), ("nonce", "n-1")]),
+            &clients(),
+        )
+        .unwrap();
+        assert_eq!(r.nonce.as_deref(), Some("n-1"));
+        // The access token alone needs none.
+        assert_eq!(validate(&query(&good()), &clients()).unwrap().nonce, None);
     }
 
     #[test]
@@ -467,13 +597,19 @@ mod tests {
             ("response_type", "code"),
         ]);
         assert_eq!(err(&q).code, "redirect_uri_mismatch");
-        // Bad response type beats missing scope.
+        // Bad response type beats missing nonce and scope; missing nonce beats missing scope.
         let q = query(&[
             ("client_id", APP),
             ("redirect_uri", URI),
-            ("response_type", "code"),
+            ("response_type", "code id_token"),
         ]);
         assert_eq!(err(&q).code, "unsupported_response_type");
+        let q = query(&[
+            ("client_id", APP),
+            ("redirect_uri", URI),
+            ("response_type", "id_token"),
+        ]);
+        assert!(err(&q).message.contains("nonce"));
         // Unknown scope beats bad prompt.
         assert_eq!(
             err(&with(&[("scope", "x"), ("prompt", "bogus")])).code,
@@ -522,6 +658,8 @@ mod tests {
         AuthRequest {
             client_id: APP.into(),
             redirect_uri: URI.into(),
+            response_type: ResponseType::TOKEN,
+            nonce: None,
             scopes: scopes.iter().map(|s| s.to_string()).collect(),
             state: None,
             prompt: vec![],
@@ -608,24 +746,66 @@ mod tests {
 
     #[test]
     fn fragments() {
+        let mut r = req(&[], false);
+        r.state = Some("a b&c".into());
         assert_eq!(
-            error_redirect(URI, "access_denied", Some("a b&c")),
+            error_redirect(&r, "access_denied"),
             format!("{URI}#error=access_denied&state=a+b%26c")
         );
+        r.state = None;
         assert_eq!(
-            error_redirect(URI, "access_denied", None),
+            error_redirect(&r, "access_denied"),
             format!("{URI}#error=access_denied")
         );
         let scopes = catalog::normalise_scopes(&["email", "openid"]);
+        let token = Issued {
+            access_token: Some("ya29.abc"),
+            expires_in: 3599,
+            id_token: None,
+        };
+        r.state = Some("xyz".into());
         assert_eq!(
-            token_redirect(URI, Some("xyz"), "ya29.abc", 3599, &scopes, "consent"),
+            implicit_redirect(&r, token, &scopes, "consent"),
             format!(
                 "{URI}#state=xyz&access_token=ya29.abc&token_type=Bearer&expires_in=3599\
                  &scope=email+https%3A%2F%2Fwww.googleapis.com%2Fauth%2Fuserinfo.email+openid\
                  &authuser=0&prompt=consent"
             )
         );
-        assert!(token_redirect(URI, None, "t", 1, &[], "none")
-            .starts_with(&format!("{URI}#access_token=t&")));
+        let both = Issued {
+            id_token: Some("h.p.s"),
+            ..token
+        };
+        assert!(implicit_redirect(&r, both, &scopes, "consent")
+            .contains("&scope=email+https%3A%2F%2Fwww.googleapis.com%2Fauth%2Fuserinfo.email+openid&id_token=h.p.s&authuser=0&"));
+        let id_only = Issued {
+            access_token: None,
+            ..both
+        };
+        assert_eq!(
+            implicit_redirect(&r, id_only, &scopes, "none"),
+            format!("{URI}#state=xyz&id_token=h.p.s&authuser=0&prompt=none")
+        );
+        r.state = None;
+        assert!(implicit_redirect(&r, token, &[], "none")
+            .starts_with(&format!("{URI}#access_token=ya29.abc&")));
+    }
+
+    #[test]
+    fn the_code_grant_answers_in_the_query() {
+        let mut r = req(&[], false);
+        r.response_type = ResponseType::parse("code").unwrap();
+        r.state = Some("st".into());
+        let scopes = catalog::normalise_scopes(&["openid"]);
+        assert_eq!(
+            code_redirect(&r, "4/0Axyz", &scopes, "consent"),
+            format!("{URI}?code=4%2F0Axyz&state=st&scope=openid&authuser=0&prompt=consent")
+        );
+        assert_eq!(
+            error_redirect(&r, "access_denied"),
+            format!("{URI}?error=access_denied&state=st")
+        );
+        r.redirect_uri = format!("{URI}?x=1");
+        assert!(error_redirect(&r, "access_denied").starts_with(&format!("{URI}?x=1&error=")));
     }
 }

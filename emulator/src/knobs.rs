@@ -1,5 +1,6 @@
 //! Test knobs: fault injection and behaviour switches set through `POST /emulator/knobs`.
 
+use crate::id_token::Forgery;
 use serde::Serialize;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
@@ -8,8 +9,9 @@ use std::collections::BTreeMap;
 pub const DEFAULT_TOKEN_LIFETIME_SECS: u64 = 3599;
 
 /// The endpoints a `fail`, `delay_ms` or `retry_after` knob can target. `tasks` is every path
-/// under `/tasks/v1/`, `calendar` every path under `/calendar/v3/`.
-pub const ENDPOINTS: [&str; 7] = [
+/// under `/tasks/v1/`, `calendar` every path under `/calendar/v3/`; `certs` is the JWKS,
+/// `discovery` the OpenID configuration, `token` the (always refusing) token endpoint.
+pub const ENDPOINTS: [&str; 10] = [
     "auth",
     "decision",
     "tokeninfo",
@@ -17,6 +19,9 @@ pub const ENDPOINTS: [&str; 7] = [
     "revoke",
     "tasks",
     "calendar",
+    "token",
+    "certs",
+    "discovery",
 ];
 
 /// An injected failure: `fail: {"tasks": 500}` fails every request to the endpoint;
@@ -100,6 +105,10 @@ pub struct Knobs {
     pub retry_after: BTreeMap<String, u64>,
     /// Caps `maxResults` of the list endpoints, so tests see pagination with few items.
     pub page_size: Option<u32>,
+    /// ID tokens are forged this way instead of being signed properly.
+    pub id_token_forgery: Option<Forgery>,
+    /// The JWKS leaves out the key ID tokens are signed with, so even a refetch can't find it.
+    pub jwks_without_current_key: bool,
 }
 
 impl Default for Knobs {
@@ -112,6 +121,8 @@ impl Default for Knobs {
             delay_ms: BTreeMap::new(),
             retry_after: BTreeMap::new(),
             page_size: None,
+            id_token_forgery: None,
+            jwks_without_current_key: false,
         }
     }
 }
@@ -151,6 +162,23 @@ impl Knobs {
                                     format!("{key} must be a positive integer or null")
                                 })?,
                         ),
+                    }
+                }
+                "id_token_forgery" => {
+                    next.id_token_forgery = match value {
+                        Value::Null => None,
+                        v => Some(v.as_str().and_then(Forgery::parse).ok_or_else(|| {
+                            let names: Vec<&str> = Forgery::ALL.iter().map(|f| f.name()).collect();
+                            format!("{key} must be null or one of {}", names.join(", "))
+                        })?),
+                    }
+                }
+                "jwks_without_current_key" => {
+                    next.jwks_without_current_key = match value {
+                        Value::Null => false,
+                        v => v
+                            .as_bool()
+                            .ok_or_else(|| format!("{key} must be a boolean or null"))?,
                     }
                 }
                 other => return Err(format!("unknown knob: {other}")),
@@ -335,6 +363,28 @@ mod tests {
         assert_eq!(k.page_size, Some(2));
         k.merge(&json!({"page_size": null})).unwrap();
         assert_eq!(k.page_size, None);
+    }
+
+    #[test]
+    fn id_token_knobs() {
+        let mut k = Knobs::default();
+        k.merge(&json!({"id_token_forgery": "alg_hs256", "jwks_without_current_key": true}))
+            .unwrap();
+        assert_eq!(k.id_token_forgery, Some(Forgery::AlgHs256));
+        assert!(k.jwks_without_current_key);
+        let shown = serde_json::to_value(&k).unwrap();
+        assert_eq!(shown["id_token_forgery"], "alg_hs256");
+        for bad in [
+            json!({"id_token_forgery": "bogus"}),
+            json!({"id_token_forgery": true}),
+            json!({"jwks_without_current_key": "yes"}),
+        ] {
+            assert!(k.merge(&bad).is_err(), "{bad}");
+        }
+        // The harness turns knobs off by posting nulls.
+        k.merge(&json!({"id_token_forgery": null, "jwks_without_current_key": null}))
+            .unwrap();
+        assert_eq!(k, Knobs::default());
     }
 
     #[test]

@@ -178,6 +178,8 @@ mod tests {
         AuthRequest {
             client_id: "<app>".into(),
             redirect_uri: "http://x/".into(),
+            response_type: crate::auth::ResponseType::TOKEN,
+            nonce: None,
             scopes: vec![
                 "openid".into(),
                 "https://www.googleapis.com/auth/tasks".into(),

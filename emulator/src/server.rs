@@ -2,11 +2,13 @@
 //! shared state; [`start`] puts it behind `tiny_http`, one thread per request so that a
 //! delayed endpoint never holds up the others.
 
-use crate::auth::{self, AuthRequest, Client, Silent};
+use crate::auth::{self, AuthRequest, Client, Issued, Silent};
 use crate::calendar::{self, CalendarStore};
 use crate::catalog::{self, OTHER_CLIENT_ID};
 use crate::google_api::{self, Reply};
-use crate::knobs::{google_error_body, Knobs};
+use crate::id_token::{self, Claims, Subject};
+use crate::keys::KeyRing;
+use crate::knobs::{google_error_body, Knobs, DEFAULT_TOKEN_LIFETIME_SECS};
 use crate::pages;
 use crate::tasks::{self, TasksStore};
 use crate::tokens::{self, Store, Token};
@@ -24,6 +26,9 @@ const DECISION_PATH: &str = "/o/oauth2/v2/auth/decision";
 const TOKENINFO_PATH: &str = "/tokeninfo";
 const USERINFO_PATH: &str = "/oauth2/v3/userinfo";
 const REVOKE_PATH: &str = "/revoke";
+const TOKEN_PATH: &str = "/token";
+const CERTS_PATH: &str = "/oauth2/v3/certs";
+const DISCOVERY_PATH: &str = "/.well-known/openid-configuration";
 /// Everything under these is the Tasks API and the Calendar API.
 const TASKS_PREFIX: &str = "/tasks/v1/";
 const CALENDAR_PREFIX: &str = "/calendar/v3/";
@@ -185,6 +190,9 @@ pub struct App {
     base_url: String,
     clients: Vec<Client>,
     state: Mutex<State>,
+    /// Outside `State`: a reset keeps the keys, as rotating them costs a key generation.
+    /// Locked after `state` when both are needed.
+    keys: Mutex<KeyRing>,
 }
 
 /// The endpoints that knobs can target, with the methods they answer.
@@ -197,6 +205,9 @@ enum Endpoint {
     Revoke,
     Tasks,
     Calendar,
+    Token,
+    Certs,
+    Discovery,
 }
 
 impl Endpoint {
@@ -207,6 +218,9 @@ impl Endpoint {
             TOKENINFO_PATH => Endpoint::TokenInfo,
             USERINFO_PATH => Endpoint::UserInfo,
             REVOKE_PATH => Endpoint::Revoke,
+            TOKEN_PATH => Endpoint::Token,
+            CERTS_PATH => Endpoint::Certs,
+            DISCOVERY_PATH => Endpoint::Discovery,
             p if p.starts_with(TASKS_PREFIX) => Endpoint::Tasks,
             p if p.starts_with(CALENDAR_PREFIX) => Endpoint::Calendar,
             _ => return None,
@@ -222,6 +236,9 @@ impl Endpoint {
             Endpoint::Revoke => "revoke",
             Endpoint::Tasks => "tasks",
             Endpoint::Calendar => "calendar",
+            Endpoint::Token => "token",
+            Endpoint::Certs => "certs",
+            Endpoint::Discovery => "discovery",
         }
     }
 
@@ -243,6 +260,8 @@ impl Endpoint {
             Endpoint::Revoke => &["POST"],
             Endpoint::Tasks => &["GET", "POST", "PATCH", "DELETE"],
             Endpoint::Calendar => &["GET"],
+            Endpoint::Token => &["POST"],
+            Endpoint::Certs | Endpoint::Discovery => &["GET"],
         }
     }
 
@@ -254,8 +273,19 @@ impl Endpoint {
 }
 
 impl App {
-    /// `base_url` is this server's origin, e.g. `http://127.0.0.1:8787` (used for avatars).
+    /// `base_url` is this server's origin, e.g. `http://127.0.0.1:8787`: the ID tokens'
+    /// issuer and the base of avatar URLs. The first signing key is generated in the
+    /// background from now on.
     pub fn new(base_url: String, client_id: String, redirect_uris: Vec<String>) -> Self {
+        App::with_keys(base_url, client_id, redirect_uris, KeyRing::new())
+    }
+
+    pub fn with_keys(
+        base_url: String,
+        client_id: String,
+        redirect_uris: Vec<String>,
+        keys: KeyRing,
+    ) -> Self {
         App {
             base_url,
             clients: vec![
@@ -269,12 +299,17 @@ impl App {
                 },
             ],
             state: Mutex::new(State::default()),
+            keys: Mutex::new(keys),
         }
     }
 
     fn state(&self) -> MutexGuard<'_, State> {
         // A panicking handler thread must not take the whole emulator down with it.
         self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn keys(&self) -> MutexGuard<'_, KeyRing> {
+        self.keys.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     pub fn handle(&self, req: &Request) -> Response {
@@ -344,6 +379,9 @@ impl App {
             Endpoint::UserInfo => self.userinfo(req).cors_echo(req),
             Endpoint::Revoke => self.revoke(req).cors_echo(req),
             Endpoint::Tasks | Endpoint::Calendar => self.google_api(req, endpoint).cors_echo(req),
+            Endpoint::Token => token_refusal(req).cors_echo(req),
+            Endpoint::Certs => self.certs().cors_any(),
+            Endpoint::Discovery => self.discovery().cors_any(),
         }
     }
 
@@ -399,19 +437,9 @@ impl App {
             let forced = st.knobs.prompt_none_error.clone();
             let location = match auth::decide_silent(&auth_req, forced.as_deref(), &st.store) {
                 Silent::Issue { sub, scopes } => {
-                    let token = issue(&mut st, &auth_req, &sub, scopes);
-                    auth::token_redirect(
-                        &auth_req.redirect_uri,
-                        auth_req.state.as_deref(),
-                        &token.token,
-                        st.knobs.token_lifetime_secs,
-                        &token.scopes,
-                        "none",
-                    )
+                    self.grant(&mut st, &auth_req, &sub, scopes, "none")
                 }
-                Silent::Error(error) => {
-                    auth::error_redirect(&auth_req.redirect_uri, &error, auth_req.state.as_deref())
-                }
+                Silent::Error(error) => auth::error_redirect(&auth_req, &error),
             };
             return Response::redirect(location);
         }
@@ -451,11 +479,7 @@ impl App {
 
         let Some(account) = account.filter(|_| allow) else {
             // RFC 6749 §4.2.2.1: the resource owner denied the request.
-            return Response::redirect(auth::error_redirect(
-                &auth_req.redirect_uri,
-                "access_denied",
-                auth_req.state.as_deref(),
-            ));
+            return Response::redirect(auth::error_redirect(&auth_req, "access_denied"));
         };
         let ticked: Vec<String> = form
             .iter()
@@ -466,15 +490,121 @@ impl App {
         let granted = auth::granted_scopes(&auth_req, &ticked, &previous);
         st.store
             .record_grant(&auth_req.client_id, account.sub, &granted);
-        let token = issue(&mut st, &auth_req, account.sub, granted);
-        Response::redirect(auth::token_redirect(
-            &auth_req.redirect_uri,
-            auth_req.state.as_deref(),
-            &token.token,
-            st.knobs.token_lifetime_secs,
-            &token.scopes,
-            "consent",
-        ))
+        Response::redirect(self.grant(&mut st, &auth_req, account.sub, granted, "consent"))
+    }
+
+    /// The redirect answering a granted request: a code, or an access token and/or an ID token.
+    fn grant(
+        &self,
+        st: &mut State,
+        req: &AuthRequest,
+        sub: &str,
+        scopes: Vec<String>,
+        prompt: &str,
+    ) -> String {
+        let rt = req.response_type;
+        if rt.code {
+            // Google's codes look like this; no one can redeem them here (see `/token`).
+            let code = format!("4/0A{}", tokens::random_string(70));
+            return auth::code_redirect(req, &code, &scopes, prompt);
+        }
+        let token = rt.token.then(|| issue(st, req, sub, scopes.clone()));
+        let access_token = token.as_ref().map(|t| t.token.as_str());
+        let id_token = rt
+            .id_token
+            .then(|| self.id_token(st, req, sub, &scopes, access_token));
+        let issued = Issued {
+            access_token,
+            expires_in: st.knobs.token_lifetime_secs,
+            id_token: id_token.as_deref(),
+        };
+        auth::implicit_redirect(req, issued, &scopes, prompt)
+    }
+
+    /// A signed ID token for the account, honouring the audience, lifetime and forgery knobs.
+    fn id_token(
+        &self,
+        st: &State,
+        req: &AuthRequest,
+        sub: &str,
+        scopes: &[String],
+        access_token: Option<&str>,
+    ) -> String {
+        let account = catalog::account_by_sub(sub).expect("grants are for built-in accounts");
+        let client_id = st
+            .knobs
+            .issue_to_client
+            .as_deref()
+            .unwrap_or(&req.client_id);
+        // Google's ID tokens live 3600 s while the access token says 3599.
+        let lifetime = match st.knobs.token_lifetime_secs {
+            DEFAULT_TOKEN_LIFETIME_SECS => id_token::LIFETIME_SECS,
+            set => set,
+        };
+        let claims = Claims::new(&Subject {
+            origin: &self.base_url,
+            client_id,
+            account,
+            scopes,
+            nonce: req
+                .nonce
+                .as_deref()
+                .expect("validated: id_token needs a nonce"),
+            access_token,
+            now: tokens::now(),
+            lifetime,
+        });
+        id_token::mint(claims, st.knobs.id_token_forgery, &mut self.keys())
+    }
+
+    /// `GET /oauth2/v3/certs`: the JWKS (RFC 7517 §5).
+    fn certs(&self) -> Response {
+        let without_current = self.state().knobs.jwks_without_current_key;
+        let jwks = self.keys().jwks(without_current);
+        // Google lets caches keep its keys for hours; an app that meets an unknown kid must
+        // refetch past its HTTP cache.
+        Response::json(200, &jwks).with(
+            "Cache-Control",
+            "public, max-age=21600, must-revalidate, no-transform",
+        )
+    }
+
+    /// `GET /.well-known/openid-configuration` (OpenID Connect Discovery 1.0 §3), Google's
+    /// document with this emulator's URLs. It lists what Google supports, not only what the
+    /// emulator implements.
+    fn discovery(&self) -> Response {
+        let base = &self.base_url;
+        Response::json(
+            200,
+            &json!({
+                "issuer": base,
+                "authorization_endpoint": format!("{base}{AUTH_PATH}"),
+                "token_endpoint": format!("{base}{TOKEN_PATH}"),
+                "userinfo_endpoint": format!("{base}{USERINFO_PATH}"),
+                "revocation_endpoint": format!("{base}{REVOKE_PATH}"),
+                "jwks_uri": format!("{base}{CERTS_PATH}"),
+                "response_types_supported": [
+                    "code", "token", "id_token", "code token", "code id_token",
+                    "token id_token", "code token id_token", "none"
+                ],
+                "subject_types_supported": ["public"],
+                "id_token_signing_alg_values_supported": ["RS256"],
+                "scopes_supported": ["openid", "email", "profile"],
+                "token_endpoint_auth_methods_supported": ["client_secret_post", "client_secret_basic"],
+                "claims_supported": [
+                    "aud", "email", "email_verified", "exp", "family_name", "given_name",
+                    "iat", "iss", "name", "picture", "sub"
+                ],
+                "code_challenge_methods_supported": ["plain", "S256"],
+                "grant_types_supported": [
+                    "authorization_code",
+                    "refresh_token",
+                    "urn:ietf:params:oauth:grant-type:device_code",
+                    "urn:ietf:params:oauth:grant-type:jwt-bearer"
+                ],
+            }),
+        )
+        .with("Cache-Control", "public, max-age=3600")
     }
 
     /// `GET|POST /tokeninfo`.
@@ -611,6 +741,16 @@ impl App {
                 Response::json(200, &json!({ "expired": n }))
             }
             ("GET", "/tokens") => Response::json(200, &self.state().store.tokens()),
+            ("POST", "/rotate-keys") => {
+                let mut keys = self.keys();
+                let current = keys.rotate();
+                let published: Vec<String> = keys
+                    .published(false)
+                    .iter()
+                    .map(|k| k.kid.clone())
+                    .collect();
+                Response::json(200, &json!({ "kid": current.kid, "published": published }))
+            }
             ("GET", "/log") => Response::json(200, &self.state().log),
             ("GET", p) if p.starts_with("/avatar/") => {
                 match p
@@ -674,6 +814,30 @@ struct UserInfo<'a> {
     email_verified: Option<bool>,
 }
 
+/// `POST /token`. Google refuses to redeem a code for a client that sends no secret, PKCE or
+/// not; that is why a browser-only app can't use the code grant against Google.
+fn token_refusal(req: &Request) -> Response {
+    let basic = req
+        .header("authorization")
+        .is_some_and(|h| h.len() > 6 && h[..6].eq_ignore_ascii_case("basic "));
+    let resp = if req.body_param("client_secret").is_some() || basic {
+        // The emulator's client has no secret, so any secret is a wrong one.
+        Response::json(
+            401,
+            &json!({"error": "invalid_client", "error_description": "Unauthorized"}),
+        )
+    } else {
+        Response::json(
+            400,
+            &json!({"error": "invalid_request", "error_description": "client_secret is missing."}),
+        )
+    };
+    resp.with(
+        "Cache-Control",
+        "no-cache, no-store, max-age=0, must-revalidate",
+    )
+}
+
 fn preflight(req: &Request, endpoint: Endpoint) -> Response {
     let (methods, headers) = match endpoint {
         Endpoint::UserInfo => ("GET, OPTIONS", "authorization"),
@@ -682,7 +846,9 @@ fn preflight(req: &Request, endpoint: Endpoint) -> Response {
             "GET, POST, PATCH, DELETE, OPTIONS",
             "authorization, content-type",
         ),
-        Endpoint::Calendar => ("GET, OPTIONS", "authorization"),
+        Endpoint::Calendar | Endpoint::Certs | Endpoint::Discovery => {
+            ("GET, OPTIONS", "authorization")
+        }
         _ => ("POST, OPTIONS", "content-type"),
     };
     Response::empty(204)
