@@ -961,8 +961,18 @@ mod tests {
     const URI: &str = "http://127.0.0.1:9/cb";
 
     fn app() -> App {
-        App::new("http://127.0.0.1:1".into(), APP_ID.into(), vec![URI.into()])
+        // One key for every test's app: generating one per test would cost a second each.
+        static KEY: std::sync::OnceLock<Arc<crate::keys::Key>> = std::sync::OnceLock::new();
+        let key = KEY.get_or_init(|| Arc::new(crate::keys::Key::generate()));
+        App::with_keys(
+            BASE.into(),
+            APP_ID.into(),
+            vec![URI.into()],
+            KeyRing::with_key(Arc::clone(key)),
+        )
     }
+
+    const BASE: &str = "http://127.0.0.1:1";
 
     fn get(path: &str) -> Request {
         let (path, query) = path.split_once('?').unwrap_or((path, ""));
@@ -1141,5 +1151,515 @@ mod tests {
         let r = app.handle(&pre);
         assert_eq!(r.status, 204);
         assert!(r.header("access-control-allow-credentials").is_none());
+    }
+
+    // ---- OpenID Connect: ID tokens, discovery, keys ----
+
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use base64::Engine;
+    use rsa::pkcs1v15::{Signature, VerifyingKey};
+    use rsa::signature::Verifier;
+    use rsa::{BigUint, RsaPublicKey};
+    use sha2::{Digest, Sha256};
+
+    fn auth_query(response_type: &str, extra: &[(&str, &str)]) -> String {
+        let mut q = form_urlencoded::Serializer::new(String::new());
+        q.append_pair("client_id", APP_ID)
+            .append_pair("redirect_uri", URI)
+            .append_pair("response_type", response_type)
+            .append_pair("scope", "openid email profile")
+            .append_pair("state", "st")
+            .extend_pairs(extra);
+        format!("{AUTH_PATH}?{}", q.finish())
+    }
+
+    /// Consents as Grace and returns the redirect's Location.
+    fn consent(app: &App, response_type: &str, extra: &[(&str, &str)]) -> String {
+        let page = app.handle(&get(&auth_query(response_type, extra)));
+        assert_eq!(page.status, 200, "{}", body(&page));
+        let rid = request_id(&body(&page));
+        let r = app.handle(&post(
+            DECISION_PATH,
+            &format!("request_id={rid}&decision=allow&account=100000000000000000002"),
+        ));
+        assert_eq!(r.status, 302);
+        r.header("location").unwrap().to_string()
+    }
+
+    /// An ID token from `prompt=none`, once Grace has consented.
+    fn silent_id_token(app: &App, nonce: &str) -> (HashMap<String, String>, Jwt) {
+        let r = app.handle(&get(&auth_query(
+            "token id_token",
+            &[("nonce", nonce), ("prompt", "none")],
+        )));
+        let f = fragment(r.header("location").unwrap());
+        let jwt = Jwt::parse(&f["id_token"]);
+        (f, jwt)
+    }
+
+    struct Jwt {
+        header: Value,
+        claims: Value,
+        input: String,
+        signature: Vec<u8>,
+    }
+
+    impl Jwt {
+        fn parse(jwt: &str) -> Jwt {
+            let parts: Vec<&str> = jwt.split('.').collect();
+            assert_eq!(parts.len(), 3, "{jwt}");
+            let json = |p: &str| -> Value {
+                serde_json::from_slice(&URL_SAFE_NO_PAD.decode(p).unwrap()).unwrap()
+            };
+            Jwt {
+                header: json(parts[0]),
+                claims: json(parts[1]),
+                input: format!("{}.{}", parts[0], parts[1]),
+                signature: URL_SAFE_NO_PAD.decode(parts[2]).unwrap(),
+            }
+        }
+
+        /// Verifies RS256 with the JWKS key the header names, as a relying party would.
+        fn verify(&self, jwks: &Value) -> Result<(), String> {
+            if self.header["alg"] != "RS256" {
+                return Err(format!("alg {}", self.header["alg"]));
+            }
+            let key = verifying_key(jwks, self.header["kid"].as_str().unwrap())
+                .ok_or("kid not in the JWKS")?;
+            let sig = Signature::try_from(self.signature.as_slice()).map_err(|e| e.to_string())?;
+            key.verify(self.input.as_bytes(), &sig)
+                .map_err(|e| e.to_string())
+        }
+    }
+
+    fn jwks(app: &App) -> Value {
+        let r = app.handle(&get(CERTS_PATH));
+        assert_eq!(r.status, 200);
+        serde_json::from_slice(&r.body).unwrap()
+    }
+
+    fn kids(jwks: &Value) -> Vec<String> {
+        jwks["keys"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|k| k["kid"].as_str().unwrap().to_string())
+            .collect()
+    }
+
+    fn jwk_bytes(jwk: &Value, member: &str) -> Vec<u8> {
+        URL_SAFE_NO_PAD
+            .decode(jwk[member].as_str().unwrap())
+            .unwrap()
+    }
+
+    fn verifying_key(jwks: &Value, kid: &str) -> Option<VerifyingKey<Sha256>> {
+        let jwk = jwks["keys"].as_array()?.iter().find(|k| k["kid"] == kid)?;
+        let n = BigUint::from_bytes_be(&jwk_bytes(jwk, "n"));
+        let e = BigUint::from_bytes_be(&jwk_bytes(jwk, "e"));
+        Some(VerifyingKey::new(RsaPublicKey::new(n, e).unwrap()))
+    }
+
+    /// OIDC Core §3.2.2.9, computed here independently of the emulator's code.
+    fn expected_at_hash(access_token: &str) -> String {
+        let digest = Sha256::digest(access_token.as_bytes());
+        URL_SAFE_NO_PAD.encode(&digest[..16])
+    }
+
+    fn set_knobs(app: &App, json: &str) {
+        let r = app.handle(&post("/emulator/knobs", json));
+        assert_eq!(r.status, 200, "{}", body(&r));
+    }
+
+    #[test]
+    fn token_id_token_is_signed_and_carries_googles_claims() {
+        let app = app();
+        let location = consent(&app, "id_token token", &[("nonce", "n-0S6_WzA2Mj")]);
+        let f = fragment(&location);
+        for key in [
+            "state",
+            "access_token",
+            "token_type",
+            "expires_in",
+            "scope",
+            "id_token",
+        ] {
+            assert!(f.contains_key(key), "{key} in {location}");
+        }
+        let jwt = Jwt::parse(&f["id_token"]);
+        let keys = jwks(&app);
+        assert_eq!(
+            jwt.header,
+            json!({"alg": "RS256", "kid": kids(&keys)[0], "typ": "JWT"})
+        );
+        jwt.verify(&keys).unwrap();
+
+        let c = &jwt.claims;
+        assert_eq!(c["iss"], BASE);
+        assert_eq!(c["aud"], APP_ID);
+        assert_eq!(c["azp"], APP_ID);
+        assert_eq!(c["nonce"], "n-0S6_WzA2Mj");
+        assert_eq!(c["at_hash"], expected_at_hash(&f["access_token"]));
+        assert_eq!(c["sub"], "100000000000000000002");
+        assert_eq!(c["email"], "grace@example.test");
+        assert_eq!(c["email_verified"], true);
+        assert_eq!(c["name"], "Grace Hopper");
+        assert_eq!(c["given_name"], "Grace");
+        assert_eq!(c["family_name"], "Hopper");
+        assert_eq!(
+            c["picture"],
+            format!("{BASE}/emulator/avatar/100000000000000000002.svg")
+        );
+        let (iat, exp) = (c["iat"].as_u64().unwrap(), c["exp"].as_u64().unwrap());
+        assert!(iat.abs_diff(tokens::now()) <= 5);
+        assert_eq!(exp - iat, 3600);
+        let mut names: Vec<&str> = c.as_object().unwrap().keys().map(|k| k.as_str()).collect();
+        names.sort_unstable();
+        assert_eq!(
+            names,
+            [
+                "at_hash",
+                "aud",
+                "azp",
+                "email",
+                "email_verified",
+                "exp",
+                "family_name",
+                "given_name",
+                "iat",
+                "iss",
+                "name",
+                "nonce",
+                "picture",
+                "sub"
+            ]
+        );
+
+        // The ID token is about the account userinfo describes.
+        let mut ui = get(USERINFO_PATH);
+        ui.headers = vec![(
+            "authorization".into(),
+            format!("Bearer {}", f["access_token"]),
+        )];
+        let info: Value = serde_json::from_slice(&app.handle(&ui).body).unwrap();
+        for claim in [
+            "sub",
+            "email",
+            "name",
+            "given_name",
+            "family_name",
+            "picture",
+        ] {
+            assert_eq!(info[claim], c[claim], "{claim}");
+        }
+    }
+
+    #[test]
+    fn id_token_alone_has_no_access_token_or_at_hash() {
+        let app = app();
+        set_knobs(&app, r#"{"token_lifetime_secs": 60}"#);
+        let location = consent(&app, "id_token", &[("nonce", "n1")]);
+        let f = fragment(&location);
+        assert!(!f.contains_key("access_token") && !f.contains_key("scope"));
+        assert_eq!(f["prompt"], "consent");
+        let jwt = Jwt::parse(&f["id_token"]);
+        jwt.verify(&jwks(&app)).unwrap();
+        assert!(jwt.claims.get("at_hash").is_none());
+        assert_eq!(jwt.claims["nonce"], "n1");
+        let c = &jwt.claims;
+        assert_eq!(c["exp"].as_u64().unwrap() - c["iat"].as_u64().unwrap(), 60);
+        assert!(
+            app.state().store.tokens().is_empty(),
+            "no access token issued"
+        );
+        // prompt=none answers with an ID token too.
+        let r = app.handle(&get(&auth_query(
+            "id_token",
+            &[("nonce", "n2"), ("prompt", "none")],
+        )));
+        let f = fragment(r.header("location").unwrap());
+        assert_eq!(f["prompt"], "none");
+        assert_eq!(Jwt::parse(&f["id_token"]).claims["nonce"], "n2");
+    }
+
+    #[test]
+    fn id_token_without_nonce_is_an_error_page() {
+        let app = app();
+        for rt in ["id_token", "token id_token", "id_token token"] {
+            let r = app.handle(&get(&auth_query(rt, &[])));
+            assert_eq!(r.status, 400, "{rt}");
+            assert!(r.header("location").is_none());
+            let html = body(&r);
+            assert!(html.contains("Error 400: invalid_request"), "{html}");
+            assert!(html.contains("Missing required parameter: nonce"));
+        }
+        // Not even prompt=none redirects.
+        let r = app.handle(&get(&auth_query("id_token", &[("prompt", "none")])));
+        assert_eq!(r.status, 400);
+        assert!(r.header("location").is_none());
+    }
+
+    #[test]
+    fn issue_to_client_sends_the_id_token_to_the_other_client() {
+        let app = app();
+        set_knobs(
+            &app,
+            &format!(r#"{{"issue_to_client": "{OTHER_CLIENT_ID}"}}"#),
+        );
+        let f = fragment(&consent(&app, "token id_token", &[("nonce", "n")]));
+        let jwt = Jwt::parse(&f["id_token"]);
+        jwt.verify(&jwks(&app)).unwrap();
+        assert_eq!(jwt.claims["aud"], OTHER_CLIENT_ID);
+        assert_eq!(jwt.claims["azp"], OTHER_CLIENT_ID);
+    }
+
+    #[test]
+    fn each_forgery_is_what_it_says() {
+        let app = app();
+        consent(&app, "token id_token", &[("nonce", "n")]);
+        let keys = jwks(&app);
+        let kid = kids(&keys)[0].clone();
+        let good = |jwt: &Jwt, f: &HashMap<String, String>| {
+            jwt.verify(&keys).unwrap();
+            assert_eq!(jwt.claims["nonce"], "n");
+            assert_eq!(jwt.claims["iss"], BASE);
+            assert_eq!(jwt.claims["aud"], APP_ID);
+            assert_eq!(jwt.claims["at_hash"], expected_at_hash(&f["access_token"]));
+            assert!(jwt.claims["exp"].as_u64().unwrap() > tokens::now());
+        };
+        let forged = |name: &str| {
+            set_knobs(&app, &format!(r#"{{"id_token_forgery": "{name}"}}"#));
+            silent_id_token(&app, "n")
+        };
+
+        let (f, jwt) = forged("wrong_nonce");
+        jwt.verify(&keys).unwrap();
+        assert_ne!(jwt.claims["nonce"], "n");
+        assert_eq!(jwt.claims["at_hash"], expected_at_hash(&f["access_token"]));
+
+        let (_, jwt) = forged("bad_signature");
+        assert!(jwt.verify(&keys).is_err());
+        assert_eq!(jwt.claims["nonce"], "n");
+        assert_eq!(jwt.header["kid"], kid.as_str());
+
+        let (f, jwt) = forged("wrong_at_hash");
+        jwt.verify(&keys).unwrap();
+        assert_ne!(jwt.claims["at_hash"], expected_at_hash(&f["access_token"]));
+        assert_eq!(jwt.claims["at_hash"].as_str().unwrap().len(), 22);
+
+        let (_, jwt) = forged("expired");
+        jwt.verify(&keys).unwrap();
+        let now = tokens::now();
+        let (iat, exp) = (
+            jwt.claims["iat"].as_u64().unwrap(),
+            jwt.claims["exp"].as_u64().unwrap(),
+        );
+        assert!(
+            (now - 7205..=now - 7200).contains(&iat),
+            "iat {iat}, now {now}"
+        );
+        assert_eq!(exp, iat + 3600);
+
+        let (_, jwt) = forged("wrong_issuer");
+        jwt.verify(&keys).unwrap();
+        assert_eq!(jwt.claims["iss"], "https://evil.example");
+
+        let (_, jwt) = forged("wrong_audience");
+        jwt.verify(&keys).unwrap();
+        assert_eq!(jwt.claims["aud"], OTHER_CLIENT_ID);
+        assert_eq!(jwt.claims["azp"], OTHER_CLIENT_ID);
+
+        let (_, jwt) = forged("alg_none");
+        assert_eq!(jwt.header["alg"], "none");
+        assert!(jwt.signature.is_empty());
+        assert_eq!(jwt.claims["nonce"], "n");
+
+        let (_, jwt) = forged("alg_hs256");
+        assert_eq!(jwt.header["alg"], "HS256");
+        assert_eq!(jwt.header["kid"], kid.as_str());
+        // The MAC key is the published modulus: anyone could have made this token.
+        let n = jwk_bytes(&keys["keys"][0], "n");
+        let mut mac = <hmac::Hmac<Sha256> as hmac::Mac>::new_from_slice(&n).unwrap();
+        hmac::Mac::update(&mut mac, jwt.input.as_bytes());
+        assert_eq!(
+            hmac::Mac::finalize(mac).into_bytes().as_slice(),
+            jwt.signature
+        );
+
+        let (_, jwt) = forged("unknown_kid");
+        assert_eq!(jwt.header["alg"], "RS256");
+        let unknown = jwt.header["kid"].as_str().unwrap();
+        assert!(!kids(&jwks(&app)).iter().any(|k| k == unknown));
+        assert_eq!(jwt.signature.len(), 256);
+        assert_eq!(jwt.verify(&keys), Err("kid not in the JWKS".into()));
+
+        // The harness turns knobs off with null.
+        set_knobs(&app, r#"{"id_token_forgery": null}"#);
+        let (f, jwt) = silent_id_token(&app, "n");
+        good(&jwt, &f);
+        set_knobs(&app, r#"{"id_token_forgery": "expired"}"#);
+        assert_eq!(app.handle(&post("/emulator/reset", "")).status, 200);
+        consent(&app, "token id_token", &[("nonce", "n")]);
+        let (f, jwt) = silent_id_token(&app, "n");
+        good(&jwt, &f);
+    }
+
+    #[test]
+    fn rotation_publishes_both_keys_and_signs_with_the_new_one() {
+        let app = app();
+        consent(&app, "token id_token", &[("nonce", "n")]);
+        let before = kids(&jwks(&app));
+        assert_eq!(before.len(), 1);
+        set_knobs(&app, r#"{"jwks_without_current_key": true}"#);
+        assert!(kids(&jwks(&app)).is_empty());
+
+        let r = app.handle(&post("/emulator/rotate-keys", ""));
+        assert_eq!(r.status, 200);
+        let answer: Value = serde_json::from_slice(&r.body).unwrap();
+        let new_kid = answer["kid"].as_str().unwrap().to_string();
+        assert_ne!(new_kid, before[0]);
+        assert_eq!(answer["published"], json!([new_kid, before[0]]));
+
+        // Without the current key, only the previous one is published.
+        assert_eq!(kids(&jwks(&app)), [before[0].clone()]);
+        set_knobs(&app, r#"{"jwks_without_current_key": null}"#);
+        let keys = jwks(&app);
+        assert_eq!(kids(&keys), [new_kid.clone(), before[0].clone()]);
+        let (_, jwt) = silent_id_token(&app, "n");
+        assert_eq!(jwt.header["kid"], new_kid.as_str());
+        jwt.verify(&keys).unwrap();
+        // The old key no longer verifies new tokens.
+        let old_only = json!({ "keys": [keys["keys"][1]] });
+        assert!(jwt.verify(&old_only).is_err());
+        // A reset keeps the keys.
+        app.handle(&post("/emulator/reset", ""));
+        assert_eq!(kids(&jwks(&app)), [new_kid, before[0].clone()]);
+    }
+
+    #[test]
+    fn certs_and_discovery_are_public_cached_and_logged() {
+        let app = app();
+        let r = app.handle(&get(CERTS_PATH));
+        assert_eq!(r.header("access-control-allow-origin"), Some("*"));
+        assert!(r
+            .header("cache-control")
+            .unwrap()
+            .starts_with("public, max-age="));
+        let jwks: Value = serde_json::from_slice(&r.body).unwrap();
+        let key = &jwks["keys"][0];
+        assert_eq!(
+            (&key["kty"], &key["alg"], &key["use"], &key["e"]),
+            (
+                &json!("RSA"),
+                &json!("RS256"),
+                &json!("sig"),
+                &json!("AQAB")
+            )
+        );
+        assert_eq!(jwk_bytes(key, "n").len(), 256);
+
+        let r = app.handle(&get(DISCOVERY_PATH));
+        assert_eq!(r.status, 200);
+        assert_eq!(r.header("access-control-allow-origin"), Some("*"));
+        assert!(r
+            .header("cache-control")
+            .unwrap()
+            .starts_with("public, max-age="));
+        let d: Value = serde_json::from_slice(&r.body).unwrap();
+        assert_eq!(d["issuer"], BASE);
+        assert_eq!(
+            d["authorization_endpoint"],
+            format!("{BASE}/o/oauth2/v2/auth")
+        );
+        assert_eq!(d["token_endpoint"], format!("{BASE}/token"));
+        assert_eq!(d["userinfo_endpoint"], format!("{BASE}/oauth2/v3/userinfo"));
+        assert_eq!(d["revocation_endpoint"], format!("{BASE}/revoke"));
+        assert_eq!(d["jwks_uri"], format!("{BASE}/oauth2/v3/certs"));
+        assert_eq!(d["id_token_signing_alg_values_supported"], json!(["RS256"]));
+        assert_eq!(d["subject_types_supported"], json!(["public"]));
+        assert_eq!(
+            d["code_challenge_methods_supported"],
+            json!(["plain", "S256"])
+        );
+        assert_eq!(
+            d["token_endpoint_auth_methods_supported"],
+            json!(["client_secret_post", "client_secret_basic"])
+        );
+        let types = d["response_types_supported"].as_array().unwrap();
+        for t in [
+            "code",
+            "token",
+            "id_token",
+            "token id_token",
+            "code token id_token",
+            "none",
+        ] {
+            assert!(types.contains(&json!(t)), "{t}");
+        }
+
+        // Faults can target them, and the log shows them.
+        set_knobs(&app, r#"{"fail": {"certs": 503}}"#);
+        assert_eq!(app.handle(&get(CERTS_PATH)).status, 503);
+        let log: Value = serde_json::from_slice(&app.handle(&get("/emulator/log")).body).unwrap();
+        let paths: Vec<&str> = log
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["path"].as_str().unwrap())
+            .collect();
+        assert_eq!(paths, [CERTS_PATH, DISCOVERY_PATH, CERTS_PATH]);
+    }
+
+    #[test]
+    fn the_code_grant_answers_in_the_query_and_token_refuses_a_public_client() {
+        let app = app();
+        let location = consent(&app, "code", &[]);
+        assert!(!location.contains('#'), "{location}");
+        let (uri, query) = location.split_once('?').unwrap();
+        assert_eq!(uri, URI);
+        let q: HashMap<String, String> = form_urlencoded::parse(query.as_bytes())
+            .into_owned()
+            .collect();
+        assert!(q["code"].starts_with("4/0A"));
+        assert_eq!(q["state"], "st");
+        assert_eq!(q["authuser"], "0");
+        assert_eq!(q["prompt"], "consent");
+        assert!(q["scope"].contains("openid"));
+        assert!(query.starts_with("code="), "Google's order: {query}");
+        assert!(app.state().store.tokens().is_empty());
+
+        let mut t = post(
+            TOKEN_PATH,
+            &format!(
+                "code={}&grant_type=authorization_code&client_id={APP_ID}\
+                 &redirect_uri={URI}&code_verifier=abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG",
+                q["code"]
+            ),
+        );
+        t.headers
+            .push(("origin".into(), "http://127.0.0.1:9".into()));
+        let r = app.handle(&t);
+        assert_eq!(r.status, 400);
+        assert_eq!(
+            serde_json::from_slice::<Value>(&r.body).unwrap(),
+            json!({"error": "invalid_request", "error_description": "client_secret is missing."})
+        );
+        assert_eq!(
+            r.header("access-control-allow-origin"),
+            Some("http://127.0.0.1:9")
+        );
+        t.body.extend_from_slice(b"&client_secret=guess");
+        assert_eq!(app.handle(&t).status, 401);
+
+        // A denial of a code request comes back in the query too.
+        let rid = request_id(&body(&app.handle(&get(&auth_query("code", &[])))));
+        let r = app.handle(&post(
+            DECISION_PATH,
+            &format!("request_id={rid}&decision=deny"),
+        ));
+        assert_eq!(
+            r.header("location").unwrap(),
+            format!("{URI}?error=access_denied&state=st")
+        );
     }
 }
