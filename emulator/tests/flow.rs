@@ -668,3 +668,61 @@ fn tasks_and_calendar_over_http_with_scopes_cors_and_faults() {
     assert_eq!(page["items"].as_array().unwrap().len(), 2);
     assert!(page["nextPageToken"].is_string());
 }
+
+/// The ID token names the emulator's origin exactly as the listening line printed it, and its
+/// key is the one the JWKS publishes.
+#[test]
+fn id_token_over_http() {
+    let emu = start();
+    let port = emu.port;
+    let origin = format!("http://127.0.0.1:{port}");
+    let d = get(port, "/.well-known/openid-configuration").json();
+    assert_eq!(d["issuer"], origin.as_str());
+    assert_eq!(d["jwks_uri"], format!("{origin}/oauth2/v3/certs"));
+    let certs = get(port, "/oauth2/v3/certs");
+    assert_eq!(certs.header("access-control-allow-origin"), Some("*"));
+    let kid = certs.json()["keys"][0]["kid"].as_str().unwrap().to_string();
+
+    let pairs = [
+        ("client_id", CLIENT_ID),
+        ("redirect_uri", REDIRECT),
+        ("response_type", "token id_token"),
+        ("scope", "openid email"),
+        ("nonce", "n-1"),
+    ];
+    let page = get(port, &format!("/o/oauth2/v2/auth?{}", enc(&pairs)));
+    assert_eq!(page.status, 200);
+    let r = form_post(
+        port,
+        "/o/oauth2/v2/auth/decision",
+        &enc(&[
+            ("request_id", &request_id(&page.body)),
+            ("decision", "allow"),
+            ("account", "100000000000000000001"),
+        ]),
+        &[],
+    );
+    let f = fragment(r.header("location").unwrap());
+    let jwt: Vec<&str> = f["id_token"].split('.').collect();
+    let decode = |part: &str| -> serde_json::Value {
+        use base64::Engine;
+        let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(part)
+            .unwrap();
+        serde_json::from_slice(&bytes).unwrap()
+    };
+    assert_eq!(decode(jwt[0])["kid"], kid.as_str());
+    let claims = decode(jwt[1]);
+    assert_eq!(claims["iss"], origin.as_str());
+    assert_eq!(claims["aud"], CLIENT_ID);
+    assert_eq!(claims["nonce"], "n-1");
+    assert_eq!(claims["email"], "ada@example.test");
+    assert!(claims["at_hash"].is_string());
+
+    // Without a nonce: Google's error page, no redirect.
+    let no_nonce: Vec<(&str, &str)> = pairs.into_iter().filter(|(n, _)| *n != "nonce").collect();
+    let r = get(port, &format!("/o/oauth2/v2/auth?{}", enc(&no_nonce)));
+    assert_eq!(r.status, 400);
+    assert!(r.header("location").is_none());
+    assert!(r.body.contains("Missing required parameter: nonce"));
+}
