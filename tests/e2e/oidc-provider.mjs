@@ -324,6 +324,17 @@ export async function startOidcProvider({
   handler = build();
 
   async function onRequest(req, res) {
+    try {
+      await handle(req, res);
+    } catch (err) {
+      serverErrors.push({ path: req.url, error: err });
+      if (DEBUG) process.stderr.write(`[oidc-provider] ${req.method} ${req.url}: ${err.stack || err}\n`);
+      if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain' });
+      res.end();
+    }
+  }
+
+  async function handle(req, res) {
     const url = new URL(req.url, origin);
     const chunks = [];
     if (!['GET', 'HEAD', 'OPTIONS'].includes(req.method)) {
@@ -353,6 +364,11 @@ export async function startOidcProvider({
           ...(typeof answer.body === 'object' && !Buffer.isBuffer(answer.body) ? { 'Content-Type': 'application/json' } : {}),
           ...(answer.headers || {}),
         };
+        const reqOrigin = req.headers.origin;
+        if (reqOrigin && allowedOrigins.has(reqOrigin)
+          && !Object.keys(headers).some((k) => k.toLowerCase() === 'access-control-allow-origin')) {
+          headers['Access-Control-Allow-Origin'] = reqOrigin;
+        }
         res.writeHead(answer.status || 200, headers);
         res.end(req.method === 'HEAD' ? undefined : body);
         entry.status = res.statusCode;
@@ -428,9 +444,10 @@ export async function startOidcProvider({
       return key.kid;
     },
     /**
-     * Answer requests instead of the provider: fn(entry) (entry as in `log`) returns undefined to let
-     * the provider answer, or { status, headers, body } (body: string, Buffer or object → JSON).
-     * Returns a function that removes it.
+     * Answer requests instead of the provider: fn(entry) (entry as in `log`, OPTIONS preflights
+     * included) returns undefined to let the provider answer, or { status, headers, body } (body:
+     * string, Buffer or object → JSON). A request from one of the client's origins gets
+     * Access-Control-Allow-Origin unless `headers` set it. Returns a function that removes it.
      */
     intercept(fn) { interceptors.add(fn); return () => interceptors.delete(fn); },
     /**

@@ -250,6 +250,24 @@ test('token endpoint and userinfo refuse an origin that is not a redirect URI\'s
   assert.match(me.error || '', /Failed to fetch/, JSON.stringify(me));
 });
 
+test('a redirect URI not registered (another port) or an unknown client: an error page at the provider, no redirect', async (t) => {
+  const page = await clientPage(t);
+  for (const [params, error] of [
+    [{ redirect_uri: `${other.origin}/` }, 'invalid_redirect_uri'],
+    [{ redirect_uri: `${app.origin}/other/` }, 'invalid_redirect_uri'],
+    [{ client_id: 'someone-else' }, 'invalid_client'],
+  ]) {
+    const url = new URL(meta.authorization_endpoint);
+    for (const [k, v] of Object.entries({
+      client_id: op.clientId, scope: 'openid', response_type: 'id_token token', redirect_uri: `${app.origin}/`,
+      state: 's', nonce: 'n', ...params,
+    })) url.searchParams.set(k, v);
+    await page.goto(url.href);
+    assert.equal(new URL(page.url()).origin, op.origin);
+    assert.match(await page.locator('body').innerText(), new RegExp(`error: ${error}`));
+  }
+});
+
 test('id_token token: both come back in the fragment; the ID token carries the nonce and at_hash', async (t) => {
   const redirectUri = `${app.origin}/sub/path/`;
   const page = await clientPage(t, redirectUri);
@@ -336,6 +354,13 @@ test('intercept and tamper change what the provider answers; reset() restores it
   assert.equal(res.status, 503);
   assert.deepEqual(await res.json(), { error: 'down' });
   removeI();
+  // From the page: an intercepted answer still carries CORS for the client's origin.
+  const page0 = await clientPage(t);
+  const remove2 = op.intercept((e) => (e.method === 'POST' && e.path === '/token' ? { status: 500, body: { error: 'server_error' } } : undefined));
+  const failed = await postForm(page0, meta.token_endpoint, { grant_type: 'authorization_code', code: 'x' });
+  assert.equal(failed.status, 500, JSON.stringify(failed));
+  assert.equal(failed.json.error, 'server_error');
+  remove2();
   op.tamper((r) => {
     if (r.path === '/.well-known/openid-configuration') {
       r.body = JSON.stringify({ ...JSON.parse(r.body), issuer: `${op.issuer}/` });
