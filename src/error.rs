@@ -19,6 +19,9 @@ pub enum ApiStep {
     RenameTask,
     DeleteTask,
     ListEvents,
+    Discovery,
+    Keys,
+    TokenExchange,
 }
 
 impl ApiStep {
@@ -47,6 +50,9 @@ impl ApiStep {
             ApiStep::RenameTask => "renaming the task",
             ApiStep::DeleteTask => "deleting the task",
             ApiStep::ListEvents => "loading your upcoming events",
+            ApiStep::Discovery => "reading the provider's discovery document",
+            ApiStep::Keys => "loading the provider's signing keys (JWKS)",
+            ApiStep::TokenExchange => "exchanging the code at the token endpoint",
         }
     }
 }
@@ -65,6 +71,10 @@ pub enum AppError {
     PopupClosed,
     #[error("The browser refused: {0}.")]
     Browser(#[from] BrowserError),
+    #[error("The sign-in is not ready yet (the browser is still preparing its PKCE secret); try again in a moment.")]
+    NotReady,
+    #[error("The provider's configuration could not be used: {0}.")]
+    Discovery(#[from] oauth::discovery::DiscoveryError),
     #[error("Google's consent page came back without {}: it was unticked, so what needs it stays off until you grant it.", described(.0))]
     ScopesDeclined(Vec<String>),
 }
@@ -91,6 +101,8 @@ impl AppError {
             AppError::PopupClosed => "popup_closed",
             AppError::Browser(_) => "browser_error",
             AppError::ScopesDeclined(_) => "scope_declined",
+            AppError::NotReady => "not_ready",
+            AppError::Discovery(e) => e.code(),
         }
     }
 

@@ -12,9 +12,12 @@ use std::rc::Rc;
 /// Which arrow of the sequence diagram a step is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Step {
+    Discovery,
     AuthorizationRequest,
     Redirect,
     Check,
+    TokenExchange,
+    Keys,
     TokenInfo,
     UserInfo,
     Revocation,
@@ -22,10 +25,13 @@ pub enum Step {
 }
 
 impl Step {
-    const ALL: [Step; 7] = [
+    const ALL: [Step; 10] = [
+        Step::Discovery,
         Step::AuthorizationRequest,
         Step::Redirect,
         Step::Check,
+        Step::TokenExchange,
+        Step::Keys,
         Step::TokenInfo,
         Step::UserInfo,
         Step::Revocation,
@@ -35,7 +41,10 @@ impl Step {
     /// The name the diagram's `data-step` and the export use.
     pub fn name(self) -> &'static str {
         match self {
+            Step::Discovery => "Discovery",
             Step::AuthorizationRequest => "AuthorizationRequest",
+            Step::TokenExchange => "TokenExchange",
+            Step::Keys => "Keys",
             Step::Redirect => "Redirect",
             Step::Check => "Check",
             Step::TokenInfo => "TokenInfo",
@@ -297,9 +306,7 @@ pub fn record(
     http: Option<HttpExchange>,
 ) -> usize {
     for field in &fields {
-        if is_secret(&field.name) {
-            secret(&field.name.replace('_', " "), &field.value);
-        }
+        secret_if_named(&field.name, &field.value);
     }
     let id = TIMELINE.with(|t| {
         let mut t = t.borrow_mut();
@@ -344,9 +351,26 @@ pub fn parameters(encoded: &str) -> Vec<Field> {
 /// info request's `access_token`).
 pub fn secrets_in_form(encoded: &str) {
     for (name, value) in form_urlencoded::parse(encoded.as_bytes()) {
-        if is_secret(&name) {
-            secret(&name.replace('_', " "), &value);
+        secret_if_named(&name, &value);
+    }
+}
+
+/// Registers the secrets among a JSON answer's top-level strings (a token endpoint's tokens).
+pub fn secrets_in_json(text: &str) {
+    let Ok(object) = Json::parse_object(text) else {
+        return;
+    };
+    for name in object.names() {
+        if let Some(Json::String(value)) = object.get(name) {
+            secret_if_named(name, value);
         }
+    }
+}
+
+/// A parameter's value is a secret when its name says so (`access_token`, `code`, …).
+fn secret_if_named(name: &str, value: &str) {
+    if is_secret(name) {
+        secret(&name.replace('_', " "), value);
     }
 }
 

@@ -6,6 +6,7 @@ use browser_oauth::browser::clock::{iso, local_date};
 use browser_oauth::browser::storage::{self, keys, Area};
 use browser_oauth::browser::{location, random::random_bytes};
 use browser_oauth::google::request::{send, ApiError, Body};
+use browser_oauth::timeline::Step;
 use browser_oauth::ui::view::View;
 use oauth::authorization::{PendingAuthorization, STATE_BYTES};
 use oauth::{ClientConfig, GrantedScopes, Session};
@@ -175,9 +176,14 @@ async fn forged_state_is_refused_and_the_pending_state_is_spent() {
 #[wasm_bindgen_test]
 async fn unreachable_server_is_a_network_error() {
     // Port 9 (discard) on loopback: nothing listens, so fetch itself fails.
-    let error = send("http://127.0.0.1:9/userinfo", Some("t"), Body::None)
-        .await
-        .unwrap_err();
+    let error = send(
+        Step::UserInfo,
+        "http://127.0.0.1:9/userinfo",
+        Some("t"),
+        Body::None,
+    )
+    .await
+    .unwrap_err();
     assert!(matches!(error, ApiError::Network(_)), "{error:?}");
 }
 

@@ -101,6 +101,9 @@ pub struct ClientConfig {
     pub needs_discovery: bool,
     /// Google, or a stand-in with Google's token info: Google's APIs (Tasks, Calendar) exist.
     pub google: bool,
+    /// `response_type` as this provider spells it: Google documents "token id_token"; a
+    /// discovered provider's own spelling comes from its document.
+    pub response_type: String,
 }
 
 /// One problem with one field of config.json.
@@ -400,6 +403,10 @@ impl ClientConfig {
                 renew_lead_secs,
                 needs_discovery,
                 google: google_shaped,
+                response_type: match (flow, google_shaped) {
+                    (Flow::TokenIdToken, true) => "token id_token".to_owned(),
+                    _ => crate::authorization::response_type(flow).to_owned(),
+                },
             })
         } else {
             Err(errors)

@@ -18,7 +18,16 @@ pub fn explain(parameter: &str) -> Option<Explanation> {
     let (text, link) = match parameter {
         "client_id" => ("Which app is asking: the OAuth client registered in Google Cloud Console. Public, not a secret.", RFC6749_4_2_1),
         "redirect_uri" => ("Where Google sends the answer: this page, exactly as registered (scheme, host, port, path).", "https://www.rfc-editor.org/rfc/rfc6749#section-3.1.2"),
-        "response_type" => ("\"token\" asks for the implicit grant: the access token comes straight back in the URL fragment.", RFC6749_4_2_1),
+        "response_type" => ("\"token\" asks for the implicit grant: the access token comes straight back in the URL fragment. \"token id_token\" adds a signed ID token; \"code\" asks for a one-time code to exchange (the code grant).", RFC6749_4_2_1),
+        "nonce" => ("A one-time random value the ID token must carry back: proof that the ID token was made for this request, not replayed from another.", "https://openid.net/specs/openid-connect-core-1_0.html#IDToken"),
+        "id_token" => ("The provider's signed statement of who you are and for which app (a JWT). Checked here: RS256 signature with the provider's published key, issuer, audience, expiry, nonce and at_hash.", "https://openid.net/specs/openid-connect-core-1_0.html#IDToken"),
+        "code" => ("A one-time authorization code, worth nothing without the code_verifier only this tab holds (PKCE).", "https://www.rfc-editor.org/rfc/rfc6749#section-4.1.2"),
+        "code_challenge" => ("SHA-256 of a secret this tab keeps (PKCE): the token endpoint will demand the secret itself with the code.", "https://www.rfc-editor.org/rfc/rfc7636#section-4.2"),
+        "code_challenge_method" => ("S256: the challenge is the verifier's SHA-256, so seeing the request does not reveal the verifier.", "https://www.rfc-editor.org/rfc/rfc7636#section-4.3"),
+        "code_verifier" => ("The PKCE secret behind the code_challenge, sent only to the token endpoint with the code.", "https://www.rfc-editor.org/rfc/rfc7636#section-4.5"),
+        "grant_type" => ("\"authorization_code\": this request exchanges a code for tokens.", "https://www.rfc-editor.org/rfc/rfc6749#section-4.1.3"),
+        "iss" => ("Which provider sent the answer (RFC 9207): it must be the one this tab asked, which defeats mix-up attacks.", "https://www.rfc-editor.org/rfc/rfc9207"),
+        "session_state" => ("The provider's session-management value. Not used here; ignored.", RFC6749_4_2_2),
         "scope" => ("What the app may do. In a response: what was actually granted, which may be less than asked (granular consent).", "https://www.rfc-editor.org/rfc/rfc6749#section-3.3"),
         "state" => ("A one-time random value this tab kept; the answer must carry it back, which proves it answers this tab's request (CSRF defence).", "https://www.rfc-editor.org/rfc/rfc6749#section-10.12"),
         "include_granted_scopes" => ("Google's incremental authorization: the new token also carries scopes granted earlier.", GOOGLE_PARAMS),
@@ -42,7 +51,14 @@ pub fn explain(parameter: &str) -> Option<Explanation> {
 pub fn is_secret(parameter: &str) -> bool {
     matches!(
         parameter,
-        "access_token" | "state" | "token" | "id_token" | "code" | "code_verifier" | "nonce"
+        "access_token"
+            | "state"
+            | "token"
+            | "id_token"
+            | "code"
+            | "code_verifier"
+            | "nonce"
+            | "refresh_token"
     )
 }
 

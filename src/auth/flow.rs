@@ -1,14 +1,19 @@
-//! Each step of the implicit grant as the page performs it, in protocol order. Decisions are
-//! the `oauth` crate's; this module only fetches inputs for it and acts on its answers.
+//! Each step of the grant as the page performs it, in protocol order: the implicit grant (with
+//! or without an ID token) or the code grant with PKCE. Decisions are the `oauth` crate's; this
+//! module only fetches inputs for it and acts on its answers.
 
-use super::session_store;
+use super::{oidc, session_store};
 use crate::browser::storage::{self, keys, Area};
 use crate::browser::{clock::now_ms, location, random::random_bytes};
 use crate::error::{ApiStep, AppError};
 use crate::google::{revocation, token_info, user_info};
 use crate::timeline::{self, Field, Step};
 use oauth::authorization::{AuthorizationRequest, PendingAuthorization, STATE_BYTES};
-use oauth::{check_response, verify_token_info, AuthError, ClientConfig, Session, UserInfo};
+use oauth::callback::{check_code_response, UnverifiedToken};
+use oauth::id_token::Claims;
+use oauth::{
+    check_response, verify_token_info, AuthError, ClientConfig, Flow, Session, TokenInfo, UserInfo,
+};
 
 /// A verified session and the person it belongs to.
 #[derive(Debug, Clone, PartialEq)]
@@ -21,33 +26,53 @@ pub struct SignedIn {
 }
 
 /// A fresh pending authorization for this page asking for `scopes`, with 256 random bits of
-/// state. Sign-in asks for the configured scopes only; a feature asks for its own on top when it
-/// first needs them (incremental authorization, least privilege: RFC 9700 §2.3).
-pub fn new_pending(scopes: &[String]) -> Result<PendingAuthorization, AppError> {
-    Ok(PendingAuthorization::new(
+/// state, and for OpenID Connect a nonce as strong, and the PKCE verifier for the code flow.
+/// Sign-in asks for the configured scopes only; a feature asks for its own on top when it first
+/// needs them (incremental authorization, least privilege: RFC 9700 §2.3).
+pub fn new_pending(
+    config: &ClientConfig,
+    scopes: &[String],
+) -> Result<PendingAuthorization, AppError> {
+    let mut pending = PendingAuthorization::new(
         random_bytes::<STATE_BYTES>()?,
         &location::redirect_uri(),
         scopes,
         now_ms(),
-    ))
+    );
+    if config.flow.has_id_token() {
+        pending = pending.openid(
+            config.flow,
+            &config.endpoints.issuer,
+            random_bytes::<STATE_BYTES>()?,
+        );
+    }
+    Ok(pending)
 }
 
 /// Step 1: keeps `pending` in this tab (replacing any older one: only the newest request's
-/// answer is accepted) and returns the authorization URL to visit. Every request carries
-/// `include_granted_scopes=true`, so a new token keeps what was granted before.
+/// answer is accepted) and returns the authorization URL to visit. Against Google every request
+/// carries `include_granted_scopes=true`, so a new token keeps what was granted before.
 pub fn prepare_request(
     config: &ClientConfig,
-    pending: &PendingAuthorization,
+    pending: PendingAuthorization,
     login_hint: Option<&str>,
-) -> Result<String, AppError> {
+) -> Result<(String, PendingAuthorization), AppError> {
+    let (pending, challenge) = if config.flow == Flow::Code {
+        let (verifier, challenge) = oidc::take_pkce()?;
+        (pending.with_code_verifier(verifier), Some(challenge))
+    } else {
+        (pending, None)
+    };
     storage::set(Area::Session, keys::PENDING, &pending.to_json())?;
     let request = AuthorizationRequest {
         endpoint: &config.endpoints.authorization,
         client_id: &config.client_id,
-        pending,
+        pending: &pending,
         login_hint,
         prompt: pending.prompt(),
-        include_granted_scopes: true,
+        include_granted_scopes: config.google,
+        response_type: &config.response_type,
+        code_challenge: challenge.as_deref(),
     };
     let url = request.to_url();
     let fields = request
@@ -63,7 +88,7 @@ pub fn prepare_request(
         Some(format!("GET {}", config.endpoints.authorization)),
         None,
     );
-    Ok(url)
+    Ok((url, pending))
 }
 
 /// Signs in by leaving the page; the answer comes back to this page's URL. `return_to` names
@@ -88,8 +113,8 @@ pub fn start_authorization(
     login_hint: Option<&str>,
     return_to: Option<String>,
 ) -> Result<(), AppError> {
-    let pending = new_pending(scopes)?.returning_to(return_to);
-    let url = prepare_request(config, &pending, login_hint)?;
+    let pending = new_pending(config, scopes)?.returning_to(return_to);
+    let (url, _) = prepare_request(config, pending, login_hint)?;
     timeline::save_before_leaving();
     location::navigate(&url)?;
     Ok(())
@@ -115,13 +140,18 @@ pub fn pending_in_popup() -> bool {
     peek_pending().is_some_and(|p| p.popup)
 }
 
-/// Steps 2–4: the redirect came back with `fragment` (already removed from the URL). The pending
-/// state is consumed first, whatever follows; nothing is stored unless every check passes.
-pub async fn complete_sign_in(config: &ClientConfig, fragment: &str) -> Result<SignedIn, AppError> {
+/// Steps 2–4: the redirect came back with `response` (already removed from the URL: a
+/// fragment, or the code grant's query). The pending state is consumed first, whatever
+/// follows; nothing is stored unless every check passes.
+pub async fn complete_sign_in(config: &ClientConfig, response: &str) -> Result<SignedIn, AppError> {
     timeline::record(
         Step::Redirect,
-        "Google sends you back with the answer in the URL fragment",
-        timeline::parameters(fragment),
+        if response.starts_with('?') {
+            "The provider sends you back with a code in the URL's query"
+        } else {
+            "The provider sends you back with the answer in the URL fragment"
+        },
+        timeline::parameters(response),
         None,
         Some(
             "Taken out of the address bar with history.replaceState before anything rendered."
@@ -131,38 +161,26 @@ pub async fn complete_sign_in(config: &ClientConfig, fragment: &str) -> Result<S
     );
     let pending = storage::take(Area::Session, keys::PENDING)
         .and_then(|text| PendingAuthorization::from_json(&text).ok());
-    let token = check_response(fragment, pending, now_ms()).inspect_err(record_failed_check)?;
-    timeline::check(
-        "State matches the one this tab sent",
-        true,
-        "The pending state was spent: this answer cannot be used twice.",
-    );
-    timeline::check(
-        "Token type is Bearer",
-        true,
-        "The only token type this client understands.",
-    );
+    let token = match pending.as_ref().map(|p| p.flow) {
+        Some(Flow::Code) => {
+            let grant = check_code_response(response, pending).inspect_err(record_failed_check)?;
+            record_state_check();
+            oidc::exchange_code(config, grant).await?
+        }
+        _ => {
+            let token =
+                check_response(response, pending, now_ms()).inspect_err(record_failed_check)?;
+            record_state_check();
+            timeline::check(
+                "Token type is Bearer",
+                true,
+                "The only token type this client understands.",
+            );
+            token
+        }
+    };
     let requested = token.requested_scopes.clone();
-    let info = token_info::fetch(&config.endpoints.tokeninfo, &token.access_token)
-        .await
-        .map_err(|e| AppError::from_api(ApiStep::TokenInfo, e))?;
-    // Only past this line is the token known to be ours, and only now is it used.
-    let session = verify_token_info(token, &info, &config.client_id).inspect_err(|e| {
-        timeline::check(
-            "Token was issued to this app (audience)",
-            false,
-            e.to_string(),
-        );
-    })?;
-    timeline::check(
-        "Token was issued to this app (audience)",
-        true,
-        format!(
-            "Token info's aud is {}, this app's client id.",
-            config.client_id
-        ),
-    );
-    let user = load_user(config, &session).await?;
+    let (session, user) = verify_token(config, token).await?;
     session_store::save(config, &session)?;
     storage::remove(Area::Session, keys::LOGIN_HINT);
     // A partial grant is a success (granular consent); what is missing is read from token info.
@@ -177,6 +195,94 @@ pub async fn complete_sign_in(config: &ClientConfig, fragment: &str) -> Result<S
         user,
         declined,
     })
+}
+
+fn record_state_check() {
+    timeline::check(
+        "State matches the one this tab sent",
+        true,
+        "The pending state was spent: this answer cannot be used twice.",
+    );
+}
+
+/// Step 4: whose token is it? The ID token answers when there is one (signature, audience,
+/// nonce, at_hash); Google's token info answers too, and always in the plain implicit grant.
+/// Only past these checks is the token known to be ours.
+async fn verify_token(
+    config: &ClientConfig,
+    token: UnverifiedToken,
+) -> Result<(Session, UserInfo), AppError> {
+    let claims = match config.flow {
+        Flow::Token => None,
+        // Beside an access token from the authorization endpoint at_hash is required.
+        flow => Some(oidc::verify_id_token(config, &token, flow == Flow::TokenIdToken).await?),
+    };
+    let Some(tokeninfo) = &config.endpoints.tokeninfo else {
+        // No token info (any provider but Google): the verified ID token vouches for the token.
+        let claims = claims.ok_or(AuthError::MissingParameter("id_token"))?;
+        let session = Session::from_id_token(token, &claims);
+        let user = load_user(config, &session).await?;
+        return Ok((session, user));
+    };
+    if claims.is_none() {
+        // Plain implicit grant: nothing yet says the token is ours, so token info is asked
+        // first and the token goes nowhere else until its audience is checked.
+        let info = token_info::fetch(tokeninfo, &token.access_token)
+            .await
+            .map_err(|e| AppError::from_api(ApiStep::TokenInfo, e))?;
+        let session = session_from_token_info(config, token, &info, None)?;
+        let user = load_user(config, &session).await?;
+        return Ok((session, user));
+    }
+    // The verified ID token already binds the token to this app (aud, at_hash): token info and
+    // user info go out together.
+    let (info, user) = futures_util::future::join(
+        token_info::fetch(tokeninfo, &token.access_token),
+        user_info::fetch(&config.endpoints.userinfo, &token.access_token),
+    )
+    .await;
+    let info = info.map_err(|e| AppError::from_api(ApiStep::TokenInfo, e))?;
+    let session = session_from_token_info(config, token, &info, claims.as_ref())?;
+    let user = user.map_err(|e| AppError::from_api(ApiStep::UserInfo, e))?;
+    check_user(&user, &session)?;
+    Ok((session, user))
+}
+
+/// Google's token info: the audience check (and the scopes really granted). With an ID token
+/// too, both must name the same person.
+fn session_from_token_info(
+    config: &ClientConfig,
+    token: UnverifiedToken,
+    info: &TokenInfo,
+    claims: Option<&Claims>,
+) -> Result<Session, AppError> {
+    let session = verify_token_info(token, info, &config.client_id).inspect_err(|e| {
+        timeline::check(
+            "Token was issued to this app (audience)",
+            false,
+            e.to_string(),
+        );
+    })?;
+    timeline::check(
+        "Token was issued to this app (audience)",
+        true,
+        format!(
+            "Token info's aud is {}, this app's client id.",
+            config.client_id
+        ),
+    );
+    if let Some(claims) = claims {
+        if claims.sub != session.subject {
+            let error = AuthError::IdTokenSubjectMismatch(claims.sub.clone());
+            timeline::check(
+                "The ID token and token info name the same user",
+                false,
+                error.to_string(),
+            );
+            return Err(error.into());
+        }
+    }
+    Ok(session)
 }
 
 /// A reload: pick the session up from storage if it is still valid.
@@ -212,7 +318,8 @@ fn record_failed_check(error: &AuthError) {
         AuthError::UnsupportedTokenType(_) | AuthError::MissingParameter("token_type") => {
             "Token type is Bearer"
         }
-        AuthError::Provider(_) => "Google answered with an error",
+        AuthError::Provider(_) => "The provider answered with an error",
+        AuthError::IssuerMismatch(_) => "The answer comes from the provider this tab asked",
         _ => "The answer is well formed",
     };
     timeline::check(title, false, error.to_string());
@@ -222,15 +329,20 @@ async fn load_user(config: &ClientConfig, session: &Session) -> Result<UserInfo,
     let user = user_info::fetch(&config.endpoints.userinfo, &session.access_token)
         .await
         .map_err(|e| AppError::from_api(ApiStep::UserInfo, e))?;
+    check_user(&user, session)?;
+    Ok(user)
+}
+
+fn check_user(user: &UserInfo, session: &Session) -> Result<(), AppError> {
     user.check_subject(session).inspect_err(|e| {
         timeline::check("User info describes the token's user", false, e.to_string());
     })?;
     timeline::check(
         "User info describes the token's user",
         true,
-        "User info's sub equals token info's sub (OpenID Connect Core §5.3.2).",
+        "User info's sub equals the verified sub (OpenID Connect Core §5.3.2).",
     );
-    Ok(user)
+    Ok(())
 }
 
 /// The token ran out (locally or a 401): forget it, but remember who to suggest next time.
@@ -249,7 +361,11 @@ pub async fn sign_out(
     session_store::clear(None);
     location::replace_with_clean_url()?;
     announce();
-    revocation::revoke(&config.endpoints.revocation, &session.access_token)
+    let Some(endpoint) = &config.endpoints.revocation else {
+        // The provider advertises no revocation: the token stays valid until it expires.
+        return Ok(());
+    };
+    revocation::revoke(endpoint, &session.access_token)
         .await
         .map_err(|e| AppError::from_api(ApiStep::Revocation, e))
 }

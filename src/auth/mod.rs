@@ -2,6 +2,7 @@
 //! these functions; they hold no state of their own beyond what is in storage.
 
 pub mod flow;
+pub mod oidc;
 pub mod popup;
 pub mod relay;
 pub mod session_store;

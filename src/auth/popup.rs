@@ -47,11 +47,11 @@ pub fn open(
     silent: bool,
     login_hint: Option<&str>,
 ) -> Result<PopupAttempt, AppError> {
-    let mut pending = flow::new_pending(scopes)?.in_popup();
+    let mut pending = flow::new_pending(config, scopes)?.in_popup();
     if silent {
         pending = pending.silent();
     }
-    let url = flow::prepare_request(config, &pending, login_hint)?;
+    let (url, pending) = flow::prepare_request(config, pending, login_hint)?;
     match Popup::open(&url)? {
         Some(popup) => Ok(PopupAttempt {
             popup,
@@ -78,8 +78,8 @@ impl PopupAttempt {
             let fragment = wait_for_answer(&self.popup, &self.state).await?;
             match flow::complete_sign_in(config, &fragment).await {
                 Err(AppError::Auth(error)) if self.silent && needs_interaction(&error) => {
-                    let pending = flow::new_pending(&self.scopes)?.in_popup();
-                    let url = flow::prepare_request(config, &pending, login_hint)?;
+                    let pending = flow::new_pending(config, &self.scopes)?.in_popup();
+                    let (url, pending) = flow::prepare_request(config, pending, login_hint)?;
                     if !self.popup.navigate(&url) {
                         session_store::forget_pending();
                         return Err(AppError::Auth(error));

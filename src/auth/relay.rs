@@ -21,7 +21,7 @@ pub fn relay_to_opener(fragment: &str) {
     session_store::clear(None);
     let success = matches!(
         AuthorizationResponse::from_fragment(fragment),
-        Ok(AuthorizationResponse::Success(_))
+        Ok(AuthorizationResponse::Success(_) | AuthorizationResponse::Code { .. })
     );
     close_self_after(if success { 100 } else { CLOSE_AFTER_ERROR_MS });
 }

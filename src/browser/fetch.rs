@@ -5,7 +5,7 @@
 use super::{js_message, window};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{Headers, RequestCredentials, RequestInit, Response};
+use web_sys::{Headers, RequestCache, RequestCredentials, RequestInit, Response};
 
 /// What came back: the status, the response headers asked for, and the body text, whatever the
 /// status.
@@ -15,7 +15,7 @@ pub struct Answer {
     pub text: String,
 }
 
-/// Runs `fetch(url, {method, headers, body, credentials})` and keeps the response headers named in
+/// Runs `fetch(url, {method, headers, body, credentials, cache})` and keeps the response headers named in
 /// `keep` (lower case) that the browser exposes. `Err` means no answer at all (a network failure,
 /// CORS, or the CSP refusing the origin), with the browser's reason.
 pub async fn fetch(
@@ -25,10 +25,15 @@ pub async fn fetch(
     body: Option<&str>,
     credentials: RequestCredentials,
     keep: &[&str],
+    revalidate: bool,
 ) -> Result<Answer, String> {
     let init = RequestInit::new();
     init.set_method(method);
     init.set_credentials(credentials);
+    if revalidate {
+        // Ask the server even if the HTTP cache holds an answer (a key set after a rotation).
+        init.set_cache(RequestCache::NoCache);
+    }
     if !headers.is_empty() {
         let list = Headers::new().map_err(|e| js_message(&e))?;
         for (name, value) in headers {

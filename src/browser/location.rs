@@ -6,34 +6,45 @@ use super::{window, BrowserError};
 use oauth::response::looks_like_authorization_response;
 use wasm_bindgen::JsValue;
 
-/// If the URL carries an authorization response, removes it from the URL and returns it.
-/// An ordinary in-page anchor is left alone.
+/// If the URL carries an authorization response, removes it from the URL and returns it with
+/// its leading `#` (the implicit grant's fragment) or `?` (the code grant's query), so the
+/// checks can tell where it arrived. An ordinary in-page anchor or query is left alone.
 pub fn take_authorization_response() -> Option<String> {
     let location = window().ok()?.location();
     let hash = location.hash().ok()?;
-    if hash.is_empty() || !looks_like_authorization_response(&hash) {
+    // Even if replaceState fails the response is still handled once: state is single use.
+    if !hash.is_empty() && looks_like_authorization_response(&hash) {
+        let _ = replace_with_clean_url();
+        return Some(hash);
+    }
+    let search = location.search().ok()?;
+    if search.is_empty() || !looks_like_authorization_response(&search[1..]) {
         return None;
     }
-    // Even if replaceState fails the response is still handled once: state is single use.
-    let _ = replace_with_clean_url();
-    Some(hash)
+    // The redirect URI has no query of its own, so all of it goes: the code is single use
+    // but must not sit in history or a Referer either.
+    let _ = replace_url(&location.pathname().ok()?);
+    Some(search)
+}
+
+fn replace_url(url: &str) -> Result<(), BrowserError> {
+    window()?
+        .history()
+        .map_err(|e| BrowserError::from_js("history", e))?
+        .replace_state_with_url(&JsValue::NULL, "", Some(url))
+        .map_err(|e| BrowserError::from_js("history.replaceState", e))
 }
 
 /// Replaces the current history entry with this page's URL minus the fragment.
 pub fn replace_with_clean_url() -> Result<(), BrowserError> {
-    let window = window()?;
-    let location = window.location();
+    let location = window()?.location();
     let path = location
         .pathname()
         .map_err(|e| BrowserError::from_js("location", e))?;
     let search = location
         .search()
         .map_err(|e| BrowserError::from_js("location", e))?;
-    window
-        .history()
-        .map_err(|e| BrowserError::from_js("history", e))?
-        .replace_state_with_url(&JsValue::NULL, "", Some(&format!("{path}{search}")))
-        .map_err(|e| BrowserError::from_js("history.replaceState", e))
+    replace_url(&format!("{path}{search}"))
 }
 
 /// This page's origin, as Google Cloud Console's "Authorized JavaScript origins" wants it.

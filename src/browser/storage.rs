@@ -22,6 +22,9 @@ pub mod keys {
     /// (a new task's title, a rename): a draft, so no error, expiry or consent round trip loses
     /// it, and sign-out forgets it.
     pub const TASKS: &str = "browser-oauth.draft.tasks";
+    /// sessionStorage: the provider's public keys (JWKS) and where they came from, so a
+    /// redirect does not refetch them; a new `kid` still triggers one refetch.
+    pub const JWKS: &str = "browser-oauth.jwks";
     /// localStorage: a client id pasted on the setup screen.
     pub const CLIENT_ID: &str = "browser-oauth.client_id";
 }

@@ -29,12 +29,17 @@ pub enum Body<'a> {
 
 /// Sends one request and returns the body of a 2xx answer: a GET, or a form POST. For the
 /// OAuth endpoints, which are not retried (a sign-in must not hang on a slow server).
-pub async fn send(url: &str, bearer: Option<&str>, body: Body<'_>) -> Result<String, ApiError> {
+pub async fn send(
+    step: Step,
+    url: &str,
+    bearer: Option<&str>,
+    body: Body<'_>,
+) -> Result<String, ApiError> {
     let method = match body {
         Body::None => Method::Get,
         Body::Form(_) | Body::Json(_) => Method::Post,
     };
-    attempt(method, url, bearer, &body).await
+    attempt(step, method, url, bearer, &body).await
 }
 
 /// An API call with a bearer token, retried as [`RetryPolicy`] decides.
@@ -49,7 +54,7 @@ pub async fn call(
     let mut attempts = 0;
     loop {
         attempts += 1;
-        let error = match attempt(method, url, Some(bearer), &body).await {
+        let error = match attempt(Step::ApiCall, method, url, Some(bearer), &body).await {
             Ok(text) => return Ok(text),
             Err(error) => error,
         };
@@ -126,11 +131,52 @@ pub fn decode<T: FromJson>(text: &str) -> Result<T, ApiError> {
 
 /// One HTTP exchange, recorded on the inspector's timeline (every attempt, retries too).
 async fn attempt(
+    step: Step,
     method: Method,
     url: &str,
     bearer: Option<&str>,
     body: &Body<'_>,
 ) -> Result<String, ApiError> {
+    let received = recorded(step, method, url, bearer, body).await?;
+    let header = |name: &str| {
+        received
+            .headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    };
+    let answer = Answer {
+        status: received.status,
+        www_authenticate: header("www-authenticate"),
+        retry_after: header("retry-after"),
+        body: &received.text,
+    };
+    check_answer(&answer, now_ms())?;
+    Ok(received.text)
+}
+
+/// A form POST whose answer, success or not, the caller reads itself (the token endpoint
+/// answers errors in OAuth's JSON, RFC 6749 §5.2): the status and body, unless nothing came.
+pub async fn exchange(url: &str, form: &str) -> Result<(u16, String), ApiError> {
+    let received = recorded(
+        Step::TokenExchange,
+        Method::Post,
+        url,
+        None,
+        &Body::Form(form),
+    )
+    .await?;
+    Ok((received.status, received.text))
+}
+
+/// Sends the request and puts the exchange on the timeline, whatever the outcome.
+async fn recorded(
+    step: Step,
+    method: Method,
+    url: &str,
+    bearer: Option<&str>,
+    body: &Body<'_>,
+) -> Result<crate::browser::fetch::Answer, ApiError> {
     // Tokens this request carries are hidden in the inspector whether or not it saw them arrive
     // (after a reload, the session's token was never on the timeline).
     if let Some(token) = bearer {
@@ -148,25 +194,6 @@ async fn attempt(
         response_headers: Vec::new(),
         response_body: None,
     };
-    let outcome = receive(method, url, bearer, body, &mut exchange).await;
-    timeline::record(
-        step_of(url),
-        &format!("{} {}", exchange.method, url),
-        Vec::new(),
-        None,
-        None,
-        Some(exchange),
-    );
-    outcome
-}
-
-async fn receive(
-    method: Method,
-    url: &str,
-    bearer: Option<&str>,
-    body: &Body<'_>,
-    exchange: &mut HttpExchange,
-) -> Result<String, ApiError> {
     let authorization = bearer.map(|token| format!("Bearer {token}"));
     let mut headers = Vec::new();
     if let Some(content_type) = body.content_type() {
@@ -182,27 +209,26 @@ async fn receive(
         body.text(),
         RequestCredentials::Omit,
         &HEADERS_THAT_MATTER,
+        // Keys are fetched only when the copy in hand lacks one: a cached set would lack it too.
+        step == Step::Keys,
     )
-    .await
-    .map_err(ApiError::Network)?;
-    exchange.status = Some(received.status);
-    exchange.response_headers = received.headers.clone();
-    exchange.response_body = Some(received.text.clone());
-    let header = |name: &str| {
-        received
-            .headers
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
-    };
-    let answer = Answer {
-        status: received.status,
-        www_authenticate: header("www-authenticate"),
-        retry_after: header("retry-after"),
-        body: &received.text,
-    };
-    check_answer(&answer, now_ms())?;
-    Ok(received.text)
+    .await;
+    if let Ok(received) = &received {
+        // Secrets in the answer (a token endpoint's tokens) are hidden before it is recorded.
+        timeline::secrets_in_json(&received.text);
+        exchange.status = Some(received.status);
+        exchange.response_headers = received.headers.clone();
+        exchange.response_body = Some(received.text.clone());
+    }
+    timeline::record(
+        step,
+        &format!("{} {}", exchange.method, url),
+        Vec::new(),
+        None,
+        None,
+        Some(exchange),
+    );
+    received.map_err(ApiError::Network)
 }
 
 impl Body<'_> {
@@ -252,19 +278,6 @@ fn request_headers(bearer: bool, body: &Body<'_>) -> Vec<(String, String)> {
     headers
 }
 
-/// Which diagram arrow a request is, by Google's endpoint paths.
-fn step_of(url: &str) -> Step {
-    if url.contains("tokeninfo") {
-        Step::TokenInfo
-    } else if url.contains("userinfo") {
-        Step::UserInfo
-    } else if url.contains("revoke") {
-        Step::Revocation
-    } else {
-        Step::ApiCall
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -300,9 +313,5 @@ mod tests {
         assert!(headers.contains(&("content-type".into(), "application/json".into())));
         assert_eq!(json.text(), Some("{}"));
         assert_eq!(Body::None.content_type(), None);
-        assert_eq!(
-            step_of("https://tasks.googleapis.com/tasks/v1/x"),
-            Step::ApiCall
-        );
     }
 }

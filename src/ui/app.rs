@@ -1,11 +1,14 @@
 //! The root: load config.json, then either the setup screen or the signed-in/out app.
 
-use super::auth_context::{use_auth, AuthProvider, AuthStatus};
+use super::auth_context::{use_auth, AuthProvider, AuthStatus, Notice};
 use super::components::{
     Inspector, Layout, NoticeView, ServerLine, Setup, SignedInView, SignedOutView, Verifying,
 };
+use crate::auth::oidc;
 use crate::browser::fetch::fetch;
 use crate::browser::storage::{self, keys, Area};
+use crate::error::AppError;
+use oauth::discovery::document_url;
 use oauth::{ClientConfig, ConfigError};
 use std::rc::Rc;
 use wasm_bindgen_futures::spawn_local;
@@ -37,6 +40,7 @@ impl ConfigSource {
             None,
             RequestCredentials::SameOrigin,
             &[],
+            false,
         )
         .await
         {
@@ -103,6 +107,9 @@ pub fn App(props: &AppProps) -> Html {
     let body = match &*parsed {
         None => html! { <p class="loading" aria-live="polite">{ "Loading configuration…" }</p> },
         Some(Err(errors)) => html! { <Setup errors={errors.clone()} {on_client_id} /> },
+        Some(Ok(config)) if config.needs_discovery => html! {
+            <Discovering config={config.clone()} callback={props.callback.clone()} />
+        },
         Some(Ok(config)) => html! {
             <AuthProvider config={config.clone()} callback={props.callback.clone()}>
                 <Home />
@@ -110,6 +117,45 @@ pub fn App(props: &AppProps) -> Html {
         },
     };
     html! { <Layout>{ body }</Layout> }
+}
+
+#[derive(Properties, PartialEq)]
+struct DiscoveringProps {
+    config: Rc<ClientConfig>,
+    callback: Option<Rc<str>>,
+}
+
+/// Only an issuer was configured: read its discovery document first. A document that does not
+/// speak for that issuer stops everything here, before any request goes to its endpoints.
+#[component]
+fn Discovering(props: &DiscoveringProps) -> Html {
+    let discovered = use_state(|| None::<Result<Rc<ClientConfig>, AppError>>);
+    {
+        let (discovered, config) = (discovered.clone(), props.config.clone());
+        use_effect_with((), move |_| {
+            spawn_local(async move {
+                let outcome = oidc::discover(&config).await;
+                discovered.set(Some(outcome.map(Rc::new).map_err(AppError::from)));
+            })
+        });
+    }
+    match &*discovered {
+        None => html! {
+            <p class="loading" aria-live="polite">{ "Reading the provider's configuration…" }</p>
+        },
+        Some(Err(error)) => html! {
+            <>
+                <NoticeView notice={Notice::Error(error.clone())} />
+                <p>{ format!("Check \"issuer\" in config.json ({}): the app reads {} and signs in only if that document names exactly this issuer.",
+                    props.config.endpoints.issuer, document_url(&props.config.endpoints.issuer)) }</p>
+            </>
+        },
+        Some(Ok(config)) => html! {
+            <AuthProvider config={config.clone()} callback={props.callback.clone()}>
+                <Home />
+            </AuthProvider>
+        },
+    }
 }
 
 /// The signed-in or signed-out view, with whatever notice the last action left.

@@ -1,13 +1,13 @@
 //! The auth context: a provider component wrapping a reducer (the shape of yew's
 //! `examples/contexts`), and the `use_auth` hook components read it through.
 
-use crate::auth::{flow, popup, session_store, SignedIn};
+use crate::auth::{flow, oidc, popup, session_store, SignedIn};
 use crate::browser::channel::Channel;
 use crate::error::{ApiStep, AppError};
 use crate::google::{revocation, ApiError};
 use oauth::authorization::requested_scopes;
 use oauth::renewal::{needs_interaction, ChannelMessage};
-use oauth::{AuthError, ClientConfig, Display, Session};
+use oauth::{AuthError, ClientConfig, Display, Flow, Session};
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen_futures::spawn_local;
@@ -369,6 +369,14 @@ pub fn AuthProvider(props: &AuthProviderProps) -> Html {
             .ok()
         })
     };
+    // The first sign-in's PKCE pair, made while the person reads the page.
+    use_effect_with(props.config.flow, |flow| {
+        if *flow == Flow::Code {
+            spawn_local(async {
+                let _ = oidc::prepare_pkce().await;
+            })
+        }
+    });
     {
         let (state, config, callback) =
             (state.clone(), props.config.clone(), props.callback.clone());
@@ -437,7 +445,9 @@ fn on_signed_out_elsewhere(
     };
     session_store::clear(None);
     dispatcher.dispatch(AuthAction::SignedOutElsewhere);
-    let endpoint = config.endpoints.revocation.clone();
+    let Some(endpoint) = config.endpoints.revocation.clone() else {
+        return;
+    };
     spawn_local(async move {
         // Already revoked by the other tab is the usual answer; there is nobody to tell.
         let _ = revocation::revoke(&endpoint, &session.access_token).await;

@@ -308,6 +308,8 @@ export function emulatorConfig(e) {
     client_id: CLIENT_ID,
     flow: 'token',
     scopes: ['openid', 'email', 'profile'],
+    issuer: e,
+    jwks_uri: `${e}/oauth2/v3/certs`,
     authorization_endpoint: `${e}${AUTH_PATH}`,
     tokeninfo_endpoint: `${e}/tokeninfo`,
     userinfo_endpoint: `${e}/oauth2/v3/userinfo`,

@@ -314,7 +314,7 @@ mod tests {
 
     const TRUNK_INDEX: &str = "<!doctype html><html><head><meta charset=\"utf-8\" />\n<title>t</title>\n<script type=\"module\">\nimport init from '/app.js';\nawait init();\n</script><script src=\"/x.js\"></script></head><body></body></html>";
 
-    const EMULATOR: &str = r#"{"client_id":"c","authorization_endpoint":"http://127.0.0.1:9/o/oauth2/v2/auth","tokeninfo_endpoint":"http://127.0.0.1:9/tokeninfo","userinfo_endpoint":"http://127.0.0.1:9/oauth2/v3/userinfo","revocation_endpoint":"http://127.0.0.1:9/revoke","api_base":"http://127.0.0.1:9"}"#;
+    const EMULATOR: &str = r#"{"client_id":"c","issuer":"http://127.0.0.1:9","jwks_uri":"http://127.0.0.1:9/oauth2/v3/certs","authorization_endpoint":"http://127.0.0.1:9/o/oauth2/v2/auth","tokeninfo_endpoint":"http://127.0.0.1:9/tokeninfo","userinfo_endpoint":"http://127.0.0.1:9/oauth2/v3/userinfo","revocation_endpoint":"http://127.0.0.1:9/revoke","api_base":"http://127.0.0.1:9"}"#;
 
     #[test]
     fn inline_script_is_hashed_and_external_one_is_not() {

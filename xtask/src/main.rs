@@ -173,9 +173,10 @@ pub fn emulator_config(port: u16) -> String {
     format!(
         r#"{{
   "client_id": "{EMULATOR_CLIENT_ID}",
-  "flow": "token",
   "scopes": ["openid", "email", "profile"],
+  "issuer": "{base}",
   "authorization_endpoint": "{base}/o/oauth2/v2/auth",
+  "jwks_uri": "{base}/oauth2/v3/certs",
   "tokeninfo_endpoint": "{base}/tokeninfo",
   "userinfo_endpoint": "{base}/oauth2/v3/userinfo",
   "revocation_endpoint": "{base}/revoke",

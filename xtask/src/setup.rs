@@ -75,7 +75,9 @@ fn cargo_tool(binary: &str, package: &str, version: &str, locked: bool) -> Resul
 fn node_modules() -> Result {
     let bin = root().join("node_modules/.bin");
     let installed = ["wasm-opt", "terser"].iter().all(|b| bin.join(b).exists())
-        && root().join("node_modules/playwright-core").exists();
+        && ["playwright-core", "oidc-provider"]
+            .iter()
+            .all(|p| root().join("node_modules").join(p).exists());
     if installed {
         return Ok(());
     }

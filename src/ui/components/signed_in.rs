@@ -38,18 +38,26 @@ pub fn SignedInView(props: &SignedInProps) -> Html {
             view.set(chosen);
         })
     };
-    let sign_out = Callback::from(move |_| auth.sign_out());
+    let sign_out = {
+        let auth = auth.clone();
+        Callback::from(move |_| auth.sign_out())
+    };
     let signed_in = props.signed_in.clone();
-    let body = match *view {
+    // Tasks and Calendar are Google's APIs: with another provider there is only the profile.
+    let google = auth.config.google;
+    let shown = if google { *view } else { View::Profile };
+    let body = match shown {
         View::Profile => html! { <ProfileView signed_in={signed_in.clone()} {now} /> },
         View::Tasks => html! { <TasksView signed_in={signed_in.clone()} /> },
         View::Calendar => html! { <CalendarView signed_in={signed_in.clone()} /> },
     };
     html! {
         <>
-            <RenewalNotice session={signed_in.session.clone()} {now} view={*view} />
+            <RenewalNotice session={signed_in.session.clone()} {now} view={shown} />
             <div class="account-bar">
-                <ViewTabs current={*view} {on_select} />
+                if google {
+                    <ViewTabs current={shown} {on_select} />
+                }
                 <button class="button" onclick={sign_out}>{ "Sign out" }</button>
             </div>
             { body }

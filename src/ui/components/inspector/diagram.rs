@@ -10,7 +10,13 @@ const ACTORS: [&str; 4] = [
 const LANE_X: [u32; 4] = [90, 270, 450, 630];
 
 /// One arrow: from lane, to lane, label, and the step that makes it happen.
-const ARROWS: [(usize, usize, &str, Step); 9] = [
+const ARROWS: [(usize, usize, &str, Step); 12] = [
+    (
+        1,
+        2,
+        "GET /.well-known/openid-configuration (another provider)",
+        Step::Discovery,
+    ),
     (
         1,
         0,
@@ -26,11 +32,23 @@ const ARROWS: [(usize, usize, &str, Step); 9] = [
     (
         2,
         0,
-        "consent, then 302 to redirect_uri#access_token…",
+        "consent, then 302 to redirect_uri#access_token… (or ?code…)",
         Step::Redirect,
     ),
     (0, 1, "load this page with the fragment", Step::Redirect),
-    (1, 1, "checks: state, token type", Step::Check),
+    (1, 1, "checks: state, issuer, token type", Step::Check),
+    (
+        1,
+        2,
+        "POST token: code + code_verifier (PKCE)",
+        Step::TokenExchange,
+    ),
+    (
+        1,
+        2,
+        "GET jwks_uri: keys to verify the ID token",
+        Step::Keys,
+    ),
     (1, 3, "POST tokeninfo (is the token ours?)", Step::TokenInfo),
     (3, 1, "aud, sub, scope", Step::TokenInfo),
     (1, 3, "GET userinfo, Authorization: Bearer", Step::UserInfo),

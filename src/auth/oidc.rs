@@ -1,0 +1,238 @@
+//! The OpenID Connect steps as the page performs them: reading the provider's discovery
+//! document, verifying an ID token (the provider's keys from its JWKS, the RS256 signature with
+//! WebCrypto, then the claims), and exchanging a code with PKCE. The decisions are
+//! `oauth::discovery`, `oauth::id_token` and `oauth::token_endpoint`'s; this module fetches,
+//! hashes and verifies for them.
+
+use crate::browser::clock::now_ms;
+use crate::browser::crypto::{sha256, verify_rs256};
+use crate::browser::random::random_bytes;
+use crate::browser::storage::{self, keys, Area};
+use crate::error::{ApiStep, AppError};
+use crate::google::request::{self, Body};
+use crate::timeline::{self, Step};
+use oauth::callback::{CodeGrant, UnverifiedToken};
+use oauth::config::{Flow, GOOGLE_ISSUER};
+use oauth::discovery::{document_url, DiscoveryError};
+use oauth::id_token::{
+    code_verifier, s256_challenge, Claims, Expectations, IdToken, IdTokenError, Jwk, Jwks,
+    KeyChoice,
+};
+use oauth::{token_endpoint, AuthError, ClientConfig};
+use std::cell::RefCell;
+
+/// Reads `{issuer}/.well-known/openid-configuration` and returns the configuration with the
+/// endpoints it advertises, once its issuer is checked.
+pub async fn discover(config: &ClientConfig) -> Result<ClientConfig, DiscoveryError> {
+    let url = document_url(&config.endpoints.issuer);
+    let document = request::send(Step::Discovery, &url, None, Body::None)
+        .await
+        .map_err(|e| DiscoveryError::Unreadable(e.to_string()))?;
+    let outcome = config.with_discovery(&document);
+    timeline::check(
+        "The discovery document speaks for the configured issuer",
+        outcome.is_ok(),
+        match &outcome {
+            Ok(_) => format!(
+                "Its issuer is exactly {} (OpenID Connect Discovery §4.3).",
+                config.endpoints.issuer
+            ),
+            Err(e) => e.to_string(),
+        },
+    );
+    outcome
+}
+
+/// Verifies the ID token that came with `token`, in OIDC Core §3.1.3.7's order: the signature
+/// with the provider's key, then issuer, audience, expiry, nonce and `at_hash`. Returns its
+/// claims: who the person is, vouched for by the provider.
+pub async fn verify_id_token(
+    config: &ClientConfig,
+    token: &UnverifiedToken,
+    at_hash_required: bool,
+) -> Result<Claims, AppError> {
+    let raw = token
+        .id_token
+        .as_deref()
+        .ok_or(AuthError::MissingParameter("id_token"))?;
+    let outcome = verify(config, token, raw, at_hash_required).await;
+    if let Err(AppError::Auth(AuthError::IdToken(error))) = &outcome {
+        timeline::check(
+            "The ID token is genuine and meant for this app",
+            false,
+            error.to_string(),
+        );
+    }
+    outcome
+}
+
+async fn verify(
+    config: &ClientConfig,
+    token: &UnverifiedToken,
+    raw: &str,
+    at_hash_required: bool,
+) -> Result<Claims, AppError> {
+    let id_token = IdToken::parse(raw).map_err(AuthError::from)?;
+    let key = signing_key(config, id_token.header.kid.as_deref()).await?;
+    let genuine =
+        verify_rs256(&key, id_token.signing_input.as_bytes(), &id_token.signature).await?;
+    if !genuine {
+        return Err(AuthError::IdToken(IdTokenError::BadSignature).into());
+    }
+    timeline::check(
+        "The ID token's signature is the provider's",
+        true,
+        format!(
+            "RS256, verified by the browser's WebCrypto with the key \"{}\" from {}.",
+            key.kid.as_deref().unwrap_or("(no kid)"),
+            config.endpoints.jwks_uri
+        ),
+    );
+    // at_hash is required beside an access token from the authorization endpoint (§3.2.2.10)
+    // and checked when present beside one from the token endpoint (§3.1.3.8).
+    let digest = if at_hash_required || id_token.claims.at_hash.is_some() {
+        Some(sha256(token.access_token.as_bytes()).await?)
+    } else {
+        None
+    };
+    let issuers: &[&str] = if config.endpoints.issuer == GOOGLE_ISSUER {
+        // Google's older tokens name the issuer without the scheme.
+        &[GOOGLE_ISSUER, "accounts.google.com"]
+    } else {
+        &[config.endpoints.issuer.as_str()]
+    };
+    let nonce = token
+        .nonce
+        .as_deref()
+        .ok_or(AuthError::NoPendingAuthorization)?;
+    id_token
+        .claims
+        .verify(&Expectations {
+            issuers,
+            client_id: &config.client_id,
+            nonce,
+            now_secs: (now_ms() / 1000) as i64,
+            access_token_sha256: digest.as_ref(),
+        })
+        .map_err(AuthError::from)?;
+    timeline::check(
+        "The ID token is meant for this app, fresh, and answers this tab's request",
+        true,
+        format!(
+            "iss is {}, aud names this client, exp is in the future, the nonce is the one this tab sent{}.",
+            id_token.claims.iss,
+            if digest.is_some() { ", at_hash matches the access token" } else { "" }
+        ),
+    );
+    Ok(id_token.claims)
+}
+
+thread_local! {
+    /// The provider's keys, by JWKS URI, for this page's life.
+    static KEYS: RefCell<Option<(String, Jwks)>> = const { RefCell::new(None) };
+}
+
+/// The key the ID token names: from the keys already read, or the JWKS fetched again once if
+/// the `kid` is new (providers rotate keys: OIDC Core §10.1.1).
+async fn signing_key(config: &ClientConfig, kid: Option<&str>) -> Result<Jwk, AppError> {
+    let uri = &config.endpoints.jwks_uri;
+    let mut keys = cached_keys(uri);
+    let mut refetched = false;
+    loop {
+        let set = match keys.take() {
+            Some(set) => set,
+            None => {
+                refetched = true;
+                fetch_keys(uri).await?
+            }
+        };
+        match set.choose(kid, refetched) {
+            KeyChoice::Use(key) => return Ok(key),
+            KeyChoice::Refetch => keys = None,
+            KeyChoice::Unknown => {
+                return Err(AuthError::IdToken(IdTokenError::UnknownKey(
+                    kid.unwrap_or("(none)").to_owned(),
+                ))
+                .into())
+            }
+        }
+    }
+}
+
+fn cached_keys(uri: &str) -> Option<Jwks> {
+    if let Some(set) = KEYS.with(|k| {
+        k.borrow()
+            .as_ref()
+            .filter(|(cached_uri, _)| cached_uri == uri)
+            .map(|(_, set)| set.clone())
+    }) {
+        return Some(set);
+    }
+    // Kept in the tab across the redirect: public keys, nothing secret.
+    let stored = storage::get(Area::Session, keys::JWKS)?;
+    let (stored_uri, text) = stored.split_once('\n')?;
+    (stored_uri == uri)
+        .then(|| Jwks::from_json(text).ok())
+        .flatten()
+}
+
+async fn fetch_keys(uri: &str) -> Result<Jwks, AppError> {
+    let text = request::send(Step::Keys, uri, None, Body::None)
+        .await
+        .map_err(|e| AppError::from_api(ApiStep::Keys, e))?;
+    let set = Jwks::from_json(&text).map_err(|e| {
+        AppError::from_api(ApiStep::Keys, oauth::ApiError::Malformed(e.to_string()))
+    })?;
+    let _ = storage::set(Area::Session, keys::JWKS, &format!("{uri}\n{text}"));
+    KEYS.with(|k| *k.borrow_mut() = Some((uri.to_owned(), set.clone())));
+    Ok(set)
+}
+
+/// Exchanges the code with its PKCE verifier at the token endpoint.
+pub async fn exchange_code(
+    config: &ClientConfig,
+    grant: CodeGrant,
+) -> Result<UnverifiedToken, AppError> {
+    let body = token_endpoint::exchange_body(&config.client_id, &grant);
+    let (status, text) = request::exchange(&config.endpoints.token, &body)
+        .await
+        .map_err(|e| AppError::from_api(ApiStep::TokenExchange, e))?;
+    let token = token_endpoint::read_answer(status, &text, grant, now_ms())?;
+    timeline::check(
+        "The token endpoint exchanged the code",
+        true,
+        "It checked the code_verifier against the code_challenge sent first (PKCE S256): only this tab knew it.",
+    );
+    Ok(token)
+}
+
+thread_local! {
+    /// A PKCE pair made ahead of time: WebCrypto hashes asynchronously, and a popup must open
+    /// synchronously inside the click that asks for it.
+    static NEXT_PKCE: RefCell<Option<(String, String)>> = const { RefCell::new(None) };
+}
+
+/// Makes the next PKCE verifier and its S256 challenge, if none is waiting.
+pub async fn prepare_pkce() -> Result<(), AppError> {
+    if NEXT_PKCE.with(|p| p.borrow().is_some()) {
+        return Ok(());
+    }
+    let verifier = code_verifier(random_bytes::<32>()?);
+    let challenge = s256_challenge(&sha256(verifier.as_bytes()).await?);
+    NEXT_PKCE.with(|p| *p.borrow_mut() = Some((verifier, challenge)));
+    Ok(())
+}
+
+/// Takes the prepared PKCE pair (verifier, challenge) and starts making the next one.
+pub fn take_pkce() -> Result<(String, String), AppError> {
+    let pair = NEXT_PKCE.with(|p| p.borrow_mut().take());
+    wasm_bindgen_futures::spawn_local(async {
+        let _ = prepare_pkce().await;
+    });
+    pair.ok_or(AppError::NotReady)
+}
+
+/// Whether `config`'s flow needs a PKCE pair.
+pub fn uses_pkce(config: &ClientConfig) -> bool {
+    config.flow == Flow::Code
+}
