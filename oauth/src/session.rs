@@ -105,6 +105,51 @@ mod tests {
         }
     }
 
+    fn verified(expires_in: Option<u64>, scope: Option<&str>) -> Session {
+        let token = UnverifiedToken {
+            access_token: "at".into(),
+            expires_in,
+            scope: scope.map(str::to_owned),
+            received_at_ms: 1_000_000,
+            requested_scopes: vec!["openid".into(), "email".into()],
+            id_token: Some("a.b.c".into()),
+            nonce: Some("n".into()),
+        };
+        let claims = crate::id_token::Claims {
+            iss: "https://op.example".into(),
+            sub: "ada".into(),
+            aud: crate::id_token::Audience(vec!["app".into()]),
+            azp: None,
+            exp: 1_000 + 600,
+            iat: 1_000,
+            nonce: Some("n".into()),
+            at_hash: None,
+            email: Some("ada@example.test".into()),
+            name: None,
+        };
+        Session::from_id_token(token, &claims)
+    }
+
+    #[test]
+    fn an_id_token_session_takes_who_from_the_id_token_and_scopes_from_the_answer() {
+        let s = verified(Some(3600), Some("openid"));
+        assert_eq!(s.subject, "ada");
+        assert_eq!(s.email.as_deref(), Some("ada@example.test"));
+        assert_eq!(s.expires_at_ms, Session::expiry(1_000_000, 3600));
+        assert_eq!(s.granted_scopes.iter().collect::<Vec<_>>(), vec!["openid"]);
+    }
+
+    #[test]
+    fn without_scope_or_expiry_the_request_and_the_id_token_decide() {
+        let s = verified(None, None);
+        assert_eq!(
+            s.granted_scopes.iter().collect::<Vec<_>>(),
+            vec!["email", "openid"]
+        );
+        // The ID token expires at 1600 s; the answer arrived at 1000 s.
+        assert_eq!(s.expires_at_ms, Session::expiry(1_000_000, 600));
+    }
+
     #[test]
     fn an_hour_token_is_used_for_an_hour_less_thirty_seconds() {
         assert_eq!(Session::expiry(1_000, 3600), 1_000 + 3_570_000);

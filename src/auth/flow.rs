@@ -146,10 +146,10 @@ pub fn pending_in_popup() -> bool {
 pub async fn complete_sign_in(config: &ClientConfig, response: &str) -> Result<SignedIn, AppError> {
     timeline::record(
         Step::Redirect,
-        if response.starts_with('?') {
-            "The provider sends you back with a code in the URL's query"
-        } else {
-            "The provider sends you back with the answer in the URL fragment"
+        match (response.starts_with('?'), config.google) {
+            (true, _) => "The provider sends you back with a code in the URL's query",
+            (false, true) => "Google sends you back with the answer in the URL fragment",
+            (false, false) => "The provider sends you back with the answer in the URL fragment",
         },
         timeline::parameters(response),
         None,
