@@ -413,6 +413,12 @@ impl ClientConfig {
         }
     }
 
+    /// What identifies this client to the revocation endpoint: RFC 7009 has a public client
+    /// send its `client_id`; Google's endpoint takes the token alone.
+    pub fn revocation_client_id(&self) -> Option<&str> {
+        (!self.google).then_some(self.client_id.as_str())
+    }
+
     /// The URL of an API call: `google_origin` (such as [`GOOGLE_TASKS_API`]) unless
     /// `api_base` stands in for Google's API hosts, followed by `path_and_query`.
     pub fn api_url(&self, google_origin: &str, path_and_query: &str) -> String {

@@ -1,8 +1,15 @@
 //! Sign-out's revocation request (RFC 7009 §2.1; Google's `POST /revoke`).
 
 /// The form-encoded body. The token goes in the body, never the URL, so it stays out of logs.
-pub fn revocation_body(access_token: &str) -> String {
-    form_body("token", access_token)
+/// A public client names itself with `client_id` (§2.1, §5); Google's endpoint takes the token
+/// alone, so `client_id` is `None` there.
+pub fn revocation_body(access_token: &str, client_id: Option<&str>) -> String {
+    let mut body = form_urlencoded::Serializer::new(String::new());
+    body.append_pair("token", access_token);
+    if let Some(id) = client_id {
+        body.append_pair("client_id", id);
+    }
+    body.finish()
 }
 
 /// One `name=value` pair, form-encoded.
@@ -16,6 +23,13 @@ pub(crate) fn form_body(name: &str, value: &str) -> String {
 mod tests {
     #[test]
     fn token_is_form_encoded() {
-        assert_eq!(super::revocation_body("ya29.a/b+c"), "token=ya29.a%2Fb%2Bc");
+        assert_eq!(
+            super::revocation_body("ya29.a/b+c", None),
+            "token=ya29.a%2Fb%2Bc"
+        );
+        assert_eq!(
+            super::revocation_body("t", Some("app")),
+            "token=t&client_id=app"
+        );
     }
 }

@@ -365,7 +365,11 @@ pub async fn sign_out(
         // The provider advertises no revocation: the token stays valid until it expires.
         return Ok(());
     };
-    revocation::revoke(endpoint, &session.access_token)
-        .await
-        .map_err(|e| AppError::from_api(ApiStep::Revocation, e))
+    revocation::revoke(
+        endpoint,
+        &session.access_token,
+        config.revocation_client_id(),
+    )
+    .await
+    .map_err(|e| AppError::from_api(ApiStep::Revocation, e))
 }

@@ -448,8 +448,9 @@ fn on_signed_out_elsewhere(
     let Some(endpoint) = config.endpoints.revocation.clone() else {
         return;
     };
+    let client_id = config.revocation_client_id().map(str::to_owned);
     spawn_local(async move {
         // Already revoked by the other tab is the usual answer; there is nobody to tell.
-        let _ = revocation::revoke(&endpoint, &session.access_token).await;
+        let _ = revocation::revoke(&endpoint, &session.access_token, client_id.as_deref()).await;
     });
 }

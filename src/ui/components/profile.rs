@@ -37,6 +37,12 @@ pub fn ProfileView(props: &ProfileProps) -> Html {
                 </div>
             </div>
             <dl class="facts">
+                <dt>{ "Signed in with" }</dt>
+                <dd data-testid="flow">{ match auth.config.flow {
+                    oauth::Flow::Token => "the implicit grant, the token checked with Google's token info",
+                    oauth::Flow::TokenIdToken => "the implicit grant with an ID token verified here (RS256 signature, issuer, audience, expiry, nonce, at_hash)",
+                    oauth::Flow::Code => "the authorization code grant with PKCE (S256) and an ID token verified here",
+                } }</dd>
                 <dt>{ "Token expires in" }</dt>
                 <dd><span class="time-left" data-testid="time-left" data-seconds={seconds_left.to_string()}>
                     { format_duration(seconds_left) }</span></dd>
@@ -60,7 +66,9 @@ pub fn ProfileView(props: &ProfileProps) -> Html {
                     </dd>
                 }
             </dl>
-            <p class="hint">{ "Tasks and Calendar ask Google for their own access the first time you open them." }</p>
+            if auth.config.google {
+                <p class="hint">{ "Tasks and Calendar ask Google for their own access the first time you open them." }</p>
+            }
         </section>
     }
 }
