@@ -503,6 +503,7 @@ export class Harness {
     await this.emu.knobs({
       issue_to_client: null, prompt_none_error: null, token_lifetime_secs: null,
       fail: null, delay_ms: null, retry_after: null, page_size: null,
+      id_token_forgery: null, jwks_without_current_key: null,
     });
     this.app.setConfig(this.defaultConfig());
   }
