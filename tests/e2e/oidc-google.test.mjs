@@ -2,7 +2,9 @@
 // asked for. The emulator signs RS256 ID tokens like Google; its knobs forge each way one can be
 // wrong, and each must be refused before the access token is used anywhere.
 import assert from 'node:assert/strict';
-import { useHarness, emulatorConfig, ADA, SESSION_KEY, asText, containsAny } from './harness.mjs';
+import {
+  useHarness, emulatorConfig, ADA, SESSION_KEY, asText, containsAny, clickForPopup, approveInPopup, waitFor,
+} from './harness.mjs';
 
 const h = useHarness();
 
@@ -127,4 +129,25 @@ h.test('the code flow against Google is refused on the setup screen, which says 
   const setup = page.getByText(/client secret/);
   await setup.first().waitFor();
   assert.equal(await h.signInButton(page).count(), 0, 'no sign-in is offered');
+});
+
+h.test('in a popup, the ID-token flow signs in, and a silent renewal (prompt=none) brings a new verified ID token', async () => {
+  h.setConfig({ ...defaultFlowConfig(), display: 'popup', renew_lead_secs: 3600 });
+  const page = await h.openApp();
+  const popup = await clickForPopup(page, h.signInButton(page));
+  const authUrl = await approveInPopup(popup);
+  assert.equal(authUrl.searchParams.get('response_type'), 'token id_token');
+  await h.waitSignedIn(page);
+  const first = (await h.storedSession(page)).access_token;
+
+  const renewal = await clickForPopup(page, page.getByTestId('renewal').getByRole('button', { name: 'Stay signed in' }));
+  await page.getByRole('status').filter({ hasText: 'Session renewed' }).waitFor();
+  await waitFor(() => renewal.isClosed(), { message: 'the renewal popup closed itself' });
+  const silent = (await h.log())
+    .filter((e) => e.path === '/o/oauth2/v2/auth')
+    .map((e) => new URLSearchParams(e.query))
+    .filter((q) => q.get('prompt') === 'none');
+  assert.equal(silent.length, 1, 'one silent request');
+  assert.ok(silent[0].get('nonce') && silent[0].get('nonce') !== authUrl.searchParams.get('nonce'), 'with a new nonce');
+  assert.notEqual((await h.storedSession(page)).access_token, first, 'a new token is in use');
 });

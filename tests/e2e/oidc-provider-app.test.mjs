@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { after } from 'node:test';
-import { useHarness, PENDING_KEY, SESSION_KEY } from './harness.mjs';
+import { useHarness, PENDING_KEY, SESSION_KEY, waitFor } from './harness.mjs';
 import { startOidcProvider, signInAtProvider } from './oidc-provider.mjs';
 
 const h = useHarness();
@@ -270,6 +270,21 @@ h.test('a code sent to the token endpoint without its verifier is refused with i
   await expectNoSession(page);
   const [exchange] = requests('POST', '/token');
   assert.equal(exchange.body.code_verifier, undefined, 'the provider saw no verifier');
+  adoptProviderTokens();
+});
+
+h.test('in a popup, the code flow signs in while the page stays put; the popup relays the code and closes', async () => {
+  await configure({ display: 'popup' });
+  const page = await h.openApp();
+  await h.waitSignedOut(page);
+  const [popup] = await Promise.all([page.waitForEvent('popup'), h.signInButton(page).first().click()]);
+  await signInAtProvider(popup, { login: 'ada', origin: op.issuer }).catch((e) => {
+    if (!popup.isClosed()) throw e; // it closes itself once it has relayed the answer
+  });
+  await h.waitSignedIn(page);
+  await waitFor(() => popup.isClosed(), { message: 'the popup closed itself' });
+  assert.deepEqual(h.navigations.map((n) => n.url), [h.appUrl], 'the page never navigated');
+  assert.equal(requests('POST', '/token').length, 1, 'the page exchanged the relayed code once');
   adoptProviderTokens();
 });
 
