@@ -2,7 +2,8 @@
 // Not a test: it drives the same harness through each state and saves what a person would see.
 import fsp from 'node:fs/promises';
 import path from 'node:path';
-import { Harness } from './harness.mjs';
+import { Harness, emulatorConfig } from './harness.mjs';
+import { startOidcProvider, signInAtProvider } from './oidc-provider.mjs';
 
 const OUT = path.resolve(process.cwd(), 'docs/screenshots');
 await fsp.mkdir(OUT, { recursive: true });
@@ -99,6 +100,55 @@ try {
   await setup.setViewportSize({ width: 1000, height: 720 });
   await setup.getByTestId('setup').waitFor();
   await shot(setup, 'setup');
+
+  // OpenID Connect: Google's default flow (a verified ID token), a forged one, Google and code.
+  const oidcConfig = emulatorConfig(h.emulatorOrigin);
+  delete oidcConfig.flow;
+  await h.beforeEachTest({ name: 'screenshots: oidc' });
+  h.setConfig(oidcConfig);
+  const oidc = await h.openApp();
+  await oidc.setViewportSize({ width: 1000, height: 720 });
+  await h.signIn(oidc);
+  await shot(oidc, 'signed-in-id-token', { fullPage: false });
+  await oidc.getByTestId('inspector').screenshot({ path: path.join(OUT, 'inspector-id-token.png') });
+  shots.push(path.join(OUT, 'inspector-id-token.png'));
+  await h.signOutButton(oidc).click();
+  await h.waitSignedOut(oidc);
+  await h.knobs({ id_token_forgery: 'bad_signature' });
+  await h.startSignIn(oidc);
+  await h.decide(oidc);
+  await h.alert(oidc);
+  await shot(oidc, 'id-token-forged', { fullPage: false });
+  await h.knobs({ id_token_forgery: null });
+  h.setConfig({ ...oidcConfig, flow: 'code', token_endpoint: `${h.emulatorOrigin}/token` });
+  const codeForGoogle = await h.openApp();
+  await codeForGoogle.setViewportSize({ width: 1000, height: 720 });
+  await codeForGoogle.getByTestId('setup').waitFor();
+  await shot(codeForGoogle, 'setup-code-flow-google');
+
+  // Another provider (oidc-provider on loopback), from its issuer alone: the code flow with PKCE.
+  const op = await startOidcProvider({ redirectUris: [h.appUrl] });
+  try {
+    await h.beforeEachTest({ name: 'screenshots: provider' });
+    h.setConfig({ client_id: op.clientId, issuer: op.issuer });
+    const other = await h.openApp();
+    await other.setViewportSize({ width: 1000, height: 720 });
+    await h.waitSignedOut(other);
+    const done = signInAtProvider(other, { login: 'ada', origin: op.issuer });
+    await h.signInButton(other).click();
+    await done;
+    await h.waitSignedIn(other);
+    await shot(other, 'provider-signed-in', { fullPage: false });
+    await other.getByTestId('inspector').screenshot({ path: path.join(OUT, 'inspector-code-flow.png') });
+    shots.push(path.join(OUT, 'inspector-code-flow.png'));
+    h.setConfig({ client_id: op.clientId, issuer: `${op.issuer}/` });
+    const mismatch = await h.openApp();
+    await mismatch.setViewportSize({ width: 1000, height: 720 });
+    await h.alert(mismatch);
+    await shot(mismatch, 'discovery-issuer-mismatch', { fullPage: false });
+  } finally {
+    await op.stop();
+  }
 } finally {
   await h.stop();
 }

@@ -17,7 +17,7 @@ pub fn Layout(props: &LayoutProps) -> Html {
                     </svg>
                     <div>
                         <h1>{ "Google sign-in, browser only" }</h1>
-                        <p class="tagline">{ "OAuth 2.0 implicit grant in Rust and WebAssembly: no server of ours anywhere" }</p>
+                        <p class="tagline">{ "OAuth 2.0 and OpenID Connect in Rust and WebAssembly: no server of ours anywhere" }</p>
                     </div>
                 </div>
             </header>

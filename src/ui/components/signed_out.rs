@@ -1,6 +1,7 @@
 use crate::auth::session_store;
 use crate::error::AppError;
 use crate::ui::auth_context::{use_auth, Notice};
+use oauth::Flow;
 use yew::prelude::*;
 
 #[component]
@@ -15,23 +16,43 @@ pub fn SignedOutView() -> Html {
         let auth = auth.clone();
         Callback::from(move |_| auth.sign_in_in_this_tab())
     };
+    let (provider, flow) = (auth.config.google, auth.config.flow);
     let onclick = Callback::from(move |_| auth.sign_in());
-    let label = match &hint {
-        Some(who) => format!("Sign in again as {who}"),
-        None => "Sign in with Google".to_owned(),
+    let label = match (&hint, provider) {
+        (Some(who), _) => format!("Sign in again as {who}"),
+        (None, true) => "Sign in with Google".to_owned(),
+        (None, false) => "Sign in".to_owned(),
+    };
+    let who = if provider { "Google" } else { "The provider" };
+    let arrival = match flow {
+        Flow::Code => format!("{who} sends you back here with a one-time code in the URL's query, which this page exchanges for a token with a secret only this tab holds (PKCE). Before using the token this page:"),
+        _ => format!("{who} sends you back here with an access token in the URL fragment, which never reaches any server. Before using the token this page:"),
+    };
+    let ours = match (flow, provider) {
+        (Flow::Token, _) => {
+            html! { <li>{ "asks Google's token info endpoint whether the token was issued to this app (a token meant for another app is refused)." }</li> }
+        }
+        (_, google) => html! {
+            <li>{ "verifies the signed ID token that comes with it, with the browser's WebCrypto: the provider's RS256 signature, that it names this app and this provider, that it is fresh, that it carries the one-time " }<code>{ "nonce" }</code>{ " this tab sent" }
+                { if flow == Flow::TokenIdToken { ", and that its at_hash matches the access token" } else { "" } }
+                { if google { "; then asks Google's token info endpoint too." } else { "." } }</li>
+        },
     };
     html! {
         <section class="card signed-out">
             <h2>{ "You are signed out" }</h2>
-            <p>{ "Signing in sends you to Google's consent page. Google sends you back here with an access token in the URL fragment, which never reaches any server. Before using the token this page:" }</p>
+            <p>{ format!("Signing in sends you to {}'s consent page. {arrival}", if provider { "Google" } else { "the provider" }) }</p>
             <ol class="checks">
                 <li>{ "removes it from the address bar and history at once;" }</li>
                 <li>{ "checks the returned " }<code>{ "state" }</code>{ " against the one-time value this tab sent (forged or replayed answers fail here);" }</li>
                 <li>{ "accepts only a " }<code>{ "Bearer" }</code>{ " token;" }</li>
-                <li>{ "asks Google's token info endpoint whether the token was issued to this app (a token meant for another app is refused)." }</li>
+                { ours }
             </ol>
             <button class="button primary big" {onclick}>
-                <span class="g-mark" aria-hidden="true">{ "G" }</span>{ label }
+                if provider {
+                    <span class="g-mark" aria-hidden="true">{ "G" }</span>
+                }
+                { label }
             </button>
             if popup_blocked {
                 <button class="button big secondary" onclick={in_this_tab}>{ "Continue in this tab instead" }</button>
