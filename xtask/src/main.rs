@@ -345,3 +345,25 @@ fn screenshots() -> Result {
         .env("APP_DIST", "dist")
         .env("EMULATOR_BIN", emulator_binary()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_emulator_config_is_valid_and_verifies_id_tokens() {
+        let config = oauth::ClientConfig::from_json(&emulator_config(8787), None).unwrap();
+        assert_eq!(
+            config.flow,
+            oauth::Flow::TokenIdToken,
+            "openid asked: the default"
+        );
+        assert!(config.google && !config.needs_discovery);
+        assert_eq!(config.endpoints.issuer, "http://127.0.0.1:8787");
+        assert_eq!(config.connect_origins(), vec!["http://127.0.0.1:8787"]);
+        assert_eq!(
+            oauth_client_id(&emulator_config(1)).as_deref(),
+            Some(EMULATOR_CLIENT_ID)
+        );
+    }
+}
