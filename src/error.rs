@@ -63,7 +63,7 @@ pub enum AppError {
     Auth(#[from] AuthError),
     #[error("Something went wrong while {}: {error}.", step.doing())]
     Api { step: ApiStep, error: ApiError },
-    #[error("Signed out on this device, but the token could not be revoked at Google ({0}). It stops working when it expires; you can also remove this app's access in your Google Account settings.")]
+    #[error("Signed out on this device, but the token could not be revoked ({0}). It stops working when it expires; you can also remove this app's access in your account settings at the provider (for Google: your Google Account).")]
     RevocationFailed(ApiError),
     #[error("The browser blocked the sign-in window. Allow popups for this site, or continue in this tab.")]
     PopupBlocked,

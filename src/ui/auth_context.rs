@@ -195,7 +195,7 @@ impl AuthContext {
                         Ok(signed_in) => state.dispatch(AuthAction::SignedIn {
                             signed_in: signed_in.into(),
                             notice: Some(Notice::Info(
-                                "Session renewed: Google issued a new token.",
+                                "Session renewed: the provider issued a new token.",
                             )),
                             return_to: None,
                         }),

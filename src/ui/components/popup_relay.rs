@@ -7,7 +7,7 @@ pub fn PopupRelay() -> Html {
         <main class="content">
             <section class="card verifying" aria-live="polite">
                 <span class="spinner" aria-hidden="true"></span>
-                <p>{ "Handing Google's answer back to the page that asked. This window closes by itself." }</p>
+                <p>{ "Handing the answer back to the page that asked. This window closes by itself." }</p>
             </section>
         </main>
     }

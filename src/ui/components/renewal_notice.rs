@@ -25,13 +25,18 @@ pub fn RenewalNotice(props: &RenewalNoticeProps) -> Html {
     {
         return html! {};
     }
+    let who = if auth.config.google {
+        "Google"
+    } else {
+        "the provider"
+    };
     let view = props.view;
     let renew = Callback::from(move |_| auth.renew(Some(view.name().to_owned())));
     let seconds_left = props.session.seconds_left(props.now);
     html! {
         <div class="notice renew" role="status" data-testid="renewal">
-            <p>{ if renewing { "Asking Google in a small window…".to_owned() } else {
-                format!("Your session ends in {}. Google gives browser apps no refresh token, so staying signed in means asking Google again (usually without any question).", format_duration(seconds_left))
+            <p>{ if renewing { format!("Asking {who} in a small window…") } else {
+                format!("Your session ends in {}. This app keeps no refresh token (Google gives browser apps none), so staying signed in means asking {who} again (usually without any question).", format_duration(seconds_left))
             } }</p>
             <button class="button primary" onclick={renew} disabled={renewing}>{ "Stay signed in" }</button>
         </div>

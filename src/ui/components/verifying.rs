@@ -2,7 +2,7 @@ use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct VerifyingProps {
-    #[prop_or("Checking Google's answer and the token…")]
+    #[prop_or("Checking the answer and the token…")]
     pub label: &'static str,
 }
 
