@@ -1,7 +1,7 @@
 //! The browser adapters and the start of the flow, in headless Chromium (wasm-bindgen-test).
 #![cfg(target_arch = "wasm32")]
 
-use browser_oauth::auth::{flow, session_store};
+use browser_oauth::auth::{flow, oidc, session_store};
 use browser_oauth::browser::clock::{iso, local_date};
 use browser_oauth::browser::storage::{self, keys, Area};
 use browser_oauth::browser::{location, random::random_bytes};
@@ -306,4 +306,103 @@ async fn webcrypto_rejects_a_tampered_payload_or_signature() {
         verify_rs256(&test_key(), SIGNED.as_bytes(), &bad).await,
         Ok(false)
     );
+}
+
+// An ID token and its key set, made once with Node's crypto (RSA-2048, RS256; exp in 2100):
+// iss https://op.example, aud app, sub ada, nonce "nonce-of-this-tab", at_hash of
+// "access-token-for-the-test".
+const OP_JWKS: &str = r#"{"keys":[{"kty":"RSA","alg":"RS256","use":"sig","kid":"test-key-1","n":"03kdd_6VbXD8qSgXkd5mHRA82p_CWcwfXCLr9u3xKOnSLkW9RtG4cyzDqn-xWs56trKtrUJzqGsLdwDKzz7erx5wce3XMenxBkeLODdC7TftVE0FX2KOBzelrBua4fJL9S3bYLeWuzEdFWJGPu7hbUj_SFpoOBvA_JuKSGtj6xsk3-lCQir22bdD8wOXpHZPqj4kmdSgDmWfTWPXcC_gnrg8QNbU5zthMf4YGoXoNfh6mqvaf_R021QiFVVxCcX8cPYZ3lVFMNrgWGn6olz4imPAoldhVOSjJ5imk_S97qFysByu0hy4Cg765O-ljIbcVoRITrpNYEyoZ1QymsxO9w","e":"AQAB"}]}"#;
+const OP_ID_TOKEN: &str = "eyJhbGciOiJSUzI1NiIsImtpZCI6InRlc3Qta2V5LTEiLCJ0eXAiOiJKV1QifQ.eyJpc3MiOiJodHRwczovL29wLmV4YW1wbGUiLCJzdWIiOiJhZGEiLCJhdWQiOiJhcHAiLCJleHAiOjQxMDI0NDQ4MDAsImlhdCI6MTc2NDAwMDAwMCwibm9uY2UiOiJub25jZS1vZi10aGlzLXRhYiIsImF0X2hhc2giOiJ1MmZ6eUwzdGFrR1dIOFZQQWZpZnN3IiwiZW1haWwiOiJhZGFAZXhhbXBsZS50ZXN0In0.SCLraf_5bg2AlO40qX6rosbn-pDSlxaUVvbX6o0vuleDjgyomFZkMwAeOb1UQfK_FhUlurHRMFpIIhbeOnQZmrRsFc3N9VUVAheOQs6v6X9O6uKPJVAsF4aKnvaIX9hmnMxnHuSbWEUzNqqM2LyuCE_bPghfJCUyytgsePvzYFTwvvnp3CK5Md4TmkIomMiv26Wz3ApeFOs5VQD4w8D0VDFGtdw__SvI1Cc-bCKlzlaiw3Yq1s7K0GlTuTR1MqStLhkwwstxBUsbAPYmYhOBY-c7qFogX6BI9NdcJBpkMVm-IJFURzxUg6KPf9jz0efx4qpqwTLAm2l45x08PIFZ-g";
+const OP_JWKS_URI: &str = "https://op.example/jwks";
+
+fn op_config() -> ClientConfig {
+    ClientConfig::from_json(
+        &format!(
+            r#"{{"client_id":"app","issuer":"https://op.example","flow":"token id_token","authorization_endpoint":"https://op.example/auth","userinfo_endpoint":"https://op.example/me","jwks_uri":"{OP_JWKS_URI}"}}"#
+        ),
+        None,
+    )
+    .unwrap()
+}
+
+fn op_token(id_token: &str, nonce: &str) -> oauth::UnverifiedToken {
+    oauth::UnverifiedToken {
+        access_token: "access-token-for-the-test".into(),
+        expires_in: Some(3600),
+        scope: None,
+        received_at_ms: 0,
+        requested_scopes: vec!["openid".into()],
+        id_token: Some(id_token.into()),
+        nonce: Some(nonce.into()),
+    }
+}
+
+async fn verify_op(id_token: &str, nonce: &str) -> Result<String, String> {
+    // The tab's cached keys, as a first sign-in leaves them: no network needed.
+    storage::set(
+        Area::Session,
+        keys::JWKS,
+        &format!("{OP_JWKS_URI}\n{OP_JWKS}"),
+    )
+    .unwrap();
+    let outcome = oidc::verify_id_token(&op_config(), &op_token(id_token, nonce), true).await;
+    storage::remove(Area::Session, keys::JWKS);
+    outcome
+        .map(|claims| claims.sub)
+        .map_err(|e| e.code().to_owned())
+}
+
+#[wasm_bindgen_test]
+async fn a_genuine_id_token_is_verified_with_the_cached_keys() {
+    assert_eq!(
+        verify_op(OP_ID_TOKEN, "nonce-of-this-tab").await,
+        Ok("ada".into())
+    );
+}
+
+#[wasm_bindgen_test]
+async fn an_id_token_for_another_request_or_tampered_is_refused() {
+    assert_eq!(
+        verify_op(OP_ID_TOKEN, "another-nonce").await,
+        Err("nonce_mismatch".into())
+    );
+    let (signed, signature) = OP_ID_TOKEN.rsplit_once('.').unwrap();
+    let flipped = if signature.starts_with('A') { "B" } else { "A" };
+    let tampered = format!("{signed}.{flipped}{}", &signature[1..]);
+    assert_eq!(
+        verify_op(&tampered, "nonce-of-this-tab").await,
+        Err("bad_signature".into())
+    );
+}
+
+#[wasm_bindgen_test]
+fn a_code_in_the_query_is_taken_out_with_the_whole_query() {
+    let path = web_sys::window().unwrap().location().pathname().unwrap();
+    set_url(&format!(
+        "{path}?code=c1&state=s&iss=https%3A%2F%2Fop.example"
+    ));
+    assert_eq!(
+        location::take_authorization_response().as_deref(),
+        Some("?code=c1&state=s&iss=https%3A%2F%2Fop.example")
+    );
+    let location = web_sys::window().unwrap().location();
+    assert_eq!(location.search().unwrap(), "");
+    set_url(&format!("{path}?keep=1"));
+    assert_eq!(location::take_authorization_response(), None);
+    assert_eq!(location.search().unwrap(), "?keep=1");
+    set_url(&path);
+}
+
+#[wasm_bindgen_test]
+async fn pkce_pairs_are_s256_and_never_reused() {
+    oidc::prepare_pkce().await.unwrap();
+    let (verifier, challenge) = oidc::take_pkce().unwrap();
+    assert_eq!(verifier.len(), 43);
+    let digest = browser_oauth::browser::crypto::sha256(verifier.as_bytes())
+        .await
+        .unwrap();
+    assert_eq!(challenge, oauth::id_token::s256_challenge(&digest));
+    oidc::prepare_pkce().await.unwrap();
+    let (second, _) = oidc::take_pkce().unwrap();
+    assert_ne!(second, verifier);
 }
