@@ -10,7 +10,6 @@ use crate::ui::hooks::use_timeline;
 use diagram::SequenceDiagram;
 use entry::TimelineEntry;
 use variants::Variants;
-use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 #[component]
@@ -39,26 +38,28 @@ pub fn Inspector() -> Html {
 /// link after its handlers ran), not again on every step while a flow runs.
 #[component]
 fn ExportLink() -> Html {
-    fn refresh(event: &Event) {
-        let Some(link) = event
-            .current_target()
-            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-        else {
-            return;
-        };
-        let json = timeline::export_redacted();
-        let href = format!(
-            "data:application/json;charset=utf-8,{}",
-            String::from(js_sys::encode_uri_component(&json))
-        );
-        // Set outside the virtual DOM, whose `href` never changes, so a re-render keeps it.
-        let _ = link.set_attribute("href", &href);
-    }
+    let link = use_node_ref();
+    let refresh = {
+        let link = link.clone();
+        move || {
+            let Some(link) = link.cast::<web_sys::Element>() else {
+                return;
+            };
+            let json = timeline::export_redacted();
+            let href = format!(
+                "data:application/json;charset=utf-8,{}",
+                String::from(js_sys::encode_uri_component(&json))
+            );
+            // Set outside the virtual DOM, whose `href` never changes, so a re-render keeps it.
+            let _ = link.set_attribute("href", &href);
+        }
+    };
+    let (on_pointer, on_focus, on_click) = (refresh.clone(), refresh.clone(), refresh);
     html! {
-        <a class="button" href="#export" download="oauth-timeline.json" data-testid="export"
-            onpointerenter={|e: PointerEvent| refresh(&e)}
-            onfocus={|e: FocusEvent| refresh(&e)}
-            onclick={|e: MouseEvent| refresh(&e)}>
+        <a ref={link} class="button" href="#export" download="oauth-timeline.json" data-testid="export"
+            onpointerenter={move |_: PointerEvent| on_pointer()}
+            onfocus={move |_: FocusEvent| on_focus()}
+            onclick={move |_: MouseEvent| on_click()}>
             { "Export timeline as JSON (secrets hidden)" }
         </a>
     }
