@@ -71,6 +71,8 @@ h.test('a forged response shows its failed state check in the inspector', async 
 h.test('the exported timeline is JSON with the real flow and no secret in it', async () => {
   const page = await h.openApp();
   const { state, token } = await signInAndCapture(page);
+  // The export is built when it is about to be used (focus, pointer, click), not on every step.
+  await page.getByTestId('export').focus();
   const href = await page.getByTestId('export').getAttribute('href');
   assert.ok(href.startsWith('data:application/json'));
   const json = decodeURIComponent(href.slice(href.indexOf(',') + 1));

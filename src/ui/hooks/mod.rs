@@ -61,17 +61,19 @@ pub fn use_draft(name: &str) -> Draft {
     Draft { value, key }
 }
 
-/// The inspector's timeline, re-rendering the component whenever a step is recorded.
+/// The inspector's timeline, re-rendering the component whenever a step is recorded. Shared,
+/// so a render hands it to the diagram and compares it without copying every entry.
 #[hook]
-pub fn use_timeline() -> Vec<timeline::Entry> {
-    let entries = use_state(timeline::entries);
+pub fn use_timeline() -> Rc<Vec<timeline::Entry>> {
+    // `_eq`: the check on mounting re-renders only if a step came in meanwhile.
+    let entries = use_state_eq(|| Rc::new(timeline::entries()));
     {
         let entries = entries.clone();
         use_effect_with((), move |_| {
             // Steps recorded before this component mounted are picked up here.
-            entries.set(timeline::entries());
+            entries.set(Rc::new(timeline::entries()));
             let subscription =
-                timeline::subscribe(Rc::new(move || entries.set(timeline::entries())));
+                timeline::subscribe(Rc::new(move || entries.set(Rc::new(timeline::entries()))));
             move || drop(subscription)
         });
     }

@@ -1,4 +1,5 @@
 use crate::timeline::{Entry, Step};
+use std::rc::Rc;
 use yew::prelude::*;
 
 const ACTORS: [&str; 4] = [
@@ -57,7 +58,7 @@ const ARROWS: [(usize, usize, &str, Step); 12] = [
 
 #[derive(Properties, PartialEq)]
 pub struct DiagramProps {
-    pub entries: Vec<Entry>,
+    pub entries: Rc<Vec<Entry>>,
 }
 
 /// The flow as a sequence diagram; the arrows that happened are highlighted and link to their

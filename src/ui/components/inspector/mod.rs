@@ -15,13 +15,6 @@ use yew::prelude::*;
 #[component]
 pub fn Inspector() -> Html {
     let entries = use_timeline();
-    let export_href = use_memo(entries.len(), |_| {
-        let json = timeline::export_redacted();
-        format!(
-            "data:application/json;charset=utf-8,{}",
-            String::from(js_sys::encode_uri_component(&json))
-        )
-    });
     html! {
         <section class="card inspector" aria-labelledby="inspector-heading" data-testid="inspector">
             <h2 id="inspector-heading">{ "Protocol inspector" }</h2>
@@ -33,11 +26,41 @@ pub fn Inspector() -> Html {
                 <ol class="timeline" data-testid="timeline">
                     { for entries.iter().map(|e| html! { <TimelineEntry key={e.id} entry={e.clone()} /> }) }
                 </ol>
-                <a class="button" href={(*export_href).clone()} download="oauth-timeline.json" data-testid="export">
-                    { "Export timeline as JSON (secrets hidden)" }
-                </a>
+                <ExportLink />
             }
             <Variants />
         </section>
+    }
+}
+
+/// The timeline as a JSON download. The document is built when it is about to be used (the
+/// pointer on the link, keyboard focus, the click itself: the click's default action reads the
+/// link after its handlers ran), not again on every step while a flow runs.
+#[component]
+fn ExportLink() -> Html {
+    let link = use_node_ref();
+    let refresh = {
+        let link = link.clone();
+        move || {
+            let Some(link) = link.cast::<web_sys::Element>() else {
+                return;
+            };
+            let json = timeline::export_redacted();
+            let href = format!(
+                "data:application/json;charset=utf-8,{}",
+                String::from(js_sys::encode_uri_component(&json))
+            );
+            // Set outside the virtual DOM, whose `href` never changes, so a re-render keeps it.
+            let _ = link.set_attribute("href", &href);
+        }
+    };
+    let (on_pointer, on_focus, on_click) = (refresh.clone(), refresh.clone(), refresh);
+    html! {
+        <a ref={link} class="button" href="#export" download="oauth-timeline.json" data-testid="export"
+            onpointerenter={move |_: PointerEvent| on_pointer()}
+            onfocus={move |_: FocusEvent| on_focus()}
+            onclick={move |_: MouseEvent| on_click()}>
+            { "Export timeline as JSON (secrets hidden)" }
+        </a>
     }
 }
