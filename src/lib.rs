@@ -23,5 +23,8 @@ pub fn start() {
             return;
         }
     }
-    yew::Renderer::<ui::App>::with_props(ui::AppProps { callback }).render();
+    wasm_bindgen_futures::spawn_local(async move {
+        let config = ui::app::ConfigSource::fetch().await;
+        yew::Renderer::<ui::App>::with_props(ui::AppProps { callback, config }).render();
+    });
 }
