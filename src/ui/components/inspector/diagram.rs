@@ -5,8 +5,9 @@ use yew::prelude::*;
 const ACTORS: [&str; 4] = [
     "Browser",
     "This page",
-    "Google's authorization server",
-    "Google's APIs",
+    // Google's, or any other provider's: the same roles (RFC 6749 §1.1).
+    "Authorization server",
+    "APIs (resource server)",
 ];
 const LANE_X: [u32; 4] = [90, 270, 450, 630];
 
