@@ -77,6 +77,8 @@ pub enum AppError {
     Discovery(#[from] oauth::discovery::DiscoveryError),
     #[error("Google's consent page came back without {}: it was unticked, so what needs it stays off until you grant it.", described(.0))]
     ScopesDeclined(Vec<String>),
+    #[error("{what} could not be loaded ({reason}). It is a separate part of this page, fetched when needed: check the connection and try again.")]
+    FeatureUnavailable { what: &'static str, reason: String },
 }
 
 /// “View your tasks” (https://…/tasks.readonly) and …, for a sentence.
@@ -103,6 +105,7 @@ impl AppError {
             AppError::ScopesDeclined(_) => "scope_declined",
             AppError::NotReady => "not_ready",
             AppError::Discovery(e) => e.code(),
+            AppError::FeatureUnavailable { .. } => "module_load_failed",
         }
     }
 

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod browser;
 pub mod error;
 pub mod google;
+pub mod host;
 pub mod timeline;
 pub mod ui;
 

@@ -4,7 +4,7 @@
 
 use crate::browser::clock::now_ms;
 use crate::browser::storage::{self, keys, Area};
-use oauth::inspect::{explain, is_secret, redact_all};
+use oauth::inspect::{explain, is_secret, redact_all, Explanation};
 use oauth::json::{Json, Object};
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -59,24 +59,25 @@ impl Step {
     }
 }
 
+/// A protocol parameter as it was sent or received. Its explanation is looked up where it is
+/// shown ([`Field::explanation`]): the explanations are text the sign-in module does not carry.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Field {
     pub name: String,
     pub value: String,
-    pub explanation: Option<String>,
-    pub link: Option<String>,
 }
 
 impl Field {
-    /// A protocol parameter, with its explanation when it is one we know.
     pub fn parameter(name: &str, value: &str) -> Self {
-        let known = explain(name);
         Field {
             name: name.to_owned(),
             value: value.to_owned(),
-            explanation: known.map(|e| e.text.to_owned()),
-            link: known.map(|e| e.link.to_owned()),
         }
+    }
+
+    /// What the parameter is for and where it is specified, when it is one we know.
+    pub fn explanation(&self) -> Option<Explanation> {
+        explain(&self.name)
     }
 }
 
@@ -104,11 +105,19 @@ pub struct Entry {
     pub http: Option<HttpExchange>,
 }
 
+/// The whole record at one moment: what the inspector draws. The sign-in module keeps the live
+/// one ([`record`] and friends); the inspector, loaded later as its own module, gets copies
+/// through the host (`crate::host`), as JSON.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Snapshot {
+    pub entries: Vec<Entry>,
+    /// `(kind, value)`: every secret seen so far.
+    pub secrets: Vec<(String, String)>,
+}
+
 #[derive(Default)]
 struct Timeline {
-    entries: Vec<Entry>,
-    /// `(kind, value)`: every secret seen so far.
-    secrets: Vec<(String, String)>,
+    record: Snapshot,
     listeners: Vec<(usize, Rc<dyn Fn()>)>,
     next_listener: usize,
 }
@@ -135,13 +144,18 @@ fn pairs_from(value: Option<&Json>) -> Option<Vec<(String, String)>> {
 }
 
 impl Field {
-    fn to_json(&self) -> Json {
-        Json::object([
+    /// With `explained`, the explanation and link as well (the export, made where they are).
+    fn to_json(&self, explained: bool) -> Json {
+        let known = explained.then(|| self.explanation()).flatten();
+        let mut members = vec![
             ("name", Json::string(&self.name)),
             ("value", Json::string(&self.value)),
-            ("explanation", Json::optional(self.explanation.as_deref())),
-            ("link", Json::optional(self.link.as_deref())),
-        ])
+        ];
+        if explained {
+            members.push(("explanation", Json::optional(known.map(|e| e.text))));
+            members.push(("link", Json::optional(known.map(|e| e.link))));
+        }
+        Json::object(members)
     }
 
     fn from_json(value: &Json) -> Option<Field> {
@@ -149,8 +163,6 @@ impl Field {
         Some(Field {
             name: o.string("name").ok()??,
             value: o.string("value").ok()??,
-            explanation: o.string("explanation").ok()?,
-            link: o.string("link").ok()?,
         })
     }
 }
@@ -186,8 +198,12 @@ impl HttpExchange {
 }
 
 impl Entry {
-    /// The entry as the export writes it.
+    /// The entry as the export writes it: each field with its explanation.
     pub fn to_json(&self) -> Json {
+        self.to_json_explained(true)
+    }
+
+    fn to_json_explained(&self, explained: bool) -> Json {
         Json::object([
             ("id", Json::integer(self.id as u64)),
             ("at_ms", Json::integer(self.at_ms)),
@@ -195,7 +211,7 @@ impl Entry {
             ("title", Json::string(&self.title)),
             (
                 "fields",
-                Json::Array(self.fields.iter().map(Field::to_json).collect()),
+                Json::Array(self.fields.iter().map(|f| f.to_json(explained)).collect()),
             ),
             ("passed", self.passed.map_or(Json::Null, Json::Bool)),
             ("detail", Json::optional(self.detail.as_deref())),
@@ -231,22 +247,27 @@ impl Entry {
     }
 }
 
-impl Timeline {
-    /// What survives a redirect: the entries and the secrets to keep hiding.
-    fn to_json(&self) -> String {
+impl Snapshot {
+    /// The record as JSON: what survives a redirect, and what crosses to the inspector.
+    pub fn to_json(&self) -> String {
         Json::object([
             (
                 "entries",
-                Json::Array(self.entries.iter().map(Entry::to_json).collect()),
+                Json::Array(
+                    self.entries
+                        .iter()
+                        .map(|e| e.to_json_explained(false))
+                        .collect(),
+                ),
             ),
             ("secrets", pairs_json(&self.secrets)),
         ])
         .to_text()
     }
 
-    fn from_json(text: &str) -> Option<Timeline> {
+    pub fn from_json(text: &str) -> Option<Snapshot> {
         let o = Json::parse_object(text).ok()?;
-        Some(Timeline {
+        Some(Snapshot {
             entries: o
                 .get("entries")?
                 .as_array()?
@@ -254,8 +275,23 @@ impl Timeline {
                 .map(Entry::from_json)
                 .collect::<Option<_>>()?,
             secrets: pairs_from(o.get("secrets"))?,
-            ..Timeline::default()
         })
+    }
+
+    /// `text` with every registered secret hidden.
+    pub fn redact(&self, text: &str) -> String {
+        redact_all(
+            text,
+            self.secrets.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+        )
+    }
+
+    /// The whole timeline as JSON, each parameter explained, every secret hidden: safe to
+    /// attach to a bug report.
+    pub fn export_redacted(&self) -> String {
+        self.redact(
+            &Json::Array(self.entries.iter().map(Entry::to_json).collect()).to_pretty_text(),
+        )
     }
 }
 
@@ -265,9 +301,12 @@ thread_local! {
 
 /// Entries from before a full-page redirect come back from sessionStorage once.
 fn restore() -> Timeline {
-    storage::take(Area::Session, keys::TIMELINE)
-        .and_then(|text| Timeline::from_json(&text))
-        .unwrap_or_default()
+    Timeline {
+        record: storage::take(Area::Session, keys::TIMELINE)
+            .and_then(|text| Snapshot::from_json(&text))
+            .unwrap_or_default(),
+        ..Timeline::default()
+    }
 }
 
 fn notify() {
@@ -289,9 +328,9 @@ pub fn secret(kind: &str, value: &str) {
         return;
     }
     TIMELINE.with(|t| {
-        let mut t = t.borrow_mut();
-        if !t.secrets.iter().any(|(_, v)| v == value) {
-            t.secrets.push((kind.to_owned(), value.to_owned()));
+        let secrets = &mut t.borrow_mut().record.secrets;
+        if !secrets.iter().any(|(_, v)| v == value) {
+            secrets.push((kind.to_owned(), value.to_owned()));
         }
     });
 }
@@ -309,9 +348,9 @@ pub fn record(
         secret_if_named(&field.name, &field.value);
     }
     let id = TIMELINE.with(|t| {
-        let mut t = t.borrow_mut();
-        let id = t.entries.len();
-        t.entries.push(Entry {
+        let entries = &mut t.borrow_mut().record.entries;
+        let id = entries.last().map_or(0, |e| e.id + 1);
+        entries.push(Entry {
             id,
             at_ms: now_ms(),
             step,
@@ -339,7 +378,7 @@ pub fn check(title: &str, passed: bool, detail: impl Into<String>) {
     );
 }
 
-/// The fields of a form-encoded text (a query or a fragment), each explained.
+/// The fields of a form-encoded text (a query or a fragment).
 pub fn parameters(encoded: &str) -> Vec<Field> {
     let encoded = encoded.trim_start_matches(['#', '?']);
     form_urlencoded::parse(encoded.as_bytes())
@@ -374,65 +413,37 @@ fn secret_if_named(name: &str, value: &str) {
     }
 }
 
-pub fn entries() -> Vec<Entry> {
-    TIMELINE.with(|t| t.borrow().entries.clone())
-}
-
-/// `text` with every registered secret hidden.
-pub fn redact(text: &str) -> String {
-    TIMELINE.with(|t| {
-        let t = t.borrow();
-        redact_all(
-            text,
-            t.secrets.iter().map(|(k, v)| (k.as_str(), v.as_str())),
-        )
-    })
-}
-
-/// The whole timeline as JSON with every secret hidden: safe to attach to a bug report.
-pub fn export_redacted() -> String {
-    let entries = entries();
-    redact(&Json::Array(entries.iter().map(Entry::to_json).collect()).to_pretty_text())
+/// The record as it is now.
+pub fn snapshot() -> Snapshot {
+    TIMELINE.with(|t| t.borrow().record.clone())
 }
 
 /// Keeps the timeline across a full-page redirect; access tokens are hidden for good in the
 /// stored copy (sessionStorage must never hold a token the settings keep in memory).
 pub fn save_before_leaving() {
     TIMELINE.with(|t| {
-        let t = t.borrow();
-        let tokens: Vec<(&str, &str)> = t
+        let record = &t.borrow().record;
+        let (state, tokens): (Vec<_>, Vec<_>) = record
             .secrets
             .iter()
-            .filter(|(k, _)| k != "state")
-            .map(|(k, v)| (k.as_str(), v.as_str()))
-            .collect();
-        let stored = Timeline {
-            secrets: t
-                .secrets
-                .iter()
-                .filter(|(k, _)| k == "state")
-                .cloned()
-                .collect(),
-            entries: Vec::new(),
-            ..Timeline::default()
+            .cloned()
+            .partition(|(k, _)| k == "state");
+        let stored = Snapshot {
+            entries: record.entries.clone(),
+            secrets: state,
         };
-        let mut text = Timeline {
-            entries: t.entries.clone(),
-            ..stored
+        let text = Snapshot {
+            secrets: tokens,
+            entries: Vec::new(),
         }
-        .to_json();
-        text = redact_all(&text, tokens);
+        .redact(&stored.to_json());
         let _ = storage::set(Area::Session, keys::TIMELINE, &text);
     });
 }
 
 /// Forgets everything (sign-out starts a clean record after its own steps are shown).
 pub fn clear() {
-    TIMELINE.with(|t| {
-        let mut t = t.borrow_mut();
-        t.entries.clear();
-        t.secrets.clear();
-    });
+    TIMELINE.with(|t| t.borrow_mut().record = Snapshot::default());
     storage::remove(Area::Session, keys::TIMELINE);
     notify();
 }

@@ -111,6 +111,87 @@ impl ApiError {
     }
 }
 
+impl ApiError {
+    /// The error as JSON, to cross from the module that made the call to the one that shows it
+    /// (the features module asks the sign-in module to call for it; see the app's `host`).
+    pub fn to_json(&self) -> Json {
+        let with = |kind: &str, fields: Vec<(&str, Json)>| {
+            Json::object(std::iter::once(("kind", Json::string(kind))).chain(fields))
+        };
+        let wait = |ms: &Option<u64>| ms.map_or(Json::Null, Json::integer);
+        match self {
+            ApiError::Unauthorized => with("unauthorized", vec![]),
+            ApiError::InsufficientScope { scopes } => with(
+                "insufficient_scope",
+                vec![(
+                    "scopes",
+                    Json::Array(scopes.iter().map(|s| Json::string(s)).collect()),
+                )],
+            ),
+            ApiError::RateLimited { retry_after_ms } => with(
+                "rate_limited",
+                vec![("retry_after_ms", wait(retry_after_ms))],
+            ),
+            ApiError::Forbidden(message) => {
+                with("forbidden", vec![("message", Json::string(message))])
+            }
+            ApiError::Rejected { status, message } => with(
+                "rejected",
+                vec![
+                    ("status", Json::integer(*status)),
+                    ("message", Json::string(message)),
+                ],
+            ),
+            ApiError::Server {
+                status,
+                retry_after_ms,
+            } => with(
+                "server",
+                vec![
+                    ("status", Json::integer(*status)),
+                    ("retry_after_ms", wait(retry_after_ms)),
+                ],
+            ),
+            ApiError::Network(message) => with("network", vec![("message", Json::string(message))]),
+            ApiError::Malformed(message) => {
+                with("malformed", vec![("message", Json::string(message))])
+            }
+        }
+    }
+
+    /// Reads what [`ApiError::to_json`] wrote; `None` for anything else.
+    pub fn from_json(value: &Json) -> Option<ApiError> {
+        let o = crate::json::Object::from_members(value.clone())?;
+        let message = || o.string("message").ok().flatten();
+        let status = || o.integer::<u16>("status").ok().flatten();
+        let wait = || match o.get("retry_after_ms") {
+            None | Some(Json::Null) => Some(None),
+            Some(ms) => ms.as_integer::<u64>().map(Some),
+        };
+        Some(match o.string("kind").ok()??.as_str() {
+            "unauthorized" => ApiError::Unauthorized,
+            "insufficient_scope" => ApiError::InsufficientScope {
+                scopes: o.strings("scopes").ok()??,
+            },
+            "rate_limited" => ApiError::RateLimited {
+                retry_after_ms: wait()?,
+            },
+            "forbidden" => ApiError::Forbidden(message()?),
+            "rejected" => ApiError::Rejected {
+                status: status()?,
+                message: message()?,
+            },
+            "server" => ApiError::Server {
+                status: status()?,
+                retry_after_ms: wait()?,
+            },
+            "network" => ApiError::Network(message()?),
+            "malformed" => ApiError::Malformed(message()?),
+            _ => return None,
+        })
+    }
+}
+
 /// An HTTP answer as the adapter received it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Answer<'a> {
@@ -318,6 +399,44 @@ mod tests {
     }
 
     const INSUFFICIENT: &str = r#"{"error":{"code":403,"message":"Request had insufficient authentication scopes.","errors":[{"message":"Insufficient Permission","domain":"global","reason":"insufficientPermissions"}],"status":"PERMISSION_DENIED"}}"#;
+
+    #[test]
+    fn every_error_reads_back_from_its_json() {
+        let all = [
+            ApiError::Unauthorized,
+            ApiError::InsufficientScope {
+                scopes: vec!["a".into(), "b c".into()],
+            },
+            ApiError::RateLimited {
+                retry_after_ms: Some(3_000),
+            },
+            ApiError::RateLimited {
+                retry_after_ms: None,
+            },
+            ApiError::Forbidden("no \"way\"".into()),
+            ApiError::Rejected {
+                status: 404,
+                message: "gone".into(),
+            },
+            ApiError::Server {
+                status: 503,
+                retry_after_ms: Some(1),
+            },
+            ApiError::Network("Failed to fetch".into()),
+            ApiError::Malformed("expected a value".into()),
+        ];
+        for error in all {
+            let text = error.to_json().to_text();
+            assert_eq!(
+                ApiError::from_json(&Json::parse(&text).unwrap()),
+                Some(error),
+                "{text}"
+            );
+        }
+        for foreign in [r#"{"kind":"teapot"}"#, r#"{"kind":"forbidden"}"#, "[]"] {
+            assert_eq!(ApiError::from_json(&Json::parse(foreign).unwrap()), None);
+        }
+    }
 
     #[test]
     fn success_statuses_pass() {

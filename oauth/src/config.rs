@@ -146,6 +146,12 @@ pub const KNOWN_FIELDS: [&str; 7] = [
     "renew_lead_secs",
 ];
 
+/// The URL of a Google API call: `google_origin` (such as [`GOOGLE_TASKS_API`]) unless
+/// `api_base` stands in for Google's API hosts (the emulator), followed by `path_and_query`.
+pub fn api_url(api_base: Option<&str>, google_origin: &str, path_and_query: &str) -> String {
+    format!("{}{path_and_query}", api_base.unwrap_or(google_origin))
+}
+
 impl ClientConfig {
     /// Parses config.json. `fallback_client_id` (pasted on the setup screen) is used when the
     /// file has none. Returns every problem found, not just the first.
@@ -422,8 +428,11 @@ impl ClientConfig {
     /// The URL of an API call: `google_origin` (such as [`GOOGLE_TASKS_API`]) unless
     /// `api_base` stands in for Google's API hosts, followed by `path_and_query`.
     pub fn api_url(&self, google_origin: &str, path_and_query: &str) -> String {
-        let origin = self.endpoints.api_base.as_deref().unwrap_or(google_origin);
-        format!("{origin}{path_and_query}")
+        api_url(
+            self.endpoints.api_base.as_deref(),
+            google_origin,
+            path_and_query,
+        )
     }
 
     /// The origins the page talks to, for a Content-Security-Policy `connect-src`. Before

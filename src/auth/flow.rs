@@ -225,13 +225,20 @@ async fn verify_token(
         return Ok((session, user));
     };
     if claims.is_none() {
-        // Plain implicit grant: nothing yet says the token is ours, so token info is asked
-        // first and the token goes nowhere else until its audience is checked.
-        let info = token_info::fetch(tokeninfo, &token.access_token)
-            .await
-            .map_err(|e| AppError::from_api(ApiStep::TokenInfo, e))?;
+        // Plain implicit grant: nothing yet says the token is ours; token info decides. User
+        // info goes out at the same time (one round trip instead of two, and both to the
+        // provider that issued the token), but its answer is held unread: nothing of it is
+        // shown, stored or recorded unless the audience check passes, and it is dropped if not.
+        let (info, user) = futures_util::future::join(
+            token_info::fetch(tokeninfo, &token.access_token),
+            user_info::fetch_held(&config.endpoints.userinfo, &token.access_token),
+        )
+        .await;
+        let info = info.map_err(|e| AppError::from_api(ApiStep::TokenInfo, e))?;
         let session = session_from_token_info(config, token, &info, None)?;
-        let user = load_user(config, &session).await?;
+        let user = user_info::read(user.release())
+            .map_err(|e| AppError::from_api(ApiStep::UserInfo, e))?;
+        check_user(&user, &session)?;
         return Ok((session, user));
     }
     // The verified ID token already binds the token to this app (aud, at_hash): token info and

@@ -1,12 +1,13 @@
 //! Google Calendar API v3: upcoming events of the primary calendar. Read only; any of the
 //! calendar read scopes will do, and the narrowest (`calendar.events.readonly`) is asked for.
 
-use super::request::{list_all, ApiError, Listing};
+use super::json_api::{list_all, Listing};
 use super::url::with_query;
+use crate::host::{FeatureSession, Host};
+use oauth::api::ApiError;
 use oauth::config::GOOGLE_CALENDAR_API;
 use oauth::json::{object_of, FieldError, FromJson, Json, Object};
 use oauth::scopes::CALENDAR_API;
-use oauth::ClientConfig;
 
 const PAGE_SIZE: &str = "50";
 
@@ -62,7 +63,7 @@ impl Event {
 /// Events of the primary calendar that end after `time_min` and start before `time_max`
 /// (RFC 3339), recurring ones expanded, in start order.
 pub fn events_url(
-    config: &ClientConfig,
+    api: &FeatureSession,
     time_min: &str,
     time_max: &str,
     page_token: Option<&str>,
@@ -78,17 +79,17 @@ pub fn events_url(
             ("pageToken", page_token),
         ],
     );
-    config.api_url(GOOGLE_CALENDAR_API, &path)
+    api.api_url(GOOGLE_CALENDAR_API, &path)
 }
 
 pub async fn upcoming_events(
-    config: &ClientConfig,
-    token: &str,
+    host: &Host,
+    api: &FeatureSession,
     time_min: &str,
     time_max: &str,
 ) -> Result<Listing<Event>, ApiError> {
     let mut listing: Listing<Event> =
-        list_all(|page| events_url(config, time_min, time_max, page), token)
+        list_all(host, |page| events_url(api, time_min, time_max, page))
             .await
             .map_err(|e| e.needing(CALENDAR_API.read_scope()))?;
     listing.items.retain(|e| !e.is_cancelled());
@@ -101,16 +102,15 @@ mod tests {
 
     #[test]
     fn the_window_and_ordering_are_in_the_query() {
-        let config = ClientConfig::from_json(r#"{"client_id":"a"}"#, None).unwrap();
         assert_eq!(
-            events_url(&config, "2026-11-25T10:00:00.000Z", "2026-12-09T10:00:00.000Z", None),
+            events_url(&FeatureSession::default(), "2026-11-25T10:00:00.000Z", "2026-12-09T10:00:00.000Z", None),
             "https://www.googleapis.com/calendar/v3/calendars/primary/events?timeMin=2026-11-25T10%3A00%3A00.000Z&timeMax=2026-12-09T10%3A00%3A00.000Z&singleEvents=true&orderBy=startTime&maxResults=50"
         );
     }
 
     #[test]
     fn timed_and_all_day_events_are_read() {
-        let events: Vec<Event> = super::super::request::decode(
+        let events: Vec<Event> = super::super::json_api::decode(
             r#"[{"id":"a","summary":"Dentist","start":{"dateTime":"2026-11-25T10:00:00Z","timeZone":"UTC"},"end":{"dateTime":"2026-11-25T11:00:00Z"}},
                 {"id":"b","status":"cancelled","start":{"date":"2026-11-26"},"end":{"date":"2026-11-27"}}]"#,
         )

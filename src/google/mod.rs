@@ -3,6 +3,7 @@
 //! `oauth` crate decides. A module per API: [`tasks`], [`calendar`].
 
 pub mod calendar;
+pub mod json_api;
 pub mod request;
 pub mod revocation;
 pub mod tasks;

@@ -10,8 +10,6 @@ use crate::browser::clock::now_ms;
 use crate::browser::fetch::fetch;
 use crate::timeline::{self, HttpExchange, Step};
 use oauth::api::{check_answer, Answer};
-use oauth::json::{object_of, FieldError, FromJson, Json};
-use oauth::paging::{Next, PageCursor};
 use oauth::retry::{Decision, RetryPolicy};
 use std::time::Duration;
 use web_sys::RequestCredentials;
@@ -66,69 +64,6 @@ pub async fn call(
     }
 }
 
-/// [`call`], then the answer decoded from JSON.
-pub async fn call_json<T: FromJson>(
-    method: Method,
-    url: &str,
-    bearer: &str,
-    body: Body<'_>,
-) -> Result<T, ApiError> {
-    decode(&call(method, url, bearer, body).await?)
-}
-
-/// Every item of a Google list, following `nextPageToken` within [`PageCursor`]'s bounds.
-/// `page_url` gives the URL of a page from its token (`None` for the first).
-pub async fn list_all<T: FromJson>(
-    page_url: impl Fn(Option<&str>) -> String,
-    bearer: &str,
-) -> Result<Listing<T>, ApiError> {
-    let mut cursor = PageCursor::default();
-    let mut items = Vec::new();
-    let mut token: Option<String> = None;
-    loop {
-        let page: Page<T> =
-            call_json(Method::Get, &page_url(token.as_deref()), bearer, Body::None).await?;
-        items.extend(page.items);
-        match cursor.advance(page.next_page_token.as_deref())? {
-            Next::Fetch(next) => token = Some(next),
-            Next::Done => {
-                return Ok(Listing {
-                    items,
-                    complete: cursor.is_complete(),
-                })
-            }
-        }
-    }
-}
-
-/// All the items of a list, and whether the page budget let every page be fetched.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Listing<T> {
-    pub items: Vec<T>,
-    pub complete: bool,
-}
-
-/// One page of a Google list. Google leaves `items` out of an empty page.
-struct Page<T> {
-    items: Vec<T>,
-    next_page_token: Option<String>,
-}
-
-impl<T: FromJson> FromJson for Page<T> {
-    fn from_json(value: &Json) -> Result<Self, FieldError> {
-        let o = object_of(value, "page")?;
-        Ok(Page {
-            items: o.list("items")?.unwrap_or_default(),
-            next_page_token: o.string("nextPageToken")?,
-        })
-    }
-}
-
-pub fn decode<T: FromJson>(text: &str) -> Result<T, ApiError> {
-    let value = Json::parse(text).map_err(|e| ApiError::Malformed(e.to_string()))?;
-    T::from_json(&value).map_err(|e| ApiError::Malformed(e.to_string()))
-}
-
 /// One HTTP exchange, recorded on the inspector's timeline (every attempt, retries too).
 async fn attempt(
     step: Step,
@@ -137,7 +72,11 @@ async fn attempt(
     bearer: Option<&str>,
     body: &Body<'_>,
 ) -> Result<String, ApiError> {
-    let received = recorded(step, method, url, bearer, body).await?;
+    checked(recorded(step, method, url, bearer, body).await?)
+}
+
+/// A 2xx answer's body, or why not.
+fn checked(received: crate::browser::fetch::Answer) -> Result<String, ApiError> {
     let header = |name: &str| {
         received
             .headers
@@ -169,6 +108,33 @@ pub async fn exchange(url: &str, form: &str) -> Result<(u16, String), ApiError> 
     Ok((received.status, received.text))
 }
 
+/// An answer fetched but not looked at yet, nor put on the timeline: user info sent beside token
+/// info in the plain implicit grant, whose answer may be used only once token info has shown the
+/// token is this app's. Dropped unreleased, it leaves no trace.
+pub struct Held {
+    step: Step,
+    exchange: HttpExchange,
+    received: Result<crate::browser::fetch::Answer, ApiError>,
+}
+
+impl Held {
+    /// Records the exchange and gives its body (or why not), as [`send`] would have.
+    pub fn release(self) -> Result<String, ApiError> {
+        put_on_timeline(self.step, self.exchange);
+        checked(self.received?)
+    }
+}
+
+/// A GET like [`send`]'s, held unrecorded and unread until [`Held::release`].
+pub async fn send_held(step: Step, url: &str, bearer: Option<&str>) -> Held {
+    let (received, exchange) = unrecorded(step, Method::Get, url, bearer, &Body::None).await;
+    Held {
+        step,
+        exchange,
+        received,
+    }
+}
+
 /// Sends the request and puts the exchange on the timeline, whatever the outcome.
 async fn recorded(
     step: Step,
@@ -177,6 +143,33 @@ async fn recorded(
     bearer: Option<&str>,
     body: &Body<'_>,
 ) -> Result<crate::browser::fetch::Answer, ApiError> {
+    let (received, exchange) = unrecorded(step, method, url, bearer, body).await;
+    put_on_timeline(step, exchange);
+    received
+}
+
+fn put_on_timeline(step: Step, exchange: HttpExchange) {
+    timeline::record(
+        step,
+        &format!("{} {}", exchange.method, exchange.url),
+        Vec::new(),
+        None,
+        None,
+        Some(exchange),
+    );
+}
+
+/// Sends the request; the exchange as the inspector would show it.
+async fn unrecorded(
+    step: Step,
+    method: Method,
+    url: &str,
+    bearer: Option<&str>,
+    body: &Body<'_>,
+) -> (
+    Result<crate::browser::fetch::Answer, ApiError>,
+    HttpExchange,
+) {
     // Tokens this request carries are hidden in the inspector whether or not it saw them arrive
     // (after a reload, the session's token was never on the timeline).
     if let Some(token) = bearer {
@@ -220,15 +213,7 @@ async fn recorded(
         exchange.response_headers = received.headers.clone();
         exchange.response_body = Some(received.text.clone());
     }
-    timeline::record(
-        step,
-        &format!("{} {}", exchange.method, url),
-        Vec::new(),
-        None,
-        None,
-        Some(exchange),
-    );
-    received.map_err(ApiError::Network)
+    (received.map_err(ApiError::Network), exchange)
 }
 
 impl Body<'_> {
@@ -281,30 +266,6 @@ fn request_headers(bearer: bool, body: &Body<'_>) -> Vec<(String, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn an_empty_page_has_no_items_and_no_token() {
-        let page: Page<u32> = decode(r#"{"kind":"tasks#tasks","etag":"\"1\""}"#).unwrap();
-        assert!(page.items.is_empty());
-        assert_eq!(page.next_page_token, None);
-        let page: Page<u32> = decode(r#"{"items":[1,2],"nextPageToken":"EAE2"}"#).unwrap();
-        assert_eq!(
-            (page.items, page.next_page_token.as_deref()),
-            (vec![1, 2], Some("EAE2"))
-        );
-    }
-
-    #[test]
-    fn undecodable_answers_are_malformed() {
-        assert!(matches!(
-            decode::<Page<u32>>("<html>"),
-            Err(ApiError::Malformed(_))
-        ));
-        assert!(matches!(
-            decode::<Page<u32>>(r#"{"items":"no"}"#),
-            Err(ApiError::Malformed(_))
-        ));
-    }
 
     #[test]
     fn the_inspector_sees_each_bodys_type() {

@@ -2,12 +2,13 @@
 //! writes need `tasks`; an insufficient-scope answer names the scope the call needed even when
 //! the browser hides Google's challenge header.
 
-use super::request::{call, call_json, list_all, ApiError, Body, Listing, Method};
+use super::json_api::{call_json, list_all, Listing};
 use super::url::{segment, with_query};
+use crate::host::{FeatureSession, Host};
+use oauth::api::{ApiError, Method};
 use oauth::config::GOOGLE_TASKS_API;
 use oauth::json::{object_of, FieldError, FromJson, Json, Object};
 use oauth::scopes::TASKS_API;
-use oauth::ClientConfig;
 
 /// Google's largest page for both lists and tasks.
 const PAGE_SIZE: &str = "100";
@@ -129,16 +130,16 @@ impl TaskChange {
     }
 }
 
-pub fn task_lists_url(config: &ClientConfig, page_token: Option<&str>) -> String {
+pub fn task_lists_url(api: &FeatureSession, page_token: Option<&str>) -> String {
     let path = with_query(
         "/tasks/v1/users/@me/lists",
         &[("maxResults", Some(PAGE_SIZE)), ("pageToken", page_token)],
     );
-    config.api_url(GOOGLE_TASKS_API, &path)
+    api.api_url(GOOGLE_TASKS_API, &path)
 }
 
 pub fn tasks_url(
-    config: &ClientConfig,
+    api: &FeatureSession,
     list_id: &str,
     filter: TaskFilter,
     page_token: Option<&str>,
@@ -153,16 +154,16 @@ pub fn tasks_url(
             ("pageToken", page_token),
         ],
     );
-    config.api_url(GOOGLE_TASKS_API, &path)
+    api.api_url(GOOGLE_TASKS_API, &path)
 }
 
-pub fn task_url(config: &ClientConfig, list_id: &str, task_id: &str) -> String {
+pub fn task_url(api: &FeatureSession, list_id: &str, task_id: &str) -> String {
     let path = format!(
         "/tasks/v1/lists/{}/tasks/{}",
         segment(list_id),
         segment(task_id)
     );
-    config.api_url(GOOGLE_TASKS_API, &path)
+    api.api_url(GOOGLE_TASKS_API, &path)
 }
 
 fn reading(error: ApiError) -> ApiError {
@@ -174,77 +175,79 @@ fn writing(error: ApiError) -> ApiError {
 }
 
 pub async fn list_task_lists(
-    config: &ClientConfig,
-    token: &str,
+    host: &Host,
+    api: &FeatureSession,
 ) -> Result<Listing<TaskList>, ApiError> {
-    list_all(|page| task_lists_url(config, page), token)
+    list_all(host, |page| task_lists_url(api, page))
         .await
         .map_err(reading)
 }
 
 pub async fn list_tasks(
-    config: &ClientConfig,
-    token: &str,
+    host: &Host,
+    api: &FeatureSession,
     list_id: &str,
     filter: TaskFilter,
 ) -> Result<Listing<Task>, ApiError> {
-    list_all(|page| tasks_url(config, list_id, filter, page), token)
+    list_all(host, |page| tasks_url(api, list_id, filter, page))
         .await
         .map_err(reading)
 }
 
 /// Adds a task at the top of the list (where Google puts a task inserted without `previous`).
 pub async fn insert_task(
-    config: &ClientConfig,
-    token: &str,
+    host: &Host,
+    api: &FeatureSession,
     list_id: &str,
     title: &str,
 ) -> Result<Task, ApiError> {
-    let url = new_task_url(config, list_id);
+    let url = new_task_url(api, list_id);
     let body = Json::object([("title", Json::string(title))]).to_text();
-    call_json(Method::Post, &url, token, Body::Json(body))
+    call_json(host, Method::Post, &url, Some(body))
         .await
         .map_err(writing)
 }
 
 pub async fn update_task(
-    config: &ClientConfig,
-    token: &str,
+    host: &Host,
+    api: &FeatureSession,
     list_id: &str,
     task_id: &str,
     change: &TaskChange,
 ) -> Result<Task, ApiError> {
-    let url = task_url(config, list_id, task_id);
-    call_json(Method::Patch, &url, token, Body::Json(change.body()))
+    let url = task_url(api, list_id, task_id);
+    call_json(host, Method::Patch, &url, Some(change.body()))
         .await
         .map_err(writing)
 }
 
 pub async fn delete_task(
-    config: &ClientConfig,
-    token: &str,
+    host: &Host,
+    api: &FeatureSession,
     list_id: &str,
     task_id: &str,
 ) -> Result<(), ApiError> {
-    let url = task_url(config, list_id, task_id);
-    call(Method::Delete, &url, token, Body::None)
+    let url = task_url(api, list_id, task_id);
+    host.call(Method::Delete, &url, None)
         .await
         .map(|_| ())
         .map_err(writing)
 }
 
-fn new_task_url(config: &ClientConfig, list_id: &str) -> String {
+fn new_task_url(api: &FeatureSession, list_id: &str) -> String {
     let path = format!("/tasks/v1/lists/{}/tasks", segment(list_id));
-    config.api_url(GOOGLE_TASKS_API, &path)
+    api.api_url(GOOGLE_TASKS_API, &path)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn config(api_base: Option<&str>) -> ClientConfig {
-        let base = api_base.map_or(String::new(), |b| format!(r#","api_base":"{b}""#));
-        ClientConfig::from_json(&format!(r#"{{"client_id":"a"{base}}}"#), None).unwrap()
+    fn config(api_base: Option<&str>) -> FeatureSession {
+        FeatureSession {
+            api_base: api_base.map(str::to_owned),
+            ..FeatureSession::default()
+        }
     }
 
     #[test]
@@ -275,13 +278,13 @@ mod tests {
 
     #[test]
     fn googles_task_resource_is_read_and_unknown_fields_ignored() {
-        let task: Task = super::super::request::decode(
+        let task: Task = super::super::json_api::decode(
             r#"{"kind":"tasks#task","id":"t1","etag":"\"1\"","title":"Buy milk","updated":"2026-11-25T10:00:00.000Z","status":"completed","completed":"2026-11-25T10:00:00.000Z","hidden":true,"links":[]}"#,
         )
         .unwrap();
         assert!(task.is_completed());
         assert!(task.hidden);
-        let bare: Task = super::super::request::decode(r#"{"id":"t2"}"#).unwrap();
+        let bare: Task = super::super::json_api::decode(r#"{"id":"t2"}"#).unwrap();
         assert_eq!(bare.status, TaskStatus::NeedsAction);
         assert_eq!(bare.title, "");
     }
@@ -301,7 +304,7 @@ mod tests {
 
     #[test]
     fn changes_apply_locally_as_google_will() {
-        let mut task: Task = super::super::request::decode(
+        let mut task: Task = super::super::json_api::decode(
             r#"{"id":"t","title":"a","status":"completed","hidden":true}"#,
         )
         .unwrap();

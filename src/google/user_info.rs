@@ -1,10 +1,18 @@
 //! OpenID Connect user info: the signed-in person's name, picture and email.
 
-use super::request::{send, ApiError, Body};
+use super::request::{send, send_held, ApiError, Body, Held};
 use crate::timeline::Step;
 use oauth::UserInfo;
 
 pub async fn fetch(endpoint: &str, access_token: &str) -> Result<UserInfo, ApiError> {
-    let text = send(Step::UserInfo, endpoint, Some(access_token), Body::None).await?;
-    UserInfo::from_json(&text).map_err(|e| ApiError::Malformed(e.to_string()))
+    read(send(Step::UserInfo, endpoint, Some(access_token), Body::None).await)
+}
+
+/// User info fetched but held unread and unrecorded (see [`Held`]); [`read`] its release.
+pub async fn fetch_held(endpoint: &str, access_token: &str) -> Held {
+    send_held(Step::UserInfo, endpoint, Some(access_token)).await
+}
+
+pub fn read(text: Result<String, ApiError>) -> Result<UserInfo, ApiError> {
+    UserInfo::from_json(&text?).map_err(|e| ApiError::Malformed(e.to_string()))
 }

@@ -2,12 +2,13 @@
 
 use super::auth_context::{use_auth, AuthProvider, AuthStatus, Notice};
 use super::components::{
-    Inspector, Layout, NoticeView, ServerLine, Setup, SignedInView, SignedOutView, Verifying,
+    Layout, LazyFeature, NoticeView, ServerLine, Setup, SignedInView, SignedOutView, Verifying,
 };
 use crate::auth::oidc;
 use crate::browser::fetch::fetch;
 use crate::browser::storage::{self, keys, Area};
 use crate::error::AppError;
+use crate::host::Feature;
 use oauth::discovery::document_url;
 use oauth::{ClientConfig, ConfigError};
 use std::rc::Rc;
@@ -158,6 +159,12 @@ fn Home() -> Html {
         .notice
         .clone()
         .map(|notice| html! { <NoticeView {notice} /> });
+    // The inspector comes with the features module, fetched once the page has settled.
+    let signed_in = match &auth.state.status {
+        AuthStatus::SignedIn(signed_in) => Some(Some(signed_in.clone())),
+        AuthStatus::SignedOut => Some(None),
+        _ => None,
+    };
     let view = match &auth.state.status {
         AuthStatus::Starting | AuthStatus::Verifying => html! { <Verifying /> },
         AuthStatus::WaitingForPopup => {
@@ -174,7 +181,9 @@ fn Home() -> Html {
             { for notice }
             { view }
             <ServerLine authorization_endpoint={auth.config.endpoints.authorization.clone()} />
-            <Inspector />
+            if let Some(signed_in) = signed_in {
+                <LazyFeature feature={Feature::Inspector} {signed_in} />
+            }
         </>
     }
 }

@@ -4,6 +4,7 @@
 pub mod app;
 pub mod auth_context;
 pub mod components;
+pub mod feature_root;
 pub mod format;
 pub mod hooks;
 pub mod tasks_state;

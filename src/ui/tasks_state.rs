@@ -7,7 +7,7 @@
 //! session or a trip to Google's consent page leaves them where they were.
 
 use crate::error::AppError;
-use crate::google::request::Listing;
+use crate::google::json_api::Listing;
 use crate::google::tasks::{Task, TaskChange, TaskFilter, TaskList};
 use oauth::json::{Json, Object};
 

@@ -14,6 +14,7 @@
 
 mod bench;
 mod csp;
+mod features;
 mod setup;
 
 use std::env;
@@ -281,6 +282,10 @@ fn post_build() -> Result {
     if env::var("TRUNK_PROFILE").as_deref() == Ok("release") {
         minify_js(&staging)?;
     }
+    let index = staging.join("index.html");
+    let html = fs::read_to_string(&index).map_err(|e| format!("{}: {e}", index.display()))?;
+    let html = features::publish(&html, &staging)?;
+    fs::write(&index, html).map_err(|e| format!("{}: {e}", index.display()))?;
     csp::write(&staging).map(|_| ())
 }
 

@@ -1,6 +1,7 @@
 use super::NoticeView;
 use crate::error::AppError;
-use crate::ui::auth_context::{use_auth, Notice};
+use crate::ui::auth_context::Notice;
+use crate::ui::feature_root::use_feature;
 use crate::ui::view::View;
 use oauth::scopes::google::describe;
 use oauth::ApiScopes;
@@ -32,7 +33,7 @@ pub struct AccessRequestProps {
 /// authorization) when the person chooses.
 #[component]
 pub fn AccessRequest(props: &AccessRequestProps) -> Html {
-    let auth = use_auth();
+    let host = use_feature().host;
     let declined: Vec<String> = props
         .declined
         .iter()
@@ -50,9 +51,9 @@ pub fn AccessRequest(props: &AccessRequestProps) -> Html {
             <p>{ props.intro }</p>
             <ul class="access-options">
                 { for props.options.iter().enumerate().map(|(i, option)| {
-                    let (auth, scope, view) = (auth.clone(), option.scope, props.view.name());
+                    let (host, scope, view) = (host.clone(), option.scope, props.view.name());
                     let onclick = Callback::from(move |_| {
-                        auth.request_scopes(&[scope], Some(view.to_owned()))
+                        host.request_scopes(&[scope], view)
                     });
                     html! {
                         <li>

@@ -1,23 +1,17 @@
 use super::{AccessOption, AccessRequest, EventItem, FailureNotice};
-use crate::auth::SignedIn;
+use crate::ui::feature_root::use_feature;
 use crate::ui::hooks::calendar::{use_upcoming_events, Events, WINDOW_DAYS};
 use crate::ui::view::View;
 use oauth::scopes::CALENDAR_API;
 use oauth::Access;
-use std::rc::Rc;
 use yew::prelude::*;
-
-#[derive(Properties, PartialEq)]
-pub struct CalendarViewProps {
-    pub signed_in: Rc<SignedIn>,
-}
 
 /// Upcoming events of the primary calendar, once Google has allowed reading them.
 #[component]
-pub fn CalendarView(props: &CalendarViewProps) -> Html {
-    let signed_in = props.signed_in.clone();
-    if signed_in.session.granted_scopes.access(&CALENDAR_API) != Access::None {
-        return html! { <UpcomingEvents {signed_in} /> };
+pub fn CalendarView() -> Html {
+    let session = use_feature().session;
+    if session.access(&CALENDAR_API) != Access::None {
+        return html! { <UpcomingEvents /> };
     }
     let options = vec![AccessOption {
         label: "Allow viewing my calendar events",
@@ -26,18 +20,13 @@ pub fn CalendarView(props: &CalendarViewProps) -> Html {
     html! {
         <AccessRequest testid="calendar-access" title="Google Calendar"
             intro="To list your upcoming events this app needs Google's permission to read them (read only: it never changes your calendar)."
-            {options} api={CALENDAR_API} view={View::Calendar} declined={signed_in.declined.clone()} />
+            {options} api={CALENDAR_API} view={View::Calendar} declined={session.declined.clone()} />
     }
 }
 
-#[derive(Properties, PartialEq)]
-struct UpcomingEventsProps {
-    signed_in: Rc<SignedIn>,
-}
-
 #[component]
-fn UpcomingEvents(props: &UpcomingEventsProps) -> Html {
-    let (events, reload) = use_upcoming_events(props.signed_in.clone());
+fn UpcomingEvents() -> Html {
+    let (events, reload) = use_upcoming_events();
     let body = match events {
         Events::Loading => {
             html! { <p class="loading" aria-live="polite">{ "Loading events…" }</p> }

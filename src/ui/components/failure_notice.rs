@@ -1,7 +1,8 @@
 use super::NoticeView;
 use crate::error::AppError;
 use crate::google::ApiError;
-use crate::ui::auth_context::{use_auth, Notice};
+use crate::ui::auth_context::Notice;
+use crate::ui::feature_root::use_feature;
 use crate::ui::view::View;
 use oauth::ApiScopes;
 use yew::prelude::*;
@@ -25,17 +26,15 @@ pub struct FailureNoticeProps {
 /// the missing permission (a 403 insufficient scope), or try again.
 #[component]
 pub fn FailureNotice(props: &FailureNoticeProps) -> Html {
-    let auth = use_auth();
+    let host = use_feature().host;
     let grant = match props.error.api_failure() {
         Some((step, ApiError::InsufficientScope { .. })) => {
             let scope = match (step.is_write(), props.api.write_scope()) {
                 (true, Some(write)) => write,
                 _ => props.api.read_scope(),
             };
-            let view = props.view.name().to_owned();
-            Some(Callback::from(move |_| {
-                auth.request_scopes(&[scope], Some(view.clone()))
-            }))
+            let view = props.view.name();
+            Some(Callback::from(move |_| host.request_scopes(&[scope], view)))
         }
         _ => None,
     };

@@ -1,5 +1,6 @@
-use super::{CalendarView, ProfileView, RenewalNotice, TasksView, ViewTabs};
+use super::{LazyFeature, ProfileView, RenewalNotice, ViewTabs};
 use crate::auth::SignedIn;
+use crate::host::Feature;
 use crate::ui::auth_context::use_auth;
 use crate::ui::hooks::use_now;
 use crate::ui::view::View;
@@ -48,8 +49,12 @@ pub fn SignedInView(props: &SignedInProps) -> Html {
     let shown = if google { *view } else { View::Profile };
     let body = match shown {
         View::Profile => html! { <ProfileView signed_in={signed_in.clone()} {now} /> },
-        View::Tasks => html! { <TasksView signed_in={signed_in.clone()} /> },
-        View::Calendar => html! { <CalendarView signed_in={signed_in.clone()} /> },
+        View::Tasks => html! {
+            <LazyFeature key="tasks" feature={Feature::Tasks} signed_in={signed_in.clone()} now=true />
+        },
+        View::Calendar => html! {
+            <LazyFeature key="calendar" feature={Feature::Calendar} signed_in={signed_in.clone()} now=true />
+        },
     };
     html! {
         <>

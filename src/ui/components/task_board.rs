@@ -1,30 +1,25 @@
 use super::{FailureNotice, NewTaskForm, NoticeView, TaskFilters, TaskItem, WritePrompt};
-use crate::auth::SignedIn;
 use crate::error::{ApiStep, AppError};
 use crate::ui::auth_context::Notice;
+use crate::ui::feature_root::use_feature;
 use crate::ui::hooks::tasks::use_tasks;
 use crate::ui::tasks_state::Load;
 use crate::ui::view::View;
 use oauth::paging::MAX_PAGES;
 use oauth::scopes::{google, TASKS_API};
 use oauth::Access;
-use std::rc::Rc;
 use yew::prelude::*;
-
-#[derive(Properties, PartialEq)]
-pub struct TaskBoardProps {
-    pub signed_in: Rc<SignedIn>,
-}
 
 /// The task lists and the tasks of the chosen one, with every change shown at once and undone
 /// (with the reason) if Google refuses it.
 #[component]
-pub fn TaskBoard(props: &TaskBoardProps) -> Html {
-    let tasks = use_tasks(props.signed_in.clone());
+pub fn TaskBoard() -> Html {
+    let session = use_feature().session;
+    let tasks = use_tasks();
     let state = tasks.state();
     let access = tasks.access();
     let declined_write =
-        access == Access::Read && props.signed_in.declined.iter().any(|s| s == google::TASKS);
+        access == Access::Read && session.declined.iter().any(|s| s == google::TASKS);
 
     let failure = state.failure.clone().map(|error| {
         let step = error.api_failure().map(|(step, _)| step);

@@ -1,13 +1,11 @@
 //! `use_upcoming_events`: the next two weeks of the primary calendar, loaded when the view
 //! opens and again on request.
 
-use crate::auth::SignedIn;
 use crate::browser::clock::{iso, now_ms};
 use crate::error::{ApiStep, AppError};
 use crate::google::calendar::{upcoming_events, Event};
-use crate::google::request::Listing;
-use crate::ui::auth_context::use_auth;
-use std::rc::Rc;
+use crate::google::json_api::Listing;
+use crate::ui::feature_root::use_feature;
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
@@ -23,8 +21,8 @@ pub enum Events {
 
 /// The events, and a callback that loads them again.
 #[hook]
-pub fn use_upcoming_events(signed_in: Rc<SignedIn>) -> (Events, Callback<()>) {
-    let auth = use_auth();
+pub fn use_upcoming_events() -> (Events, Callback<()>) {
+    let feature = use_feature();
     let events = use_state(|| Events::Loading);
     let reloads = use_state(|| 0u64);
     {
@@ -34,12 +32,13 @@ pub fn use_upcoming_events(signed_in: Rc<SignedIn>) -> (Events, Callback<()>) {
             spawn_local(async move {
                 let now = now_ms();
                 let (from, to) = (iso(now), iso(now + WINDOW_DAYS * 86_400_000));
-                let token = &signed_in.session.access_token;
-                let result = upcoming_events(&auth.config, token, &from, &to).await;
-                events.set(match auth.settle(ApiStep::ListEvents, result) {
-                    Ok(listing) => Events::Ready(listing),
-                    Err(error) => Events::Failed(error),
-                });
+                let result = upcoming_events(&feature.host, &feature.session, &from, &to).await;
+                events.set(
+                    match result.map_err(|e| AppError::from_api(ApiStep::ListEvents, e)) {
+                        Ok(listing) => Events::Ready(listing),
+                        Err(error) => Events::Failed(error),
+                    },
+                );
             });
         });
     }

@@ -7,6 +7,7 @@ pub mod tasks;
 use crate::browser::clock::now_ms;
 use crate::browser::storage::{self, keys, Area};
 use crate::timeline;
+use crate::ui::feature_root::use_feature;
 use gloo_timers::callback::Interval;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -61,21 +62,25 @@ pub fn use_draft(name: &str) -> Draft {
     Draft { value, key }
 }
 
-/// The inspector's timeline, re-rendering the component whenever a step is recorded. Shared,
+/// The host's protocol record, re-rendering the component whenever a step is recorded. Shared,
 /// so a render hands it to the diagram and compares it without copying every entry.
 #[hook]
-pub fn use_timeline() -> Rc<Vec<timeline::Entry>> {
+pub fn use_timeline() -> Rc<timeline::Snapshot> {
+    let host = use_feature().host;
     // `_eq`: the check on mounting re-renders only if a step came in meanwhile.
-    let entries = use_state_eq(|| Rc::new(timeline::entries()));
+    let snapshot = {
+        let host = host.clone();
+        use_state_eq(move || Rc::new(host.timeline()))
+    };
     {
-        let entries = entries.clone();
-        use_effect_with((), move |_| {
+        let snapshot = snapshot.clone();
+        use_effect_with(host, move |host| {
             // Steps recorded before this component mounted are picked up here.
-            entries.set(Rc::new(timeline::entries()));
-            let subscription =
-                timeline::subscribe(Rc::new(move || entries.set(Rc::new(timeline::entries()))));
+            snapshot.set(Rc::new(host.timeline()));
+            let source = host.clone();
+            let subscription = host.subscribe(move || snapshot.set(Rc::new(source.timeline())));
             move || drop(subscription)
         });
     }
-    (*entries).clone()
+    (*snapshot).clone()
 }

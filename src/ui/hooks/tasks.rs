@@ -2,11 +2,10 @@
 //! Google. Each change is shown at once and undone if Google refuses it; the reason is shown
 //! in words with a code. A refused token ends the session (typed text survives in the draft).
 
-use crate::auth::SignedIn;
 use crate::browser::storage::{self, keys, Area};
-use crate::error::ApiStep;
+use crate::error::{ApiStep, AppError};
 use crate::google::tasks::{self as api, TaskChange, TaskFilter};
-use crate::ui::auth_context::{use_auth, AuthContext};
+use crate::ui::feature_root::{use_feature, FeatureContext};
 use crate::ui::tasks_state::{Editing, TasksAction, TasksDraft, TasksState, PENDING_PREFIX};
 use crate::ui::view::View;
 use oauth::scopes::TASKS_API;
@@ -28,8 +27,7 @@ impl Reducible for TasksState {
 #[derive(Clone)]
 pub struct TasksHandle {
     state: UseReducerHandle<TasksState>,
-    auth: AuthContext,
-    token: Rc<str>,
+    feature: FeatureContext,
     access: Access,
     /// Numbers the rows shown for creates Google has not confirmed yet.
     next_pending: Rc<RefCell<u64>>,
@@ -37,7 +35,7 @@ pub struct TasksHandle {
 
 impl PartialEq for TasksHandle {
     fn eq(&self, other: &Self) -> bool {
-        self.state == other.state && self.access == other.access && self.token == other.token
+        self.state == other.state && self.access == other.access && self.feature == other.feature
     }
 }
 
@@ -76,8 +74,9 @@ impl TasksHandle {
 
     /// Asks Google for `scope` (the draft is already in sessionStorage), coming back to Tasks.
     pub fn request_scope(&self, scope: &'static str) {
-        self.auth
-            .request_scopes(&[scope], Some(View::Tasks.name().to_owned()));
+        self.feature
+            .host
+            .request_scopes(&[scope], View::Tasks.name());
     }
 
     /// Read-only access cannot change anything: ask for full access instead of failing.
@@ -110,8 +109,9 @@ impl TasksHandle {
         });
         let this = self.clone();
         spawn_local(async move {
-            let result = api::insert_task(&this.auth.config, &this.token, &list_id, &title).await;
-            let result = this.auth.settle(ApiStep::CreateTask, result);
+            let result =
+                api::insert_task(&this.feature.host, &this.feature.session, &list_id, &title).await;
+            let result = settle(ApiStep::CreateTask, result);
             this.state.dispatch(TasksAction::Added {
                 pending_id,
                 title,
@@ -138,9 +138,15 @@ impl TasksHandle {
         });
         let this = self.clone();
         spawn_local(async move {
-            let result =
-                api::update_task(&this.auth.config, &this.token, &list_id, &task_id, &change).await;
-            let result = this.auth.settle(step, result);
+            let result = api::update_task(
+                &this.feature.host,
+                &this.feature.session,
+                &list_id,
+                &task_id,
+                &change,
+            )
+            .await;
+            let result = settle(step, result);
             this.state.dispatch(TasksAction::Changed {
                 task_id,
                 change,
@@ -161,17 +167,29 @@ impl TasksHandle {
         });
         let this = self.clone();
         spawn_local(async move {
-            let result = api::delete_task(&this.auth.config, &this.token, &list_id, &task_id).await;
-            let result = this.auth.settle(ApiStep::DeleteTask, result);
+            let result = api::delete_task(
+                &this.feature.host,
+                &this.feature.session,
+                &list_id,
+                &task_id,
+            )
+            .await;
+            let result = settle(ApiStep::DeleteTask, result);
             this.state
                 .dispatch(TasksAction::Deleted { task_id, result });
         });
     }
 }
 
+/// A failed call in the app's words. A refused token has already ended the session: the host
+/// saw the 401 first.
+fn settle<T>(step: ApiStep, result: Result<T, crate::google::ApiError>) -> Result<T, AppError> {
+    result.map_err(|error| AppError::from_api(step, error))
+}
+
 #[hook]
-pub fn use_tasks(signed_in: Rc<SignedIn>) -> TasksHandle {
-    let auth = use_auth();
+pub fn use_tasks() -> TasksHandle {
+    let feature = use_feature();
     let state = use_reducer(|| {
         TasksState::new(
             storage::get(Area::Session, keys::TASKS)
@@ -182,9 +200,8 @@ pub fn use_tasks(signed_in: Rc<SignedIn>) -> TasksHandle {
     let next_pending = use_mut_ref(|| 0u64);
     let handle = TasksHandle {
         state: state.clone(),
-        auth,
-        token: Rc::from(signed_in.session.access_token.as_str()),
-        access: signed_in.session.granted_scopes.access(&TASKS_API),
+        access: feature.session.access(&TASKS_API),
+        feature,
         next_pending,
     };
 
@@ -197,8 +214,9 @@ pub fn use_tasks(signed_in: Rc<SignedIn>) -> TasksHandle {
         let handle = handle.clone();
         use_effect_with(state.reloads, move |_| {
             spawn_local(async move {
-                let result = api::list_task_lists(&handle.auth.config, &handle.token).await;
-                let result = handle.auth.settle(ApiStep::ListTaskLists, result);
+                let result =
+                    api::list_task_lists(&handle.feature.host, &handle.feature.session).await;
+                let result = settle(ApiStep::ListTaskLists, result);
                 handle.state.dispatch(TasksAction::ListsLoaded(result));
             });
         });
@@ -211,9 +229,14 @@ pub fn use_tasks(signed_in: Rc<SignedIn>) -> TasksHandle {
             let filter = handle.state.draft.filter();
             if let (Some(list_id), true) = (list_id, generation > 0) {
                 spawn_local(async move {
-                    let result =
-                        api::list_tasks(&handle.auth.config, &handle.token, &list_id, filter).await;
-                    let result = handle.auth.settle(ApiStep::ListTasks, result);
+                    let result = api::list_tasks(
+                        &handle.feature.host,
+                        &handle.feature.session,
+                        &list_id,
+                        filter,
+                    )
+                    .await;
+                    let result = settle(ApiStep::ListTasks, result);
                     handle
                         .state
                         .dispatch(TasksAction::TasksLoaded { generation, result });

@@ -1,4 +1,4 @@
-use crate::timeline::{Entry, Step};
+use crate::timeline::{Entry, Snapshot, Step};
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -59,7 +59,7 @@ const ARROWS: [(usize, usize, &str, Step); 12] = [
 
 #[derive(Properties, PartialEq)]
 pub struct DiagramProps {
-    pub entries: Rc<Vec<Entry>>,
+    pub entries: Rc<Snapshot>,
 }
 
 /// The flow as a sequence diagram; the arrows that happened are highlighted and link to their
@@ -83,7 +83,7 @@ pub fn SequenceDiagram(props: &DiagramProps) -> Html {
                         <line x1={x.to_string()} y1="42" x2={x.to_string()} y2={height.to_string()} />
                     </g>
                 }) }
-                { for ARROWS.iter().enumerate().map(|(i, arrow)| arrow_view(i, arrow, &props.entries)) }
+                { for ARROWS.iter().enumerate().map(|(i, arrow)| arrow_view(i, arrow, &props.entries.entries)) }
             </svg>
         </figure>
     }

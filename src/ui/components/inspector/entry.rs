@@ -1,9 +1,12 @@
-use crate::timeline::{self, Entry, Field, HttpExchange};
+use super::Record;
+use crate::timeline::{Entry, Field, HttpExchange};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct EntryProps {
     pub entry: Entry,
+    /// The record it is part of, whose secrets it hides.
+    pub record: Record,
 }
 
 /// One step. Its text passes through the secret filter unless the person reveals it.
@@ -15,10 +18,10 @@ pub fn TimelineEntry(props: &EntryProps) -> Html {
         if *revealed {
             text.to_owned()
         } else {
-            timeline::redact(text)
+            props.record.0.redact(text)
         }
     };
-    let has_secret = show_all_text(entry) != timeline::redact(&show_all_text(entry));
+    let has_secret = show_all_text(entry) != props.record.0.redact(&show_all_text(entry));
     let toggle = {
         let revealed = revealed.clone();
         Callback::from(move |_| revealed.set(!*revealed))
@@ -56,11 +59,9 @@ fn field(f: &Field, show: &dyn Fn(&str) -> String) -> Html {
             <dt><code>{ f.name.clone() }</code></dt>
             <dd>
                 <code class="value">{ show(&f.value) }</code>
-                if let Some(text) = &f.explanation {
-                    <span class="why">{ text.clone() }
-                        if let Some(link) = &f.link {
-                            { " " }<a href={link.clone()} target="_blank" rel="noopener noreferrer">{ "spec" }</a>
-                        }
+                if let Some(known) = f.explanation() {
+                    <span class="why">{ known.text }
+                        { " " }<a href={known.link} target="_blank" rel="noopener noreferrer">{ "spec" }</a>
                     </span>
                 }
             </dd>

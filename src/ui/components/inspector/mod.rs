@@ -5,28 +5,41 @@ mod diagram;
 mod entry;
 mod variants;
 
-use crate::timeline;
+use crate::timeline::Snapshot;
 use crate::ui::hooks::use_timeline;
 use diagram::SequenceDiagram;
 use entry::TimelineEntry;
+use std::rc::Rc;
 use variants::Variants;
 use yew::prelude::*;
 
+/// The record a render drew from, compared by identity: a new record is a new snapshot.
+#[derive(Clone)]
+pub struct Record(pub Rc<Snapshot>);
+
+impl PartialEq for Record {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
 #[component]
 pub fn Inspector() -> Html {
-    let entries = use_timeline();
+    let snapshot = use_timeline();
     html! {
         <section class="card inspector" aria-labelledby="inspector-heading" data-testid="inspector">
             <h2 id="inspector-heading">{ "Protocol inspector" }</h2>
             <p>{ "Every step this tab took, as it happened: the real messages of your own session, with each check and its result. Secrets are hidden until you reveal them." }</p>
-            <SequenceDiagram entries={entries.clone()} />
-            if entries.is_empty() {
+            <SequenceDiagram entries={snapshot.clone()} />
+            if snapshot.entries.is_empty() {
                 <p class="empty">{ "Nothing yet: sign in and the steps appear here." }</p>
             } else {
                 <ol class="timeline" data-testid="timeline">
-                    { for entries.iter().map(|e| html! { <TimelineEntry key={e.id} entry={e.clone()} /> }) }
+                    { for snapshot.entries.iter().map(|e| html! {
+                        <TimelineEntry key={e.id} entry={e.clone()} record={Record(snapshot.clone())} />
+                    }) }
                 </ol>
-                <ExportLink />
+                <ExportLink snapshot={Record(snapshot.clone())} />
             }
             <Variants />
         </section>
@@ -36,16 +49,21 @@ pub fn Inspector() -> Html {
 /// The timeline as a JSON download. The document is built when it is about to be used (the
 /// pointer on the link, keyboard focus, the click itself: the click's default action reads the
 /// link after its handlers ran), not again on every step while a flow runs.
+#[derive(Properties, PartialEq)]
+struct ExportLinkProps {
+    snapshot: Record,
+}
+
 #[component]
-fn ExportLink() -> Html {
+fn ExportLink(props: &ExportLinkProps) -> Html {
     let link = use_node_ref();
     let refresh = {
-        let link = link.clone();
+        let (link, snapshot) = (link.clone(), props.snapshot.0.clone());
         move || {
             let Some(link) = link.cast::<web_sys::Element>() else {
                 return;
             };
-            let json = timeline::export_redacted();
+            let json = snapshot.export_redacted();
             let href = format!(
                 "data:application/json;charset=utf-8,{}",
                 String::from(js_sys::encode_uri_component(&json))

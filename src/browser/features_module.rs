@@ -1,0 +1,133 @@
+//! Loads the features module (the second wasm module, see `crate::host`) once per page, and
+//! mounts its views. Where it lives comes from the page's import map, which the build writes
+//! with a Subresource Integrity hash for the module's JavaScript and for its wasm: `import()`
+//! checks the first through the map (Chromium 127+), `fetch` the second with `integrity`.
+
+use super::BrowserError;
+use js_sys::{Function, Promise, Reflect};
+use std::cell::RefCell;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+
+/// The import map's names for the module's JavaScript and its wasm.
+pub const MODULE_SPECIFIER: &str = "browser-oauth/features";
+pub const WASM_SPECIFIER: &str = "browser-oauth/features.wasm";
+
+#[wasm_bindgen(inline_js = r#"
+export function load_features(js, wasm) {
+  const map = document.querySelector('script[type="importmap"]');
+  if (!map) return Promise.reject(new Error('this build has no import map naming the features module'));
+  const spec = JSON.parse(map.textContent);
+  const relative = spec.imports && spec.imports[wasm];
+  if (!relative) return Promise.reject(new Error('the import map does not name the features wasm'));
+  const integrity = (spec.integrity && spec.integrity[relative]) || '';
+  return import(js).then(async (module) => {
+    const url = new URL(relative, document.baseURI);
+    await module.default({ module_or_path: fetch(url, { integrity, credentials: 'same-origin' }) });
+    return module;
+  });
+}
+export function when_idle(timeout) {
+  return new Promise((resolve) => {
+    if (typeof requestIdleCallback === 'function') requestIdleCallback(() => resolve(), { timeout });
+    else setTimeout(resolve, 0);
+  });
+}
+"#)]
+extern "C" {
+    fn load_features(js: &str, wasm: &str) -> Promise;
+    fn when_idle(timeout: u32) -> Promise;
+}
+
+thread_local! {
+    /// The one load of this page: a JavaScript promise, so every view awaits the same one. A
+    /// failed load is forgotten, so that "Try again" loads anew.
+    static LOAD: RefCell<Option<Promise>> = const { RefCell::new(None) };
+}
+
+/// The loaded module's namespace.
+#[derive(Clone)]
+pub struct FeaturesModule(JsValue);
+
+/// Loads the module, or waits for the load already under way.
+pub async fn load() -> Result<FeaturesModule, BrowserError> {
+    let promise = LOAD.with(|load| {
+        load.borrow_mut()
+            .get_or_insert_with(|| load_features(MODULE_SPECIFIER, WASM_SPECIFIER))
+            .clone()
+    });
+    match JsFuture::from(promise).await {
+        Ok(module) => Ok(FeaturesModule(module)),
+        Err(error) => {
+            LOAD.with(|load| load.borrow_mut().take());
+            Err(BrowserError::from_js("the features module", error))
+        }
+    }
+}
+
+/// Whether the module is loading or loaded already.
+pub fn is_requested() -> bool {
+    LOAD.with(|load| load.borrow().is_some())
+}
+
+/// Fetches the module once the page is idle (at most `timeout_ms` later), so that opening a
+/// view finds it ready.
+pub async fn prefetch_when_idle(timeout_ms: u32) {
+    let _ = JsFuture::from(when_idle(timeout_ms)).await;
+    let _ = load().await;
+}
+
+/// A view the module mounted; unmounted when dropped.
+pub struct MountedFeature(JsValue);
+
+impl FeaturesModule {
+    /// Renders the feature named `feature` into `element` (see `src/bin/features.rs`).
+    pub fn mount(
+        &self,
+        feature: &str,
+        element: &web_sys::Element,
+        host: &JsValue,
+        session: &str,
+    ) -> Result<MountedFeature, BrowserError> {
+        let mount = function(&self.0, "mount")?;
+        let args = js_sys::Array::of4(
+            &JsValue::from_str(feature),
+            element,
+            host,
+            &JsValue::from_str(session),
+        );
+        mount
+            .apply(&JsValue::NULL, &args)
+            .map(MountedFeature)
+            .map_err(|e| BrowserError::from_js("mounting a feature", e))
+    }
+}
+
+impl MountedFeature {
+    pub fn update(&self, session: &str) {
+        if let Ok(update) = function(&self.0, "update") {
+            let _ = update.call1(&self.0, &JsValue::from_str(session));
+        }
+    }
+}
+
+impl Drop for MountedFeature {
+    fn drop(&mut self) {
+        if let Ok(unmount) = function(&self.0, "unmount") {
+            let _ = unmount.call0(&self.0);
+        }
+        if let Ok(free) = function(&self.0, "free") {
+            let _ = free.call0(&self.0);
+        }
+    }
+}
+
+fn function(object: &JsValue, name: &str) -> Result<Function, BrowserError> {
+    Reflect::get(object, &JsValue::from_str(name))
+        .ok()
+        .and_then(|f| f.dyn_into::<Function>().ok())
+        .ok_or_else(|| BrowserError::Unavailable {
+            api: "the features module",
+            reason: format!("it has no {name}"),
+        })
+}

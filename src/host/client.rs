@@ -1,0 +1,156 @@
+//! The features' side: a typed client over the host object.
+
+use super::member;
+use crate::timeline::Snapshot;
+use js_sys::{Function, Promise, Reflect};
+use oauth::api::{ApiError, Method};
+use oauth::json::Json;
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+
+/// What a feature holds of the host: calls, scope requests and the protocol record.
+#[derive(Clone)]
+pub struct Host {
+    object: Rc<JsValue>,
+}
+
+impl PartialEq for Host {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.object, &other.object)
+    }
+}
+
+impl Host {
+    /// Wraps the object [`super::host_object`] made in the other module.
+    pub fn new(object: JsValue) -> Self {
+        Host {
+            object: Rc::new(object),
+        }
+    }
+
+    fn member(&self, name: &str) -> Option<Function> {
+        Reflect::get(&self.object, &JsValue::from_str(name))
+            .ok()?
+            .dyn_into()
+            .ok()
+    }
+
+    /// An API call with the session's token (see the module's table). `body` is JSON.
+    pub async fn call(
+        &self,
+        method: Method,
+        url: &str,
+        body: Option<String>,
+    ) -> Result<String, ApiError> {
+        let missing = || ApiError::Network("the sign-in module offers no request function".into());
+        let call = self.member(member::CALL).ok_or_else(missing)?;
+        let body = body.map_or(JsValue::NULL, |b| JsValue::from_str(&b));
+        let promise: Promise = call
+            .call3(
+                &JsValue::NULL,
+                &JsValue::from_str(method.as_str()),
+                &JsValue::from_str(url),
+                &body,
+            )
+            .map_err(|_| missing())?
+            .dyn_into()
+            .map_err(|_| missing())?;
+        let answer = JsFuture::from(promise)
+            .await
+            .ok()
+            .and_then(|v| v.as_string())
+            .ok_or_else(missing)?;
+        read_answer(&answer)
+    }
+
+    /// Asks the provider for `scopes` on top of what was granted; with a redirect, the tab
+    /// comes back to the view named `return_to`.
+    pub fn request_scopes(&self, scopes: &[&str], return_to: &str) {
+        if let Some(request) = self.member(member::REQUEST_SCOPES) {
+            let scopes = Json::Array(scopes.iter().map(|s| Json::string(s)).collect()).to_text();
+            let _ = request.call2(
+                &JsValue::NULL,
+                &JsValue::from_str(&scopes),
+                &JsValue::from_str(return_to),
+            );
+        }
+    }
+
+    /// The protocol record as it is now.
+    pub fn timeline(&self) -> Snapshot {
+        self.member(member::TIMELINE)
+            .and_then(|timeline| timeline.call0(&JsValue::NULL).ok())
+            .and_then(|text| text.as_string())
+            .and_then(|text| Snapshot::from_json(&text))
+            .unwrap_or_default()
+    }
+
+    /// Calls `listener` whenever the record changes, until the guard is dropped.
+    pub fn subscribe(&self, listener: impl Fn() + 'static) -> HostSubscription {
+        let listener = Closure::<dyn Fn()>::new(listener);
+        let unsubscribe = self
+            .member(member::SUBSCRIBE)
+            .and_then(|subscribe| subscribe.call1(&JsValue::NULL, listener.as_ref()).ok())
+            .and_then(|unsubscribe| unsubscribe.dyn_into::<Function>().ok());
+        HostSubscription {
+            _listener: listener,
+            unsubscribe,
+        }
+    }
+}
+
+/// Ends a [`Host::subscribe`] when dropped.
+pub struct HostSubscription {
+    _listener: Closure<dyn Fn()>,
+    unsubscribe: Option<Function>,
+}
+
+impl Drop for HostSubscription {
+    fn drop(&mut self) {
+        if let Some(unsubscribe) = &self.unsubscribe {
+            let _ = unsubscribe.call0(&JsValue::NULL);
+        }
+    }
+}
+
+/// `{"ok": body}` or `{"error": ApiError}`, as the host's `call` answers.
+pub(super) fn answer_json(result: &Result<String, ApiError>) -> String {
+    match result {
+        Ok(body) => Json::object([("ok", Json::string(body))]),
+        Err(error) => Json::object([("error", error.to_json())]),
+    }
+    .to_text()
+}
+
+pub(super) fn read_answer(text: &str) -> Result<String, ApiError> {
+    let unreadable = || ApiError::Malformed("the sign-in module's answer could not be read".into());
+    let o = Json::parse_object(text).map_err(|_| unreadable())?;
+    if let Some(body) = o.get("ok").and_then(Json::as_str) {
+        return Ok(body.to_owned());
+    }
+    Err(o
+        .get("error")
+        .and_then(ApiError::from_json)
+        .unwrap_or_else(unreadable))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn answers_cross_as_they_were() {
+        for result in [
+            Ok("{\"items\":[]}".to_owned()),
+            Ok(String::new()),
+            Err(ApiError::Unauthorized),
+            Err(ApiError::InsufficientScope {
+                scopes: vec!["s".into()],
+            }),
+        ] {
+            assert_eq!(read_answer(&answer_json(&result)), result);
+        }
+        assert!(matches!(read_answer("nope"), Err(ApiError::Malformed(_))));
+    }
+}
