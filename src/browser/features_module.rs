@@ -43,6 +43,13 @@ thread_local! {
     /// The one load of this page: a JavaScript promise, so every view awaits the same one. A
     /// failed load is forgotten, so that "Try again" loads anew.
     static LOAD: RefCell<Option<Promise>> = const { RefCell::new(None) };
+    static IS_LOADED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    /// Settles when a load succeeds, whichever view asked: the others that failed try again.
+    static LOADED: (Promise, Function) = {
+        let mut settle = None;
+        let promise = Promise::new(&mut |resolve, _| settle = Some(resolve));
+        (promise, settle.expect("a promise's executor runs at once"))
+    };
 }
 
 /// The loaded module's namespace.
@@ -57,12 +64,26 @@ pub async fn load() -> Result<FeaturesModule, BrowserError> {
             .clone()
     });
     match JsFuture::from(promise).await {
-        Ok(module) => Ok(FeaturesModule(module)),
+        Ok(module) => {
+            IS_LOADED.with(|loaded| loaded.set(true));
+            LOADED.with(|(_, settle)| settle.call0(&JsValue::NULL).ok());
+            Ok(FeaturesModule(module))
+        }
         Err(error) => {
             LOAD.with(|load| load.borrow_mut().take());
             Err(BrowserError::from_js("the features module", error))
         }
     }
+}
+
+/// Waits until the module has loaded (after a failure: until another view's retry worked).
+pub async fn loaded() {
+    let _ = JsFuture::from(LOADED.with(|(promise, _)| promise.clone())).await;
+}
+
+/// Whether the module is here: a view then mounts within the same task, with no loading line.
+pub fn is_loaded() -> bool {
+    IS_LOADED.with(|loaded| loaded.get())
 }
 
 /// Whether the module is loading or loaded already.

@@ -203,7 +203,7 @@ pub fn renew_integrity(index_html: &str, staging: &Path) -> Result<String> {
         match (integrity, target) {
             (Some((_, (from, to))), Some((_, (t_from, t_to)))) => {
                 let url = &tag[*t_from..*t_to];
-                let file = staging.join(url.rsplit('/').next().unwrap_or(url));
+                let file = staged_file(staging, url);
                 let bytes = fs::read(&file).map_err(|e| format!("{}: {e}", file.display()))?;
                 let digest =
                     base64::engine::general_purpose::STANDARD.encode(sha2::Sha384::digest(&bytes));
@@ -219,6 +219,16 @@ pub fn renew_integrity(index_html: &str, staging: &Path) -> Result<String> {
     }
     out.push_str(rest);
     Ok(out)
+}
+
+/// The staged file a URL of the page names, whatever public URL the build was made for: the
+/// longest tail of its path that exists in the staging folder (`snippets/…/inline0.js`).
+fn staged_file(staging: &Path, url: &str) -> std::path::PathBuf {
+    let path = url.split(['?', '#']).next().unwrap_or(url);
+    path.match_indices('/')
+        .map(|(at, _)| staging.join(&path[at + 1..]))
+        .find(|candidate| candidate.is_file())
+        .unwrap_or_else(|| staging.join(path.rsplit('/').next().unwrap_or(path)))
 }
 
 /// The attributes of an opening tag's text (from `<`, without `>`): each name with the byte range

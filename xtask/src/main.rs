@@ -290,25 +290,36 @@ fn post_build() -> Result {
 }
 
 fn minify_js(staging: &Path) -> Result {
-    let entries = fs::read_dir(staging).map_err(|e| format!("{}: {e}", staging.display()))?;
-    for entry in entries.filter_map(|e| e.ok()) {
-        let path = entry.path();
-        if path.extension().is_some_and(|x| x == "js") {
-            run(command(
-                &root()
-                    .join("node_modules/.bin/terser")
-                    .display()
-                    .to_string(),
-            )
-            .arg(&path)
-            .args(["--module", "--compress", "--mangle", "--output"])
-            .arg(&path))?;
-        }
+    for path in js_files(staging)? {
+        run(command(
+            &root()
+                .join("node_modules/.bin/terser")
+                .display()
+                .to_string(),
+        )
+        .arg(&path)
+        .args(["--module", "--compress", "--mangle", "--output"])
+        .arg(&path))?;
     }
     let index = staging.join("index.html");
     let html = fs::read_to_string(&index).map_err(|e| format!("{}: {e}", index.display()))?;
     fs::write(&index, csp::renew_integrity(&html, staging)?)
         .map_err(|e| format!("{}: {e}", index.display()))
+}
+
+/// The staged JavaScript files, wasm-bindgen's snippets (`snippets/<crate>/…`) included.
+fn js_files(dir: &Path) -> Result<Vec<PathBuf>> {
+    let mut found = Vec::new();
+    let entries = fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    for entry in entries.filter_map(|e| e.ok()) {
+        let path = entry.path();
+        if path.is_dir() {
+            found.extend(js_files(&path)?);
+        } else if path.extension().is_some_and(|x| x == "js") {
+            found.push(path);
+        }
+    }
+    Ok(found)
 }
 
 /// `csp [DIR]` rewrites DIR's meta and prints the header form; `csp --describe INDEX [CONFIG]`

@@ -59,6 +59,7 @@ pub fn LazyFeature(props: &LazyFeatureProps) -> Html {
             services.clone(),
         );
         let (feature, now, session) = (props.feature, props.now, session.clone());
+        let again = attempt.clone();
         use_effect_with(*attempt, move |_| {
             let target = mounted.clone();
             // Cleared when this view goes away, so a load that ends later mounts nothing.
@@ -81,10 +82,17 @@ pub fn LazyFeature(props: &LazyFeatureProps) -> Html {
                         *target.borrow_mut() = Some(view);
                         load.set(Load::Mounted);
                     }
-                    Err(error) => load.set(Load::Failed(AppError::FeatureUnavailable {
-                        what: feature.label(),
-                        reason: error.to_string(),
-                    })),
+                    Err(error) => {
+                        load.set(Load::Failed(AppError::FeatureUnavailable {
+                            what: feature.label(),
+                            reason: error.to_string(),
+                        }));
+                        // Another view's "Try again" that works brings this one back too.
+                        features_module::loaded().await;
+                        if still.get() {
+                            again.set(*again + 1);
+                        }
+                    }
                 }
             });
             move || {
@@ -104,7 +112,7 @@ pub fn LazyFeature(props: &LazyFeatureProps) -> Html {
 
     let status = match &*load {
         Load::Mounted => html! {},
-        Load::Waiting if !props.now => html! {},
+        Load::Waiting if !props.now || features_module::is_loaded() => html! {},
         Load::Waiting => html! {
             <p class="loading" aria-live="polite">{ format!("Loading {}…", props.feature.label()) }</p>
         },

@@ -41,13 +41,7 @@ pub fn SignedOutView() -> Html {
     html! {
         <section class="card signed-out">
             <h2>{ "You are signed out" }</h2>
-            <p>{ format!("Signing in sends you to {}'s consent page. {arrival}", if provider { "Google" } else { "the provider" }) }</p>
-            <ol class="checks">
-                <li>{ "removes it from the address bar and history at once;" }</li>
-                <li>{ "checks the returned " }<code>{ "state" }</code>{ " against the one-time value this tab sent (forged or replayed answers fail here);" }</li>
-                <li>{ "accepts only a " }<code>{ "Bearer" }</code>{ " token;" }</li>
-                { ours }
-            </ol>
+            // The action first, where index.html's first paint has it (disabled until now).
             <button class="button primary big" {onclick}>
                 if provider {
                     <span class="g-mark" aria-hidden="true">{ "G" }</span>
@@ -57,6 +51,13 @@ pub fn SignedOutView() -> Html {
             if popup_blocked {
                 <button class="button big secondary" onclick={in_this_tab}>{ "Continue in this tab instead" }</button>
             }
+            <p>{ format!("Signing in sends you to {}'s consent page. {arrival}", if provider { "Google" } else { "the provider" }) }</p>
+            <ol class="checks">
+                <li>{ "removes it from the address bar and history at once;" }</li>
+                <li>{ "checks the returned " }<code>{ "state" }</code>{ " against the one-time value this tab sent (forged or replayed answers fail here);" }</li>
+                <li>{ "accepts only a " }<code>{ "Bearer" }</code>{ " token;" }</li>
+                { ours }
+            </ol>
         </section>
     }
 }
