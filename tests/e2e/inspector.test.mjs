@@ -64,6 +64,7 @@ h.test('a forged response shows its failed state check in the inspector', async 
   await h.goto(page, `${h.appUrl}#access_token=ya29.forged-inspector&token_type=Bearer&state=forged`);
   await h.expectAlert(page, 'state_mismatch');
   const check = entry(page, 'State matches the one this tab sent');
+  await check.first().waitFor(); // the inspector comes with the features module, once the page settled
   assert.equal(await check.getByLabel('failed').count(), 1);
   assert.match(await check.textContent(), /may be forged/);
 });

@@ -243,10 +243,16 @@ h.test('a replayed code is refused: by the app when its state is spent, by the p
   await h.expectAlert(page, 'no_pending_authorization');
   assert.equal(requests('POST', '/token').length, 1, 'the app did not even try the code again');
 
-  // The old code with the state of a new request: the provider refuses the second use.
-  const request = page.waitForRequest((r) => r.url().startsWith(`${op.issuer}/auth?`));
+  // The old code with the state of a new request: the provider refuses the second use. The
+  // provider still has a session from the sign-in above and would answer the new request at
+  // once, with a fresh code that spends the pending state before the replay lands (seen once
+  // on a fresh machine as no_pending_authorization): the test holds that request unanswered.
+  const isAuthorization = (u) => u.href.startsWith(`${op.issuer}/auth?`);
+  await page.route(isAuthorization, (route) => route.fulfill({ status: 200, contentType: 'text/plain', body: 'held by the test' }));
+  const request = page.waitForRequest((r) => isAuthorization(new URL(r.url())));
   await h.signInButton(page).first().click();
   const state = new URL((await request).url()).searchParams.get('state');
+  await page.unroute(isAuthorization);
   const replay = new URL(callback, op.issuer);
   replay.searchParams.set('state', state);
   await h.goto(page, replay.href);
