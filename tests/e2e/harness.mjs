@@ -200,7 +200,8 @@ export async function startAppServer({ basePath = '/', dist = DIST, immutableAss
           'X-Content-Type-Options': 'nosniff',
         });
       }
-      const hashed = /-[0-9a-f]{8,16}(_bg)?\.[a-z]+$/.test(file);
+      // Content-named files, and wasm-bindgen's snippets (their folder is named after a hash).
+      const hashed = /-[0-9a-f]{8,16}(_bg)?\.[a-z]+$|\/snippets\/[^/]+-[0-9a-f]{16}\/[^/]+$/.test(file);
       return send(200, type, body, immutableAssets && hashed ? { 'Cache-Control': 'public, max-age=31536000, immutable' } : {});
     } catch (e) {
       return send(500, 'text/plain; charset=utf-8', String(e));

@@ -3,22 +3,33 @@
 //!
 //! Not part of `cargo xtask test`: timings on a shared machine vary, and the run takes minutes.
 
-use crate::{build_emulator, command, emulator_binary, release_build, setup, Result};
+use crate::{build_emulator, command, emulator_binary, release_build, root, run, setup, Result};
 use std::env;
 
 /// Its own dist folder, so benchmarking never clobbers the build the tests use.
 const BENCH_DIST: &str = "target/dist-bench";
+/// The framework's floor: tests/bench/bare-yew built with the app's release settings.
+const BARE_CRATE: &str = "tests/bench/bare-yew";
+const BARE_DIST: &str = "target/dist-bare-yew";
 /// Cases per property in the long run; `BENCH_FUZZ_CASES` overrides.
 const FUZZ_CASES: u64 = 200_000;
 
 pub fn bench() -> Result {
     setup::install(setup::Needs::All)?;
     release_build(BENCH_DIST, "/")?;
+    let bare_dist = root().join(BARE_DIST);
+    run(command("trunk")
+        .current_dir(root().join(BARE_CRATE))
+        .args(["build", "--release", "--dist"])
+        .arg(&bare_dist))?;
+    // The app's JS glue is minified by its post-build hook; the floor's gets the same.
+    crate::minify_js(&bare_dist)?;
     build_emulator()?;
     // bench.mjs exits 3 when it measured everything but a budget failed.
     let browser = command("node")
         .arg("tests/bench/bench.mjs")
         .env("APP_DIST", BENCH_DIST)
+        .env("BARE_DIST", &bare_dist)
         .env("EMULATOR_BIN", emulator_binary())
         .env("XTASK_BIN", crate::xtask_binary()?)
         .status()

@@ -289,7 +289,7 @@ fn post_build() -> Result {
     csp::write(&staging).map(|_| ())
 }
 
-fn minify_js(staging: &Path) -> Result {
+pub fn minify_js(staging: &Path) -> Result {
     for path in js_files(staging)? {
         run(command(
             &root()
