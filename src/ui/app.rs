@@ -2,7 +2,8 @@
 
 use super::auth_context::{use_auth, AuthProvider, AuthStatus, Notice};
 use super::components::{
-    Layout, LazyFeature, NoticeView, ServerLine, Setup, SignedInView, SignedOutView, Verifying,
+    layout, notice_view, server_line, signed_out_view, verifying, LazyFeature, Setup, SignedInView,
+    CHECKING,
 };
 use crate::auth::oidc;
 use crate::browser::fetch::fetch;
@@ -108,7 +109,7 @@ pub fn App(props: &AppProps) -> Html {
             </AuthProvider>
         },
     };
-    html! { <Layout>{ body }</Layout> }
+    layout(body)
 }
 
 #[derive(Properties, PartialEq)]
@@ -137,7 +138,7 @@ fn Discovering(props: &DiscoveringProps) -> Html {
         },
         Some(Err(error)) => html! {
             <>
-                <NoticeView notice={Notice::Error(error.clone())} />
+                { notice_view(&Notice::Error(error.clone()), html! {}) }
                 <p>{ format!("Check \"issuer\" in config.json ({}): the app reads {} and signs in only if that document names exactly this issuer.",
                     props.config.endpoints.issuer, document_url(&props.config.endpoints.issuer)) }</p>
             </>
@@ -158,7 +159,7 @@ fn Home() -> Html {
         .state
         .notice
         .clone()
-        .map(|notice| html! { <NoticeView {notice} /> });
+        .map(|notice| notice_view(&notice, html! {}));
     // The inspector comes with the features module, fetched once the page has settled.
     let signed_in = match &auth.state.status {
         AuthStatus::SignedIn(signed_in) => Some(Some(signed_in.clone())),
@@ -166,21 +167,17 @@ fn Home() -> Html {
         _ => None,
     };
     let view = match &auth.state.status {
-        AuthStatus::Starting | AuthStatus::Verifying => html! { <Verifying /> },
-        AuthStatus::WaitingForPopup => {
-            html! { <Verifying label="Waiting for the sign-in window…" /> }
-        }
-        AuthStatus::SigningOut => {
-            html! { <Verifying label="Signing out and revoking the token…" /> }
-        }
-        AuthStatus::SignedOut => html! { <SignedOutView /> },
+        AuthStatus::Starting | AuthStatus::Verifying => verifying(CHECKING),
+        AuthStatus::WaitingForPopup => verifying("Waiting for the sign-in window…"),
+        AuthStatus::SigningOut => verifying("Signing out and revoking the token…"),
+        AuthStatus::SignedOut => signed_out_view(&auth),
         AuthStatus::SignedIn(signed_in) => html! { <SignedInView signed_in={signed_in.clone()} /> },
     };
     html! {
         <>
             { for notice }
             { view }
-            <ServerLine authorization_endpoint={auth.config.endpoints.authorization.clone()} />
+            { server_line(&auth.config.endpoints.authorization) }
             if let Some(signed_in) = signed_in {
                 <LazyFeature feature={Feature::Inspector} {signed_in} />
             }

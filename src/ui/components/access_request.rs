@@ -1,4 +1,4 @@
-use super::NoticeView;
+use super::notice_view;
 use crate::error::AppError;
 use crate::ui::auth_context::Notice;
 use crate::ui::feature_root::use_feature;
@@ -42,7 +42,7 @@ pub fn AccessRequest(props: &AccessRequestProps) -> Html {
         .collect();
     let declined = (!declined.is_empty()).then(|| {
         let notice = Notice::Error(AppError::ScopesDeclined(declined));
-        html! { <NoticeView {notice} /> }
+        notice_view(&notice, html! {})
     });
     html! {
         <section class="card access-request" data-testid={props.testid}>

@@ -1,4 +1,4 @@
-use super::NoticeView;
+use super::notice_view;
 use crate::error::AppError;
 use crate::google::ApiError;
 use crate::ui::auth_context::Notice;
@@ -43,8 +43,8 @@ pub fn FailureNotice(props: &FailureNoticeProps) -> Html {
         .clone()
         .map(|retry| retry.reform(|_: MouseEvent| ()));
     let notice = Notice::Error(props.error.clone());
-    html! {
-        <NoticeView {notice}>
+    let actions = html! {
+        <>
             if let Some(outcome) = props.outcome {
                 <p class="notice-detail">{ outcome }</p>
             }
@@ -58,6 +58,7 @@ pub fn FailureNotice(props: &FailureNoticeProps) -> Html {
                     }
                 </div>
             }
-        </NoticeView>
-    }
+        </>
+    };
+    notice_view(&notice, actions)
 }

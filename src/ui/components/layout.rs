@@ -1,12 +1,10 @@
+//! The page frame. Plain view functions, not components: they hold no state and no hooks, and
+//! each component costs the first module its own copy of Yew's lifecycle code (issue 11).
+
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq)]
-pub struct LayoutProps {
-    pub children: Children,
-}
-
-#[component]
-pub fn Layout(props: &LayoutProps) -> Html {
+/// The masthead and the main column. index.html carries the same frame as its first paint.
+pub fn layout(body: Html) -> Html {
     html! {
         <>
             <header class="masthead">
@@ -21,24 +19,17 @@ pub fn Layout(props: &LayoutProps) -> Html {
                     </div>
                 </div>
             </header>
-            <main class="content">{ props.children.clone() }</main>
+            <main class="content">{ body }</main>
         </>
     }
 }
 
-#[derive(Properties, PartialEq)]
-pub struct ServerLineProps {
-    pub authorization_endpoint: String,
-}
-
 /// Says which authorization server this page talks to, so the emulator is never mistaken for Google.
-#[component]
-pub fn ServerLine(props: &ServerLineProps) -> Html {
-    let endpoint = &props.authorization_endpoint;
-    let is_google = endpoint.starts_with("https://accounts.google.com/");
+pub fn server_line(authorization_endpoint: &str) -> Html {
+    let is_google = authorization_endpoint.starts_with("https://accounts.google.com/");
     html! {
         <footer class="server-line">
-            { "Authorization server: " }<code>{ endpoint.clone() }</code>
+            { "Authorization server: " }<code>{ authorization_endpoint.to_owned() }</code>
             if !is_google { <span class="badge">{ "not Google" }</span> }
         </footer>
     }

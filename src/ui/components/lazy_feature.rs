@@ -1,4 +1,4 @@
-use super::NoticeView;
+use super::notice_view;
 use crate::auth::SignedIn;
 use crate::browser::features_module::{self, MountedFeature};
 use crate::error::AppError;
@@ -124,11 +124,10 @@ pub fn LazyFeature(props: &LazyFeatureProps) -> Html {
                     attempt.set(*attempt + 1);
                 })
             };
-            html! {
-                <NoticeView notice={Notice::Error(error.clone())}>
-                    <button class="button" onclick={retry}>{ "Try again" }</button>
-                </NoticeView>
-            }
+            notice_view(
+                &Notice::Error(error.clone()),
+                html! { <button class="button" onclick={retry}>{ "Try again" }</button> },
+            )
         }
     };
     let frame = holder

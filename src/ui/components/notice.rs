@@ -1,18 +1,11 @@
 use crate::ui::auth_context::Notice;
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq)]
-pub struct NoticeProps {
-    pub notice: Notice,
-    /// What the person can do about it (buttons), shown inside the notice.
-    #[prop_or_default]
-    pub children: Html,
-}
-
-/// An error (role="alert", with its code) or an informational status line.
-#[component]
-pub fn NoticeView(props: &NoticeProps) -> Html {
-    match &props.notice {
+/// An error (role="alert", with its code) or an informational status line; `actions` (what the
+/// person can do about it: buttons) go inside an error. A view function, not a component: it
+/// holds no state, and every component costs a module its own copy of Yew's lifecycle code.
+pub fn notice_view(notice: &Notice, actions: Html) -> Html {
+    match notice {
         Notice::Info(text) => html! { <div class="notice info" role="status">{ *text }</div> },
         Notice::Error(error) => html! {
             <div class="notice error" role="alert">
@@ -22,7 +15,7 @@ pub fn NoticeView(props: &NoticeProps) -> Html {
                     <p class="notice-detail">{ "The server said: " }<q>{ description.to_owned() }</q></p>
                 }
                 <p class="notice-code">{ "Error code: " }<code>{ error.code().to_owned() }</code></p>
-                { props.children.clone() }
+                { actions }
             </div>
         },
     }

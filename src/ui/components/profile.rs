@@ -1,26 +1,17 @@
 use crate::auth::SignedIn;
-use crate::ui::auth_context::use_auth;
+use crate::ui::auth_context::AuthContext;
 use crate::ui::format::format_duration;
-use std::rc::Rc;
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq)]
-pub struct ProfileProps {
-    pub signed_in: Rc<SignedIn>,
-    /// The current time, for the countdown.
-    pub now: u64,
-}
-
 /// Who is signed in, what the token may do, and how long it lasts.
-#[component]
-pub fn ProfileView(props: &ProfileProps) -> Html {
-    let auth = use_auth();
+/// `now` is the current time, for the countdown.
+pub fn profile_view(auth: &AuthContext, signed_in: &SignedIn, now: u64) -> Html {
     let SignedIn {
         session,
         user,
         declined,
-    } = &*props.signed_in;
-    let seconds_left = session.seconds_left(props.now);
+    } = signed_in;
+    let seconds_left = session.seconds_left(now);
     let name = user.display_name().to_owned();
     html! {
         <section class="card signed-in" data-testid="profile">

@@ -1,28 +1,15 @@
-use crate::ui::auth_context::use_auth;
+use crate::ui::auth_context::AuthContext;
 use crate::ui::format::format_duration;
 use crate::ui::view::View;
 use oauth::Session;
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq)]
-pub struct RenewalNoticeProps {
-    pub session: Session,
-    pub now: u64,
-    /// The view shown, to come back to if renewal has to leave the page.
-    pub view: View,
-}
-
 /// Within `renew_lead_secs` of expiry (or while a popup is asking Google): the offer to stay
 /// signed in. The click opens the popup; browsers allow popups only in answer to a gesture.
-#[component]
-pub fn RenewalNotice(props: &RenewalNoticeProps) -> Html {
-    let auth = use_auth();
+/// `view` is the view shown, to come back to if renewal has to leave the page.
+pub fn renewal_notice(auth: &AuthContext, session: &Session, now: u64, view: View) -> Html {
     let renewing = auth.state.renewing;
-    if !renewing
-        && !props
-            .session
-            .renewal_due(props.now, auth.config.renew_lead_secs)
-    {
+    if !renewing && !session.renewal_due(now, auth.config.renew_lead_secs) {
         return html! {};
     }
     let who = if auth.config.google {
@@ -30,9 +17,11 @@ pub fn RenewalNotice(props: &RenewalNoticeProps) -> Html {
     } else {
         "the provider"
     };
-    let view = props.view;
-    let renew = Callback::from(move |_| auth.renew(Some(view.name().to_owned())));
-    let seconds_left = props.session.seconds_left(props.now);
+    let renew = {
+        let auth = auth.clone();
+        Callback::from(move |_| auth.renew(Some(view.name().to_owned())))
+    };
+    let seconds_left = session.seconds_left(now);
     html! {
         <div class="notice renew" role="status" data-testid="renewal">
             <p>{ if renewing { format!("Asking {who} in a small window…") } else {

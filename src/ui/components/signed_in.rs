@@ -1,4 +1,4 @@
-use super::{LazyFeature, ProfileView, RenewalNotice, ViewTabs};
+use super::{profile_view, renewal_notice, view_tabs, LazyFeature};
 use crate::auth::SignedIn;
 use crate::host::Feature;
 use crate::ui::auth_context::use_auth;
@@ -48,7 +48,7 @@ pub fn SignedInView(props: &SignedInProps) -> Html {
     let google = auth.config.google;
     let shown = if google { *view } else { View::Profile };
     let body = match shown {
-        View::Profile => html! { <ProfileView signed_in={signed_in.clone()} {now} /> },
+        View::Profile => profile_view(&auth, &signed_in, now),
         View::Tasks => html! {
             <LazyFeature key="tasks" feature={Feature::Tasks} signed_in={signed_in.clone()} now=true />
         },
@@ -58,10 +58,10 @@ pub fn SignedInView(props: &SignedInProps) -> Html {
     };
     html! {
         <>
-            <RenewalNotice session={signed_in.session.clone()} {now} view={shown} />
+            { renewal_notice(&auth, &signed_in.session, now, shown) }
             <div class="account-bar">
                 if google {
-                    <ViewTabs current={shown} {on_select} />
+                    { view_tabs(shown, &on_select) }
                 }
                 <button class="button" onclick={sign_out}>{ "Sign out" }</button>
             </div>

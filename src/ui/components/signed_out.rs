@@ -1,12 +1,12 @@
 use crate::auth::session_store;
 use crate::error::AppError;
-use crate::ui::auth_context::{use_auth, Notice};
+use crate::ui::auth_context::{AuthContext, Notice};
 use oauth::Flow;
 use yew::prelude::*;
 
-#[component]
-pub fn SignedOutView() -> Html {
-    let auth = use_auth();
+/// The signed-out card: the way in first (where index.html's first paint has it), then what
+/// happens on the way back.
+pub fn signed_out_view(auth: &AuthContext) -> Html {
     let hint = session_store::login_hint();
     let popup_blocked = matches!(
         auth.state.notice,
@@ -16,8 +16,11 @@ pub fn SignedOutView() -> Html {
         let auth = auth.clone();
         Callback::from(move |_| auth.sign_in_in_this_tab())
     };
+    let onclick = {
+        let auth = auth.clone();
+        Callback::from(move |_| auth.sign_in())
+    };
     let (provider, flow) = (auth.config.google, auth.config.flow);
-    let onclick = Callback::from(move |_| auth.sign_in());
     let label = match (&hint, provider) {
         (Some(who), _) => format!("Sign in again as {who}"),
         (None, true) => "Sign in with Google".to_owned(),

@@ -1,4 +1,4 @@
-use super::{FailureNotice, NewTaskForm, NoticeView, TaskFilters, TaskItem, WritePrompt};
+use super::{notice_view, FailureNotice, NewTaskForm, TaskFilters, TaskItem, WritePrompt};
 use crate::error::{ApiStep, AppError};
 use crate::ui::auth_context::Notice;
 use crate::ui::feature_root::use_feature;
@@ -41,7 +41,7 @@ pub fn TaskBoard() -> Html {
     });
     let declined = declined_write.then(|| {
         let notice = Notice::Error(AppError::ScopesDeclined(vec![google::TASKS.into()]));
-        html! { <NoticeView {notice} /> }
+        notice_view(&notice, html! {})
     });
     let refresh = {
         let tasks = tasks.clone();

@@ -1,17 +1,14 @@
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq)]
-pub struct VerifyingProps {
-    #[prop_or("Checking the answer and the token…")]
-    pub label: &'static str,
-}
-
-#[component]
-pub fn Verifying(props: &VerifyingProps) -> Html {
+/// The page is busy with the provider: checking an answer, waiting for a popup, signing out.
+pub fn verifying(label: &'static str) -> Html {
     html! {
         <section class="card verifying" data-testid="verifying" aria-busy="true" aria-live="polite">
             <span class="spinner" aria-hidden="true"></span>
-            <p>{ props.label }</p>
+            <p>{ label }</p>
         </section>
     }
 }
+
+/// What [`verifying`] says while an answer is checked.
+pub const CHECKING: &str = "Checking the answer and the token…";
