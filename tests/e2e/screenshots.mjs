@@ -13,12 +13,33 @@ await h.start();
 const shots = [];
 async function shot(page, name, { fullPage = true } = {}) {
   const file = path.join(OUT, `${name}.png`);
+  // The inspector comes with the features module once the page has settled: a whole-page shot
+  // waits for it (setup screens have none, hence the short wait).
+  if (fullPage && new URL(page.url()).origin === h.appOrigin) {
+    await page.getByTestId('inspector').waitFor({ timeout: 3000 }).catch(() => {});
+  }
   await page.screenshot({ path: file, fullPage });
   shots.push(file);
 }
 
 try {
   await h.beforeEachTest({ name: 'screenshots' });
+  // The first paint, before the first module has arrived: index.html's own frame.
+  const early = await h.newPage();
+  await early.setViewportSize({ width: 1000, height: 720 });
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  await early.route(/\/browser-oauth-[0-9a-f]+_bg\.wasm$/, async (route) => {
+    await held;
+    await route.continue();
+  });
+  await early.goto(h.appUrl, { waitUntil: 'commit' });
+  await early.getByRole('button', { name: 'Starting…' }).waitFor();
+  await early.screenshot({ path: path.join(OUT, 'first-paint.png') });
+  shots.push(path.join(OUT, 'first-paint.png'));
+  release();
+  await h.waitSignedOut(early);
+
   const page = await h.openApp();
   await page.setViewportSize({ width: 1000, height: 720 });
   await h.waitSignedOut(page);
@@ -87,6 +108,17 @@ try {
   await h.grantFromView(tasks, 'Allow viewing my calendar events');
   await tasks.getByTestId('event').first().waitFor();
   await view('calendar');
+
+  // The features module could not be fetched: said in words, with a way to try again.
+  const offline = await h.newPage();
+  await offline.setViewportSize({ width: 1000, height: 720 });
+  await offline.route(/\/features-[0-9a-f]+(\.js|_bg\.wasm)$/, (route) => route.abort('connectionreset'));
+  await h.goto(offline, h.appUrl);
+  await h.signIn(offline);
+  await h.openView(offline, 'Tasks');
+  await offline.getByRole('alert').filter({ hasText: 'Google Tasks could not be loaded' }).waitFor();
+  await offline.screenshot({ path: path.join(OUT, 'module-load-failed.png') });
+  shots.push(path.join(OUT, 'module-load-failed.png'));
 
   await h.knobs({ issue_to_client: 'other-app.apps.googleusercontent.com' });
   await h.startSignIn(page);
