@@ -3,7 +3,7 @@
 // is idle or a view needs it, named in the page's import map with integrity hashes. And the page
 // paints at once: index.html carries the frame and the signed-out card, its button not ready.
 import assert from 'node:assert/strict';
-import { useHarness } from './harness.mjs';
+import { useHarness, clickForPopup, approveInPopup, CALENDAR_READONLY } from './harness.mjs';
 
 const h = useHarness();
 
@@ -152,4 +152,32 @@ h.test('the static first paint is the app\'s own frame, with Sign in visibly not
   const signIn = h.signInButton(page).first();
   assert.equal(await signIn.isDisabled(), false);
   assert.match(await signIn.innerText(), /Sign in with Google/);
+});
+
+h.test('Calendar and the inspector come back after a reload, and the inspector shows the steps of before it', async () => {
+  const page = await h.openApp();
+  await h.signIn(page);
+  await h.openView(page, 'Calendar');
+  await h.grantFromView(page, 'Allow viewing my calendar events', { scope: CALENDAR_READONLY });
+  await page.getByTestId('event').first().waitFor();
+  await page.reload();
+  await page.getByTestId('event').first().waitFor();
+  const timeline = page.getByTestId('timeline');
+  await timeline.waitFor();
+  // Kept across the consent round trip (sessionStorage), drawn by the features module.
+  assert.match(await timeline.innerText(), /calendar\/v3\/calendars\/primary\/events/);
+});
+
+h.test('in popup mode, Tasks asks for access in a popup and the features module shows the new grant at once', async () => {
+  h.setConfig({ ...h.defaultConfig(), display: 'popup' });
+  const page = await h.openApp();
+  await h.waitSignedOut(page);
+  const signIn = await clickForPopup(page, h.signInButton(page).first());
+  await approveInPopup(signIn);
+  await h.waitSignedIn(page);
+  await h.openView(page, 'Tasks');
+  await page.getByTestId('tasks-access').waitFor();
+  const grant = await clickForPopup(page, page.getByRole('button', { name: 'Allow viewing my tasks' }));
+  await approveInPopup(grant);
+  await h.waitTasks(page);
 });
