@@ -77,7 +77,7 @@ pub enum AppError {
     Discovery(#[from] oauth::discovery::DiscoveryError),
     #[error("Google's consent page came back without {}: it was unticked, so what needs it stays off until you grant it.", described(.0))]
     ScopesDeclined(Vec<String>),
-    #[error("{what} could not be loaded ({reason}). It is a separate part of this page, fetched when needed: check the connection and try again.")]
+    #[error("{what} could not be loaded: it is a separate part of this page, fetched when needed, and the browser could not get it ({reason}). Check the connection and try again.")]
     FeatureUnavailable { what: &'static str, reason: String },
 }
 

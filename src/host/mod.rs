@@ -61,12 +61,12 @@ impl Feature {
             .find(|f| f.name() == name)
     }
 
-    /// How the view is named to a person (in "could not load …").
+    /// How the view is named to a person, at the start of a sentence ("… could not be loaded").
     pub fn label(self) -> &'static str {
         match self {
             Feature::Tasks => "Google Tasks",
-            Feature::Calendar => "the calendar",
-            Feature::Inspector => "the protocol inspector",
+            Feature::Calendar => "The calendar",
+            Feature::Inspector => "The protocol inspector",
         }
     }
 }

@@ -1,6 +1,7 @@
 use super::notice_view;
 use crate::auth::SignedIn;
 use crate::browser::features_module::{self, MountedFeature};
+use crate::browser::BrowserError;
 use crate::error::AppError;
 use crate::host::{host_object, Feature, FeatureSession, HostServices};
 use crate::ui::auth_context::{use_auth, AuthContext, AuthStatus, Notice};
@@ -71,7 +72,7 @@ pub fn LazyFeature(props: &LazyFeatureProps) -> Html {
                 }
                 let outcome = features_module::load().await.and_then(|module| {
                     let Some(element) = holder.as_ref() else {
-                        return Err(crate::browser::BrowserError::NoWindow);
+                        return Err(BrowserError::NoWindow);
                     };
                     let host = host_object((*services).clone());
                     module.mount(feature.name(), element, &host, &session)
@@ -83,9 +84,13 @@ pub fn LazyFeature(props: &LazyFeatureProps) -> Html {
                         load.set(Load::Mounted);
                     }
                     Err(error) => {
+                        let reason = match error {
+                            BrowserError::Unavailable { reason, .. } => reason,
+                            other => other.to_string(),
+                        };
                         load.set(Load::Failed(AppError::FeatureUnavailable {
                             what: feature.label(),
-                            reason: error.to_string(),
+                            reason,
                         }));
                         // Another view's "Try again" that works brings this one back too.
                         features_module::loaded().await;
@@ -114,7 +119,7 @@ pub fn LazyFeature(props: &LazyFeatureProps) -> Html {
         Load::Mounted => html! {},
         Load::Waiting if !props.now || features_module::is_loaded() => html! {},
         Load::Waiting => html! {
-            <p class="loading" aria-live="polite">{ format!("Loading {}…", props.feature.label()) }</p>
+            <p class="loading" aria-live="polite">{ format!("Loading {}…", in_sentence(props.feature.label())) }</p>
         },
         Load::Failed(error) => {
             let retry = {
@@ -124,10 +129,18 @@ pub fn LazyFeature(props: &LazyFeatureProps) -> Html {
                     attempt.set(*attempt + 1);
                 })
             };
-            notice_view(
-                &Notice::Error(error.clone()),
-                html! { <button class="button" onclick={retry}>{ "Try again" }</button> },
-            )
+            let again = html! { <button class="button" onclick={retry}>{ "Try again" }</button> };
+            if props.now {
+                notice_view(&Notice::Error(error.clone()), again)
+            } else {
+                // Fetched at idle, not asked for: a quiet line, not a second alert.
+                html! {
+                    <div class="notice feature-unavailable" role="status">
+                        <p>{ format!("{} could not be loaded: the browser could not get that part of the page.", props.feature.label()) }</p>
+                        { again }
+                    </div>
+                }
+            }
         }
     };
     let frame = holder
@@ -135,6 +148,14 @@ pub fn LazyFeature(props: &LazyFeatureProps) -> Html {
         .as_ref()
         .map(|element| Html::VRef(element.clone().into()));
     html! { <>{ status }{ for frame }</> }
+}
+
+/// "The calendar" in the middle of a sentence.
+fn in_sentence(label: &str) -> String {
+    match label.strip_prefix("The ") {
+        Some(rest) => format!("the {rest}"),
+        None => label.to_owned(),
+    }
 }
 
 /// How long an idle load may wait for the page to be idle.
