@@ -29,3 +29,17 @@ h.test('under a sub-path sign-in returns to the sub-path and shows the profile',
   assert.equal((await page.getByTestId('profile-name').textContent()).trim(), ADA.name);
   assert.equal(await page.evaluate(() => location.href), `${h.appOrigin}/some/path/`);
 }, { skip });
+
+h.test('under a sub-path the features module is found through the import map: the inspector and Tasks load', async () => {
+  const page = await h.newPage();
+  const fetched = [];
+  page.on('request', (r) => {
+    if (/\/features-[0-9a-f]+/.test(r.url())) fetched.push(new URL(r.url()).pathname);
+  });
+  await h.goto(page, h.appUrl);
+  await h.signIn(page);
+  await page.getByTestId('inspector').waitFor();
+  await h.openView(page, 'Tasks');
+  await page.getByTestId('tasks-access').waitFor();
+  assert.ok(fetched.length >= 2 && fetched.every((p) => p.startsWith('/some/path/features-')), `fetched under the sub-path: ${fetched}`);
+}, { skip });
