@@ -253,12 +253,25 @@ mod tests {
         );
     }
 
+    /// The answer to an otherwise good response whose `expires_in` is `text`.
+    fn with_expiry(text: &str) -> Result<UnverifiedToken, AuthError> {
+        let p = pending();
+        let f = fragment(&p.state, "").replace("3599", text);
+        check_response(&f, Some(p), 0)
+    }
+
     #[test]
     fn non_numeric_expiry_is_rejected() {
-        let p = pending();
-        let f = fragment(&p.state, "").replace("3599", "soon");
         assert_eq!(
-            check_response(&f, Some(p), 0).unwrap_err(),
+            with_expiry("soon").unwrap_err(),
+            AuthError::InvalidParameter { name: "expires_in" }
+        );
+    }
+
+    #[test]
+    fn zero_expiry_is_rejected() {
+        assert_eq!(
+            with_expiry("0").unwrap_err(),
             AuthError::InvalidParameter { name: "expires_in" }
         );
     }

@@ -123,6 +123,11 @@ mod tests {
     }
 
     #[test]
+    fn the_request_body_carries_the_token_form_encoded() {
+        assert_eq!(token_info_body("ya29.a/b+c"), "access_token=ya29.a%2Fb%2Bc");
+    }
+
+    #[test]
     fn token_for_another_client_is_rejected() {
         let e = verify_token_info(
             token(),
