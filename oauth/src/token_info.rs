@@ -143,8 +143,10 @@ mod tests {
         let mut i = info(CLIENT);
         i.azp = Some("other".into());
         assert_eq!(
-            verify_token_info(token(), &i, CLIENT).unwrap_err().code(),
-            "audience_mismatch"
+            verify_token_info(token(), &i, CLIENT).unwrap_err(),
+            AuthError::AudienceMismatch {
+                audience: "other".into()
+            }
         );
     }
 
