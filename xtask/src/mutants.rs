@@ -48,8 +48,9 @@ pub fn mutants() -> Result {
     match status.code() {
         Some(0) => Ok(()),
         Some(2 | 3) => Err(format!(
-            "cargo mutants: {} missed (changes to a check that no test noticed), {} timed out \
-             (tests ran past {TEST_TIMEOUT_SECS} s)",
+            "cargo mutants: {} missed, in mutants.out/missed.txt (each a change to a check that \
+             no test noticed); {} timed out (tests ran past {TEST_TIMEOUT_SECS} s), in \
+             mutants.out/timeout.txt",
             listed("missed.txt"),
             listed("timeout.txt")
         )),
@@ -58,11 +59,9 @@ pub fn mutants() -> Result {
     }
 }
 
-/// How many mutants one of cargo-mutants' lists holds, and where it is.
-fn listed(name: &str) -> String {
-    let path = root().join("mutants.out").join(name);
-    let count = fs::read_to_string(&path).map_or(0, |text| text.lines().count());
-    format!("{count} ({})", path.display())
+/// How many mutants one of cargo-mutants' lists in mutants.out holds.
+fn listed(name: &str) -> usize {
+    fs::read_to_string(root().join("mutants.out").join(name)).map_or(0, |text| text.lines().count())
 }
 
 #[cfg(test)]
