@@ -6,6 +6,7 @@ use crate::authorization::PendingAuthorization;
 use crate::config::Flow;
 use crate::error::AuthError;
 use crate::response::{AuthorizationResponse, ResponseMode};
+use subtle::ConstantTimeEq;
 
 /// A token that passed the response checks but is not yet known to be ours: it must go through
 /// the ID token's checks ([`crate::id_token`]) or Google's token info
@@ -54,7 +55,8 @@ fn check_common(
     }
     let response = AuthorizationResponse::from_fragment(raw)?;
     match response.state() {
-        Some(state) if constant_time_eq(state.as_bytes(), pending.state.as_bytes()) => {}
+        // Without an early exit, so timing does not reveal how much of a guess was right.
+        Some(state) if bool::from(state.as_bytes().ct_eq(pending.state.as_bytes())) => {}
         _ => return Err(AuthError::StateMismatch),
     }
     if let (Some(sent_to), Some(iss)) = (pending.issuer.as_deref(), response.iss()) {
@@ -145,11 +147,6 @@ pub fn check_token(
     Ok((access_token, expires_in))
 }
 
-/// Compares without an early exit, so timing does not reveal how much of a guess was right.
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -186,6 +183,22 @@ mod tests {
     #[test]
     fn forged_state_is_rejected() {
         let e = check_response(&fragment("forged", ""), Some(pending()), 0).unwrap_err();
+        assert_eq!(e, AuthError::StateMismatch);
+    }
+
+    #[test]
+    fn state_differing_in_two_bytes_with_cancelling_xor_is_refused() {
+        let p = pending();
+        let forged = format!("BR{}", &p.state[2..]);
+        let differences: Vec<u8> = p
+            .state
+            .bytes()
+            .zip(forged.bytes())
+            .map(|(sent, got)| sent ^ got)
+            .filter(|&d| d != 0)
+            .collect();
+        assert_eq!(differences, [3, 3], "two bytes differ in the same bits");
+        let e = check_response(&fragment(&forged, ""), Some(p), 0).unwrap_err();
         assert_eq!(e, AuthError::StateMismatch);
     }
 
@@ -240,12 +253,25 @@ mod tests {
         );
     }
 
+    /// The answer to an otherwise good response whose `expires_in` is `text`.
+    fn with_expiry(text: &str) -> Result<UnverifiedToken, AuthError> {
+        let p = pending();
+        let f = fragment(&p.state, "").replace("3599", text);
+        check_response(&f, Some(p), 0)
+    }
+
     #[test]
     fn non_numeric_expiry_is_rejected() {
-        let p = pending();
-        let f = fragment(&p.state, "").replace("3599", "soon");
         assert_eq!(
-            check_response(&f, Some(p), 0).unwrap_err(),
+            with_expiry("soon").unwrap_err(),
+            AuthError::InvalidParameter { name: "expires_in" }
+        );
+    }
+
+    #[test]
+    fn zero_expiry_is_rejected() {
+        assert_eq!(
+            with_expiry("0").unwrap_err(),
             AuthError::InvalidParameter { name: "expires_in" }
         );
     }

@@ -359,9 +359,14 @@ mod tests {
             .claims
     }
 
+    /// The verdict on `json` at a time inside its validity.
+    fn verdict(json: &str) -> Result<(), IdTokenError> {
+        claims(json).verify(&expect(1500))
+    }
+
     #[test]
     fn a_good_token_passes() {
-        assert_eq!(claims(CLAIMS).verify(&expect(1500)), Ok(()));
+        assert_eq!(verdict(CLAIMS), Ok(()));
     }
 
     #[test]
@@ -427,7 +432,7 @@ mod tests {
     #[test]
     fn extreme_times_do_not_overflow() {
         let far = CLAIMS.replace("\"exp\":2000", &format!("\"exp\":{}", i64::MAX));
-        assert_eq!(claims(&far).verify(&expect(1500)), Ok(()));
+        assert_eq!(verdict(&far), Ok(()));
         let mut e = expect(i64::MAX);
         e.access_token_sha256 = Some(&[0u8; 32]);
         assert_eq!(claims(&far).verify(&e), Err(IdTokenError::Expired));
@@ -436,12 +441,15 @@ mod tests {
     #[test]
     fn several_audiences_need_azp_naming_us() {
         let many = CLAIMS.replace("\"aud\":\"ours\"", "\"aud\":[\"ours\",\"other\"]");
-        assert_eq!(
-            claims(&many).verify(&expect(1500)),
-            Err(IdTokenError::WrongAudience)
-        );
+        assert_eq!(verdict(&many), Err(IdTokenError::WrongAudience));
         let with_azp = many.replace("\"sub\":\"1\"", "\"sub\":\"1\",\"azp\":\"ours\"");
-        assert_eq!(claims(&with_azp).verify(&expect(1500)), Ok(()));
+        assert_eq!(verdict(&with_azp), Ok(()));
+    }
+
+    #[test]
+    fn azp_naming_another_client_is_refused_even_with_one_audience() {
+        let theirs = CLAIMS.replace("\"sub\":\"1\"", "\"sub\":\"1\",\"azp\":\"theirs\"");
+        assert_eq!(verdict(&theirs), Err(IdTokenError::WrongAudience));
     }
 
     #[test]
@@ -451,10 +459,7 @@ mod tests {
         e.access_token_sha256 = Some(&other);
         assert_eq!(claims(CLAIMS).verify(&e), Err(IdTokenError::AtHashMismatch));
         let missing = CLAIMS.replace(",\"at_hash\":\"AAAAAAAAAAAAAAAAAAAAAA\"", "");
-        assert_eq!(
-            claims(&missing).verify(&expect(1500)),
-            Err(IdTokenError::AtHashMismatch)
-        );
+        assert_eq!(verdict(&missing), Err(IdTokenError::AtHashMismatch));
     }
 
     #[test]

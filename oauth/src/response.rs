@@ -162,21 +162,32 @@ pub fn parse_parameters(input: &str) -> Result<Parameters, AuthError> {
 mod tests {
     use super::*;
 
+    fn success(fragment: &str) -> TokenResponse {
+        match AuthorizationResponse::from_fragment(fragment) {
+            Ok(AuthorizationResponse::Success(t)) => t,
+            other => panic!("not a success: {other:?}"),
+        }
+    }
+
     #[test]
     fn google_success_fragment_is_parsed() {
-        let r = AuthorizationResponse::from_fragment(
+        let t = success(
             "#state=s1&access_token=ya29.a&token_type=Bearer&expires_in=3599&scope=email%20openid&authuser=0&prompt=consent",
-        )
-        .unwrap();
-        let AuthorizationResponse::Success(t) = r else {
-            panic!("not a success")
-        };
+        );
         assert_eq!(t.access_token, "ya29.a");
         assert_eq!(t.token_type.as_deref(), Some("Bearer"));
         assert_eq!(t.expires_in.as_deref(), Some("3599"));
         assert_eq!(t.scope.as_deref(), Some("email openid"));
         assert_eq!(t.state.as_deref(), Some("s1"));
         assert_eq!(t.extra.get("authuser").map(String::as_str), Some("0"));
+    }
+
+    #[test]
+    fn unknown_parameters_are_kept_as_extra() {
+        let t = success("access_token=a&state=s&authuser=0&hd=example.test");
+        let mut extra: Vec<(&str, &str)> = t.extra.iter().collect();
+        extra.sort_unstable();
+        assert_eq!(extra, [("authuser", "0"), ("hd", "example.test")]);
     }
 
     #[test]

@@ -117,15 +117,21 @@ mod tests {
         assert_eq!(token.received_at_ms, 5);
     }
 
+    /// A success with an access token and nothing else.
+    const BEARER_ONLY: &str = r#"{"access_token":"at","token_type":"Bearer"}"#;
+
     #[test]
     fn an_oidc_answer_without_id_token_is_refused() {
-        let e = read_answer(
-            200,
-            r#"{"access_token":"at","token_type":"Bearer"}"#,
-            grant(),
-            0,
-        );
+        let e = read_answer(200, BEARER_ONLY, grant(), 0);
         assert_eq!(e.unwrap_err(), AuthError::MissingParameter("id_token"));
+    }
+
+    #[test]
+    fn without_openid_asked_no_id_token_is_needed() {
+        let mut plain = grant();
+        plain.requested_scopes = vec!["email".into()];
+        let token = read_answer(200, BEARER_ONLY, plain, 0);
+        assert_eq!(token.unwrap().id_token, None);
     }
 
     #[test]

@@ -123,6 +123,11 @@ mod tests {
     }
 
     #[test]
+    fn the_request_body_carries_the_token_form_encoded() {
+        assert_eq!(token_info_body("ya29.a/b+c"), "access_token=ya29.a%2Fb%2Bc");
+    }
+
+    #[test]
     fn token_for_another_client_is_rejected() {
         let e = verify_token_info(
             token(),
@@ -138,8 +143,10 @@ mod tests {
         let mut i = info(CLIENT);
         i.azp = Some("other".into());
         assert_eq!(
-            verify_token_info(token(), &i, CLIENT).unwrap_err().code(),
-            "audience_mismatch"
+            verify_token_info(token(), &i, CLIENT).unwrap_err(),
+            AuthError::AudienceMismatch {
+                audience: "other".into()
+            }
         );
     }
 

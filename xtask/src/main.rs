@@ -3,7 +3,10 @@
 //! - `cargo xtask serve`: install what is missing, then run the app with `trunk serve`, against the
 //!   local Google emulator unless config.json names a real client.
 //! - `cargo xtask test`: install what is missing, then every check and test (format, lints, native,
-//!   wasm in headless Chromium, end to end in headless Chromium).
+//!   mutation testing of the core's security checks, wasm in headless Chromium, end to end in
+//!   headless Chromium).
+//! - `cargo xtask mutants`: only the mutation testing (cargo-mutants over the files of the oauth
+//!   crate that make security decisions); fails on any mutant the tests miss.
 //! - `cargo xtask screenshots`: build, then save a headless-Chromium screenshot of each screen.
 //! - `cargo xtask bench`: release build, then size and speed budgets against a hand-written
 //!   JavaScript page, and a long property-test run of the parsers.
@@ -15,12 +18,13 @@
 mod bench;
 mod csp;
 mod features;
+mod mutants;
 mod setup;
 
 use std::env;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitCode};
+use std::process::{Child, Command, ExitCode, ExitStatus};
 
 /// The emulator's client id and port for `serve`; tests start their own on free ports.
 pub const EMULATOR_CLIENT_ID: &str = "emulator-client.apps.googleusercontent.com";
@@ -35,10 +39,11 @@ fn main() -> ExitCode {
         Some("test") => test(),
         Some("screenshots") => screenshots(),
         Some("bench") => bench::bench(),
+        Some("mutants") => mutants::mutants(),
         Some("csp") => csp_command(&args[1..]),
         Some("post-build") => post_build(),
         _ => {
-            eprintln!("usage: cargo xtask <serve|test|bench|screenshots|csp [DIR]|setup>");
+            eprintln!("usage: cargo xtask <serve|test|mutants|bench|screenshots|csp [DIR]|setup>");
             return ExitCode::from(2);
         }
     };
@@ -80,15 +85,18 @@ pub fn command(program: &str) -> Command {
 
 /// Runs a command to completion, failing with its description if it fails.
 pub fn run(cmd: &mut Command) -> Result {
-    println!("==> {}", describe(cmd));
-    let status = cmd
-        .status()
-        .map_err(|e| format!("{}: {e}", describe(cmd)))?;
+    let status = status(cmd)?;
     if status.success() {
         Ok(())
     } else {
         Err(format!("{} failed ({status})", describe(cmd)))
     }
+}
+
+/// Runs a command to completion and says how it ended, for callers that tell exit codes apart.
+pub fn status(cmd: &mut Command) -> Result<ExitStatus> {
+    println!("==> {}", describe(cmd));
+    cmd.status().map_err(|e| format!("{}: {e}", describe(cmd)))
 }
 
 fn describe(cmd: &Command) -> String {
@@ -223,6 +231,7 @@ fn test() -> Result {
         "warnings",
     ]))?;
     run(command("cargo").args(["test", "--workspace"]))?;
+    mutants::mutants()?;
     run(command("cargo")
         .args([
             "test",

@@ -20,12 +20,12 @@ pub enum Needs {
 pub fn install(needs: Needs) -> Result {
     wasm_target()?;
     cargo_tool(
-        "wasm-bindgen",
+        &["wasm-bindgen", "--version"],
         "wasm-bindgen-cli",
         &wasm_bindgen_version()?,
         false,
     )?;
-    cargo_tool("trunk", "trunk", TRUNK_VERSION, true)?;
+    cargo_tool(&["trunk", "--version"], "trunk", TRUNK_VERSION, true)?;
     node_modules()?;
     if needs == Needs::All {
         chromium()?;
@@ -59,8 +59,13 @@ fn wasm_bindgen_version() -> Result<String> {
     Err("wasm-bindgen is not in Cargo.lock".into())
 }
 
-fn cargo_tool(binary: &str, package: &str, version: &str, locked: bool) -> Result {
-    if output(command(binary).arg("--version")).contains(version) {
+/// Installs `package` at `version` unless `version_command` (the tool's own `--version`, which
+/// for a cargo subcommand goes through cargo) already prints that version.
+pub fn cargo_tool(version_command: &[&str], package: &str, version: &str, locked: bool) -> Result {
+    let [program, args @ ..] = version_command else {
+        return Err(format!("no command to ask {package} its version"));
+    };
+    if output(command(program).args(args)).contains(version) {
         return Ok(());
     }
     let mut install = command("cargo");
