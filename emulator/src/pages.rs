@@ -47,11 +47,15 @@ button.primary{background:#0b57d0;color:#fff;border-color:#0b57d0}
 .details li{margin:4px 0}
 "#;
 
+/// An empty icon, as the app's index.html has: without one the browser asks for /favicon.ico,
+/// which the emulator does not serve, and reports the 404 in the console of every sign-in.
+const NO_ICON: &str = "<link rel=\"icon\" href=\"data:,\">";
+
 fn layout(title: &str, body: &str) -> String {
     format!(
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>{title} — {BANNER}</title><style>{STYLE}</style></head>\n<body>\
+         {NO_ICON}<title>{title} — {BANNER}</title><style>{STYLE}</style></head>\n<body>\
          <div class=\"banner\" role=\"alert\" id=\"emulator-banner\">{BANNER}</div>\n\
          <main>{logo}{body}</main></body></html>\n",
         title = escape(title),
@@ -214,6 +218,7 @@ mod tests {
             .contains("<button type=\"submit\" name=\"decision\" value=\"deny\">Cancel</button>"));
         assert!(html.contains("name=\"decision\" value=\"allow\">Allow</button>"));
         assert!(!html.contains("<script"));
+        assert!(html.contains(NO_ICON), "no favicon request");
     }
 
     #[test]
@@ -223,5 +228,6 @@ mod tests {
         assert!(html.contains("Error 401: invalid_client"));
         assert!(html.contains(BANNER));
         assert!(!html.contains("<x>"));
+        assert!(html.contains(NO_ICON), "no favicon request");
     }
 }

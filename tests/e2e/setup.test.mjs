@@ -9,6 +9,8 @@ async function expectSetupScreen(page) {
   assert.equal((await page.getByTestId('js-origin').textContent()).trim(), h.appOrigin, 'js-origin is the page origin');
   assert.equal((await page.getByTestId('redirect-uri').textContent()).trim(), h.appUrl, 'redirect-uri is the page URL');
   assert.equal(await h.signInButton(page).count(), 0, 'no Sign in button on the setup screen');
+  assert.match(await page.getByTestId('emulator-hint').textContent(), /No Google account at hand\?\s*cargo xtask serve runs this page against the bundled local Google emulator/,
+    'the setup screen names the way in that needs no Google account');
 }
 
 async function configErrorFields(page) {

@@ -166,15 +166,14 @@ fn serve() -> Result {
         Some(Background(child))
     };
     println!("==> open http://127.0.0.1:{APP_PORT}/");
-    // Its own dist folder, so serving never clobbers the release build the tests use. No
-    // autoreload: its injected inline script would break the page's strict CSP.
+    // Its own dist folder, so serving never clobbers the release build the tests use.
+    // Autoreload is off in Trunk.toml, for plain `trunk serve` too (see there why).
     run(command("trunk").args([
         "serve",
         "--port",
         &APP_PORT.to_string(),
         "--dist",
         "target/dist-serve",
-        "--no-autoreload",
     ]))
 }
 

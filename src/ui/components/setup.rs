@@ -1,5 +1,6 @@
 //! Shown when there is no usable configuration: says exactly what to register at Google and
-//! what is wrong with config.json, field by field, and takes a pasted client id.
+//! what is wrong with config.json, field by field, and takes a pasted client id. A newcomer
+//! without a Google client lands here too, so it names the way in that needs none.
 
 use crate::browser::location;
 use oauth::ConfigError;
@@ -33,6 +34,11 @@ pub fn Setup(props: &SetupProps) -> Html {
         <section class="card setup" data-testid="setup">
             <h2>{ "Set up a Google OAuth client" }</h2>
             <p>{ "This page needs an OAuth client ID before it can send you to Google. Nothing is wrong with your browser: the configuration is incomplete." }</p>
+            <p class="way-in" data-testid="emulator-hint">
+                <strong>{ "No Google account at hand?" }</strong>{ " " }
+                <code>{ "cargo xtask serve" }</code>
+                { " runs this page against the bundled local Google emulator: sign-in, Tasks and Calendar, with no account and no network." }
+            </p>
 
             <h3>{ "What config.json says" }</h3>
             <ul class="config-errors" data-testid="config-errors">
