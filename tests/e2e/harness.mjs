@@ -504,7 +504,7 @@ export class Harness {
     await this.emu.knobs({
       issue_to_client: null, prompt_none_error: null, token_lifetime_secs: null,
       fail: null, delay_ms: null, retry_after: null, page_size: null,
-      id_token_forgery: null, jwks_without_current_key: null,
+      id_token_forgery: null, jwks_without_current_key: null, stale_jwks: null,
     });
     this.app.setConfig(this.defaultConfig());
   }
@@ -563,14 +563,9 @@ export class Harness {
     await context.exposeBinding('__e2eCspViolation', (_source, v) => { this.cspViolations.push(v); });
     await context.addInitScript(CSP_SPY);
     this.contexts.push(context);
-    const page = await context.newPage();
-    this.pages.push(page);
     // Popups and extra tabs of this context: their uncaught errors fail the test too.
     context.on('page', (other) => {
       other.on('pageerror', (err) => this.pageErrors.push(`${err.name}: ${err.message}\n${err.stack || ''}`));
-    });
-    page.on('pageerror', (err) => {
-      this.pageErrors.push(`${err.name}: ${err.message}\n${err.stack || ''}`);
     });
     // Console and requests of every page of the context, popups included.
     context.on('console', (msg) => {
@@ -579,14 +574,28 @@ export class Harness {
       this.consoleEntries.push({ type: msg.type(), text: msg.text(), url: msg.location().url || msg.page()?.url() || '' });
       if (DEBUG) process.stderr.write(`[console] ${line}\n`);
     });
-    page.on('framenavigated', (frame) => {
-      if (frame === page.mainFrame()) this.navigations.push({ url: frame.url() });
-    });
     context.on('request', (req) => {
       this.pageRequests.push({ req, url: req.url(), method: req.method(), resourceType: req.resourceType() });
     });
     context.on('requestfailed', (req) => {
       if (/ERR_BLOCKED_BY_CSP/.test(req.failure()?.errorText || '')) this.blockedRequests.add(req);
+    });
+    return this.watchTab(await context.newPage());
+  }
+
+  /**
+   * Another tab of `page`'s browser context, watched like the first: it shares the HTTP cache,
+   * BroadcastChannel and localStorage, not sessionStorage.
+   */
+  async newTab(page) {
+    return this.watchTab(await page.context().newPage());
+  }
+
+  /** What the harness follows per tab: navigations, and the provider's callbacks. */
+  watchTab(page) {
+    this.pages.push(page);
+    page.on('framenavigated', (frame) => {
+      if (frame === page.mainFrame()) this.navigations.push({ url: frame.url() });
     });
     page.on('response', async (res) => {
       try {
