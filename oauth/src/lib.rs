@@ -19,6 +19,7 @@ pub mod api;
 pub mod authorization;
 pub mod callback;
 pub mod config;
+pub mod csp;
 pub mod discovery;
 pub mod error;
 pub mod http_date;
