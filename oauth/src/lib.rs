@@ -29,6 +29,7 @@ pub mod json;
 pub mod paging;
 pub mod renewal;
 pub mod response;
+pub mod retention;
 pub mod retry;
 pub mod revocation;
 pub mod scopes;
