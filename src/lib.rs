@@ -15,10 +15,12 @@ use std::rc::Rc;
 /// Takes any authorization response out of the URL, then mounts the app. The order matters:
 /// the token must leave the address bar before anything renders or loads (RFC 9700 §4.3.2).
 /// Inside a sign-in popup the response is relayed to the tab that asked, and the popup closes.
+/// Whether this is that popup is the window's to say: the tab that asked holds a popup-mode
+/// request too, and must check a forged answer itself rather than relay it.
 pub fn start() {
     let callback = browser::location::take_authorization_response().map(Rc::<str>::from);
     if let Some(fragment) = &callback {
-        if browser::popup::is_inside_popup() || auth::flow::pending_in_popup() {
+        if browser::popup::is_inside_popup() {
             auth::relay::relay_to_opener(fragment);
             yew::Renderer::<ui::PopupRelay>::new().render();
             return;

@@ -1,11 +1,16 @@
 //! The record of every protocol step this tab took, for the inspector: requests, the redirect
 //! back, each check and its result, each HTTP exchange. Secrets are registered as they appear
 //! and hidden wherever the timeline is shown or exported, until the person reveals them.
+//!
+//! The record keeps the newest entries within [`retention::TIMELINE`] (count and bytes), long
+//! bodies cut with a note of how much was left out: a long session of Tasks calls must not grow
+//! memory, the copy kept across a redirect, or the JSON each change hands the inspector.
 
 use crate::browser::clock::now_ms;
 use crate::browser::storage::{self, keys, Area};
 use oauth::inspect::{explain, is_secret, redact_all, Explanation};
 use oauth::json::{Json, Object};
+use oauth::retention::{self, oldest_to_drop};
 use std::cell::RefCell;
 use std::rc::Rc;
 
@@ -113,6 +118,8 @@ pub struct Snapshot {
     pub entries: Vec<Entry>,
     /// `(kind, value)`: every secret seen so far.
     pub secrets: Vec<(String, String)>,
+    /// How many earlier entries were let go to keep within the budget.
+    pub dropped: usize,
 }
 
 #[derive(Default)]
@@ -198,6 +205,45 @@ impl HttpExchange {
 }
 
 impl Entry {
+    /// The bytes of its text: what the record's budget counts.
+    fn size(&self) -> usize {
+        let pairs = |pairs: &[(String, String)]| -> usize {
+            pairs.iter().map(|(a, b)| a.len() + b.len()).sum()
+        };
+        let http = self.http.as_ref().map_or(0, |h| {
+            h.method.len()
+                + h.url.len()
+                + pairs(&h.request_headers)
+                + pairs(&h.response_headers)
+                + h.request_body.as_ref().map_or(0, String::len)
+                + h.response_body.as_ref().map_or(0, String::len)
+        });
+        self.title.len()
+            + self
+                .fields
+                .iter()
+                .map(|f| f.name.len() + f.value.len())
+                .sum::<usize>()
+            + self.detail.as_ref().map_or(0, String::len)
+            + http
+    }
+
+    /// Request and response bodies beyond the budget's length cut, never inside one of
+    /// `secrets` (so redaction still finds each whole).
+    fn cut_long_bodies(&mut self, secrets: &[(String, String)]) {
+        let Some(http) = &mut self.http else { return };
+        let secrets: Vec<&str> = secrets.iter().map(|(_, v)| v.as_str()).collect();
+        for body in [&mut http.request_body, &mut http.response_body]
+            .into_iter()
+            .flatten()
+        {
+            let max = retention::TIMELINE.body_chars;
+            if let std::borrow::Cow::Owned(cut) = retention::cut(body, max, &secrets) {
+                *body = cut;
+            }
+        }
+    }
+
     /// The entry as the export writes it: each field with its explanation.
     pub fn to_json(&self) -> Json {
         self.to_json_explained(true)
@@ -261,6 +307,7 @@ impl Snapshot {
                 ),
             ),
             ("secrets", pairs_json(&self.secrets)),
+            ("dropped", Json::integer(self.dropped as u64)),
         ])
         .to_text()
     }
@@ -275,7 +322,17 @@ impl Snapshot {
                 .map(Entry::from_json)
                 .collect::<Option<_>>()?,
             secrets: pairs_from(o.get("secrets"))?,
+            // Absent in copies stored before the record had a budget.
+            dropped: o.integer("dropped").ok()?.unwrap_or(0),
         })
+    }
+
+    /// Lets the oldest entries go until the rest fits the budget, and counts them.
+    fn keep_within_budget(&mut self) {
+        let sizes: Vec<usize> = self.entries.iter().map(Entry::size).collect();
+        let dropped = oldest_to_drop(&sizes, &retention::TIMELINE);
+        self.entries.drain(..dropped);
+        self.dropped += dropped;
     }
 
     /// `text` with every registered secret hidden.
@@ -301,10 +358,12 @@ thread_local! {
 
 /// Entries from before a full-page redirect come back from sessionStorage once.
 fn restore() -> Timeline {
+    let mut record: Snapshot = storage::take(Area::Session, keys::TIMELINE)
+        .and_then(|text| Snapshot::from_json(&text))
+        .unwrap_or_default();
+    record.keep_within_budget();
     Timeline {
-        record: storage::take(Area::Session, keys::TIMELINE)
-            .and_then(|text| Snapshot::from_json(&text))
-            .unwrap_or_default(),
+        record,
         ..Timeline::default()
     }
 }
@@ -348,9 +407,9 @@ pub fn record(
         secret_if_named(&field.name, &field.value);
     }
     let id = TIMELINE.with(|t| {
-        let entries = &mut t.borrow_mut().record.entries;
-        let id = entries.last().map_or(0, |e| e.id + 1);
-        entries.push(Entry {
+        let record = &mut t.borrow_mut().record;
+        let id = record.entries.last().map_or(0, |e| e.id + 1);
+        let mut entry = Entry {
             id,
             at_ms: now_ms(),
             step,
@@ -359,7 +418,10 @@ pub fn record(
             passed,
             detail,
             http,
-        });
+        };
+        entry.cut_long_bodies(&record.secrets);
+        record.entries.push(entry);
+        record.keep_within_budget();
         id
     });
     notify();
@@ -428,13 +490,15 @@ pub fn save_before_leaving() {
             .iter()
             .cloned()
             .partition(|(k, _)| k == "state");
+        // Within the budget like the record it copies; the next page's restore() checks again.
         let stored = Snapshot {
             entries: record.entries.clone(),
             secrets: state,
+            dropped: record.dropped,
         };
         let text = Snapshot {
             secrets: tokens,
-            entries: Vec::new(),
+            ..Snapshot::default()
         }
         .redact(&stored.to_json());
         let _ = storage::set(Area::Session, keys::TIMELINE, &text);
@@ -465,5 +529,64 @@ pub struct Subscription(usize);
 impl Drop for Subscription {
     fn drop(&mut self) {
         TIMELINE.with(|t| t.borrow_mut().listeners.retain(|(id, _)| *id != self.0));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(id: usize, body: &str) -> Entry {
+        Entry {
+            id,
+            at_ms: 0,
+            step: Step::ApiCall,
+            title: "GET".into(),
+            fields: Vec::new(),
+            passed: None,
+            detail: None,
+            http: Some(HttpExchange {
+                method: "GET".into(),
+                url: "https://tasks.googleapis.com/tasks/v1/users/@me/lists".into(),
+                request_headers: Vec::new(),
+                request_body: None,
+                status: Some(200),
+                response_headers: Vec::new(),
+                response_body: Some(body.into()),
+            }),
+        }
+    }
+
+    #[test]
+    fn a_copy_stored_before_the_budget_reads_back_and_is_trimmed_to_the_newest() {
+        let over = retention::TIMELINE.entries + 5;
+        let record = Snapshot {
+            entries: (0..over).map(|id| entry(id, "{}")).collect(),
+            ..Snapshot::default()
+        };
+        let old_format = record.to_json().replace(",\"dropped\":0", "");
+        assert!(!old_format.contains("dropped"));
+        let mut restored = Snapshot::from_json(&old_format).unwrap();
+        assert_eq!(restored.dropped, 0);
+        restored.keep_within_budget();
+        assert_eq!(restored.entries.len(), retention::TIMELINE.entries);
+        assert_eq!(restored.entries[0].id, 5);
+        assert_eq!(restored.dropped, 5);
+        assert_eq!(Snapshot::from_json(&restored.to_json()), Some(restored));
+    }
+
+    #[test]
+    fn a_long_body_is_cut_but_a_secret_in_it_is_never_split() {
+        let token = "ya29.a-token-that-straddles-the-cut";
+        let body = format!(
+            "{}{token}{}",
+            "a".repeat(retention::TIMELINE.body_chars - 5),
+            "b".repeat(100)
+        );
+        let mut e = entry(0, &body);
+        e.cut_long_bodies(&[("access token".into(), token.into())]);
+        let kept = e.http.unwrap().response_body.unwrap();
+        assert!(!kept.contains("ya29"), "no part of the token is kept");
+        assert!(kept.ends_with(&format!("… {} more characters not kept", token.len() + 100)));
     }
 }

@@ -6,7 +6,7 @@ use browser_oauth::browser::clock::{iso, local_date};
 use browser_oauth::browser::storage::{self, keys, Area};
 use browser_oauth::browser::{location, random::random_bytes};
 use browser_oauth::google::request::{send, ApiError, Body};
-use browser_oauth::timeline::Step;
+use browser_oauth::timeline::{self, HttpExchange, Step};
 use browser_oauth::ui::view::View;
 use oauth::authorization::{PendingAuthorization, STATE_BYTES};
 use oauth::{ClientConfig, GrantedScopes, Session};
@@ -405,4 +405,76 @@ async fn pkce_pairs_are_s256_and_never_reused() {
     oidc::prepare_pkce().await.unwrap();
     let (second, _) = oidc::take_pkce().unwrap();
     assert_ne!(second, verifier);
+}
+
+/// One Tasks call as `google::request` records it, with a long answer.
+fn tasks_exchange(i: usize, body: &str) -> HttpExchange {
+    HttpExchange {
+        method: "GET".into(),
+        url: format!("https://tasks.googleapis.com/tasks/v1/lists/l{i}/tasks"),
+        request_headers: vec![("credentials".into(), "omit".into())],
+        request_body: None,
+        status: Some(200),
+        response_headers: vec![("content-type".into(), "application/json".into())],
+        response_body: Some(body.to_owned()),
+    }
+}
+
+#[wasm_bindgen_test]
+fn a_long_tasks_session_keeps_the_newest_steps_within_the_budget_in_memory_and_in_the_stored_copy()
+{
+    timeline::clear();
+    let budget = oauth::retention::TIMELINE;
+    let body = format!(r#"{{"items":[{{"title":"{}"}}]}}"#, "x".repeat(50_000));
+    let calls = budget.entries * 5;
+    for i in 0..calls {
+        timeline::record(
+            Step::ApiCall,
+            "GET tasks",
+            Vec::new(),
+            None,
+            None,
+            Some(tasks_exchange(i, &body)),
+        );
+    }
+    let record = timeline::snapshot();
+    assert!(
+        record.entries.len() <= budget.entries,
+        "{} entries",
+        record.entries.len()
+    );
+    assert_eq!(
+        record.entries.last().map(|e| e.id),
+        Some(calls - 1),
+        "the newest are kept"
+    );
+    assert_eq!(
+        record.dropped + record.entries.len(),
+        calls,
+        "what went is counted"
+    );
+    let kept = record.entries[0]
+        .http
+        .as_ref()
+        .unwrap()
+        .response_body
+        .as_deref()
+        .unwrap();
+    assert!(
+        kept.ends_with(&format!("… {} more characters not kept", "42,024")),
+        "{}",
+        &kept[kept.len() - 60..]
+    );
+    // The JSON the inspector gets on every change, and the copy kept across a redirect: the
+    // budget's bytes plus the JSON's own punctuation.
+    let ceiling = budget.bytes + budget.entries * 512;
+    assert!(
+        record.to_json().len() <= ceiling,
+        "{} bytes",
+        record.to_json().len()
+    );
+    timeline::save_before_leaving();
+    let stored = storage::take(Area::Session, keys::TIMELINE).unwrap();
+    assert!(stored.len() <= ceiling, "{} bytes stored", stored.len());
+    timeline::clear();
 }

@@ -109,6 +109,10 @@ pub struct Knobs {
     pub id_token_forgery: Option<Forgery>,
     /// The JWKS leaves out the key ID tokens are signed with, so even a refetch can't find it.
     pub jwks_without_current_key: bool,
+    /// The next N answers of the JWKS are the set from before the last rotation (the current
+    /// key left out), whatever the request's cache directives: a CDN edge or HTTP cache still
+    /// holding it. Counts down.
+    pub stale_jwks: u32,
 }
 
 impl Default for Knobs {
@@ -123,6 +127,7 @@ impl Default for Knobs {
             page_size: None,
             id_token_forgery: None,
             jwks_without_current_key: false,
+            stale_jwks: 0,
         }
     }
 }
@@ -181,6 +186,17 @@ impl Knobs {
                             .ok_or_else(|| format!("{key} must be a boolean or null"))?,
                     }
                 }
+                "stale_jwks" => {
+                    next.stale_jwks = match value {
+                        Value::Null => 0,
+                        v => v
+                            .as_u64()
+                            .and_then(|n| u32::try_from(n).ok())
+                            .ok_or_else(|| {
+                                format!("{key} must be a non-negative integer or null")
+                            })?,
+                    }
+                }
                 other => return Err(format!("unknown knob: {other}")),
             }
         }
@@ -203,6 +219,13 @@ impl Knobs {
             }
         }
         Some(taken)
+    }
+
+    /// Whether this answer of the JWKS is a stale one, counting it off `stale_jwks`.
+    pub fn take_stale_jwks(&mut self) -> bool {
+        let stale = self.stale_jwks > 0;
+        self.stale_jwks = self.stale_jwks.saturating_sub(1);
+        stale
     }
 
     pub fn retry_after_secs(&self, endpoint: &str) -> Option<u64> {
@@ -384,6 +407,20 @@ mod tests {
         // The harness turns knobs off by posting nulls.
         k.merge(&json!({"id_token_forgery": null, "jwks_without_current_key": null}))
             .unwrap();
+        assert_eq!(k, Knobs::default());
+    }
+
+    #[test]
+    fn stale_key_set_answers_run_out() {
+        let mut k = Knobs::default();
+        assert!(!k.take_stale_jwks());
+        k.merge(&json!({"stale_jwks": 2})).unwrap();
+        assert!(k.take_stale_jwks());
+        assert!(k.take_stale_jwks());
+        assert!(!k.take_stale_jwks());
+        assert!(k.merge(&json!({"stale_jwks": "once"})).is_err());
+        k.merge(&json!({"stale_jwks": 1})).unwrap();
+        k.merge(&json!({"stale_jwks": null})).unwrap();
         assert_eq!(k, Knobs::default());
     }
 

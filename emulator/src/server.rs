@@ -560,7 +560,10 @@ impl App {
 
     /// `GET /oauth2/v3/certs`: the JWKS (RFC 7517 §5).
     fn certs(&self) -> Response {
-        let without_current = self.state().knobs.jwks_without_current_key;
+        let without_current = {
+            let mut st = self.state();
+            st.knobs.take_stale_jwks() || st.knobs.jwks_without_current_key
+        };
         let jwks = self.keys().jwks(without_current);
         // Google lets caches keep its keys for hours; an app that meets an unknown kid must
         // refetch past its HTTP cache.
@@ -1540,6 +1543,21 @@ mod tests {
         // A reset keeps the keys.
         app.handle(&post("/emulator/reset", ""));
         assert_eq!(kids(&jwks(&app)), [new_kid, before[0].clone()]);
+    }
+
+    #[test]
+    fn a_stale_key_set_is_served_as_often_as_asked_then_the_current_one() {
+        let app = app();
+        consent(&app, "token id_token", &[("nonce", "n")]);
+        let first = kids(&jwks(&app));
+        let r = app.handle(&post("/emulator/rotate-keys", ""));
+        let new_kid = serde_json::from_slice::<Value>(&r.body).unwrap()["kid"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        set_knobs(&app, r#"{"stale_jwks": 1}"#);
+        assert_eq!(kids(&jwks(&app)), first, "the set from before the rotation");
+        assert_eq!(kids(&jwks(&app)), [new_kid, first[0].clone()]);
     }
 
     #[test]

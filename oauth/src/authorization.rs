@@ -18,8 +18,6 @@ pub struct PendingAuthorization {
     pub redirect_uri: String,
     pub scopes: Vec<String>,
     pub created_at_ms: u64,
-    /// The answer comes back in a popup, which relays it to this tab.
-    pub popup: bool,
     /// Sent with `prompt=none`: an answer asking for interaction means "try again interactively".
     pub silent: bool,
     /// The view to return to after a full-page redirect (an opaque name chosen by the UI).
@@ -56,7 +54,6 @@ impl PendingAuthorization {
             redirect_uri: redirect_uri.to_owned(),
             scopes: scopes.to_vec(),
             created_at_ms: now_ms,
-            popup: false,
             silent: false,
             return_to: None,
             flow: Flow::Token,
@@ -78,11 +75,6 @@ impl PendingAuthorization {
     /// PKCE for the code flow: the verifier stays in this tab until the code is exchanged.
     pub fn with_code_verifier(mut self, verifier: String) -> Self {
         self.code_verifier = Some(verifier);
-        self
-    }
-
-    pub fn in_popup(mut self) -> Self {
-        self.popup = true;
         self
     }
 
@@ -112,7 +104,6 @@ impl PendingAuthorization {
             .string("redirect_uri", Some(&self.redirect_uri))
             .strings("scopes", self.scopes.iter().map(String::as_str))
             .integer("created_at_ms", self.created_at_ms)
-            .bool("popup", self.popup)
             .bool("silent", self.silent)
             .string("return_to", self.return_to.as_deref())
             .string("flow", Some(self.flow.name()))
@@ -130,7 +121,6 @@ impl PendingAuthorization {
             scopes: Object::required("scopes", o.strings("scopes")?)?,
             created_at_ms: Object::required("created_at_ms", o.integer("created_at_ms")?)?,
             // Absent in records written before these existed.
-            popup: o.bool("popup")?.unwrap_or(false),
             silent: o.bool("silent")?.unwrap_or(false),
             return_to: o.string("return_to")?,
             flow: match o.string("flow")?.as_deref() {
@@ -267,10 +257,7 @@ mod tests {
             PendingAuthorization::from_json(&pending().to_json()),
             Ok(pending())
         );
-        let popup = pending()
-            .in_popup()
-            .silent()
-            .returning_to(Some("tasks".into()));
+        let popup = pending().silent().returning_to(Some("tasks".into()));
         assert_eq!(PendingAuthorization::from_json(&popup.to_json()), Ok(popup));
         assert!(PendingAuthorization::from_json(r#"{"state":"s"}"#).is_err());
     }

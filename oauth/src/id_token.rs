@@ -258,11 +258,26 @@ pub struct Jwks {
     pub keys: Vec<Jwk>,
 }
 
+/// Where the key set in hand came from, which decides whether a missing key is worth one more
+/// fetch. Providers rotate their keys (OIDC Core §10.1.1) and serve their key sets cacheable
+/// (Google's for hours), so a set may be older than the token it is asked about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeySetSource {
+    /// Kept from an earlier verification (this tab's memory or sessionStorage).
+    Kept,
+    /// Fetched the ordinary way: the browser's HTTP cache or a CDN may have answered with a set
+    /// from before a rotation.
+    Fetched,
+    /// Fetched with `cache: "no-cache"`: caches had to ask the provider for its current set.
+    FetchedBypassingCaches,
+}
+
 /// What to do about the key an ID token names.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum KeyChoice {
     Use(Jwk),
-    /// Not in the cached set: providers rotate keys, so fetch the JWKS again, once.
+    /// Not in a set that may be stale: fetch the JWKS again bypassing caches (`cache:
+    /// "no-cache"`). Never asked of a set that was itself fetched that way, so at most once.
     Refetch,
     Unknown,
 }
@@ -289,8 +304,10 @@ impl Jwks {
         })
     }
 
-    /// Picks the signing key by `kid`; without a `kid`, only an unambiguous single key.
-    pub fn choose(&self, kid: Option<&str>, already_refetched: bool) -> KeyChoice {
+    /// Picks the signing key by `kid`; without a `kid`, only an unambiguous single key. A key
+    /// missing from a set that may be stale (kept, or fetched through caches) is looked for
+    /// once more in a set fetched bypassing caches; missing from that one, it is unknown.
+    pub fn choose(&self, kid: Option<&str>, source: KeySetSource) -> KeyChoice {
         let usable = self
             .keys
             .iter()
@@ -308,8 +325,8 @@ impl Jwks {
         };
         match found {
             Some(key) => KeyChoice::Use(key.clone()),
-            None if !already_refetched => KeyChoice::Refetch,
-            None => KeyChoice::Unknown,
+            None if source == KeySetSource::FetchedBypassingCaches => KeyChoice::Unknown,
+            None => KeyChoice::Refetch,
         }
     }
 }
@@ -462,13 +479,51 @@ mod tests {
         assert_eq!(verdict(&missing), Err(IdTokenError::AtHashMismatch));
     }
 
+    fn one_key_set() -> Jwks {
+        Jwks::from_json(r#"{"keys":[{"kty":"RSA","kid":"k1","n":"AQAB","e":"AQAB","use":"sig"},{"kty":"EC","kid":"e1","crv":"P-256"}]}"#).unwrap()
+    }
+
     #[test]
-    fn unknown_kid_is_refetched_once_then_refused() {
-        let jwks = Jwks::from_json(r#"{"keys":[{"kty":"RSA","kid":"k1","n":"AQAB","e":"AQAB","use":"sig"},{"kty":"EC","kid":"e1","crv":"P-256"}]}"#).unwrap();
+    fn a_known_kid_is_used_whatever_the_set_came_from() {
+        let jwks = one_key_set();
         assert_eq!(jwks.keys.len(), 1, "non-RSA keys are skipped");
-        assert!(matches!(jwks.choose(Some("k1"), false), KeyChoice::Use(_)));
-        assert_eq!(jwks.choose(Some("k2"), false), KeyChoice::Refetch);
-        assert_eq!(jwks.choose(Some("k2"), true), KeyChoice::Unknown);
+        for source in [
+            KeySetSource::Kept,
+            KeySetSource::Fetched,
+            KeySetSource::FetchedBypassingCaches,
+        ] {
+            assert!(matches!(jwks.choose(Some("k1"), source), KeyChoice::Use(_)));
+        }
+    }
+
+    #[test]
+    fn an_unknown_kid_in_a_kept_set_is_looked_up_again_bypassing_caches() {
+        assert_eq!(
+            one_key_set().choose(Some("k2"), KeySetSource::Kept),
+            KeyChoice::Refetch
+        );
+    }
+
+    #[test]
+    fn an_unknown_kid_in_a_set_that_caches_may_have_answered_is_looked_up_again() {
+        // The first fetch of a fresh tab may come from the HTTP cache or a CDN, from before
+        // the provider rotated its keys: not a reason to refuse yet.
+        assert_eq!(
+            one_key_set().choose(Some("k2"), KeySetSource::Fetched),
+            KeyChoice::Refetch
+        );
+    }
+
+    #[test]
+    fn an_unknown_kid_in_a_set_fetched_bypassing_caches_is_refused_without_another_fetch() {
+        assert_eq!(
+            one_key_set().choose(Some("k2"), KeySetSource::FetchedBypassingCaches),
+            KeyChoice::Unknown
+        );
+        assert_eq!(
+            Jwks::default().choose(None, KeySetSource::FetchedBypassingCaches),
+            KeyChoice::Unknown
+        );
     }
 
     #[test]

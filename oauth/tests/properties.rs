@@ -212,8 +212,14 @@ proptest! {
 
     #[test]
     fn key_set_parser_never_panics(input in prop_oneof![json_object(), "\\PC{0,120}"], kid in proptest::option::of(tricky_text())) {
+        use oauth::id_token::{KeyChoice, KeySetSource};
         if let Ok(keys) = oauth::id_token::Jwks::from_json(&input) {
-            let _ = keys.choose(kid.as_deref(), false);
+            let _ = keys.choose(kid.as_deref(), KeySetSource::Kept);
+            // At most one extra fetch: a set fetched bypassing caches is never fetched again.
+            prop_assert_ne!(
+                keys.choose(kid.as_deref(), KeySetSource::FetchedBypassingCaches),
+                KeyChoice::Refetch
+            );
         }
     }
 

@@ -135,11 +135,6 @@ pub fn pending_state() -> Option<String> {
     peek_pending().map(|p| p.state)
 }
 
-/// Whether this tab's pending request expects its answer in a popup.
-pub fn pending_in_popup() -> bool {
-    peek_pending().is_some_and(|p| p.popup)
-}
-
 /// Steps 2–4: the redirect came back with `response` (already removed from the URL: a
 /// fragment, or the code grant's query). The pending state is consumed first, whatever
 /// follows; nothing is stored unless every check passes.

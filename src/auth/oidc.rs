@@ -9,14 +9,14 @@ use crate::browser::crypto::{sha256, verify_rs256};
 use crate::browser::random::random_bytes;
 use crate::browser::storage::{self, keys, Area};
 use crate::error::{ApiStep, AppError};
-use crate::google::request::{self, Body};
+use crate::google::request::{self, Body, Caching};
 use crate::timeline::{self, Step};
 use oauth::callback::{CodeGrant, UnverifiedToken};
 use oauth::config::{Flow, GOOGLE_ISSUER};
 use oauth::discovery::{document_url, DiscoveryError};
 use oauth::id_token::{
     code_verifier, s256_challenge, Claims, Expectations, IdToken, IdTokenError, Jwk, Jwks,
-    KeyChoice,
+    KeyChoice, KeySetSource,
 };
 use oauth::{token_endpoint, AuthError, ClientConfig};
 use std::cell::RefCell;
@@ -132,23 +132,26 @@ thread_local! {
     static KEYS: RefCell<Option<(String, Jwks)>> = const { RefCell::new(None) };
 }
 
-/// The key the ID token names: from the keys already read, or the JWKS fetched again once if
-/// the `kid` is new (providers rotate keys: OIDC Core §10.1.1).
+/// The key the ID token names: from the keys already read, else from the JWKS fetched the
+/// ordinary way (caches may answer: Google's set is cacheable for hours); a `kid` missing from
+/// either is looked for once more in the JWKS fetched bypassing caches (providers rotate keys:
+/// OIDC Core §10.1.1). `Jwks::choose` decides.
 async fn signing_key(config: &ClientConfig, kid: Option<&str>) -> Result<Jwk, AppError> {
     let uri = &config.endpoints.jwks_uri;
-    let mut keys = cached_keys(uri);
-    let mut refetched = false;
+    let (mut set, mut source) = match cached_keys(uri) {
+        Some(set) => (set, KeySetSource::Kept),
+        None => (
+            fetch_keys(uri, Caching::Allowed).await?,
+            KeySetSource::Fetched,
+        ),
+    };
     loop {
-        let set = match keys.take() {
-            Some(set) => set,
-            None => {
-                refetched = true;
-                fetch_keys(uri).await?
-            }
-        };
-        match set.choose(kid, refetched) {
+        match set.choose(kid, source) {
             KeyChoice::Use(key) => return Ok(key),
-            KeyChoice::Refetch => keys = None,
+            KeyChoice::Refetch => {
+                set = fetch_keys(uri, Caching::Bypassed).await?;
+                source = KeySetSource::FetchedBypassingCaches;
+            }
             KeyChoice::Unknown => {
                 return Err(AuthError::IdToken(IdTokenError::UnknownKey(
                     kid.unwrap_or("(none)").to_owned(),
@@ -176,10 +179,12 @@ fn cached_keys(uri: &str) -> Option<Jwks> {
         .flatten()
 }
 
-async fn fetch_keys(uri: &str) -> Result<Jwks, AppError> {
-    let text = request::send(Step::Keys, uri, None, Body::None)
-        .await
-        .map_err(|e| AppError::from_api(ApiStep::Keys, e))?;
+async fn fetch_keys(uri: &str, caching: Caching) -> Result<Jwks, AppError> {
+    let text = match caching {
+        Caching::Allowed => request::send(Step::Keys, uri, None, Body::None).await,
+        Caching::Bypassed => request::send_bypassing_caches(Step::Keys, uri).await,
+    }
+    .map_err(|e| AppError::from_api(ApiStep::Keys, e))?;
     let set = Jwks::from_json(&text).map_err(|e| {
         AppError::from_api(ApiStep::Keys, oauth::ApiError::Malformed(e.to_string()))
     })?;

@@ -47,7 +47,7 @@ pub fn open(
     silent: bool,
     login_hint: Option<&str>,
 ) -> Result<PopupAttempt, AppError> {
-    let mut pending = flow::new_pending(config, scopes)?.in_popup();
+    let mut pending = flow::new_pending(config, scopes)?;
     if silent {
         pending = pending.silent();
     }
@@ -78,7 +78,7 @@ impl PopupAttempt {
             let fragment = wait_for_answer(&self.popup, &self.state).await?;
             match flow::complete_sign_in(config, &fragment).await {
                 Err(AppError::Auth(error)) if self.silent && needs_interaction(&error) => {
-                    let pending = flow::new_pending(config, &self.scopes)?.in_popup();
+                    let pending = flow::new_pending(config, &self.scopes)?;
                     let (url, pending) = flow::prepare_request(config, pending, login_hint)?;
                     if !self.popup.navigate(&url) {
                         session_store::forget_pending();

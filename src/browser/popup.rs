@@ -2,10 +2,11 @@
 //! leaving the page needs a popup, and browsers only allow one in answer to a click: `open`
 //! must run synchronously inside the click handler.
 
+use super::storage::{self, keys, Area};
 use super::{location, window, BrowserError};
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 
-/// The popup's window name: how the redirect page knows it is running inside our popup.
+/// The popup's window name: one way the redirect page knows it is running inside our popup.
 pub const POPUP_NAME: &str = "browser-oauth-popup";
 const FEATURES: &str = "popup,width=520,height=720";
 
@@ -14,10 +15,14 @@ const FEATURES: &str = "popup,width=520,height=720";
 pub struct Popup(web_sys::Window);
 
 impl Popup {
-    /// Opens `url` in a popup; `None` when the browser blocked it.
+    /// Opens `url` in a popup; `None` when the browser blocked it. The popup gets this tab's
+    /// sessionStorage as it is at `open`, marked as the popup's; this tab keeps no mark.
     pub fn open(url: &str) -> Result<Option<Popup>, BrowserError> {
-        window()?
-            .open_with_url_and_target_and_features(url, POPUP_NAME, FEATURES)
+        let window = window()?;
+        storage::set(Area::Session, keys::POPUP_WINDOW, "1")?;
+        let opened = window.open_with_url_and_target_and_features(url, POPUP_NAME, FEATURES);
+        storage::remove(Area::Session, keys::POPUP_WINDOW);
+        opened
             .map(|w| w.map(Popup))
             .map_err(|e| BrowserError::from_js("window.open", e))
     }
@@ -43,9 +48,30 @@ impl Popup {
     }
 }
 
-/// Whether this page is the popup we opened (it then relays the answer instead of rendering).
+/// Whether this window is a popup this app opened (it then relays the answer instead of
+/// rendering), judged from the window alone, never from the pending request it holds: a tab
+/// waiting for its popup holds a popup-mode request too. Any one of: the name the app gave it;
+/// an opener of this origin (only the app opens windows here); the mark in its copy of
+/// sessionStorage ([`keys::POPUP_WINDOW`]). Google's Cross-Origin-Opener-Policy clears the first
+/// two on the way (Chromium clears the name when it cuts the opener); the third survives it.
 pub fn is_inside_popup() -> bool {
-    window().ok().and_then(|w| w.name().ok()).as_deref() == Some(POPUP_NAME)
+    let Ok(window) = window() else { return false };
+    window.name().ok().as_deref() == Some(POPUP_NAME)
+        || opener_is_this_origin(&window)
+        || storage::get(Area::Session, keys::POPUP_WINDOW).is_some()
+}
+
+/// Whether `window.opener` is a page of this origin (reading a cross-origin opener's location
+/// throws, and counts as no).
+fn opener_is_this_origin(window: &web_sys::Window) -> bool {
+    let Ok(opener) = window.opener() else {
+        return false;
+    };
+    if opener.is_null() || opener.is_undefined() {
+        return false;
+    }
+    let opener: web_sys::Window = opener.unchecked_into();
+    opener.location().origin().ok() == window.location().origin().ok()
 }
 
 /// In the popup: hands `message` to the opener, restricted to our own origin. False when there
@@ -58,7 +84,7 @@ pub fn post_to_opener(message: &str) -> bool {
     if opener.is_null() || opener.is_undefined() {
         return false;
     }
-    let opener: web_sys::Window = wasm_bindgen::JsCast::unchecked_into(opener);
+    let opener: web_sys::Window = opener.unchecked_into();
     opener
         .post_message(&JsValue::from_str(message), &location::origin())
         .is_ok()

@@ -25,6 +25,10 @@ pub mod keys {
     /// sessionStorage: the provider's public keys (JWKS) and where they came from, so a
     /// redirect does not refetch them; a new `kid` still triggers one refetch.
     pub const JWKS: &str = "browser-oauth.jwks";
+    /// sessionStorage, in a sign-in popup only: marks the window as the popup this app opened.
+    /// Written just before `window.open` (the popup starts with a copy of the opener's
+    /// sessionStorage) and removed from the opener just after, so no other window holds it.
+    pub const POPUP_WINDOW: &str = "browser-oauth.popup-window";
     /// localStorage: a client id pasted on the setup screen.
     pub const CLIENT_ID: &str = "browser-oauth.client_id";
 }

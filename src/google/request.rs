@@ -25,6 +25,14 @@ pub enum Body<'a> {
     Json(String),
 }
 
+/// Whether the browser's HTTP cache (and any cache on the way) may answer a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Caching {
+    Allowed,
+    /// `cache: "no-cache"`: a cached answer is used only once the server confirms it is current.
+    Bypassed,
+}
+
 /// Sends one request and returns the body of a 2xx answer: a GET, or a form POST. For the
 /// OAuth endpoints, which are not retried (a sign-in must not hang on a slow server).
 pub async fn send(
@@ -37,7 +45,13 @@ pub async fn send(
         Body::None => Method::Get,
         Body::Form(_) | Body::Json(_) => Method::Post,
     };
-    attempt(step, method, url, bearer, &body).await
+    attempt(step, method, url, bearer, &body, Caching::Allowed).await
+}
+
+/// A GET like [`send`]'s that no cache may answer without asking the server (a key set when
+/// the copy at hand may be from before a rotation).
+pub async fn send_bypassing_caches(step: Step, url: &str) -> Result<String, ApiError> {
+    attempt(step, Method::Get, url, None, &Body::None, Caching::Bypassed).await
 }
 
 /// An API call with a bearer token, retried as [`RetryPolicy`] decides.
@@ -52,7 +66,16 @@ pub async fn call(
     let mut attempts = 0;
     loop {
         attempts += 1;
-        let error = match attempt(Step::ApiCall, method, url, Some(bearer), &body).await {
+        let error = match attempt(
+            Step::ApiCall,
+            method,
+            url,
+            Some(bearer),
+            &body,
+            Caching::Allowed,
+        )
+        .await
+        {
             Ok(text) => return Ok(text),
             Err(error) => error,
         };
@@ -71,8 +94,9 @@ async fn attempt(
     url: &str,
     bearer: Option<&str>,
     body: &Body<'_>,
+    caching: Caching,
 ) -> Result<String, ApiError> {
-    checked(recorded(step, method, url, bearer, body).await?)
+    checked(recorded(step, method, url, bearer, body, caching).await?)
 }
 
 /// A 2xx answer's body, or why not.
@@ -103,6 +127,7 @@ pub async fn exchange(url: &str, form: &str) -> Result<(u16, String), ApiError> 
         url,
         None,
         &Body::Form(form),
+        Caching::Allowed,
     )
     .await?;
     Ok((received.status, received.text))
@@ -127,7 +152,8 @@ impl Held {
 
 /// A GET like [`send`]'s, held unrecorded and unread until [`Held::release`].
 pub async fn send_held(step: Step, url: &str, bearer: Option<&str>) -> Held {
-    let (received, exchange) = unrecorded(step, Method::Get, url, bearer, &Body::None).await;
+    let (received, exchange) =
+        unrecorded(Method::Get, url, bearer, &Body::None, Caching::Allowed).await;
     Held {
         step,
         exchange,
@@ -142,8 +168,9 @@ async fn recorded(
     url: &str,
     bearer: Option<&str>,
     body: &Body<'_>,
+    caching: Caching,
 ) -> Result<crate::browser::fetch::Answer, ApiError> {
-    let (received, exchange) = unrecorded(step, method, url, bearer, body).await;
+    let (received, exchange) = unrecorded(method, url, bearer, body, caching).await;
     put_on_timeline(step, exchange);
     received
 }
@@ -161,11 +188,11 @@ fn put_on_timeline(step: Step, exchange: HttpExchange) {
 
 /// Sends the request; the exchange as the inspector would show it.
 async fn unrecorded(
-    step: Step,
     method: Method,
     url: &str,
     bearer: Option<&str>,
     body: &Body<'_>,
+    caching: Caching,
 ) -> (
     Result<crate::browser::fetch::Answer, ApiError>,
     HttpExchange,
@@ -181,7 +208,7 @@ async fn unrecorded(
     let mut exchange = HttpExchange {
         method: method.as_str().to_owned(),
         url: url.to_owned(),
-        request_headers: request_headers(bearer.is_some(), body),
+        request_headers: request_headers(bearer.is_some(), body, caching),
         request_body: body.text().map(str::to_owned),
         status: None,
         response_headers: Vec::new(),
@@ -202,8 +229,7 @@ async fn unrecorded(
         body.text(),
         RequestCredentials::Omit,
         &HEADERS_THAT_MATTER,
-        // Keys are fetched only when the copy in hand lacks one: a cached set would lack it too.
-        step == Step::Keys,
+        caching == Caching::Bypassed,
     )
     .await;
     if let Ok(received) = &received {
@@ -244,7 +270,7 @@ const HEADERS_THAT_MATTER: [&str; 5] = [
     "retry-after",
 ];
 
-fn request_headers(bearer: bool, body: &Body<'_>) -> Vec<(String, String)> {
+fn request_headers(bearer: bool, body: &Body<'_>, caching: Caching) -> Vec<(String, String)> {
     let mut headers = Vec::new();
     if bearer {
         // The inspector hides the token itself through the registered secrets.
@@ -260,6 +286,12 @@ fn request_headers(bearer: bool, body: &Body<'_>) -> Vec<(String, String)> {
         "credentials".to_owned(),
         "omit (no cookies are sent)".to_owned(),
     ));
+    if caching == Caching::Bypassed {
+        headers.push((
+            "cache".to_owned(),
+            "no-cache (caches must ask the server whether what they hold is current)".to_owned(),
+        ));
+    }
     headers
 }
 
@@ -270,7 +302,7 @@ mod tests {
     #[test]
     fn the_inspector_sees_each_bodys_type() {
         let json = Body::Json("{}".into());
-        let headers = request_headers(true, &json);
+        let headers = request_headers(true, &json, Caching::Allowed);
         assert!(headers.contains(&("content-type".into(), "application/json".into())));
         assert_eq!(json.text(), Some("{}"));
         assert_eq!(Body::None.content_type(), None);

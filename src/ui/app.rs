@@ -2,14 +2,16 @@
 
 use super::auth_context::{use_auth, AuthProvider, AuthStatus, Notice};
 use super::components::{
-    layout, notice_view, server_line, signed_out_view, verifying, LazyFeature, Setup, SignedInView,
-    CHECKING,
+    layout, notice_view, policy_mismatch_view, server_line, signed_out_view, verifying,
+    LazyFeature, Setup, SignedInView, CHECKING,
 };
 use crate::auth::oidc;
 use crate::browser::fetch::fetch;
 use crate::browser::storage::{self, keys, Area};
+use crate::browser::{csp, location};
 use crate::error::AppError;
 use crate::host::Feature;
+use oauth::csp::blocked_connect_origins;
 use oauth::discovery::document_url;
 use oauth::{ClientConfig, ConfigError};
 use std::rc::Rc;
@@ -148,16 +150,27 @@ pub fn App(props: &AppProps) -> Html {
 
     let body = match &*parsed {
         Err(errors) => html! { <Setup errors={errors.clone()} {on_client_id} /> },
-        Ok(config) if config.needs_discovery => html! {
-            <Discovering config={config.clone()} callback={props.callback.clone()} />
-        },
-        Ok(config) => html! {
-            <AuthProvider config={config.clone()} callback={props.callback.clone()}>
-                <Home />
-            </AuthProvider>
-        },
+        Ok(config) => app_for(config, &props.callback),
     };
     layout(body)
+}
+
+/// The app for a usable `config`: its provider's discovery document first if it names only an
+/// issuer. Unless the page's Content-Security-Policy blocks an origin `config` fetches from:
+/// that is said before anyone is sent to the provider, whose answer could not be checked.
+fn app_for(config: &Rc<ClientConfig>, callback: &Option<Rc<str>>) -> Html {
+    let blocked = blocked_connect_origins(&csp::meta_policies(), config, &location::origin());
+    if !blocked.is_empty() {
+        return policy_mismatch_view(&blocked);
+    }
+    if config.needs_discovery {
+        return html! { <Discovering config={config.clone()} callback={callback.clone()} /> };
+    }
+    html! {
+        <AuthProvider config={config.clone()} callback={callback.clone()}>
+            <Home />
+        </AuthProvider>
+    }
 }
 
 #[derive(Properties, PartialEq)]
@@ -191,11 +204,8 @@ fn Discovering(props: &DiscoveringProps) -> Html {
                     props.config.endpoints.issuer, document_url(&props.config.endpoints.issuer)) }</p>
             </>
         },
-        Some(Ok(config)) => html! {
-            <AuthProvider config={config.clone()} callback={props.callback.clone()}>
-                <Home />
-            </AuthProvider>
-        },
+        // The endpoints the provider advertises may live on origins config.json did not name.
+        Some(Ok(config)) => app_for(config, &props.callback),
     }
 }
 

@@ -3,8 +3,10 @@
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import fsp from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
-import { useHarness, DIST, isCspConsoleMessage } from './harness.mjs';
+import { useHarness, DIST, isCspConsoleMessage, emulatorConfig, xtask } from './harness.mjs';
 
 const h = useHarness();
 
@@ -93,4 +95,33 @@ h.test('the CSP refuses a connection to an unconfigured origin and an injected s
     `a connect-src violation was reported: ${JSON.stringify(taken)}`);
   assert.ok(taken.some((v) => v.directive === 'require-trusted-types-for' || v.directive === 'script-src-elem'),
     `the script was refused by Trusted Types or script-src: ${JSON.stringify(taken)}`);
+});
+
+h.test('a deployment whose config.json changed without `cargo xtask csp` names each blocked origin and the command, and sends nobody to the provider; after the command sign-in works', async () => {
+  const deployed = await fsp.mkdtemp(path.join(os.tmpdir(), 'deployed-'));
+  try {
+    await fsp.cp(DIST, deployed, { recursive: true });
+    // Deployed once as the README says: a config.json, then its policy.
+    await fsp.writeFile(path.join(deployed, 'config.json'), JSON.stringify(emulatorConfig('http://127.0.0.1:9')));
+    await xtask('csp', deployed);
+    // Later the config changes (another provider origin), and the CSP step is forgotten.
+    await fsp.writeFile(path.join(deployed, 'config.json'), JSON.stringify(h.defaultConfig()));
+    h.app.serveDeployed(deployed);
+
+    const page = await h.openApp();
+    await h.expectAlert(page, 'csp_blocks_config');
+    const blocked = (await page.getByTestId('blocked-origins').locator('li').allTextContents()).map((t) => t.trim());
+    assert.deepEqual(blocked, [h.emulatorOrigin], 'the one origin the new config needs and the old policy lacks');
+    assert.equal((await page.getByTestId('csp-command').textContent()).trim(), 'cargo xtask csp DIR');
+    assert.equal(await h.signInButton(page).count(), 0, 'no way to start a sign-in that could not finish');
+    assert.deepEqual(await h.log(), [], 'nothing reached the provider');
+    assert.ok(h.pageRequests.every((r) => !r.url.startsWith(h.emulatorOrigin)), 'the page asked the provider for nothing');
+
+    await xtask('csp', deployed);
+    await page.reload();
+    await h.signIn(page);
+    assert.equal(await page.getByTestId('csp-mismatch').count(), 0);
+  } finally {
+    await fsp.rm(deployed, { recursive: true, force: true });
+  }
 });

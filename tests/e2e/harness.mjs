@@ -115,14 +115,7 @@ export function describeCsp(indexFile, configText) {
         args.push(path.join(tmp, 'config.json'));
       }
       try {
-        const child = spawn(XTASK_BIN, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-        let out = '';
-        let err = '';
-        child.stdout.setEncoding('utf8').on('data', (d) => { out += d; });
-        child.stderr.setEncoding('utf8').on('data', (d) => { err += d; });
-        const [code] = await once(child, 'close');
-        if (code !== 0) throw new Error(`${XTASK_BIN} ${args.join(' ')} failed (${code}): ${err}`);
-        return JSON.parse(out);
+        return JSON.parse(await xtask(...args));
       } finally {
         if (tmp) await fsp.rm(tmp, { recursive: true, force: true });
       }
@@ -137,16 +130,31 @@ function configText(config) {
   return typeof config === 'string' ? config : JSON.stringify(config);
 }
 
+/** Runs `xtask ARGS…` (the binary the harness uses for the CSP); resolves to its stdout. */
+export async function xtask(...args) {
+  const child = spawn(XTASK_BIN, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout.setEncoding('utf8').on('data', (d) => { out += d; });
+  child.stderr.setEncoding('utf8').on('data', (d) => { err += d; });
+  const [code] = await once(child, 'close');
+  if (code !== 0) throw new Error(`${XTASK_BIN} ${args.join(' ')} failed (${code}): ${err}`);
+  return out;
+}
+
 /**
  * Serves `dist` under `basePath`, plus /config.json (and <basePath>config.json) from setConfig().
  * index.html goes out with the CSP computed for the config being served (header and meta).
  * `immutableAssets`: hashed assets cacheable for a year, as a real host would serve Trunk's
  * output (the benchmark's returning visit); otherwise nothing is cached.
+ * `serveDeployed(dir)` switches to serving a deployed folder exactly as it is instead (its own
+ * config.json and index.html, meta tag and all, no CSP header: a host that sets no headers).
  */
 export async function startAppServer({ basePath = '/', dist = DIST, immutableAssets = false } = {}) {
   const base = normalizeBasePath(basePath);
   const DIST = path.resolve(dist);
   let config = null; // object | string | null
+  let deployed = null; // a folder served as it is, or null
   const requests = [];
   const served = []; // what describeCsp gave for each index.html served
 
@@ -167,7 +175,7 @@ export async function startAppServer({ basePath = '/', dist = DIST, immutableAss
         return send(405, 'text/plain; charset=utf-8', 'method not allowed', { Allow: 'GET, HEAD' });
       }
       const pathname = decodeURIComponent(url.pathname);
-      if (pathname === '/config.json' || pathname === base + 'config.json') {
+      if (deployed === null && (pathname === '/config.json' || pathname === base + 'config.json')) {
         if (config === null) return send(404, 'text/plain; charset=utf-8', 'no config.json');
         if (typeof config === 'string') return send(200, 'application/json', config);
         return send(200, 'application/json', JSON.stringify(config));
@@ -178,8 +186,9 @@ export async function startAppServer({ basePath = '/', dist = DIST, immutableAss
       if (!pathname.startsWith(base)) return send(404, 'text/plain; charset=utf-8', 'not found');
       let rel = pathname.slice(base.length);
       if (rel === '' || rel.endsWith('/')) rel += 'index.html';
-      const file = path.resolve(DIST, rel);
-      if (file !== DIST && !file.startsWith(DIST + path.sep)) {
+      const root = deployed ?? DIST;
+      const file = path.resolve(root, rel);
+      if (file !== root && !file.startsWith(root + path.sep)) {
         return send(403, 'text/plain; charset=utf-8', 'forbidden');
       }
       let body;
@@ -191,6 +200,13 @@ export async function startAppServer({ basePath = '/', dist = DIST, immutableAss
         return send(404, 'text/plain; charset=utf-8', 'not found');
       }
       const type = CONTENT_TYPES[path.extname(file).toLowerCase()] || 'application/octet-stream';
+      if (deployed !== null && path.basename(file) === 'index.html') {
+        // What the deployed config.json may reach, for the harness's checks; the page gets
+        // whatever policy its own index.html carries.
+        const deployedConfig = await fsp.readFile(path.join(deployed, 'config.json'), 'utf8').catch(() => null);
+        served.push(await describeCsp(file, deployedConfig));
+        return send(200, type, body, { 'X-Content-Type-Options': 'nosniff' });
+      }
       if (path.basename(file) === 'index.html') {
         const csp = await describeCsp(file, configText(config));
         served.push(csp);
@@ -221,6 +237,8 @@ export async function startAppServer({ basePath = '/', dist = DIST, immutableAss
     /** describeCsp() answers for every index.html served, oldest first. */
     served,
     setConfig(c) { config = c === undefined ? null : c; },
+    /** Serve `dir` as deployed (null: back to dist/ with the per-test config and its CSP). */
+    serveDeployed(dir) { deployed = dir === null ? null : path.resolve(dir); },
     async close() {
       server.closeAllConnections?.();
       await new Promise((r) => server.close(() => r()));
@@ -495,6 +513,7 @@ export class Harness {
     this.blockedRequests = new Set();
     this.cspViolations = [];
     this.app.served.length = 0;
+    this.app.serveDeployed(null);
     this.storageWrites = [];
     this.callbackUrls = [];
     this.allowedTokenUrls = new Set();
@@ -504,7 +523,7 @@ export class Harness {
     await this.emu.knobs({
       issue_to_client: null, prompt_none_error: null, token_lifetime_secs: null,
       fail: null, delay_ms: null, retry_after: null, page_size: null,
-      id_token_forgery: null, jwks_without_current_key: null,
+      id_token_forgery: null, jwks_without_current_key: null, stale_jwks: null,
     });
     this.app.setConfig(this.defaultConfig());
   }
@@ -563,14 +582,9 @@ export class Harness {
     await context.exposeBinding('__e2eCspViolation', (_source, v) => { this.cspViolations.push(v); });
     await context.addInitScript(CSP_SPY);
     this.contexts.push(context);
-    const page = await context.newPage();
-    this.pages.push(page);
     // Popups and extra tabs of this context: their uncaught errors fail the test too.
     context.on('page', (other) => {
       other.on('pageerror', (err) => this.pageErrors.push(`${err.name}: ${err.message}\n${err.stack || ''}`));
-    });
-    page.on('pageerror', (err) => {
-      this.pageErrors.push(`${err.name}: ${err.message}\n${err.stack || ''}`);
     });
     // Console and requests of every page of the context, popups included.
     context.on('console', (msg) => {
@@ -579,14 +593,28 @@ export class Harness {
       this.consoleEntries.push({ type: msg.type(), text: msg.text(), url: msg.location().url || msg.page()?.url() || '' });
       if (DEBUG) process.stderr.write(`[console] ${line}\n`);
     });
-    page.on('framenavigated', (frame) => {
-      if (frame === page.mainFrame()) this.navigations.push({ url: frame.url() });
-    });
     context.on('request', (req) => {
       this.pageRequests.push({ req, url: req.url(), method: req.method(), resourceType: req.resourceType() });
     });
     context.on('requestfailed', (req) => {
       if (/ERR_BLOCKED_BY_CSP/.test(req.failure()?.errorText || '')) this.blockedRequests.add(req);
+    });
+    return this.watchTab(await context.newPage());
+  }
+
+  /**
+   * Another tab of `page`'s browser context, watched like the first: it shares the HTTP cache,
+   * BroadcastChannel and localStorage, not sessionStorage.
+   */
+  async newTab(page) {
+    return this.watchTab(await page.context().newPage());
+  }
+
+  /** What the harness follows per tab: navigations, and the provider's callbacks. */
+  watchTab(page) {
+    this.pages.push(page);
+    page.on('framenavigated', (frame) => {
+      if (frame === page.mainFrame()) this.navigations.push({ url: frame.url() });
     });
     page.on('response', async (res) => {
       try {

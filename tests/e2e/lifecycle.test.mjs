@@ -193,12 +193,33 @@ h.test('when COOP on the consent page cuts the popup off from this tab, its answ
   await popup.waitForURL((u) => u.pathname === AUTH_PATH);
   assert.equal(await popup.evaluate(() => window.opener), null, 'COOP severed the opener');
   assert.equal(await page.evaluate(() => window.name), '', 'the tab itself is not the popup');
+  assert.equal(await popup.evaluate(() => window.name), '', 'COOP cleared the name the app gave the popup');
+  assert.equal((await h.sessionStorage(page))['browser-oauth.popup-window'], undefined, 'the tab keeps no popup mark: only the popup\'s copy of sessionStorage has it');
   await approveInPopup(popup);
 
   await h.waitSignedIn(page);
   assert.equal((await page.getByTestId('profile-name').textContent()).trim(), ADA.name);
   const [{ token }] = await h.tokens();
   assert.equal(await accessToken(page), token);
+});
+
+h.test('a forged answer arriving in the tab that waits for its popup is checked there (state_mismatch), not relayed as if the tab were the popup', async () => {
+  const forged = 'ya29.forged-into-the-waiting-tab';
+  h.extraTokens.add(forged);
+  config({ display: 'popup' });
+  const page = await h.openApp();
+  const popup = await clickForPopup(page, h.signInButton(page));
+  await popup.waitForURL((u) => u.pathname === AUTH_PATH);
+  assert.match((await h.sessionStorage(page))['browser-oauth.pending'] || '', /"state"/, 'the tab holds the popup sign-in\'s pending request');
+
+  await h.goto(page, `${h.appUrl}#access_token=${forged}&token_type=Bearer&expires_in=3599&scope=openid&state=forged-state`);
+  await h.expectAlert(page, 'state_mismatch');
+  assert.equal(await page.getByText('This window closes by itself').count(), 0, 'the tab did not take itself for the popup');
+  assert.ok(!page.isClosed(), 'the tab is still open');
+  await h.waitSignedOut(page);
+  assert.equal(await accessToken(page), undefined);
+  const used = (await h.log()).filter((e) => JSON.stringify(e).includes(forged));
+  assert.deepEqual(used, [], 'the forged token went nowhere');
 });
 
 h.test('renewal with popups blocked comes back by redirect to the Tasks view with the typed title restored', async () => {

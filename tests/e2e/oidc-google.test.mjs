@@ -16,7 +16,25 @@ function defaultFlowConfig() {
 }
 
 async function certsRequests() {
-  return (await h.log()).filter((e) => e.path === '/oauth2/v3/certs').length;
+  return (await certsLog()).length;
+}
+
+/** The emulator's log of key set requests, oldest first. */
+async function certsLog() {
+  return (await h.log()).filter((e) => e.path === '/oauth2/v3/certs');
+}
+
+/** What a `cache: "no-cache"` fetch adds (Chromium: `Cache-Control: max-age=0`; the Fetch spec
+ * allows `no-cache` too, with `Pragma: no-cache`). */
+function asksToRevalidate(entry) {
+  const h = Object.fromEntries(Object.entries(entry.headers || {}).map(([k, v]) => [k.toLowerCase(), String(v)]));
+  return /no-cache|max-age=0/.test(h['cache-control'] || '') || /no-cache/.test(h.pragma || '');
+}
+
+async function rotateKeys() {
+  const rotated = await fetch(`${h.emulatorOrigin}/emulator/rotate-keys`, { method: 'POST' }).then((r) => r.json());
+  assert.ok(rotated.kid, 'the emulator rotated its signing key');
+  return rotated;
 }
 
 /** Requests that carried this token to token info or user info (query, body or header). */
@@ -79,7 +97,9 @@ for (const [forgery, code] of FORGERIES) {
     await new Promise((r) => setTimeout(r, 300));
     assert.deepEqual(await tokenUsed(issued.token), [], 'the access token went to neither token info nor user info');
     if (forgery === 'unknown_kid') {
-      assert.equal(await certsRequests(), 1, 'an unknown kid on a fresh tab is looked up in freshly fetched keys, not fetched in a loop');
+      const fetched = await certsLog();
+      assert.deepEqual(fetched.map(asksToRevalidate), [false, true],
+        'an unknown kid on a fresh tab: the key set fetched the ordinary way, then once bypassing caches, never in a loop');
     }
   });
 }
@@ -92,10 +112,39 @@ h.test('after Google rotates its keys, an ID token signed with the new key is ac
   await h.signOutButton(page).click();
   await h.waitSignedOut(page);
 
-  const rotated = await fetch(`${h.emulatorOrigin}/emulator/rotate-keys`, { method: 'POST' }).then((r) => r.json());
-  assert.ok(rotated.kid, 'the emulator rotated its signing key');
+  await rotateKeys();
   await h.signIn(page);
-  assert.equal(await certsRequests(), 2, 'the unknown kid caused exactly one refetch');
+  const fetched = await certsLog();
+  assert.equal(fetched.length, 2, 'the unknown kid caused exactly one refetch');
+  assert.ok(asksToRevalidate(fetched[1]), 'the refetch bypassed caches');
+});
+
+h.test('a fresh tab whose first key set is a stale one (a cache still holding the set from before a rotation) signs in after one refetch that bypasses caches', async () => {
+  h.setConfig(defaultFlowConfig());
+  await rotateKeys();
+  await h.knobs({ stale_jwks: 1 });
+  const page = await h.openApp();
+  await h.signIn(page);
+  assert.equal((await page.getByTestId('profile-name').textContent()).trim(), ADA.name);
+  const fetched = await certsLog();
+  assert.deepEqual(fetched.map(asksToRevalidate), [false, true],
+    'first the ordinary fetch (caches may answer), then one that bypasses them');
+});
+
+h.test('the refetch after an unknown kid gets past the browser\'s own HTTP cache, which still holds the set from before a rotation', async () => {
+  h.setConfig(defaultFlowConfig());
+  const first = await h.openApp();
+  await h.signIn(first); // the key set is now in this browser's HTTP cache (max-age: hours)
+  assert.equal(await certsRequests(), 1);
+  await rotateKeys();
+
+  // Another tab of the same browser: its own sessionStorage (no kept keys), the same HTTP cache.
+  const second = await h.newTab(first);
+  await h.goto(second, h.appUrl);
+  await h.signIn(second);
+  const fetched = await certsLog();
+  assert.equal(fetched.length, 2, 'the second tab\'s ordinary fetch was answered by the HTTP cache; only its refetch reached the provider');
+  assert.ok(asksToRevalidate(fetched[1]), 'the refetch asked the provider, not the cache');
 });
 
 h.test('a key set that never publishes the signing key ends in unknown_key after one refetch, not a loop', async () => {
@@ -104,7 +153,7 @@ h.test('a key set that never publishes the signing key ends in unknown_key after
   await h.signIn(page); // caches the real keys
   await h.signOutButton(page).click();
   await h.waitSignedOut(page);
-  await fetch(`${h.emulatorOrigin}/emulator/rotate-keys`, { method: 'POST' });
+  await rotateKeys();
   await h.knobs({ jwks_without_current_key: true });
   await h.startSignIn(page);
   await h.decide(page);

@@ -432,6 +432,22 @@ mod tests {
     }
 
     #[test]
+    fn the_pages_own_check_finds_the_policy_written_for_a_config_allows_it_and_no_other() {
+        use oauth::csp::blocked_connect_origins;
+        let page = "http://127.0.0.1:8080";
+        let emulator = configured(Some(EMULATOR)).0;
+        let google = configured(None).0;
+        let for_emulator = vec![Policy::compute(TRUNK_INDEX, &emulator).meta()];
+        let for_google = vec![Policy::compute(TRUNK_INDEX, &google).meta()];
+        assert!(blocked_connect_origins(&for_emulator, &emulator, page).is_empty());
+        assert!(blocked_connect_origins(&for_google, &google, page).is_empty());
+        assert_eq!(
+            blocked_connect_origins(&for_google, &emulator, page),
+            vec!["http://127.0.0.1:9"]
+        );
+    }
+
+    #[test]
     fn meta_goes_after_charset_and_replaces_an_old_one() {
         let policy = Policy::compute(TRUNK_INDEX, &configured(None).0);
         let once = with_meta(TRUNK_INDEX, &policy).unwrap();

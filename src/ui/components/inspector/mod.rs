@@ -30,6 +30,9 @@ pub fn Inspector() -> Html {
         <section class="card inspector" aria-labelledby="inspector-heading" data-testid="inspector">
             <h2 id="inspector-heading">{ "Protocol inspector" }</h2>
             <p>{ "Every step this tab took, as it happened: the real messages of your own session, with each check and its result. Secrets are hidden until you reveal them." }</p>
+            if snapshot.dropped > 0 {
+                <p class="hint" data-testid="dropped">{ dropped_note(snapshot.dropped) }</p>
+            }
             <SequenceDiagram entries={snapshot.clone()} />
             if snapshot.entries.is_empty() {
                 <p class="empty">{ "Nothing yet: sign in and the steps appear here." }</p>
@@ -44,6 +47,17 @@ pub fn Inspector() -> Html {
             <Variants />
         </section>
     }
+}
+
+/// Says that the oldest steps were let go, and what the record keeps.
+fn dropped_note(dropped: usize) -> String {
+    let budget = oauth::retention::TIMELINE;
+    format!(
+        "{dropped} earlier {} not kept: the record keeps the newest steps, at most {} of them and about {} KB, with long bodies cut.",
+        if dropped == 1 { "step is" } else { "steps are" },
+        budget.entries,
+        budget.bytes / 1024
+    )
 }
 
 /// The timeline as a JSON download. The document is built when it is about to be used (the
