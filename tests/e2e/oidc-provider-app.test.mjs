@@ -207,6 +207,23 @@ h.test('a discovery document naming a different issuer (even by a trailing slash
   assert.equal(requests('GET', '/auth').length, 0);
 });
 
+h.test('a discovery document advertising a token endpoint on an origin the CSP does not allow stops the app before any sign-in, naming that origin', async () => {
+  await configure();
+  const elsewhere = op.issuer.replace('127.0.0.1', 'localhost');
+  op.tamper((r) => {
+    if (r.path !== '/.well-known/openid-configuration') return;
+    const document = JSON.parse(r.body);
+    document.token_endpoint = document.token_endpoint.replace(op.issuer, elsewhere);
+    r.body = JSON.stringify(document);
+  });
+  const page = await h.openApp();
+  await h.expectAlert(page, 'csp_blocks_config');
+  const blocked = (await page.getByTestId('blocked-origins').locator('li').allTextContents()).map((t) => t.trim());
+  assert.deepEqual(blocked, [new URL(elsewhere).origin]);
+  assert.equal(await h.signInButton(page).count(), 0, 'no sign-in is offered');
+  assert.equal(requests('GET', '/auth').length, 0);
+});
+
 h.test("an answer whose iss names another provider is refused (RFC 9207) and its code is never exchanged", async () => {
   await configure();
   op.tamper((r) => {
