@@ -3,8 +3,8 @@
 //! with a Subresource Integrity hash for the module's JavaScript and for its wasm: `import()`
 //! checks the first through the map (Chromium 127+), `fetch` the second with `integrity`.
 
-use super::BrowserError;
-use js_sys::{Function, Promise, Reflect};
+use super::{js_function, BrowserError};
+use js_sys::{Function, Promise};
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
@@ -86,16 +86,13 @@ pub fn is_loaded() -> bool {
     IS_LOADED.with(|loaded| loaded.get())
 }
 
-/// Whether the module is loading or loaded already.
-pub fn is_requested() -> bool {
-    LOAD.with(|load| load.borrow().is_some())
-}
-
-/// Fetches the module once the page is idle (at most `timeout_ms` later), so that opening a
-/// view finds it ready.
-pub async fn prefetch_when_idle(timeout_ms: u32) {
-    let _ = JsFuture::from(when_idle(timeout_ms)).await;
-    let _ = load().await;
+/// [`load`], started once the page is idle (at most `timeout_ms` later) unless a load is
+/// already under way or done: a prefetch, so that opening a view finds the module ready.
+pub async fn load_when_idle(timeout_ms: u32) -> Result<FeaturesModule, BrowserError> {
+    if LOAD.with(|load| load.borrow().is_none()) {
+        let _ = JsFuture::from(when_idle(timeout_ms)).await;
+    }
+    load().await
 }
 
 /// A view the module mounted; unmounted when dropped.
@@ -144,11 +141,8 @@ impl Drop for MountedFeature {
 }
 
 fn function(object: &JsValue, name: &str) -> Result<Function, BrowserError> {
-    Reflect::get(object, &JsValue::from_str(name))
-        .ok()
-        .and_then(|f| f.dyn_into::<Function>().ok())
-        .ok_or_else(|| BrowserError::Unavailable {
-            api: "the features module",
-            reason: format!("it has no {name}"),
-        })
+    js_function(object, name).ok_or_else(|| BrowserError::Unavailable {
+        api: "the features module",
+        reason: format!("it has no {name}"),
+    })
 }

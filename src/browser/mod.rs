@@ -40,6 +40,14 @@ pub(crate) fn js_message(value: &JsValue) -> String {
     }
 }
 
+/// The function `object` holds under `name`, if it holds one (a JavaScript object's method).
+pub(crate) fn js_function(object: &JsValue, name: &str) -> Option<js_sys::Function> {
+    js_sys::Reflect::get(object, &JsValue::from_str(name))
+        .ok()?
+        .dyn_into()
+        .ok()
+}
+
 pub(crate) fn window() -> Result<web_sys::Window, BrowserError> {
     web_sys::window().ok_or(BrowserError::NoWindow)
 }

@@ -1,8 +1,9 @@
 //! The features' side: a typed client over the host object.
 
 use super::member;
+use crate::browser::js_function;
 use crate::timeline::Snapshot;
-use js_sys::{Function, Promise, Reflect};
+use js_sys::{Function, Promise};
 use oauth::api::{ApiError, Method};
 use oauth::json::Json;
 use std::rc::Rc;
@@ -30,10 +31,7 @@ impl Host {
     }
 
     fn member(&self, name: &str) -> Option<Function> {
-        Reflect::get(&self.object, &JsValue::from_str(name))
-            .ok()?
-            .dyn_into()
-            .ok()
+        js_function(&self.object, name)
     }
 
     /// An API call with the session's token (see the module's table). `body` is JSON.

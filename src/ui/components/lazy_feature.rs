@@ -35,7 +35,7 @@ enum Load {
 pub fn LazyFeature(props: &LazyFeatureProps) -> Html {
     let auth = use_auth();
     let holder = use_memo((), |_| {
-        let element = gloo_document().create_element("div").ok();
+        let element = document().create_element("div").ok();
         if let Some(element) = &element {
             element.set_class_name("feature-host");
         }
@@ -48,6 +48,10 @@ pub fn LazyFeature(props: &LazyFeatureProps) -> Html {
     // The host object reads the newest context: a reducer handle is a snapshot.
     *services.0.borrow_mut() = auth.clone();
     let session = feature_session(&auth, props.signed_in.as_deref()).to_json();
+    // What a mount that ends later starts with: the session of the newest render, not the one
+    // of the render that began the load (a renewal may land while the module downloads).
+    let newest = use_mut_ref(String::new);
+    newest.borrow_mut().clone_from(&session);
     let load = use_state(|| Load::Waiting);
     let attempt = use_state(|| 0u32);
     let mounted = use_mut_ref(|| None::<MountedFeature>);
@@ -59,7 +63,7 @@ pub fn LazyFeature(props: &LazyFeatureProps) -> Html {
             holder.clone(),
             services.clone(),
         );
-        let (feature, now, session) = (props.feature, props.now, session.clone());
+        let (feature, now, newest) = (props.feature, props.now, newest.clone());
         let again = attempt.clone();
         use_effect_with(*attempt, move |_| {
             let target = mounted.clone();
@@ -67,14 +71,17 @@ pub fn LazyFeature(props: &LazyFeatureProps) -> Html {
             let alive = Rc::new(std::cell::Cell::new(true));
             let still = alive.clone();
             spawn_local(async move {
-                if !now && !features_module::is_requested() {
-                    features_module::prefetch_when_idle(IDLE_TIMEOUT_MS).await;
-                }
-                let outcome = features_module::load().await.and_then(|module| {
+                let module = if now {
+                    features_module::load().await
+                } else {
+                    features_module::load_when_idle(IDLE_TIMEOUT_MS).await
+                };
+                let outcome = module.and_then(|module| {
                     let Some(element) = holder.as_ref() else {
                         return Err(BrowserError::NoWindow);
                     };
                     let host = host_object((*services).clone());
+                    let session = newest.borrow().clone();
                     module.mount(feature.name(), element, &host, &session)
                 });
                 match outcome {
@@ -161,7 +168,7 @@ fn in_sentence(label: &str) -> String {
 /// How long an idle load may wait for the page to be idle.
 const IDLE_TIMEOUT_MS: u32 = 2_000;
 
-fn gloo_document() -> web_sys::Document {
+fn document() -> web_sys::Document {
     web_sys::window()
         .and_then(|w| w.document())
         .expect("a page has a document")
