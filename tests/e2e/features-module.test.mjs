@@ -139,10 +139,10 @@ h.test('the static first paint is the app\'s own frame, with Sign in visibly not
     };
     return {
       header: await page.locator('header.masthead').innerText(),
-      heading: await page.locator('main .card h2').innerText(),
+      heading: await page.locator('main .card.signed-out h2').innerText(),
       h1: await box('header h1'),
-      h2: await box('main .card h2'),
-      button: await box('main .card .button.primary'),
+      h2: await box('main .card.signed-out h2'),
+      button: await box('main .card.signed-out .button.primary'),
     };
   };
   const first = await frame();
