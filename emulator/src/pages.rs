@@ -35,6 +35,8 @@ h2{font-size:15px;font-weight:500;margin:24px 0 8px;color:#444}
 code{font-family:"Roboto Mono",monospace;font-size:13px;background:#f1f3f4;padding:1px 4px;border-radius:4px;word-break:break-all}
 .account,.scope{display:flex;align-items:center;gap:12px;padding:10px 12px;border:1px solid #dadce0;border-radius:12px;margin:8px 0;cursor:pointer}
 .account img{width:32px;height:32px;border-radius:50%}
+.account.choice{width:100%;font-weight:400;color:#1f1f1f;text-align:left;background:#fff}
+.account.choice small{display:block;color:#5f6368}
 .scope{align-items:flex-start}
 .scope small{display:block;color:#5f6368;margin-top:2px}
 .scope input{margin-top:3px}
@@ -105,12 +107,44 @@ pub fn message_page(status: u16, code: &str, message: &str) -> String {
     layout(&heading, &body)
 }
 
-/// The consent screen: account choice, granular scope checkboxes, Allow / Cancel.
-pub fn consent_page(req: &AuthRequest, request_id: &str, base_url: &str) -> String {
-    let preselected: &Account = req
-        .login_hint
-        .as_deref()
-        .and_then(catalog::account_by_hint)
+/// The account chooser Google shows for `prompt=select_account`: every account, none
+/// preselected (a `login_hint` does not choose here), each a button; Cancel denies.
+pub fn account_chooser_page(req: &AuthRequest, request_id: &str, base_url: &str) -> String {
+    let mut body = format!(
+        "<h1>Choose an account</h1>\
+         <p>to continue to <code id=\"client-id\">{client}</code></p>\
+         <form method=\"post\" action=\"/o/oauth2/v2/auth/account\" id=\"account-chooser\">\
+         <input type=\"hidden\" name=\"request_id\" value=\"{rid}\">",
+        client = escape(&req.client_id),
+        rid = escape(request_id),
+    );
+    for a in &ACCOUNTS {
+        body.push_str(&format!(
+            "<button type=\"submit\" class=\"account choice\" name=\"account\" value=\"{sub}\">\
+             <img src=\"{base}/emulator/avatar/{sub}.svg\" alt=\"\"><span>{name}<small>{email}</small></span></button>",
+            sub = escape(a.sub),
+            base = escape(base_url),
+            name = escape(&a.name()),
+            email = escape(a.email),
+        ));
+    }
+    body.push_str(
+        "<div class=\"buttons\"><button type=\"submit\" name=\"account\" value=\"\">Cancel</button></div>\
+         </form>",
+    );
+    layout("Choose an account - Google Accounts", &body)
+}
+
+/// The consent screen: account choice, granular scope checkboxes, Allow / Cancel. The account
+/// `chosen` on the chooser, else the one `login_hint` names, else the first, is preselected.
+pub fn consent_page(
+    req: &AuthRequest,
+    request_id: &str,
+    base_url: &str,
+    chosen: Option<&Account>,
+) -> String {
+    let preselected: &Account = chosen
+        .or_else(|| req.login_hint.as_deref().and_then(catalog::account_by_hint))
         .unwrap_or(&ACCOUNTS[0]);
     let mut body = format!(
         "<h1>Sign in to continue</h1>\
@@ -205,7 +239,7 @@ mod tests {
 
     #[test]
     fn consent_page_contents() {
-        let html = consent_page(&req(), "rid\"", "http://127.0.0.1:1");
+        let html = consent_page(&req(), "rid\"", "http://127.0.0.1:1", None);
         assert!(html.contains(BANNER));
         assert!(html.contains("&lt;app&gt;") && !html.contains("<app>"));
         assert!(html.contains("value=\"rid&quot;\""));
@@ -217,6 +251,30 @@ mod tests {
         assert!(html
             .contains("<button type=\"submit\" name=\"decision\" value=\"deny\">Cancel</button>"));
         assert!(html.contains("name=\"decision\" value=\"allow\">Allow</button>"));
+        assert!(!html.contains("<script"));
+        assert!(html.contains(NO_ICON), "no favicon request");
+    }
+
+    #[test]
+    fn the_chosen_account_wins_over_the_hint() {
+        let ada = &ACCOUNTS[0];
+        let html = consent_page(&req(), "rid", "http://127.0.0.1:1", Some(ada));
+        assert!(html.contains(&format!("value=\"{}\" checked>", ada.sub)));
+        assert!(!html.contains("value=\"100000000000000000002\" checked>"));
+    }
+
+    #[test]
+    fn account_chooser_lists_every_account_and_preselects_none() {
+        let html = account_chooser_page(&req(), "rid\"", "http://127.0.0.1:1");
+        assert!(html.contains("<h1>Choose an account</h1>"));
+        assert!(html.contains("&lt;app&gt;") && !html.contains("<app>"));
+        assert!(html.contains("value=\"rid&quot;\""));
+        for a in &ACCOUNTS {
+            assert!(html.contains(&format!("name=\"account\" value=\"{}\"", a.sub)));
+            assert!(html.contains(a.email));
+        }
+        assert!(!html.contains("checked"), "the hint does not choose here");
+        assert!(html.contains("name=\"account\" value=\"\">Cancel</button>"));
         assert!(!html.contains("<script"));
         assert!(html.contains(NO_ICON), "no favicon request");
     }

@@ -23,6 +23,7 @@ use std::time::Duration;
 
 const AUTH_PATH: &str = "/o/oauth2/v2/auth";
 const DECISION_PATH: &str = "/o/oauth2/v2/auth/decision";
+const ACCOUNT_PATH: &str = "/o/oauth2/v2/auth/account";
 const TOKENINFO_PATH: &str = "/tokeninfo";
 const USERINFO_PATH: &str = "/oauth2/v3/userinfo";
 const REVOKE_PATH: &str = "/revoke";
@@ -35,6 +36,18 @@ const CALENDAR_PREFIX: &str = "/calendar/v3/";
 
 /// Request bodies larger than this are cut off; nothing here needs more.
 const MAX_BODY: u64 = 1 << 20;
+
+/// A form body's fields, in order (repeated names kept: the consent form repeats `scope`).
+fn form_fields(body: &[u8]) -> Vec<(String, String)> {
+    form_urlencoded::parse(body).into_owned().collect()
+}
+
+/// The first non-empty value of `name` (an empty one counts as absent, like Google's forms).
+fn form_field<'f>(form: &'f [(String, String)], name: &str) -> Option<&'f str> {
+    form.iter()
+        .find(|(n, v)| n == name && !v.is_empty())
+        .map(|(_, v)| v.as_str())
+}
 
 /// A received HTTP request, header names lower-cased.
 #[derive(Debug, Clone, Default)]
@@ -200,6 +213,8 @@ pub struct App {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Endpoint {
     Auth,
+    /// The account chooser's submission (`prompt=select_account`).
+    Account,
     Decision,
     TokenInfo,
     UserInfo,
@@ -215,6 +230,7 @@ impl Endpoint {
     fn from_path(path: &str) -> Option<Self> {
         Some(match path {
             AUTH_PATH => Endpoint::Auth,
+            ACCOUNT_PATH => Endpoint::Account,
             DECISION_PATH => Endpoint::Decision,
             TOKENINFO_PATH => Endpoint::TokenInfo,
             USERINFO_PATH => Endpoint::UserInfo,
@@ -231,6 +247,7 @@ impl Endpoint {
     fn knob_name(self) -> &'static str {
         match self {
             Endpoint::Auth => "auth",
+            Endpoint::Account => "account",
             Endpoint::Decision => "decision",
             Endpoint::TokenInfo => "tokeninfo",
             Endpoint::UserInfo => "userinfo",
@@ -255,7 +272,7 @@ impl Endpoint {
     fn methods(self) -> &'static [&'static str] {
         match self {
             Endpoint::Auth => &["GET"],
-            Endpoint::Decision => &["POST"],
+            Endpoint::Account | Endpoint::Decision => &["POST"],
             Endpoint::TokenInfo => &["GET", "POST"],
             Endpoint::UserInfo => &["GET"],
             Endpoint::Revoke => &["POST"],
@@ -266,10 +283,13 @@ impl Endpoint {
         }
     }
 
-    /// Endpoints a browser app calls with fetch get CORS headers; the two navigation
-    /// endpoints don't, like Google's.
+    /// Endpoints a browser app calls with fetch get CORS headers; the navigation endpoints
+    /// don't, like Google's.
     fn is_api(self) -> bool {
-        !matches!(self, Endpoint::Auth | Endpoint::Decision)
+        !matches!(
+            self,
+            Endpoint::Auth | Endpoint::Account | Endpoint::Decision
+        )
     }
 }
 
@@ -375,6 +395,7 @@ impl App {
 
         match endpoint {
             Endpoint::Auth => self.authorize(req),
+            Endpoint::Account => self.account(req),
             Endpoint::Decision => self.decision(req),
             Endpoint::TokenInfo => self.tokeninfo(req).cors_echo(req),
             Endpoint::UserInfo => self.userinfo(req).cors_echo(req),
@@ -445,19 +466,49 @@ impl App {
             return Response::redirect(location);
         }
         let request_id = tokens::random_string(32);
-        let html = pages::consent_page(&auth_req, &request_id, &self.base_url);
+        // Google shows its account chooser first when asked to, whatever login_hint says.
+        let html = if auth_req.prompt.iter().any(|p| p == "select_account") {
+            pages::account_chooser_page(&auth_req, &request_id, &self.base_url)
+        } else {
+            pages::consent_page(&auth_req, &request_id, &self.base_url, None)
+        };
         st.pending.insert(request_id, auth_req);
         Response::html(200, html)
     }
 
+    /// `POST /o/oauth2/v2/auth/account`: an account picked on the chooser leads to the consent
+    /// page for it (the request stays pending under the same id); Cancel denies the request.
+    fn account(&self, req: &Request) -> Response {
+        let form = form_fields(&req.body);
+        let field = |name: &str| form_field(&form, name);
+        let mut st = self.state();
+        let Some(request_id) = field("request_id").filter(|id| st.pending.contains_key(*id)) else {
+            return Response::html(
+                400,
+                pages::message_page(
+                    400,
+                    "invalid_request",
+                    "Unknown or already used request_id. Start the sign-in again.",
+                ),
+            );
+        };
+        match field("account").and_then(catalog::account_by_sub) {
+            Some(account) => {
+                let auth_req = &st.pending[request_id];
+                let html = pages::consent_page(auth_req, request_id, &self.base_url, Some(account));
+                Response::html(200, html)
+            }
+            None => {
+                let auth_req = st.pending.remove(request_id).expect("checked above");
+                Response::redirect(auth::error_redirect(&auth_req, "access_denied"))
+            }
+        }
+    }
+
     /// `POST /o/oauth2/v2/auth/decision`: the consent form's submission.
     fn decision(&self, req: &Request) -> Response {
-        let form: Vec<(String, String)> = form_urlencoded::parse(&req.body).into_owned().collect();
-        let field = |name: &str| {
-            form.iter()
-                .find(|(n, v)| n == name && !v.is_empty())
-                .map(|(_, v)| v.as_str())
-        };
+        let form = form_fields(&req.body);
+        let field = |name: &str| form_field(&form, name);
         let bad = |msg: &str| Response::html(400, pages::message_page(400, "invalid_request", msg));
 
         let allow = match field("decision") {
@@ -1017,6 +1068,44 @@ mod tests {
     const Q: &str = "/o/oauth2/v2/auth?client_id=app.apps.googleusercontent.com\
                      &redirect_uri=http%3A%2F%2F127.0.0.1%3A9%2Fcb&response_type=token\
                      &scope=openid%20email%20https://www.googleapis.com/auth/tasks&state=st";
+
+    #[test]
+    fn select_account_shows_the_chooser_then_consent_for_the_chosen_account() {
+        let app = app();
+        let page = app.handle(&get(&format!(
+            "{Q}&prompt=select_account&login_hint=ada%40example.test"
+        )));
+        assert_eq!(page.status, 200);
+        assert!(body(&page).contains("Choose an account"));
+        let rid = request_id(&body(&page));
+        let consent = app.handle(&post(
+            ACCOUNT_PATH,
+            &format!("request_id={rid}&account=100000000000000000002"),
+        ));
+        assert_eq!(consent.status, 200);
+        assert!(body(&consent).contains("value=\"100000000000000000002\" checked>"));
+        // The request is still pending under the same id: the consent page decides it.
+        let r = app.handle(&post(
+            DECISION_PATH,
+            &format!("request_id={rid}&decision=allow&account=100000000000000000002"),
+        ));
+        assert_eq!(r.status, 302);
+        assert!(r.header("location").unwrap().contains("access_token="));
+
+        // Cancel on the chooser denies; its id is spent.
+        let page = app.handle(&get(&format!("{Q}&prompt=select_account")));
+        let rid = request_id(&body(&page));
+        let r = app.handle(&post(ACCOUNT_PATH, &format!("request_id={rid}&account=")));
+        assert!(r
+            .header("location")
+            .unwrap()
+            .contains("error=access_denied"));
+        let again = app.handle(&post(
+            ACCOUNT_PATH,
+            &format!("request_id={rid}&account=100000000000000000002"),
+        ));
+        assert_eq!(again.status, 400);
+    }
 
     #[test]
     fn consent_then_prompt_none() {

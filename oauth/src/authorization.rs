@@ -20,6 +20,9 @@ pub struct PendingAuthorization {
     pub created_at_ms: u64,
     /// Sent with `prompt=none`: an answer asking for interaction means "try again interactively".
     pub silent: bool,
+    /// "Use another account": sent with `prompt=select_account` and no `login_hint`, so the
+    /// provider shows its account chooser instead of taking the remembered account.
+    pub choose_account: bool,
     /// The view to return to after a full-page redirect (an opaque name chosen by the UI).
     pub return_to: Option<String>,
     /// The grant asked for: it decides where the answer must arrive and what it must hold.
@@ -55,6 +58,7 @@ impl PendingAuthorization {
             scopes: scopes.to_vec(),
             created_at_ms: now_ms,
             silent: false,
+            choose_account: false,
             return_to: None,
             flow: Flow::Token,
             issuer: None,
@@ -83,6 +87,11 @@ impl PendingAuthorization {
         self
     }
 
+    pub fn choosing_account(mut self) -> Self {
+        self.choose_account = true;
+        self
+    }
+
     pub fn returning_to(mut self, view: Option<String>) -> Self {
         self.return_to = view;
         self
@@ -92,9 +101,17 @@ impl PendingAuthorization {
     pub fn prompt(&self) -> &'static [Prompt] {
         if self.silent {
             &[Prompt::None]
+        } else if self.choose_account {
+            &[Prompt::SelectAccount]
         } else {
             &[]
         }
+    }
+
+    /// The `login_hint` to send: none when the person asked to choose another account (a hint
+    /// would have Google preselect the remembered one, OIDC Core §3.1.2.1).
+    pub fn login_hint<'h>(&self, remembered: Option<&'h str>) -> Option<&'h str> {
+        remembered.filter(|_| !self.choose_account)
     }
 
     /// The sessionStorage record.
@@ -105,6 +122,7 @@ impl PendingAuthorization {
             .strings("scopes", self.scopes.iter().map(String::as_str))
             .integer("created_at_ms", self.created_at_ms)
             .bool("silent", self.silent)
+            .bool("choose_account", self.choose_account)
             .string("return_to", self.return_to.as_deref())
             .string("flow", Some(self.flow.name()))
             .string("issuer", self.issuer.as_deref())
@@ -122,6 +140,7 @@ impl PendingAuthorization {
             created_at_ms: Object::required("created_at_ms", o.integer("created_at_ms")?)?,
             // Absent in records written before these existed.
             silent: o.bool("silent")?.unwrap_or(false),
+            choose_account: o.bool("choose_account")?.unwrap_or(false),
             return_to: o.string("return_to")?,
             flow: match o.string("flow")?.as_deref() {
                 None | Some("token") => Flow::Token,
@@ -259,6 +278,11 @@ mod tests {
         );
         let popup = pending().silent().returning_to(Some("tasks".into()));
         assert_eq!(PendingAuthorization::from_json(&popup.to_json()), Ok(popup));
+        let choosing = pending().choosing_account();
+        assert_eq!(
+            PendingAuthorization::from_json(&choosing.to_json()),
+            Ok(choosing)
+        );
         assert!(PendingAuthorization::from_json(r#"{"state":"s"}"#).is_err());
     }
 
@@ -325,5 +349,30 @@ mod tests {
         let url = request.to_url();
         assert!(url.starts_with("https://id.example/auth?tenant=x&client_id=abc"));
         assert!(url.ends_with("&prompt=none"));
+    }
+
+    #[test]
+    fn choosing_another_account_asks_for_the_chooser_without_a_hint() {
+        let plain = pending();
+        assert_eq!(plain.prompt(), &[] as &[Prompt]);
+        assert_eq!(plain.login_hint(Some("ada")), Some("ada"));
+        assert_eq!(pending().silent().prompt(), &[Prompt::None]);
+
+        let choosing = pending().choosing_account();
+        assert_eq!(choosing.prompt(), &[Prompt::SelectAccount]);
+        assert_eq!(choosing.login_hint(Some("ada")), None);
+        let request = AuthorizationRequest {
+            endpoint: "https://accounts.google.com/o/oauth2/v2/auth",
+            client_id: "abc",
+            pending: &choosing,
+            login_hint: choosing.login_hint(Some("ada@example.test")),
+            prompt: choosing.prompt(),
+            include_granted_scopes: true,
+            response_type: "token",
+            code_challenge: None,
+        };
+        let url = request.to_url();
+        assert!(url.ends_with("&prompt=select_account"));
+        assert!(!url.contains("login_hint"));
     }
 }

@@ -76,6 +76,13 @@ impl Session {
         received_at_ms.saturating_add((expires_in_secs - skew).saturating_mul(1000))
     }
 
+    /// Whether a new session in this tab replaces this one for someone else ("Use another
+    /// account"): then this token is nobody's any more and is revoked. The same person's new
+    /// token must not revoke the old one: Google revokes the whole grant with either.
+    pub fn superseded_by(&self, new: &Session) -> bool {
+        self.subject != new.subject
+    }
+
     pub fn is_expired(&self, now_ms: u64) -> bool {
         now_ms >= self.expires_at_ms
     }
@@ -186,5 +193,21 @@ mod tests {
         assert_eq!(s.login_hint(), "1");
         s.email = Some("ada@example.test".into());
         assert_eq!(s.login_hint(), "ada@example.test");
+    }
+
+    #[test]
+    fn only_another_person_supersedes_a_session() {
+        let ada = session(10);
+        let renewed = Session {
+            access_token: "t2".into(),
+            email: Some("ada@example.test".into()),
+            ..session(20)
+        };
+        assert!(!ada.superseded_by(&renewed));
+        let grace = Session {
+            subject: "2".into(),
+            ..session(10)
+        };
+        assert!(ada.superseded_by(&grace));
     }
 }

@@ -25,6 +25,25 @@ pub struct SignedIn {
     pub declined: Vec<String>,
 }
 
+/// How a request asks the provider: as usual, silently (`prompt=none`, renewal), or with the
+/// account chooser ("Use another account", `prompt=select_account` and no `login_hint`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ask {
+    Normally,
+    Silently,
+    ForAnotherAccount,
+}
+
+impl Ask {
+    pub fn apply(self, pending: PendingAuthorization) -> PendingAuthorization {
+        match self {
+            Ask::Normally => pending,
+            Ask::Silently => pending.silent(),
+            Ask::ForAnotherAccount => pending.choosing_account(),
+        }
+    }
+}
+
 /// A fresh pending authorization for this page asking for `scopes`, with 256 random bits of
 /// state, and for OpenID Connect a nonce as strong, and the PKCE verifier for the code flow.
 /// Sign-in asks for the configured scopes only; a feature asks for its own on top when it first
@@ -68,7 +87,7 @@ pub fn prepare_request(
         endpoint: &config.endpoints.authorization,
         client_id: &config.client_id,
         pending: &pending,
-        login_hint,
+        login_hint: pending.login_hint(login_hint),
         prompt: pending.prompt(),
         include_granted_scopes: config.google,
         response_type: &config.response_type,
@@ -104,6 +123,13 @@ pub fn start_sign_in(
     start_authorization(config, &config.scopes, hint.as_deref(), return_to)
 }
 
+/// "Use another account" by leaving the page: the provider's account chooser, no hint. A
+/// session in use stays until another account's sign-in replaces it (see [`retire`]).
+pub fn start_choosing_account(config: &ClientConfig) -> Result<(), AppError> {
+    let pending = Ask::ForAnotherAccount.apply(new_pending(config, &config.scopes)?);
+    leave_for(config, pending, None)
+}
+
 /// Asks for `scopes` by leaving the page: a sign-in, or incremental authorization (the
 /// configured scopes plus what a view needs, for the signed-in account's `login_hint`). The
 /// answer comes back through [`complete_sign_in`] like any other, to the view `return_to`.
@@ -114,6 +140,14 @@ pub fn start_authorization(
     return_to: Option<String>,
 ) -> Result<(), AppError> {
     let pending = new_pending(config, scopes)?.returning_to(return_to);
+    leave_for(config, pending, login_hint)
+}
+
+fn leave_for(
+    config: &ClientConfig,
+    pending: PendingAuthorization,
+    login_hint: Option<&str>,
+) -> Result<(), AppError> {
     let (url, _) = prepare_request(config, pending, login_hint)?;
     timeline::save_before_leaving();
     location::navigate(&url)?;
@@ -156,6 +190,8 @@ pub async fn complete_sign_in(config: &ClientConfig, response: &str) -> Result<S
     );
     let pending = storage::take(Area::Session, keys::PENDING)
         .and_then(|text| PendingAuthorization::from_json(&text).ok());
+    // The session this answer may replace (a tab signed in that asked for another account).
+    let previous = session_store::load(config);
     let token = match pending.as_ref().map(|p| p.flow) {
         Some(Flow::Code) => {
             let grant = check_code_response(response, pending).inspect_err(record_failed_check)?;
@@ -176,6 +212,9 @@ pub async fn complete_sign_in(config: &ClientConfig, response: &str) -> Result<S
     };
     let requested = token.requested_scopes.clone();
     let (session, user) = verify_token(config, token).await?;
+    if let Some(previous) = previous.filter(|p| p.superseded_by(&session)) {
+        retire(config, &previous).await;
+    }
     session_store::save(config, &session)?;
     storage::remove(Area::Session, keys::LOGIN_HINT);
     // A partial grant is a success (granular consent); what is missing is read from token info.
@@ -345,6 +384,22 @@ fn check_user(user: &UserInfo, session: &Session) -> Result<(), AppError> {
         "User info's sub equals the verified sub (OpenID Connect Core §5.3.2).",
     );
     Ok(())
+}
+
+/// Another account signed in over `previous` in this tab: its token is revoked (nothing holds
+/// it any more; left alone it would stay valid up to an hour) and what was kept for that
+/// person (the view, unsaved text) is forgotten. A failed revocation is on the timeline and
+/// stops nothing: the new sign-in has passed every check.
+async fn retire(config: &ClientConfig, previous: &Session) {
+    session_store::clear(None);
+    if let Some(endpoint) = &config.endpoints.revocation {
+        let _ = revocation::revoke(
+            endpoint,
+            &previous.access_token,
+            config.revocation_client_id(),
+        )
+        .await;
+    }
 }
 
 /// The token ran out (locally or a 401): forget it, but remember who to suggest next time.

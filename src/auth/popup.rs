@@ -3,7 +3,8 @@
 //! opener, and a BroadcastChannel for when COOP has cut `window.opener`); this tab makes every
 //! check itself with the pending state it kept.
 
-use super::{flow, session_store, SignedIn};
+use super::flow::{self, Ask};
+use super::{session_store, SignedIn};
 use crate::browser::channel::{Channel, WindowMessages};
 use crate::browser::clock::now_ms;
 use crate::browser::popup::{has_focus, Popup};
@@ -40,17 +41,16 @@ pub struct PopupAttempt {
 
 /// Opens the popup asking for `scopes` (the configured ones to sign in or renew; more for
 /// incremental authorization). Must run synchronously inside the click handler: browsers allow
-/// popups only in answer to a gesture. `silent` asks with `prompt=none` (renewal).
+/// popups only in answer to a gesture. `ask` says how: `prompt=none` for renewal, the account
+/// chooser for "Use another account".
 pub fn open(
     config: &ClientConfig,
     scopes: &[String],
-    silent: bool,
+    ask: Ask,
     login_hint: Option<&str>,
 ) -> Result<PopupAttempt, AppError> {
-    let mut pending = flow::new_pending(config, scopes)?;
-    if silent {
-        pending = pending.silent();
-    }
+    let silent = ask == Ask::Silently;
+    let pending = ask.apply(flow::new_pending(config, scopes)?);
     let (url, pending) = flow::prepare_request(config, pending, login_hint)?;
     match Popup::open(&url)? {
         Some(popup) => Ok(PopupAttempt {

@@ -1,7 +1,8 @@
 //! The auth context: a provider component wrapping a reducer (the shape of yew's
 //! `examples/contexts`), and the `use_auth` hook components read it through.
 
-use crate::auth::{flow, oidc, popup, session_store, SignedIn};
+use crate::auth::flow::{self, Ask};
+use crate::auth::{oidc, popup, session_store, SignedIn};
 use crate::browser::channel::Channel;
 use crate::error::{ApiStep, AppError};
 use crate::google::{revocation, ApiError};
@@ -131,23 +132,43 @@ impl PartialEq for AuthContext {
 impl AuthContext {
     /// Signs in the configured way (redirect or popup).
     pub fn sign_in(&self) {
-        self.sign_in_with(self.config.display);
+        self.sign_in_with(self.config.display, Ask::Normally);
     }
 
     /// The fallback when the browser blocks popups.
     pub fn sign_in_in_this_tab(&self) {
-        self.sign_in_with(Display::Redirect);
+        self.sign_in_with(Display::Redirect, Ask::Normally);
     }
 
-    fn sign_in_with(&self, display: Display) {
+    /// "Use another account": the provider's account chooser (`prompt=select_account`, no
+    /// hint), the configured way. Signed in, the session in use stays until another account's
+    /// sign-in replaces it (and revokes it); a cancelled choice keeps it.
+    pub fn use_another_account(&self) {
+        self.sign_in_with(self.config.display, Ask::ForAnotherAccount);
+    }
+
+    fn sign_in_with(&self, display: Display, ask: Ask) {
         let hint = session_store::login_hint();
+        let signed_in = matches!(self.state.status, AuthStatus::SignedIn(_));
+        // Signed in, a failure keeps the session and says why; signed out, it is the outcome.
+        let failed = move |error| match signed_in {
+            true => AuthAction::Notice(Notice::Error(error)),
+            false => AuthAction::Failed(error),
+        };
+        let redirect = |config: &ClientConfig| match ask {
+            Ask::ForAnotherAccount => flow::start_choosing_account(config),
+            _ => flow::start_sign_in(config, hint.as_deref(), None),
+        };
         let outcome = match display {
-            Display::Redirect => flow::start_sign_in(&self.config, hint.as_deref(), None),
+            Display::Redirect => redirect(&self.config),
             Display::Popup => {
-                popup::open(&self.config, &self.config.scopes, false, hint.as_deref()).map(
-                    |attempt| {
+                match popup::open(&self.config, &self.config.scopes, ask, hint.as_deref()) {
+                    Ok(attempt) => {
                         let (config, state) = (self.config.clone(), self.state.clone());
-                        state.dispatch(AuthAction::WaitingForPopup);
+                        state.dispatch(match signed_in {
+                            true => AuthAction::Renewing,
+                            false => AuthAction::WaitingForPopup,
+                        });
                         spawn_local(async move {
                             state.dispatch(match attempt.finish(&config, hint.as_deref()).await {
                                 Ok(signed_in) => AuthAction::SignedIn {
@@ -155,15 +176,19 @@ impl AuthContext {
                                     notice: None,
                                     return_to: None,
                                 },
-                                Err(error) => AuthAction::Failed(error),
+                                Err(error) => failed(error),
                             });
                         });
-                    },
-                )
+                        Ok(())
+                    }
+                    // Signed out, the card offers "Continue in this tab"; signed in, go there.
+                    Err(AppError::PopupBlocked) if signed_in => redirect(&self.config),
+                    Err(error) => Err(error),
+                }
             }
         };
         if let Err(error) = outcome {
-            self.state.dispatch(AuthAction::Failed(error));
+            self.state.dispatch(failed(error));
         }
     }
 
@@ -184,7 +209,7 @@ impl AuthContext {
         match popup::open(
             &config,
             &config.scopes,
-            true,
+            Ask::Silently,
             Some(current.session.login_hint()),
         ) {
             Ok(attempt) => {
@@ -227,7 +252,7 @@ impl AuthContext {
             |return_to| flow::start_authorization(&config, &scopes, Some(&hint), return_to);
         let outcome = match config.display {
             Display::Redirect => redirect(return_to),
-            Display::Popup => match popup::open(&config, &scopes, false, Some(&hint)) {
+            Display::Popup => match popup::open(&config, &scopes, Ask::Normally, Some(&hint)) {
                 Ok(attempt) => {
                     state.dispatch(AuthAction::Renewing);
                     let (config, state, hint) = (config.clone(), state.clone(), hint.clone());

@@ -3,6 +3,11 @@ use crate::ui::auth_context::AuthContext;
 use crate::ui::format::format_duration;
 use yew::prelude::*;
 
+fn another_account(auth: &AuthContext) -> Callback<MouseEvent> {
+    let auth = auth.clone();
+    Callback::from(move |_| auth.use_another_account())
+}
+
 /// Who is signed in, what the token may do, and how long it lasts.
 /// `now` is the current time, for the countdown.
 pub fn profile_view(auth: &AuthContext, signed_in: &SignedIn, now: u64) -> Html {
@@ -59,6 +64,10 @@ pub fn profile_view(auth: &AuthContext, signed_in: &SignedIn, now: u64) -> Html 
             </dl>
             if auth.config.google {
                 <p class="hint">{ "Tasks and Calendar ask Google for their own access the first time you open them." }</p>
+                <p class="hint switch-account">
+                    <button class="button" onclick={another_account(auth)}>{ "Use another account" }</button>
+                    { " Google shows its account chooser; this session stays until another account signs in, and its token is then revoked." }
+                </p>
             }
         </section>
     }

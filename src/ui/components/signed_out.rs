@@ -20,6 +20,10 @@ pub fn signed_out_view(auth: &AuthContext) -> Html {
         let auth = auth.clone();
         Callback::from(move |_| auth.sign_in())
     };
+    let another = {
+        let auth = auth.clone();
+        Callback::from(move |_| auth.use_another_account())
+    };
     let (provider, flow) = (auth.config.google, auth.config.flow);
     let label = match (&hint, provider) {
         (Some(who), _) => format!("Sign in again as {who}"),
@@ -51,6 +55,11 @@ pub fn signed_out_view(auth: &AuthContext) -> Html {
                 }
                 { label }
             </button>
+            // Google's account chooser (prompt=select_account): the remembered account is
+            // otherwise taken without a question.
+            if provider {
+                <button class="button big secondary" onclick={another}>{ "Use another account" }</button>
+            }
             if popup_blocked {
                 <button class="button big secondary" onclick={in_this_tab}>{ "Continue in this tab instead" }</button>
             }
