@@ -36,6 +36,7 @@ import { spawn } from 'node:child_process';
 import os from 'node:os';
 import { once } from 'node:events';
 import { chromium } from 'playwright-core';
+import { audit } from './axe.mjs';
 
 export const CLIENT_ID = 'emulator-client.apps.googleusercontent.com';
 export const OTHER_CLIENT_ID = 'other-app.apps.googleusercontent.com';
@@ -569,8 +570,9 @@ export class Harness {
 
   // -- browser -----------------------------------------------------------------
 
-  async newPage() {
-    const context = await this.browser.newContext();
+  /** A page in a fresh context; `options` go to browser.newContext (e.g. `{ colorScheme: 'dark' }`). */
+  async newPage(options = {}) {
+    const context = await this.browser.newContext(options);
     context.setDefaultTimeout(10_000);
     context.setDefaultNavigationTimeout(15_000);
     await context.exposeBinding('__e2eStorageWrite', ({ frame }, area, key, value) => {
@@ -645,6 +647,9 @@ export class Harness {
     await this.goto(page, this.appUrl + suffix);
     return page;
   }
+
+  /** axe-core over `page` as it is now (tests/e2e/axe.mjs): throws on a serious or critical violation. */
+  audit(page, label, options) { return audit(page, label, options); }
 
   signInButton(page) { return page.getByRole('button', { name: /Sign in/ }); }
   signOutButton(page) { return page.getByRole('button', { name: /Sign out/ }); }
