@@ -3,7 +3,7 @@
 use super::auth_context::{use_auth, AuthProvider, AuthStatus, Notice};
 use super::components::{
     layout, notice_view, policy_mismatch_view, server_line, signed_out_view, verifying,
-    LazyFeature, Setup, SignedInView, CHECKING,
+    LazyFeature, Setup, SignedInView, StatusAnnouncer, CHECKING,
 };
 use crate::auth::oidc;
 use crate::browser::fetch::fetch;
@@ -239,6 +239,7 @@ fn Home() -> Html {
             if let Some(signed_in) = signed_in {
                 <LazyFeature feature={Feature::Inspector} {signed_in} />
             }
+            <StatusAnnouncer />
         </>
     }
 }
