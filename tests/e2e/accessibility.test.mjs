@@ -49,6 +49,7 @@ for (const colorScheme of ['light', 'dark']) {
     await h.knobs({ issue_to_client: null });
 
     h.extraTokens.add('ya29.forged-a11y');
+    await h.startSignIn(page);
     await h.goto(page, `${h.appUrl}#access_token=ya29.forged-a11y&token_type=Bearer&state=forged`);
     await h.expectAlert(page, 'state_mismatch');
     await settled(page);
@@ -103,8 +104,8 @@ for (const colorScheme of ['light', 'dark']) {
     await h.waitSaved(page);
     await page.getByRole('checkbox', { name: 'Order more punch cards' }).check();
     await h.waitSaved(page);
-    await page.getByRole('button', { name: 'Rename “Write to Mary”' }).click();
-    await page.getByRole('textbox', { name: /New title/ }).waitFor();
+    await page.getByRole('button', { name: 'Rename “Buy milk”' }).click();
+    await page.getByLabel('New title for “Buy milk”').waitFor();
     await audit(page, 'Tasks, a task done and one being renamed');
     await page.keyboard.press('Escape');
 
