@@ -3,7 +3,7 @@
 // context that prefers that scheme. Then what a keyboard or screen-reader user meets on the way:
 // the sequence diagram's steps as named links, focus after the redirect back, one live region.
 import assert from 'node:assert/strict';
-import { useHarness, CLIENT_ID, TASKS, TASKS_READONLY, AUTH_PATH, waitFor, clickForPopup, approveInPopup } from './harness.mjs';
+import { useHarness, ADA, TASKS, TASKS_READONLY, waitFor, clickForPopup, approveInPopup } from './harness.mjs';
 import { violations } from './axe.mjs';
 
 const h = useHarness();
@@ -156,4 +156,107 @@ h.test('the audit fails on a serious violation: an image with a link inside is n
   const found = await violations(page);
   assert.ok(found.some((v) => v.id === 'nested-interactive' && v.impact === 'serious'), `nested-interactive found: ${found.map((v) => v.id)}`);
   await assert.rejects(h.audit(page, 'a planted violation'), /nested-interactive/);
+});
+
+/** What has focus: its tag, role, text and test id. */
+const focused = (page) => page.evaluate(() => {
+  const e = document.activeElement;
+  return { tag: e?.tagName.toLowerCase(), role: e?.getAttribute('role'), text: e?.textContent.trim() ?? '', testid: e?.closest('[data-testid]')?.dataset.testid };
+});
+
+h.test('after the redirect back, focus is on the new state\'s heading, or on the alert when there is one', async () => {
+  const page = await h.openApp();
+  await h.signIn(page);
+  await waitFor(async () => (await focused(page)).tag === 'h2', { message: 'focus on a heading' });
+  assert.deepEqual(await focused(page), { tag: 'h2', role: null, text: ADA.name, testid: 'profile-name' }, 'the profile\'s heading, the person\'s name');
+
+  await h.signOutButton(page).click();
+  await h.waitSignedOut(page);
+  await waitFor(async () => (await focused(page)).tag === 'h2', { message: 'focus on a heading' });
+  assert.equal((await focused(page)).text, 'You are signed out', 'after signing out: the signed-out card\'s heading');
+
+  await h.startSignIn(page);
+  await h.decide(page, { cancel: true });
+  await h.expectAlert(page, 'access_denied');
+  await waitFor(async () => (await focused(page)).role === 'alert', { message: 'focus on the alert' });
+  assert.match((await focused(page)).text, /access_denied/);
+  // Tab order is as it was: the alert is focusable by script only.
+  assert.equal(await page.locator('[role="alert"]').getAttribute('tabindex'), '-1');
+});
+
+h.test('the diagram\'s steps are named links inside a labelled group, reached with Tab and followed with Enter', async () => {
+  const page = await h.openApp();
+  await h.signIn(page);
+  const diagram = page.getByTestId('sequence-diagram');
+  await diagram.waitFor();
+  const tree = await page.locator('figure.diagram').ariaSnapshot();
+  assert.match(tree, /figure "Sequence of the sign-in[^"]*"/, tree);
+  assert.match(tree, /group "Sequence of the sign-in[^"]*"/, tree);
+  assert.match(tree, /link "This page to APIs \(resource server\): POST tokeninfo \(is the token ours\?\)\. Happened: step \d+"/, tree);
+  assert.match(tree, /img "This page to Authorization server: POST revoke \(sign-out\)\. Not in this tab yet"/, tree);
+  // From the element before the diagram, Tab reaches its first link.
+  const first = diagram.getByRole('link').first();
+  const firstName = await first.evaluate((a) => a.querySelector('title').textContent);
+  await page.getByTestId('inspector').getByRole('heading', { name: 'Protocol inspector' }).evaluate((e) => { e.tabIndex = -1; e.focus(); });
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement?.querySelector('title')?.textContent), firstName, 'Tab lands on the first step');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => location.hash.startsWith('#step-'));
+  assert.equal(await page.evaluate(() => document.querySelector(':target')?.dataset.testid), 'timeline-entry');
+});
+
+/** Records every text the live region takes from now on (in the page, as it happens). */
+async function recordAnnouncements(page) {
+  await page.evaluate(() => {
+    const region = document.querySelector('[data-testid="announcer"]');
+    window.__said = [];
+    new MutationObserver(() => window.__said.push(region.textContent.trim()))
+      .observe(region, { subtree: true, childList: true, characterData: true });
+  });
+  return async () => page.evaluate(() => window.__said);
+}
+
+/** Waits until the session countdown shows another value than now. */
+async function nextTick(page) {
+  const shown = await page.getByTestId('time-left').textContent();
+  await page.waitForFunction((before) => document.querySelector('[data-testid="time-left"]')?.textContent !== before, shown);
+}
+
+h.test('the live region announces signed in, and signed out in another tab, once each and nothing on countdown ticks', async () => {
+  const page = await h.openApp();
+  await h.signIn(page);
+  await announcer(page).filter({ hasText: `Signed in as ${ADA.name}.` }).waitFor();
+  assert.equal(await page.locator('[aria-live], [role="status"], [role="alert"]').count(), 1, 'one live region on the page: the announcer');
+  const said = await recordAnnouncements(page);
+  await nextTick(page);
+  await nextTick(page);
+  assert.deepEqual(await said(), [], 'the countdown ticked twice and the region did not change');
+
+  const other = await h.newTab(page);
+  await other.goto(h.appUrl);
+  await h.signIn(other);
+  await h.signOutButton(other).click();
+  await h.waitSignedOut(other);
+  await announcer(page).filter({ hasText: 'another tab' }).waitFor();
+  await h.waitSignedOut(page);
+  assert.deepEqual((await said()).filter(Boolean), ['You signed out in another tab, so this tab signed out too.']);
+  assert.equal(await page.locator('.notice.info').textContent(), 'You signed out in another tab, so this tab signed out too.', 'and it shows');
+});
+
+h.test('the live region says once that renewal is due, and once that the session was renewed', async () => {
+  h.setConfig({ ...h.defaultConfig(), renew_lead_secs: 3600 });
+  const page = await h.openApp();
+  await h.signIn(page);
+  const due = `Signed in as ${ADA.name}. Your session ends soon: "Stay signed in" asks Google again.`;
+  await announcer(page).filter({ hasText: due }).waitFor();
+  const said = await recordAnnouncements(page);
+  await nextTick(page);
+  assert.deepEqual(await said(), [], 'the renewal offer\'s countdown ticked and the region did not change');
+
+  await clickForPopup(page, page.getByRole('button', { name: 'Stay signed in' }));
+  await announcer(page).filter({ hasText: 'Session renewed' }).waitFor();
+  await nextTick(page);
+  const renewed = 'Session renewed: the provider issued a new token. Your session ends soon: "Stay signed in" asks Google again.';
+  assert.deepEqual(await said(), [`${due.replace(/ Your.*/, '')} Asking Google in a small window…`, renewed], 'each change once, in order');
+  assert.equal(await announcer(page).textContent(), renewed);
 });
