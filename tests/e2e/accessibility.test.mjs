@@ -223,7 +223,7 @@ async function nextTick(page) {
   await page.waitForFunction((before) => document.querySelector('[data-testid="time-left"]')?.textContent !== before, shown);
 }
 
-h.test('the live region announces signed in, and signed out in another tab, once each and nothing on countdown ticks', async () => {
+h.test('the live region announces signed in, signed out in another tab and signing out here, once each and nothing on countdown ticks', async () => {
   const page = await h.openApp();
   await h.signIn(page);
   await announcer(page).filter({ hasText: `Signed in as ${ADA.name}.` }).waitFor();
@@ -242,6 +242,15 @@ h.test('the live region announces signed in, and signed out in another tab, once
   await h.waitSignedOut(page);
   assert.deepEqual((await said()).filter(Boolean), ['You signed out in another tab, so this tab signed out too.']);
   assert.equal(await page.locator('.notice.info').textContent(), 'You signed out in another tab, so this tab signed out too.', 'and it shows');
+
+  await h.signIn(page);
+  const again = await recordAnnouncements(page);
+  await h.signOutButton(page).click();
+  await announcer(page).filter({ hasText: 'revoked' }).waitFor();
+  assert.deepEqual((await again()).filter(Boolean), [
+    'Signing out and revoking the token…',
+    'Signed out. The access token was revoked at Google and removed from this tab.',
+  ], 'what the page waits for, then the outcome, once each');
 });
 
 h.test('the live region says once that renewal is due, and once that the session was renewed', async () => {

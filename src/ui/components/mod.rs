@@ -46,6 +46,6 @@ pub use task_board::TaskBoard;
 pub use task_filters::TaskFilters;
 pub use task_item::TaskItem;
 pub use tasks_view::TasksView;
-pub use verifying::{verifying, CHECKING};
+pub use verifying::{busy_label, verifying};
 pub use view_tabs::view_tabs;
 pub use write_prompt::WritePrompt;
