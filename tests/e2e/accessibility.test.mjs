@@ -159,6 +159,21 @@ h.test('the audit fails on a serious violation: an image with a link inside is n
   await page.close(); // planted: not for the harness's audit of the pages left open
 });
 
+h.test('the audit checks contrast in each scheme: dark grey text, fine on light paper, fails on dark', async () => {
+  const page = await h.openApp();
+  await h.waitSignedOut(page);
+  // Through the CSSOM, which the page's style-src allows (a style attribute in markup it would not).
+  await page.evaluate(() => {
+    const p = document.createElement('p');
+    p.textContent = 'Dark grey text';
+    p.style.color = '#303030';
+    document.querySelector('main .card').append(p);
+  });
+  await h.audit(page, 'planted dark grey text', { schemes: ['light'] });
+  await assert.rejects(h.audit(page, 'planted dark grey text'), /\(dark\)\n\s*color-contrast \(serious\)/);
+  await page.close();
+});
+
 /** What has focus: its tag, role, text and test id. */
 const focused = (page) => page.evaluate(() => {
   const e = document.activeElement;

@@ -17,6 +17,8 @@ const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8
 export const AXE_VERSION = JSON.parse(fs.readFileSync(require.resolve('axe-core/package.json'), 'utf8')).version;
 
 export const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'];
+/** The rules whose verdict depends on the colours: all a second colour scheme needs checked again. */
+export const COLOUR_RULES = ['color-contrast', 'link-in-text-block'];
 const BLOCKING = new Set(['serious', 'critical']);
 
 /** What the audits took, for the suite's summary (see `auditTime`). */
@@ -30,14 +32,14 @@ export function describe(v) {
   return [`  ${v.id} (${v.impact}): ${v.help} <${v.helpUrl}>`, ...where, ...more].join('\n');
 }
 
-/** axe's violations on `page` now (its current colour scheme). */
-export async function violations(page) {
+/** axe's violations on `page` now (its current colour scheme), of every rule or of `rules`. */
+export async function violations(page, rules = null) {
   const started = Date.now();
   // Once per document: a navigation brings a fresh window without it.
   if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.evaluate(AXE_SOURCE);
-  const found = await page.evaluate(async (tags) => {
+  const found = await page.evaluate(async ([tags, rules]) => {
     const result = await window.axe.run(document, {
-      runOnly: { type: 'tag', values: tags },
+      runOnly: rules ? { type: 'rule', values: rules } : { type: 'tag', values: tags },
       resultTypes: ['violations'],
     });
     // Plain data only: nodes' targets, summaries, impacts.
@@ -45,23 +47,24 @@ export async function violations(page) {
       id, impact, help, helpUrl,
       nodes: nodes.map(({ target, failureSummary, impact: nodeImpact }) => ({ target, failureSummary, impact: nodeImpact })),
     }));
-  }, TAGS);
+  }, [TAGS, rules]);
   spent.audits += 1;
   spent.ms += Date.now() - started;
   return found;
 }
 
 /**
- * Audits `page` in each of `schemes` ('light', 'dark'; null: as it is). Throws on a serious or
- * critical violation; prints the others (with `label`, so a reader knows which screen).
- * Returns the violations found, per scheme.
+ * Audits `page` in each of `schemes` ('light', 'dark'; null: as it is): every rule in the first,
+ * the colour rules in the others (the rest read the same DOM, whatever the colours). Throws on a
+ * serious or critical violation; prints the others (with `label`, so a reader knows which
+ * screen). Returns the violations found, per scheme.
  */
 export async function audit(page, label, { schemes = ['light', 'dark'], log = (line) => process.stderr.write(`${line}\n`) } = {}) {
   const found = {};
   const blocking = [];
-  for (const scheme of schemes ?? [null]) {
+  for (const [i, scheme] of (schemes ?? [null]).entries()) {
     if (scheme) await page.emulateMedia({ colorScheme: scheme });
-    const list = await violations(page);
+    const list = await violations(page, i === 0 ? null : COLOUR_RULES);
     const name = scheme ? `${label} (${scheme})` : label;
     found[scheme ?? 'current'] = list;
     const minor = list.filter((v) => !BLOCKING.has(v.impact));
