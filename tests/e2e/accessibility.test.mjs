@@ -257,6 +257,7 @@ h.test('the live region announces signed in, signed out in another tab and signi
   await h.waitSignedOut(page);
   assert.deepEqual((await said()).filter(Boolean), ['You signed out in another tab, so this tab signed out too.']);
   assert.equal(await page.locator('.notice.info').textContent(), 'You signed out in another tab, so this tab signed out too.', 'and it shows');
+  await waitFor(async () => (await focused(page)).text === 'You are signed out', { message: 'focus on the signed-out heading' });
 
   await h.signIn(page);
   const again = await recordAnnouncements(page);

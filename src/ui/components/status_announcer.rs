@@ -4,9 +4,10 @@ use crate::ui::auth_context::{use_auth, AuthState, AuthStatus, Notice};
 use crate::ui::hooks::use_now;
 use yew::prelude::*;
 
-/// Where focus goes when the page settles after a wait (the redirect back, a popup, sign-out):
-/// the alert if there is one, else the new state's main heading; with Tasks or Calendar still
-/// loading, the view's tab. The element that had focus (a button) is gone by then.
+/// Where focus goes when the page settles in a new state (after the redirect back, a popup,
+/// sign-out here or in another tab, expiry): the alert if there is one, else the new state's
+/// main heading; with Tasks or Calendar still loading, the view's tab. The element that had
+/// focus (a button) is gone by then. Not on the first render: the page starts at its top.
 const ARRIVAL_FOCUS: [&str; 4] = [
     "main [role=alert]",
     "main [data-testid=profile] h2",
@@ -32,7 +33,7 @@ pub fn StatusAnnouncer() -> Html {
     let previous = use_mut_ref(|| None::<Phase>);
     use_effect_with(phase, move |phase| {
         let was = previous.borrow_mut().replace(*phase);
-        if was == Some(Phase::Busy) && *phase != Phase::Busy {
+        if was.is_some_and(|was| was != *phase) && *phase != Phase::Busy {
             focus_first(&ARRIVAL_FOCUS);
         }
     });
