@@ -7,6 +7,7 @@ pub mod crypto;
 pub mod csp;
 pub mod features_module;
 pub mod fetch;
+pub mod focus;
 pub mod location;
 pub mod popup;
 pub mod random;

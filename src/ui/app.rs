@@ -2,8 +2,8 @@
 
 use super::auth_context::{use_auth, AuthProvider, AuthStatus, Notice};
 use super::components::{
-    layout, notice_view, policy_mismatch_view, server_line, signed_out_view, verifying,
-    LazyFeature, Setup, SignedInView, CHECKING,
+    busy_label, layout, notice_view, policy_mismatch_view, server_line, signed_out_view, verifying,
+    LazyFeature, Setup, SignedInView, StatusAnnouncer,
 };
 use crate::auth::oidc;
 use crate::browser::fetch::fetch;
@@ -225,11 +225,9 @@ fn Home() -> Html {
         _ => None,
     };
     let view = match &auth.state.status {
-        AuthStatus::Starting | AuthStatus::Verifying => verifying(CHECKING),
-        AuthStatus::WaitingForPopup => verifying("Waiting for the sign-in window…"),
-        AuthStatus::SigningOut => verifying("Signing out and revoking the token…"),
         AuthStatus::SignedOut => signed_out_view(&auth),
         AuthStatus::SignedIn(signed_in) => html! { <SignedInView signed_in={signed_in.clone()} /> },
+        busy => verifying(busy_label(busy).unwrap_or_default()),
     };
     html! {
         <>
@@ -239,6 +237,7 @@ fn Home() -> Html {
             if let Some(signed_in) = signed_in {
                 <LazyFeature feature={Feature::Inspector} {signed_in} />
             }
+            <StatusAnnouncer />
         </>
     }
 }

@@ -36,6 +36,7 @@ import { spawn } from 'node:child_process';
 import os from 'node:os';
 import { once } from 'node:events';
 import { chromium } from 'playwright-core';
+import { audit, auditTime } from './axe.mjs';
 
 export const CLIENT_ID = 'emulator-client.apps.googleusercontent.com';
 export const OTHER_CLIENT_ID = 'other-app.apps.googleusercontent.com';
@@ -531,12 +532,30 @@ export class Harness {
   async afterEachTest() {
     let checkError = null;
     try {
+      await this.auditOpenPages();
       await this.checkInvariants();
     } catch (e) {
       checkError = e;
     }
     await this.closeContexts();
     if (checkError) throw checkError;
+  }
+
+  /**
+   * axe-core over the final state of every open page of the app or the emulator, light and dark
+   * (before the invariants, which then also see any CSP violation the audit caused). A page
+   * still navigating when the test ended has no settled state to audit.
+   */
+  async auditOpenPages() {
+    for (const [i, page] of this.pages.entries()) {
+      let origin = null;
+      try { origin = new URL(page.url()).origin; } catch { /* about:blank */ }
+      if (page.isClosed() || (origin !== this.app.origin && origin !== this.emu.origin)) continue;
+      await audit(page, `${this.currentTest} (page ${i}, at the end)`).catch((e) => {
+        if (page.isClosed() || /Execution context was destroyed|Target page, context or browser has been closed/.test(e.message)) return;
+        throw e;
+      });
+    }
   }
 
   async closeContexts() {
@@ -569,8 +588,9 @@ export class Harness {
 
   // -- browser -----------------------------------------------------------------
 
-  async newPage() {
-    const context = await this.browser.newContext();
+  /** A page in a fresh context; `options` go to browser.newContext (e.g. `{ colorScheme: 'dark' }`). */
+  async newPage(options = {}) {
+    const context = await this.browser.newContext(options);
     context.setDefaultTimeout(10_000);
     context.setDefaultNavigationTimeout(15_000);
     await context.exposeBinding('__e2eStorageWrite', ({ frame }, area, key, value) => {
@@ -645,6 +665,9 @@ export class Harness {
     await this.goto(page, this.appUrl + suffix);
     return page;
   }
+
+  /** axe-core over `page` as it is now (tests/e2e/axe.mjs): throws on a serious or critical violation. */
+  audit(page, label, options) { return audit(page, label, options); }
 
   signInButton(page) { return page.getByRole('button', { name: /Sign in/ }); }
   signOutButton(page) { return page.getByRole('button', { name: /Sign out/ }); }
@@ -958,7 +981,11 @@ export class Harness {
 export function useHarness(opts) {
   const h = new Harness(opts);
   before(async () => { await h.start(); }, { timeout: 60_000 });
-  after(async () => { await h.stop(); });
+  after(async () => {
+    await h.stop();
+    const { audits, ms } = auditTime();
+    process.stderr.write(`axe-core: ${audits} audits, ${(ms / 1000).toFixed(1)} s\n`);
+  });
   beforeEach(async (t) => { await h.beforeEachTest(t); });
   afterEach(async () => { await h.afterEachTest(); });
   return h;

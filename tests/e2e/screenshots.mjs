@@ -55,13 +55,14 @@ try {
   shots.push(path.join(OUT, 'inspector.png'));
 
   await page.setViewportSize({ width: 390, height: 800 });
+  await page.evaluate(() => scrollTo(0, 0)); // the inspector's shot scrolled down to it
   await shot(page, 'signed-in-phone', { fullPage: false });
   await page.getByTestId('sequence-diagram').scrollIntoViewIfNeeded();
   await shot(page, 'inspector-phone', { fullPage: false });
   await page.setViewportSize({ width: 1000, height: 720 });
 
   await h.signOutButton(page).click();
-  await page.getByRole('status').waitFor();
+  await page.getByRole('status').filter({ hasText: 'revoked' }).waitFor();
   await shot(page, 'signed-out-revoked');
 
   await h.startSignIn(page);
@@ -181,6 +182,42 @@ try {
   } finally {
     await op.stop();
   }
+
+  // Dark mode: the main screens in a browser that prefers it (prefers-color-scheme: dark).
+  await h.beforeEachTest({ name: 'screenshots: dark' });
+  const dark = await h.newPage({ colorScheme: 'dark' });
+  await dark.setViewportSize({ width: 1000, height: 720 });
+  await h.goto(dark, h.appUrl);
+  await h.waitSignedOut(dark);
+  await shot(dark, 'signed-out-dark');
+  await h.startSignIn(dark);
+  await h.decide(dark, { cancel: true });
+  await h.alert(dark);
+  await shot(dark, 'consent-denied-dark');
+  await h.signIn(dark);
+  await shot(dark, 'signed-in-dark', { fullPage: false });
+  await dark.getByTestId('inspector').screenshot({ path: path.join(OUT, 'inspector-dark.png') });
+  shots.push(path.join(OUT, 'inspector-dark.png'));
+  await dark.setViewportSize({ width: 390, height: 800 });
+  await dark.evaluate(() => scrollTo(0, 0));
+  await shot(dark, 'signed-in-phone-dark', { fullPage: false });
+  await dark.setViewportSize({ width: 1000, height: 900 });
+  await h.openView(dark, 'Tasks');
+  await h.grantFromView(dark, 'Allow viewing and changing my tasks');
+  await h.waitTasks(dark);
+  await dark.getByRole('checkbox', { name: 'Order more punch cards' }).check();
+  await h.waitSaved(dark);
+  await shot(dark, 'tasks-dark', { fullPage: false });
+  await h.openView(dark, 'Calendar');
+  await h.grantFromView(dark, 'Allow viewing my calendar events');
+  await dark.getByTestId('event').first().waitFor();
+  await shot(dark, 'calendar-dark', { fullPage: false });
+  h.setConfig({ flow: 'bogus', scopes: 'x', authorization_endpoint: 'not a url' });
+  const darkSetup = await h.newPage({ colorScheme: 'dark' });
+  await darkSetup.setViewportSize({ width: 1000, height: 720 });
+  await h.goto(darkSetup, h.appUrl);
+  await darkSetup.getByTestId('setup').waitFor();
+  await shot(darkSetup, 'setup-dark');
 } finally {
   await h.stop();
 }

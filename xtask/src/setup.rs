@@ -80,7 +80,7 @@ pub fn cargo_tool(version_command: &[&str], package: &str, version: &str, locked
 fn node_modules() -> Result {
     let bin = root().join("node_modules/.bin");
     let installed = ["wasm-opt", "terser"].iter().all(|b| bin.join(b).exists())
-        && ["playwright-core", "oidc-provider"]
+        && ["playwright-core", "oidc-provider", "axe-core"]
             .iter()
             .all(|p| root().join("node_modules").join(p).exists());
     if installed {

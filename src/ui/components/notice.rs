@@ -1,12 +1,13 @@
 use crate::ui::auth_context::Notice;
 use yew::prelude::*;
 
-/// An error (role="alert", with its code) or an informational status line; `actions` (what the
+/// An error (role="alert", with its code) or an informational line; `actions` (what the
 /// person can do about it: buttons) go inside an error. A view function, not a component: it
 /// holds no state, and every component costs a module its own copy of Yew's lifecycle code.
 pub fn notice_view(notice: &Notice, actions: Html) -> Html {
     match notice {
-        Notice::Info(text) => html! { <div class="notice info" role="status">{ *text }</div> },
+        // Not a live region itself: the app's one region (StatusAnnouncer) says it, once.
+        Notice::Info(text) => html! { <div class="notice info">{ *text }</div> },
         Notice::Error(error) => html! {
             <div class="notice error" role="alert">
                 <p class="notice-message">{ error.to_string() }</p>

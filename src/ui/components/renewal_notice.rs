@@ -23,7 +23,9 @@ pub fn renewal_notice(auth: &AuthContext, session: &Session, now: u64, view: Vie
     };
     let seconds_left = session.seconds_left(now);
     html! {
-        <div class="notice renew" role="status" data-testid="renewal">
+        // No live region here: its countdown would be read out every second. StatusAnnouncer
+        // says once that renewal is due.
+        <div class="notice renew" data-testid="renewal">
             <p>{ if renewing { format!("Asking {who} in a small window…") } else {
                 format!("Your session ends in {}. This app keeps no refresh token (Google gives browser apps none), so staying signed in means asking {who} again (usually without any question).", format_duration(seconds_left))
             } }</p>

@@ -63,21 +63,24 @@ pub struct DiagramProps {
 }
 
 /// The flow as a sequence diagram; the arrows that happened are highlighted and link to their
-/// first timeline entry.
+/// first timeline entry. A labelled figure holding a group, not `role="img"`: an image's
+/// content is presentational, so the links inside would be hidden from screen readers
+/// (axe's `nested-interactive`). Each arrow says who talks to whom in words.
 #[component]
 pub fn SequenceDiagram(props: &DiagramProps) -> Html {
     let height = 70 + ARROWS.len() as u32 * 40;
     html! {
-        <figure class="diagram">
-            <svg viewBox={format!("0 0 720 {height}")} role="img" aria-labelledby="diagram-title" data-testid="sequence-diagram">
-                <title id="diagram-title">{ "Sequence of the implicit grant; highlighted steps happened in this tab" }</title>
+        <figure class="diagram" aria-labelledby="diagram-title">
+            <figcaption id="diagram-title" class="visually-hidden">{ "Sequence of the sign-in: the highlighted steps happened in this tab and link to their entry below" }</figcaption>
+            <svg viewBox={format!("0 0 720 {height}")} role="group" aria-labelledby="diagram-title" data-testid="sequence-diagram">
                 <defs>
                     <marker id="arrowhead" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
                         <path d="M 0 0 L 10 5 L 0 10 z" fill="context-stroke" />
                     </marker>
                 </defs>
+                // The lanes' names are in every arrow's words; read once, not as loose text.
                 { for ACTORS.iter().zip(LANE_X).map(|(name, x)| html! {
-                    <g class="actor">
+                    <g class="actor" aria-hidden="true">
                         <rect x={(x - 80).to_string()} y="8" width="160" height="34" rx="8" />
                         <text x={x.to_string()} y="30" text-anchor="middle">{ *name }</text>
                         <line x1={x.to_string()} y1="42" x2={x.to_string()} y2={height.to_string()} />
@@ -108,16 +111,24 @@ fn arrow_view(
     let body = html! {
         <>
             { line }
-            <text x={text_x.to_string()} y={(y - 6).to_string()} text-anchor={anchor}>{ label }</text>
+            <text x={text_x.to_string()} y={(y - 6).to_string()} text-anchor={anchor} aria-hidden="true">{ label }</text>
         </>
     };
+    let who = if from == to {
+        ACTORS[from].to_owned()
+    } else {
+        format!("{} to {}", ACTORS[from], ACTORS[to])
+    };
     match happened {
+        // The link's name is its <title>: the drawn text alone would lose who talks to whom.
         Some(entry) => html! {
             <a href={format!("#step-{}", entry.id)} class="arrow happened" data-step={format!("{step:?}")}>
-                <title>{ format!("{label}: happened, see step {}", entry.id + 1) }</title>
+                <title>{ format!("{who}: {label}. Happened: step {}", entry.id + 1) }</title>
                 { body }
             </a>
         },
-        None => html! { <g class="arrow pending" data-step={format!("{step:?}")}>{ body }</g> },
+        None => html! {
+            <g class="arrow pending" data-step={format!("{step:?}")} role="img" aria-label={format!("{who}: {label}. Not in this tab yet")}>{ body }</g>
+        },
     }
 }
