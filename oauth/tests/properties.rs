@@ -203,7 +203,7 @@ proptest! {
             let _ = parsed.claims.verify(&oauth::id_token::Expectations {
                 issuers: &["https://accounts.google.com", "accounts.google.com"],
                 client_id: "token",
-                nonce: "token",
+                nonce: Some("token"),
                 now_secs,
                 access_token_sha256: at_hash.as_ref(),
             });
@@ -230,7 +230,7 @@ proptest! {
         let token = format!("{}.{}.AQID", b64(r#"{"alg":"RS256"}"#), b64(&claims));
         let parsed = oauth::id_token::IdToken::parse(&token).unwrap();
         let expect = oauth::id_token::Expectations {
-            issuers: &["i"], client_id: "c", nonce: "n", now_secs: now, access_token_sha256: None,
+            issuers: &["i"], client_id: "c", nonce: Some("n"), now_secs: now, access_token_sha256: None,
         };
         let _ = parsed.claims.verify(&expect);
     }
