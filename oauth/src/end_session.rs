@@ -2,7 +2,10 @@
 //! to the provider's `end_session_endpoint` to end the session there too, and checks the `state`
 //! it gets back on `post_logout_redirect_uri` (§2, §3). Google advertises no such endpoint.
 
+use crate::authorization::STATE_BYTES;
 use crate::json::{Json, Object, ObjectWriter, ReadError};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
 use subtle::ConstantTimeEq;
 
 /// What this tab keeps (sessionStorage) while the person is at the provider: the `state` sent,
@@ -14,6 +17,14 @@ pub struct PendingLogout {
 }
 
 impl PendingLogout {
+    /// A fresh logout with 256 random bits of `state`, as a sign-in's.
+    pub fn new(random: [u8; STATE_BYTES], revoked: bool) -> Self {
+        PendingLogout {
+            state: URL_SAFE_NO_PAD.encode(random),
+            revoked,
+        }
+    }
+
     pub fn to_json(&self) -> String {
         ObjectWriter::default()
             .string("state", Some(&self.state))
@@ -185,6 +196,14 @@ mod tests {
         ] {
             assert!(!is_logout_return(Some(response)), "{response}");
         }
+    }
+
+    #[test]
+    fn a_new_logout_state_is_the_random_bytes_encoded() {
+        let p = PendingLogout::new([0xff; STATE_BYTES], false);
+        assert_eq!(p.state.len(), 43);
+        assert_eq!(p.state, "_".repeat(42) + "8");
+        assert!(!p.revoked);
     }
 
     #[test]

@@ -2,7 +2,7 @@
 
 use super::request::{send, ApiError, Body};
 use crate::timeline::Step;
-use oauth::revocation::revocation_body;
+use oauth::revocation::{refresh_token_revocation_body, revocation_body};
 
 pub async fn revoke(
     endpoint: &str,
@@ -14,6 +14,22 @@ pub async fn revoke(
         endpoint,
         None,
         Body::Form(&revocation_body(access_token, client_id)),
+    )
+    .await
+    .map(|_| ())
+}
+
+/// Revokes a refresh token (RFC 7009 §2.1, `token_type_hint=refresh_token`).
+pub async fn revoke_refresh_token(
+    endpoint: &str,
+    refresh_token: &str,
+    client_id: &str,
+) -> Result<(), ApiError> {
+    send(
+        Step::Revocation,
+        endpoint,
+        None,
+        Body::Form(&refresh_token_revocation_body(refresh_token, client_id)),
     )
     .await
     .map(|_| ())
