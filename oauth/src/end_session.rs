@@ -89,7 +89,7 @@ pub fn is_logout_return(response: Option<&str>) -> bool {
         return true;
     };
     response.starts_with('?')
-        && !form_urlencoded::parse(response[1..].as_bytes()).any(|(name, _)| {
+        && !form_urlencoded::parse(&response.as_bytes()[1..]).any(|(name, _)| {
             matches!(
                 name.as_ref(),
                 "code" | "access_token" | "id_token" | "error"
