@@ -9,14 +9,7 @@ pub async fn revoke(
     access_token: &str,
     client_id: Option<&str>,
 ) -> Result<(), ApiError> {
-    send(
-        Step::Revocation,
-        endpoint,
-        None,
-        Body::Form(&revocation_body(access_token, client_id)),
-    )
-    .await
-    .map(|_| ())
+    post(endpoint, &revocation_body(access_token, client_id)).await
 }
 
 /// Revokes a refresh token (RFC 7009 §2.1, `token_type_hint=refresh_token`).
@@ -25,12 +18,15 @@ pub async fn revoke_refresh_token(
     refresh_token: &str,
     client_id: &str,
 ) -> Result<(), ApiError> {
-    send(
-        Step::Revocation,
+    post(
         endpoint,
-        None,
-        Body::Form(&refresh_token_revocation_body(refresh_token, client_id)),
+        &refresh_token_revocation_body(refresh_token, client_id),
     )
     .await
-    .map(|_| ())
+}
+
+async fn post(endpoint: &str, form: &str) -> Result<(), ApiError> {
+    send(Step::Revocation, endpoint, None, Body::Form(form))
+        .await
+        .map(|_| ())
 }

@@ -60,21 +60,28 @@ async function waitForRefreshes(page, n) {
   await page.getByTestId('renewal').waitFor({ state: 'detached' });
 }
 
-/** A POST to the provider's token endpoint from the test itself (not the page). */
-async function tokenRequest(form) {
-  const res = await fetch(`${op.issuer}/token`, {
+/** The app on a fresh page, signed in at the provider. */
+async function openSignedIn(options) {
+  await configure(options);
+  const page = await h.openApp();
+  await h.waitSignedOut(page);
+  await signIn(page);
+  return page;
+}
+
+/** A form POST to the provider from the test itself (not the page). */
+async function postToProvider(path, form) {
+  const res = await fetch(`${op.issuer}${path}`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams(form),
   });
-  return { status: res.status, json: await res.json() };
+  const text = await res.text();
+  return { status: res.status, json: text ? JSON.parse(text) : undefined };
 }
 
 h.test('with a refresh token the session renews itself before expiry (no window, no click), takes the rotated token each time, and the provider refuses the spent one', async () => {
-  await configure();
-  const page = await h.openApp();
-  await h.waitSignedOut(page);
-  await signIn(page);
+  const page = await openSignedIn();
   const [first] = issued('refresh_token');
   assert.ok(first, 'the code exchange returned a refresh token');
 
@@ -101,24 +108,17 @@ h.test('with a refresh token the session renews itself before expiry (no window,
   assert.ok(await inspector.getByText('The refreshed ID token names the same person as the first').count() >= 1);
 
   // The spent token is refused by the provider (and, replayed, revokes the grant).
-  const replay = await tokenRequest({ grant_type: 'refresh_token', refresh_token: first, client_id: op.clientId });
+  const replay = await postToProvider('/token', { grant_type: 'refresh_token', refresh_token: first, client_id: op.clientId });
   assert.equal(replay.status, 400);
   assert.equal(replay.json.error, 'invalid_grant');
   adoptProviderTokens();
 });
 
 h.test('a refresh token revoked at the provider gives invalid_grant, said in words, and renewal falls back to the "Stay signed in" offer', async () => {
-  await configure();
-  const page = await h.openApp();
-  await h.waitSignedOut(page);
-  await signIn(page);
+  const page = await openSignedIn();
   const [token] = issued('refresh_token');
   // Revoked before the app first uses it.
-  const res = await fetch(`${op.issuer}/token/revocation`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ token, token_type_hint: 'refresh_token', client_id: op.clientId }),
-  });
+  const res = await postToProvider('/token/revocation', { token, token_type_hint: 'refresh_token', client_id: op.clientId });
   assert.equal(res.status, 200);
 
   const { text } = await h.expectAlert(page, 'refresh_failed', 20_000);
@@ -135,10 +135,7 @@ h.test('a refresh token revoked at the provider gives invalid_grant, said in wor
 });
 
 h.test('after a reload no refresh token exists anywhere: the stored session resumes with the newest access token and renewal is the offer again, whose popup renews silently', async () => {
-  await configure();
-  const page = await h.openApp();
-  await h.waitSignedOut(page);
-  await signIn(page);
+  const page = await openSignedIn();
   await waitForRefreshes(page, 1);
   const [fromExchange, ...fromRefreshes] = issued('access_token');
   const beforeReload = new Set(issued('refresh_token'));
@@ -173,10 +170,7 @@ h.test('after a reload no refresh token exists anywhere: the stored session resu
 });
 
 h.test('two tabs each hold their own refresh token: both refresh, and neither spends the other\'s', async () => {
-  await configure();
-  const one = await h.openApp();
-  await h.waitSignedOut(one);
-  await signIn(one);
+  const one = await openSignedIn();
   const two = await h.newTab(one);
   await h.goto(two, h.appUrl);
   await h.waitSignedOut(two);
@@ -199,21 +193,18 @@ h.test('two tabs each hold their own refresh token: both refresh, and neither sp
   adoptProviderTokens();
 });
 
-/** Signs in, signs out, and returns the end_session request the page made. */
-async function signOutAtProvider(page) {
-  await signIn(page);
+/** Signs in, signs out, and returns the page and the end_session request it made. */
+async function signOutAtProvider() {
+  const page = await openSignedIn({ logout: true });
   const leaving = page.waitForRequest((r) => r.url().startsWith(`${op.issuer}/session/end?`));
   await h.signOutButton(page).click();
   const request = new URL((await leaving).url());
   await page.getByRole('button', { name: 'Yes, sign me out' }).waitFor();
-  return request;
+  return { page, request };
 }
 
 h.test('with an end_session_endpoint, sign-out revokes both tokens, ends the provider session and comes back with its state checked, said in words', async () => {
-  await configure({ logout: true });
-  const page = await h.openApp();
-  await h.waitSignedOut(page);
-  const request = await signOutAtProvider(page);
+  const { page, request } = await signOutAtProvider();
   const p = request.searchParams;
   assert.equal(p.get('id_token_hint'), issued('id_token').at(-1), 'the newest ID token as the hint');
   assert.equal(p.get('client_id'), op.clientId);
@@ -244,8 +235,7 @@ for (const [name, change, code] of [
   ['missing', () => null, 'logout_state_missing'],
 ]) {
   h.test(`a return from the provider's logout with a ${name} state is refused in words (${code})`, async () => {
-    await configure({ logout: true });
-    op.tamper((r) => {
+    const tamper = (r) => {
       const location = r.headers.location;
       if (!r.path.startsWith('/session/end') || !location || !location.startsWith(h.appUrl)) return;
       const url = new URL(location);
@@ -254,10 +244,9 @@ for (const [name, change, code] of [
       const changed = change(state);
       if (changed === null) url.searchParams.delete('state'); else url.searchParams.set('state', changed);
       r.headers.location = url.href;
-    });
-    const page = await h.openApp();
-    await h.waitSignedOut(page);
-    await signOutAtProvider(page);
+    };
+    const { page } = await signOutAtProvider();
+    op.tamper(tamper);
     await page.getByRole('button', { name: 'Yes, sign me out' }).click();
     const { text } = await h.expectAlert(page, code);
     assert.match(text, /You signed out here/);
