@@ -43,7 +43,10 @@ pub async fn refresh(config: &ClientConfig, current: &SignedIn) -> Result<Signed
     let session = current
         .session
         .refreshed(answer.token.clone(), claims.as_ref());
-    session_store::save(config, &session)?;
+    // Signed out (or expired) while the refresh was in flight: nothing is stored again.
+    if session_store::is_stored(config) {
+        session_store::save(config, &session)?;
+    }
     Ok(SignedIn {
         session,
         user: current.user.clone(),
