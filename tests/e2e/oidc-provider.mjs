@@ -9,6 +9,7 @@
 //   op.log      // every request the provider received (method, path, query, body, headers, status)
 //   op.tokens() // every code, access token, ID token it issued: [{ kind, token }]
 //   await op.rotateKeys(); // ID tokens from now on signed with a new RSA key (new kid)
+//   op.sign(claims)        // a JWT signed with the provider's current key (for forged ID tokens)
 //   await op.stop();
 //
 // One public client (no secret, PKCE S256 required), response types `code` and `id_token token`,
@@ -445,6 +446,13 @@ export async function startOidcProvider({
     tokens() { return issued.map((t) => ({ ...t })); },
     /** The kid ID tokens are signed with now. */
     get currentKid() { return keys[0].kid; },
+    /** A JWT signed RS256 with the provider's current key (kid in its header): a forgery only the test can make. */
+    sign(payload) {
+      const b64 = (o) => Buffer.from(JSON.stringify(o)).toString('base64url');
+      const input = `${b64({ alg: 'RS256', typ: 'JWT', kid: keys[0].kid })}.${b64(payload)}`;
+      const key = crypto.createPrivateKey({ key: keys[0], format: 'jwk' });
+      return `${input}.${crypto.sign('sha256', Buffer.from(input), key).toString('base64url')}`;
+    },
     /** The public JWKS the provider publishes. */
     get jwks() { return { keys: keys.map(publicJwk) }; },
     /**

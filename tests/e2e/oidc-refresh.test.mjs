@@ -134,6 +134,31 @@ h.test('a refresh token revoked at the provider gives invalid_grant, said in wor
   adoptProviderTokens();
 });
 
+h.test('a refreshed ID token naming another person, signed by the provider\'s own key, is refused and renewal falls back to the offer', async () => {
+  await configure();
+  let answers = 0;
+  op.tamper((r) => {
+    if (r.path !== '/token' || r.status !== 200) return;
+    answers += 1;
+    if (answers === 1) return; // the code exchange
+    const body = JSON.parse(r.body);
+    const claims = JSON.parse(Buffer.from(body.id_token.split('.')[1], 'base64url').toString());
+    body.id_token = op.sign({ ...claims, sub: 'mallory' });
+    h.extraTokens.add(body.id_token);
+    r.body = JSON.stringify(body);
+  });
+  const page = await h.openApp();
+  await h.waitSignedOut(page);
+  await signIn(page);
+  const { text } = await h.expectAlert(page, 'refresh_failed', 20_000);
+  assert.match(text, /refreshed ID token's sub differs from the first ID token's/);
+  await page.getByTestId('renewal').getByRole('button', { name: 'Stay signed in' }).waitFor();
+  assert.equal((await page.getByTestId('profile-email').textContent()).trim(), 'ada@example.test', 'still Ada, with her own token');
+  const stored = JSON.parse((await h.sessionStorage(page))[SESSION_KEY]);
+  assert.equal(stored.access_token, issued('access_token')[0], "the refused answer's access token was not taken");
+  adoptProviderTokens();
+});
+
 h.test('after a reload no refresh token exists anywhere: the stored session resumes with the newest access token and renewal is the offer again, whose popup renews silently', async () => {
   const page = await openSignedIn();
   await waitForRefreshes(page, 1);
