@@ -465,7 +465,7 @@ async fn start_action(config: &ClientConfig, callback: Option<Rc<str>>) -> AuthA
                 "Signed out here and at the provider: the tokens were revoked, and the provider ended your session there too.",
             ),
             Ok(false) => Notice::Info(
-                "Signed out here and at the provider, which ended your session there. The tokens could not be revoked: they stop working when they expire.",
+                "Signed out here and at the provider, which ended your session there. The tokens were not revoked (the provider offers no revocation endpoint, or revoking failed): they stop working when they expire.",
             ),
             Err(error) => Notice::Error(error.into()),
         }));
