@@ -92,7 +92,8 @@ pub(crate) fn read_token_answer(
         return Err(AuthError::MissingParameter("id_token"));
     }
     Ok(TokenAnswer {
-        refresh_token: text("refresh_token")?,
+        // An empty one is no token (RFC 6749 §3.1's rule for empty parameters, applied here).
+        refresh_token: text("refresh_token")?.filter(|t| !t.is_empty()),
         token: UnverifiedToken {
             access_token,
             expires_in,
@@ -159,6 +160,10 @@ mod tests {
         )
         .unwrap();
         assert_eq!(answer.refresh_token.as_deref(), Some("rt"));
+        let empty =
+            r#"{"access_token":"at","token_type":"Bearer","id_token":"a.b.c","refresh_token":""}"#;
+        let answer = read_answer(200, empty, grant(), 0).unwrap();
+        assert_eq!(answer.refresh_token, None);
     }
 
     /// A success with an access token and nothing else.
