@@ -52,7 +52,7 @@ impl ApiStep {
             ApiStep::ListEvents => "loading your upcoming events",
             ApiStep::Discovery => "reading the provider's discovery document",
             ApiStep::Keys => "loading the provider's signing keys (JWKS)",
-            ApiStep::TokenExchange => "exchanging the code at the token endpoint",
+            ApiStep::TokenExchange => "asking the token endpoint for a token",
         }
     }
 }
@@ -81,6 +81,10 @@ pub enum AppError {
     FeatureUnavailable { what: &'static str, reason: String },
     #[error("This page's Content-Security-Policy does not let it reach {}, which config.json names: the policy was written for another config.json. Sign-in is off until they agree, since the provider's answer could not be checked.", .0.join(" and "))]
     PolicyBlocksConfig(Vec<String>),
+    #[error("Renewing the session with the refresh token failed: {0} The refresh token is dropped; “Stay signed in” asks the provider again in a small window (browsers allow it only after a click).")]
+    RefreshFailed(Box<AppError>),
+    #[error("{0}")]
+    EndSession(#[from] oauth::end_session::EndSessionError),
 }
 
 /// “View your tasks” (https://…/tasks.readonly) and …, for a sentence.
@@ -109,6 +113,8 @@ impl AppError {
             AppError::Discovery(e) => e.code(),
             AppError::FeatureUnavailable { .. } => "module_load_failed",
             AppError::PolicyBlocksConfig(_) => "csp_blocks_config",
+            AppError::RefreshFailed(_) => "refresh_failed",
+            AppError::EndSession(e) => e.code(),
         }
     }
 
@@ -116,6 +122,7 @@ impl AppError {
     pub fn provider_description(&self) -> Option<&str> {
         match self {
             AppError::Auth(AuthError::Provider(e)) => e.description.as_deref(),
+            AppError::RefreshFailed(e) => e.provider_description(),
             _ => None,
         }
     }

@@ -81,6 +81,9 @@ pub struct Endpoints {
     pub userinfo: String,
     /// Not every provider can revoke; sign-out is then local only.
     pub revocation: Option<String>,
+    /// OpenID Connect RP-Initiated Logout: where sign-out ends the provider's session too.
+    /// Google has none.
+    pub end_session: Option<String>,
     pub jwks_uri: String,
     /// An origin used in place of Google's API hosts (for the emulator).
     pub api_base: Option<String>,
@@ -124,12 +127,13 @@ impl ConfigError {
 }
 
 /// config.json's endpoint settings.
-pub const ENDPOINT_FIELDS: [&str; 7] = [
+pub const ENDPOINT_FIELDS: [&str; 8] = [
     "issuer",
     "authorization_endpoint",
     "token_endpoint",
     "userinfo_endpoint",
     "revocation_endpoint",
+    "end_session_endpoint",
     "jwks_uri",
     "tokeninfo_endpoint",
 ];
@@ -318,6 +322,8 @@ impl ClientConfig {
         let tokeninfo = endpoint("tokeninfo_endpoint", GOOGLE_TOKENINFO_ENDPOINT);
         let userinfo = endpoint("userinfo_endpoint", GOOGLE_USERINFO_ENDPOINT);
         let revocation = endpoint("revocation_endpoint", GOOGLE_REVOCATION_ENDPOINT);
+        // Google advertises no end_session_endpoint: its "default" is none.
+        let end_session = endpoint("end_session_endpoint", "").filter(|url| !url.is_empty());
         let jwks_uri = endpoint("jwks_uri", GOOGLE_JWKS_URI);
         // Google-shaped: Google itself, or a stand-in for it that has Google's token info.
         let google_shaped = is_google || tokeninfo.is_some();
@@ -382,6 +388,7 @@ impl ClientConfig {
             tokeninfo,
             userinfo: userinfo.unwrap_or_default(),
             revocation,
+            end_session,
             jwks_uri: jwks_uri.unwrap_or_default(),
             api_base: match map.get("api_base") {
                 None => None,
@@ -616,6 +623,27 @@ mod tests {
             fields(&errors),
             vec!["userinfo_endpoint", "jwks_uri", "token_endpoint"]
         );
+    }
+
+    #[test]
+    fn end_session_is_configured_by_hand_or_not_at_all_for_google() {
+        let google = ClientConfig::from_json(r#"{"client_id":"a"}"#, None).unwrap();
+        assert_eq!(google.endpoints.end_session, None, "Google has none");
+        let by_hand = ClientConfig::from_json(
+            r#"{"client_id":"a","issuer":"https://op.example","authorization_endpoint":"https://op.example/a","userinfo_endpoint":"https://op.example/u","token_endpoint":"https://op.example/t","jwks_uri":"https://op.example/k","end_session_endpoint":"https://op.example/end"}"#,
+            None,
+        )
+        .unwrap();
+        assert_eq!(
+            by_hand.endpoints.end_session.as_deref(),
+            Some("https://op.example/end")
+        );
+        let errors = ClientConfig::from_json(
+            r#"{"client_id":"a","end_session_endpoint":"http://evil.example/end"}"#,
+            None,
+        )
+        .unwrap_err();
+        assert_eq!(fields(&errors), vec!["end_session_endpoint"]);
     }
 
     #[test]

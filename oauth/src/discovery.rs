@@ -55,6 +55,7 @@ pub struct ProviderMetadata {
     pub token_endpoint: Option<String>,
     pub userinfo_endpoint: Option<String>,
     pub revocation_endpoint: Option<String>,
+    pub end_session_endpoint: Option<String>,
     pub jwks_uri: String,
     pub response_types_supported: Vec<String>,
     pub code_challenge_methods_supported: Option<Vec<String>>,
@@ -72,6 +73,7 @@ impl ProviderMetadata {
             token_endpoint: o.string("token_endpoint")?,
             userinfo_endpoint: o.string("userinfo_endpoint")?,
             revocation_endpoint: o.string("revocation_endpoint")?,
+            end_session_endpoint: o.string("end_session_endpoint")?,
             jwks_uri: Object::required("jwks_uri", o.string("jwks_uri")?)?,
             response_types_supported: o.strings("response_types_supported")?.unwrap_or_default(),
             code_challenge_methods_supported: o.strings("code_challenge_methods_supported")?,
@@ -130,6 +132,7 @@ impl ClientConfig {
             },
         )?;
         e.revocation = optional("revocation_endpoint", &meta.revocation_endpoint)?;
+        e.end_session = optional("end_session_endpoint", &meta.end_session_endpoint)?;
         let unsupported = |missing| DiscoveryError::Unsupported {
             flow: self.flow.name(),
             missing,
@@ -204,7 +207,35 @@ mod tests {
             Some(&*format!("{ISSUER}/token/revocation"))
         );
         assert_eq!(c.endpoints.tokeninfo, None);
+        assert_eq!(
+            c.endpoints.end_session, None,
+            "none advertised: sign-out stays here"
+        );
         assert!(!c.needs_discovery);
+    }
+
+    #[test]
+    fn an_advertised_end_session_endpoint_is_used_once_checked() {
+        let with_logout = document(ISSUER).replace(
+            r#""jwks_uri""#,
+            &format!(r#""end_session_endpoint":"{ISSUER}/session/end","jwks_uri""#),
+        );
+        let c = config("code").with_discovery(&with_logout).unwrap();
+        assert_eq!(
+            c.endpoints.end_session.as_deref(),
+            Some(&*format!("{ISSUER}/session/end"))
+        );
+        let off_loopback = with_logout.replace(
+            &format!("{ISSUER}/session/end"),
+            "http://evil.example/session/end",
+        );
+        assert_eq!(
+            config("code")
+                .with_discovery(&off_loopback)
+                .unwrap_err()
+                .code(),
+            "discovery_bad_endpoint"
+        );
     }
 
     #[test]

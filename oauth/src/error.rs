@@ -18,6 +18,7 @@ impl ProviderError {
             "interaction_required" | "immediate_failed" => "Google needs you to interact with its page before it can answer.",
             "login_required" => "You are not signed in to Google in this browser.",
             "consent_required" => "You have not yet allowed this app the access it asked for.",
+            "invalid_grant" => "The provider refused the grant: the code or refresh token is invalid, expired, already used or revoked.",
             "invalid_scope" => "The app asked for a scope Google does not know.",
             "unauthorized_client" => "This client is not allowed to use this grant type.",
             "unsupported_response_type" => "Google does not accept this response type for this client.",

@@ -40,6 +40,8 @@ pub enum IdTokenError {
     UnknownKey(String),
     #[error("the ID token's signature is not valid")]
     BadSignature,
+    #[error("the refreshed ID token's {0} differs from the first ID token's (OpenID Connect Core §12.2: a refresh must not change who, for whom or by whom)")]
+    RefreshedClaimChanged(&'static str),
 }
 
 impl IdTokenError {
@@ -55,6 +57,7 @@ impl IdTokenError {
             IdTokenError::AtHashMismatch => "at_hash_mismatch",
             IdTokenError::UnknownKey(_) => "unknown_key",
             IdTokenError::BadSignature => "bad_signature",
+            IdTokenError::RefreshedClaimChanged(_) => "refreshed_id_token_mismatch",
         }
     }
 }
@@ -103,6 +106,8 @@ pub struct Claims {
     pub at_hash: Option<String>,
     pub email: Option<String>,
     pub name: Option<String>,
+    /// When the person authenticated (OIDC Core §2); a refresh must keep it (§12.2).
+    pub auth_time: Option<i64>,
 }
 
 impl Claims {
@@ -118,6 +123,7 @@ impl Claims {
             at_hash: o.string("at_hash")?,
             email: o.string("email")?,
             name: o.string("name")?,
+            auth_time: o.integer("auth_time")?,
         })
     }
 }
@@ -180,7 +186,9 @@ pub struct Expectations<'a> {
     /// Accepted issuers (Google's older tokens say `accounts.google.com` without the scheme).
     pub issuers: &'a [&'a str],
     pub client_id: &'a str,
-    pub nonce: &'a str,
+    /// The pending request's nonce; `None` only for an ID token from a refresh, which answers
+    /// no authorization request (OIDC Core §12.2: its nonce is not checked).
+    pub nonce: Option<&'a str>,
     pub now_secs: i64,
     /// SHA-256 of the access token that came with it, when one did (`token id_token`).
     pub access_token_sha256: Option<&'a [u8; 32]>,
@@ -209,8 +217,10 @@ impl Claims {
         if self.iat > expect.now_secs.saturating_add(CLOCK_SKEW_SECS) {
             return Err(IdTokenError::IssuedInFuture);
         }
-        if self.nonce.as_deref() != Some(expect.nonce) {
-            return Err(IdTokenError::NonceMismatch);
+        if let Some(nonce) = expect.nonce {
+            if self.nonce.as_deref() != Some(nonce) {
+                return Err(IdTokenError::NonceMismatch);
+            }
         }
         if let Some(digest) = expect.access_token_sha256 {
             // §3.2.2.10: with an access token in the same response, at_hash is REQUIRED.
@@ -364,7 +374,7 @@ mod tests {
         Expectations {
             issuers: &["https://accounts.google.com", "accounts.google.com"],
             client_id: "ours",
-            nonce: "n-123",
+            nonce: Some("n-123"),
             now_secs: now,
             access_token_sha256: Some(&[0u8; 32]),
         }
@@ -411,6 +421,15 @@ mod tests {
             t
         );
         assert_eq!(parsed.signature, vec![1, 2, 3]);
+    }
+
+    #[test]
+    fn a_refreshed_token_is_not_held_to_a_nonce() {
+        let mut e = expect(1500);
+        e.nonce = None;
+        let without = CLAIMS.replace(r#","nonce":"n-123""#, "");
+        assert_eq!(claims(&without).verify(&e), Ok(()));
+        assert_eq!(claims(CLAIMS).verify(&e), Ok(()));
     }
 
     #[test]

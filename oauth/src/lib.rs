@@ -14,6 +14,8 @@
 //! 7. [`scopes`] says what the granted set allows per API; [`api`] reads an API's answer (status,
 //!    bearer challenge, Google's error body); [`retry`] decides whether and when to send again;
 //!    [`paging`] walks `nextPageToken` within bounds.
+//! 8. For providers that give them: [`refresh`] renews with a refresh token (kept in memory by
+//!    the caller), [`end_session`] ends the provider's session on sign-out (RP-Initiated Logout).
 
 pub mod api;
 pub mod authorization;
@@ -21,12 +23,14 @@ pub mod callback;
 pub mod config;
 pub mod csp;
 pub mod discovery;
+pub mod end_session;
 pub mod error;
 pub mod http_date;
 pub mod id_token;
 pub mod inspect;
 pub mod json;
 pub mod paging;
+pub mod refresh;
 pub mod renewal;
 pub mod response;
 pub mod retention;

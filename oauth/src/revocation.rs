@@ -12,6 +12,16 @@ pub fn revocation_body(access_token: &str, client_id: Option<&str>) -> String {
     body.finish()
 }
 
+/// A refresh token's revocation body: `token_type_hint` tells the server which kind it is
+/// (RFC 7009 §2.1), so it need not look among access tokens first.
+pub fn refresh_token_revocation_body(refresh_token: &str, client_id: &str) -> String {
+    form_urlencoded::Serializer::new(String::new())
+        .append_pair("token", refresh_token)
+        .append_pair("token_type_hint", "refresh_token")
+        .append_pair("client_id", client_id)
+        .finish()
+}
+
 /// One `name=value` pair, form-encoded.
 pub(crate) fn form_body(name: &str, value: &str) -> String {
     form_urlencoded::Serializer::new(String::new())
@@ -30,6 +40,10 @@ mod tests {
         assert_eq!(
             super::revocation_body("t", Some("app")),
             "token=t&client_id=app"
+        );
+        assert_eq!(
+            super::refresh_token_revocation_body("r/t", "app"),
+            "token=r%2Ft&token_type_hint=refresh_token&client_id=app"
         );
     }
 }

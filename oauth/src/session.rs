@@ -133,6 +133,7 @@ mod tests {
             at_hash: None,
             email: Some("ada@example.test".into()),
             name: None,
+            auth_time: None,
         };
         Session::from_id_token(token, &claims)
     }

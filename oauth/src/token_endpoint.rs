@@ -17,15 +17,42 @@ pub fn exchange_body(client_id: &str, grant: &CodeGrant) -> String {
         .finish()
 }
 
-/// Reads the token endpoint's answer. A success must hold a Bearer access token, and, when
-/// `openid` was asked for, an ID token (OIDC Core §3.1.3.3). A refresh token, if any, is not
-/// kept: this app holds no long-lived credential.
+/// A token endpoint's success: the token still to be verified, and the refresh token if the
+/// provider issued one (kept in memory only, by the caller: RFC 9700 §4.14, RFC 10017).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenAnswer {
+    pub token: UnverifiedToken,
+    pub refresh_token: Option<String>,
+}
+
+/// Reads the code exchange's answer. A success must hold a Bearer access token, and, when
+/// `openid` was asked for, an ID token (OIDC Core §3.1.3.3).
 pub fn read_answer(
     status: u16,
     body: &str,
     grant: CodeGrant,
     now_ms: u64,
-) -> Result<UnverifiedToken, AuthError> {
+) -> Result<TokenAnswer, AuthError> {
+    let id_token_required = grant.requested_scopes.iter().any(|s| s == "openid");
+    read_token_answer(
+        status,
+        body,
+        grant.requested_scopes,
+        grant.nonce,
+        id_token_required,
+        now_ms,
+    )
+}
+
+/// Any token endpoint answer (RFC 6749 §5.1, §5.2): the code exchange's or a refresh's.
+pub(crate) fn read_token_answer(
+    status: u16,
+    body: &str,
+    requested_scopes: Vec<String>,
+    nonce: Option<String>,
+    id_token_required: bool,
+    now_ms: u64,
+) -> Result<TokenAnswer, AuthError> {
     let object = Json::parse_object(body).ok();
     if !(200..300).contains(&status) {
         let error = object.as_ref().and_then(|o| {
@@ -61,17 +88,21 @@ pub fn read_answer(
         expires_in.as_deref(),
     )?;
     let id_token = text("id_token")?;
-    if grant.requested_scopes.iter().any(|s| s == "openid") && id_token.is_none() {
+    if id_token_required && id_token.is_none() {
         return Err(AuthError::MissingParameter("id_token"));
     }
-    Ok(UnverifiedToken {
-        access_token,
-        expires_in,
-        scope: text("scope")?,
-        received_at_ms: now_ms,
-        requested_scopes: grant.requested_scopes,
-        id_token,
-        nonce: grant.nonce,
+    Ok(TokenAnswer {
+        // An empty one is no token (RFC 6749 §3.1's rule for empty parameters, applied here).
+        refresh_token: text("refresh_token")?.filter(|t| !t.is_empty()),
+        token: UnverifiedToken {
+            access_token,
+            expires_in,
+            scope: text("scope")?,
+            received_at_ms: now_ms,
+            requested_scopes,
+            id_token,
+            nonce,
+        },
     })
 }
 
@@ -103,18 +134,36 @@ mod tests {
 
     #[test]
     fn a_success_gives_an_unverified_token_with_its_id_token() {
-        let token = read_answer(
+        let answer = read_answer(
             200,
             r#"{"access_token":"at","token_type":"Bearer","expires_in":3600,"id_token":"a.b.c","scope":"openid email"}"#,
             grant(),
             5,
         )
         .unwrap();
+        assert_eq!(answer.refresh_token, None);
+        let token = answer.token;
         assert_eq!(token.access_token, "at");
         assert_eq!(token.expires_in, Some(3600));
         assert_eq!(token.id_token.as_deref(), Some("a.b.c"));
         assert_eq!(token.nonce.as_deref(), Some("n"));
         assert_eq!(token.received_at_ms, 5);
+    }
+
+    #[test]
+    fn a_refresh_token_from_the_exchange_is_handed_back() {
+        let answer = read_answer(
+            200,
+            r#"{"access_token":"at","token_type":"Bearer","id_token":"a.b.c","refresh_token":"rt"}"#,
+            grant(),
+            0,
+        )
+        .unwrap();
+        assert_eq!(answer.refresh_token.as_deref(), Some("rt"));
+        let empty =
+            r#"{"access_token":"at","token_type":"Bearer","id_token":"a.b.c","refresh_token":""}"#;
+        let answer = read_answer(200, empty, grant(), 0).unwrap();
+        assert_eq!(answer.refresh_token, None);
     }
 
     /// A success with an access token and nothing else.
@@ -131,7 +180,7 @@ mod tests {
         let mut plain = grant();
         plain.requested_scopes = vec!["email".into()];
         let token = read_answer(200, BEARER_ONLY, plain, 0);
-        assert_eq!(token.unwrap().id_token, None);
+        assert_eq!(token.unwrap().token.id_token, None);
     }
 
     #[test]

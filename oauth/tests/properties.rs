@@ -28,7 +28,7 @@ fn keys() -> Vec<&'static str> {
         .collect()
 }
 
-const ANSWER_KEYS: [&str; 30] = [
+const ANSWER_KEYS: [&str; 32] = [
     "aud",
     "azp",
     "sub",
@@ -57,6 +57,8 @@ const ANSWER_KEYS: [&str; 30] = [
     "access_token",
     "token_type",
     "id_token",
+    "refresh_token",
+    "auth_time",
     "error",
     "error_description",
     "response_types_supported",
@@ -203,7 +205,7 @@ proptest! {
             let _ = parsed.claims.verify(&oauth::id_token::Expectations {
                 issuers: &["https://accounts.google.com", "accounts.google.com"],
                 client_id: "token",
-                nonce: "token",
+                nonce: Some("token"),
                 now_secs,
                 access_token_sha256: at_hash.as_ref(),
             });
@@ -230,7 +232,7 @@ proptest! {
         let token = format!("{}.{}.AQID", b64(r#"{"alg":"RS256"}"#), b64(&claims));
         let parsed = oauth::id_token::IdToken::parse(&token).unwrap();
         let expect = oauth::id_token::Expectations {
-            issuers: &["i"], client_id: "c", nonce: "n", now_secs: now, access_token_sha256: None,
+            issuers: &["i"], client_id: "c", nonce: Some("n"), now_secs: now, access_token_sha256: None,
         };
         let _ = parsed.claims.verify(&expect);
     }
@@ -374,5 +376,35 @@ proptest! {
         let fragment = format!("access_token=a&token_type=Bearer&state={forged}");
         let error = check_response(&fragment, Some(pending), 0).unwrap_err();
         prop_assert_eq!(error.code(), "state_mismatch");
+    }
+
+    #[test]
+    fn a_refresh_answer_never_panics_and_always_leaves_a_refresh_token(status in 100u16..600, body in prop_oneof![json_object(), "\\PC{0,80}"]) {
+        let grant = oauth::refresh::RefreshGrant { refresh_token: "rt".into(), original: None };
+        let session = Session {
+            access_token: "at".into(),
+            expires_at_ms: 0,
+            granted_scopes: oauth::GrantedScopes::default(),
+            subject: "s".into(),
+            email: None,
+        };
+        if let Ok(answer) = oauth::refresh::read_answer(status, &body, &grant, &session, 0) {
+            prop_assert!((200..300).contains(&status));
+            prop_assert!(!answer.refresh_token.is_empty());
+            prop_assert_eq!(answer.rotated, answer.refresh_token != "rt");
+        }
+    }
+
+    #[test]
+    fn a_logout_return_is_accepted_with_its_own_state_only(random in any::<[u8; STATE_BYTES]>(), query in "\\PC{0,60}", forged in "[A-Za-z0-9_-]{0,60}") {
+        use oauth::end_session::{check_return, is_logout_return, PendingLogout};
+        let pending = PendingLogout::new(random, true);
+        let _ = is_logout_return(Some(&query));
+        let _ = check_return(Some(&query), &pending);
+        let own = format!("?state={}", pending.state);
+        prop_assert!(check_return(Some(&own), &pending).is_ok());
+        prop_assume!(forged != pending.state);
+        let other = format!("?state={forged}");
+        prop_assert!(check_return(Some(&other), &pending).is_err());
     }
 }

@@ -2,7 +2,7 @@
 //! or without an ID token) or the code grant with PKCE. Decisions are the `oauth` crate's; this
 //! module only fetches inputs for it and acts on its answers.
 
-use super::{oidc, session_store};
+use super::{end_session, oidc, session_store};
 use crate::browser::storage::{self, keys, Area};
 use crate::browser::{clock::now_ms, location, random::random_bytes};
 use crate::error::{ApiStep, AppError};
@@ -11,6 +11,7 @@ use crate::timeline::{self, Field, Step};
 use oauth::authorization::{AuthorizationRequest, PendingAuthorization, STATE_BYTES};
 use oauth::callback::{check_code_response, UnverifiedToken};
 use oauth::id_token::Claims;
+use oauth::refresh::RefreshGrant;
 use oauth::{
     check_response, verify_token_info, AuthError, ClientConfig, Flow, Session, TokenInfo, UserInfo,
 };
@@ -23,6 +24,11 @@ pub struct SignedIn {
     /// Scopes the last authorization asked for that the token does not carry: the person
     /// unticked them on the consent page (Google's granular consent). Empty after a reload.
     pub declined: Vec<String>,
+    /// The refresh token, if the provider gave one (never Google): in memory only, so a reload
+    /// or another tab never has it (see `auth::refresh`).
+    pub refresh: Option<RefreshGrant>,
+    /// The newest ID token, for `id_token_hint` at RP-initiated logout; memory only.
+    pub id_token: Option<String>,
 }
 
 /// How a request asks the provider: as usual, silently (`prompt=none`, renewal), or with the
@@ -192,11 +198,14 @@ pub async fn complete_sign_in(config: &ClientConfig, response: &str) -> Result<S
         .and_then(|text| PendingAuthorization::from_json(&text).ok());
     // The session this answer may replace (a tab signed in that asked for another account).
     let previous = session_store::load(config);
+    let mut refresh_token = None;
     let token = match pending.as_ref().map(|p| p.flow) {
         Some(Flow::Code) => {
             let grant = check_code_response(response, pending).inspect_err(record_failed_check)?;
             record_state_check();
-            oidc::exchange_code(config, grant).await?
+            let answer = oidc::exchange_code(config, grant).await?;
+            refresh_token = answer.refresh_token;
+            answer.token
         }
         _ => {
             let token =
@@ -211,7 +220,8 @@ pub async fn complete_sign_in(config: &ClientConfig, response: &str) -> Result<S
         }
     };
     let requested = token.requested_scopes.clone();
-    let (session, user) = verify_token(config, token).await?;
+    let id_token = token.id_token.clone();
+    let (session, user, claims) = verify_token(config, token).await?;
     if let Some(previous) = previous.filter(|p| p.superseded_by(&session)) {
         retire(config, &previous).await;
     }
@@ -228,6 +238,11 @@ pub async fn complete_sign_in(config: &ClientConfig, response: &str) -> Result<S
         session,
         user,
         declined,
+        refresh: refresh_token.map(|refresh_token| RefreshGrant {
+            refresh_token,
+            original: claims,
+        }),
+        id_token,
     })
 }
 
@@ -245,7 +260,7 @@ fn record_state_check() {
 async fn verify_token(
     config: &ClientConfig,
     token: UnverifiedToken,
-) -> Result<(Session, UserInfo), AppError> {
+) -> Result<(Session, UserInfo, Option<Claims>), AppError> {
     let claims = match config.flow {
         Flow::Token => None,
         // Beside an access token from the authorization endpoint at_hash is required.
@@ -256,7 +271,7 @@ async fn verify_token(
         let claims = claims.ok_or(AuthError::MissingParameter("id_token"))?;
         let session = Session::from_id_token(token, &claims);
         let user = load_user(config, &session).await?;
-        return Ok((session, user));
+        return Ok((session, user, Some(claims)));
     };
     if claims.is_none() {
         // Plain implicit grant: nothing yet says the token is ours; token info decides. User
@@ -273,7 +288,7 @@ async fn verify_token(
         let user = user_info::read(user.release())
             .map_err(|e| AppError::from_api(ApiStep::UserInfo, e))?;
         check_user(&user, &session)?;
-        return Ok((session, user));
+        return Ok((session, user, None));
     }
     // The verified ID token already binds the token to this app (aud, at_hash): token info and
     // user info go out together.
@@ -286,7 +301,7 @@ async fn verify_token(
     let session = session_from_token_info(config, token, &info, claims.as_ref())?;
     let user = user.map_err(|e| AppError::from_api(ApiStep::UserInfo, e))?;
     check_user(&user, &session)?;
-    Ok((session, user))
+    Ok((session, user, claims))
 }
 
 /// Google's token info: the audience check (and the scopes really granted). With an ID token
@@ -336,10 +351,14 @@ pub async fn resume(config: &ClientConfig) -> Result<Option<SignedIn>, AppError>
         return Err(AuthError::SessionExpired.into());
     }
     match load_user(config, &session).await {
+        // The refresh token and ID token were in memory only: after a reload renewal is the
+        // popup's, as with Google.
         Ok(user) => Ok(Some(SignedIn {
             session,
             user,
             declined: Vec::new(),
+            refresh: None,
+            id_token: None,
         })),
         Err(error) => {
             if error.code() == AuthError::SessionExpired.code() {
@@ -374,7 +393,7 @@ async fn load_user(config: &ClientConfig, session: &Session) -> Result<UserInfo,
     Ok(user)
 }
 
-fn check_user(user: &UserInfo, session: &Session) -> Result<(), AppError> {
+pub(crate) fn check_user(user: &UserInfo, session: &Session) -> Result<(), AppError> {
     user.check_subject(session).inspect_err(|e| {
         timeline::check("User info describes the token's user", false, e.to_string());
     })?;
@@ -407,26 +426,63 @@ pub fn expire(session: &Session) {
     session_store::clear(Some(session.login_hint()));
 }
 
+/// How a sign-out ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignedOut {
+    /// Here: storage cleared, tokens revoked (or the provider cannot revoke).
+    Here,
+    /// The tab is on its way to the provider's logout page (RP-initiated logout); the return
+    /// says what happened.
+    AtProvider,
+}
+
 /// Sign-out: local state goes first, so it completes even if revocation fails; `announce` tells
-/// the other tabs before the token dies, so none goes on using it; then the token is revoked
-/// (without credentials: Google's endpoint refuses credentialed CORS).
+/// the other tabs before the token dies, so none goes on using it; then the tokens are revoked
+/// (without credentials: Google's endpoint refuses credentialed CORS), the refresh token too;
+/// then, where the provider advertises an `end_session_endpoint`, the tab goes there to end
+/// the provider's session as well (OpenID Connect RP-Initiated Logout 1.0).
 pub async fn sign_out(
     config: &ClientConfig,
-    session: &Session,
+    signed_in: &SignedIn,
     announce: impl FnOnce(),
-) -> Result<(), AppError> {
+) -> Result<SignedOut, AppError> {
     session_store::clear(None);
     location::replace_with_clean_url()?;
     announce();
-    let Some(endpoint) = &config.endpoints.revocation else {
-        // The provider advertises no revocation: the token stays valid until it expires.
-        return Ok(());
+    let revoked = revoke(config, signed_in).await;
+    let Some(endpoint) = &config.endpoints.end_session else {
+        return revoked.map(|_| SignedOut::Here);
     };
-    revocation::revoke(
+    end_session::leave(
+        config,
         endpoint,
-        &session.access_token,
+        signed_in.id_token.as_deref(),
+        revoked == Ok(true),
+    )?;
+    Ok(SignedOut::AtProvider)
+}
+
+/// Revokes the access token and the refresh token, if any; `Ok(false)` when the provider
+/// advertises no revocation (the tokens stay valid until they expire).
+async fn revoke(config: &ClientConfig, signed_in: &SignedIn) -> Result<bool, AppError> {
+    let Some(endpoint) = &config.endpoints.revocation else {
+        return Ok(false);
+    };
+    let access = revocation::revoke(
+        endpoint,
+        &signed_in.session.access_token,
         config.revocation_client_id(),
     )
-    .await
-    .map_err(|e| AppError::from_api(ApiStep::Revocation, e))
+    .await;
+    let refresh = match &signed_in.refresh {
+        Some(grant) => {
+            revocation::revoke_refresh_token(endpoint, &grant.refresh_token, &config.client_id)
+                .await
+        }
+        None => Ok(()),
+    };
+    access
+        .and(refresh)
+        .map(|()| true)
+        .map_err(|e| AppError::from_api(ApiStep::Revocation, e))
 }

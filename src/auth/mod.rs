@@ -1,9 +1,11 @@
 //! The sign-in flow, joining the protocol core to the browser and Google adapters. The UI calls
 //! these functions; they hold no state of their own beyond what is in storage.
 
+pub mod end_session;
 pub mod flow;
 pub mod oidc;
 pub mod popup;
+pub mod refresh;
 pub mod relay;
 pub mod session_store;
 

@@ -18,6 +18,8 @@ use oauth::id_token::{
     code_verifier, s256_challenge, Claims, Expectations, IdToken, IdTokenError, Jwk, Jwks,
     KeyChoice, KeySetSource,
 };
+use oauth::refresh::check_refreshed_claims;
+use oauth::token_endpoint::TokenAnswer;
 use oauth::{token_endpoint, AuthError, ClientConfig};
 use std::cell::RefCell;
 
@@ -55,10 +57,29 @@ pub async fn verify_id_token(
         .id_token
         .as_deref()
         .ok_or(AuthError::MissingParameter("id_token"))?;
-    let outcome = verify(config, token, raw, at_hash_required).await;
+    let outcome = verify(config, token, raw, at_hash_required, None).await;
     if let Err(AppError::Auth(AuthError::IdToken(error))) = &outcome {
         timeline::check(
             "The ID token is genuine and meant for this app",
+            false,
+            error.to_string(),
+        );
+    }
+    outcome
+}
+
+/// Verifies the ID token a refresh brought: as any ID token, but for the nonce (a refresh
+/// answers no authorization request), and then against the first one (OIDC Core §12.2).
+pub async fn verify_refreshed_id_token(
+    config: &ClientConfig,
+    token: &UnverifiedToken,
+    raw: &str,
+    original: &Claims,
+) -> Result<Claims, AppError> {
+    let outcome = verify(config, token, raw, false, Some(original)).await;
+    if let Err(AppError::Auth(AuthError::IdToken(error))) = &outcome {
+        timeline::check(
+            "The refreshed ID token is genuine and names the same person",
             false,
             error.to_string(),
         );
@@ -71,6 +92,7 @@ async fn verify(
     token: &UnverifiedToken,
     raw: &str,
     at_hash_required: bool,
+    original: Option<&Claims>,
 ) -> Result<Claims, AppError> {
     let id_token = IdToken::parse(raw).map_err(AuthError::from)?;
     let key = signing_key(config, id_token.header.kid.as_deref()).await?;
@@ -101,10 +123,17 @@ async fn verify(
     } else {
         &[config.endpoints.issuer.as_str()]
     };
-    let nonce = token
-        .nonce
-        .as_deref()
-        .ok_or(AuthError::NoPendingAuthorization)?;
+    // A sign-in's ID token must carry its request's nonce; a refreshed one is held to the first
+    // ID token instead.
+    let nonce = match original {
+        None => Some(
+            token
+                .nonce
+                .as_deref()
+                .ok_or(AuthError::NoPendingAuthorization)?,
+        ),
+        Some(_) => None,
+    };
     id_token
         .claims
         .verify(&Expectations {
@@ -115,6 +144,18 @@ async fn verify(
             access_token_sha256: digest.as_ref(),
         })
         .map_err(AuthError::from)?;
+    if let Some(original) = original {
+        check_refreshed_claims(original, &id_token.claims).map_err(AuthError::from)?;
+        timeline::check(
+            "The refreshed ID token names the same person as the first",
+            true,
+            format!(
+                "Signature, iss, aud and exp checked as at sign-in; sub is still {}, and iss, aud, azp and auth_time are the first ID token's (OpenID Connect Core §12.2).",
+                id_token.claims.sub
+            ),
+        );
+        return Ok(id_token.claims);
+    }
     timeline::check(
         "The ID token is meant for this app, fresh, and answers this tab's request",
         true,
@@ -193,15 +234,21 @@ async fn fetch_keys(uri: &str, caching: Caching) -> Result<Jwks, AppError> {
     Ok(set)
 }
 
+/// Every POST to the token endpoint (the code exchange, a refresh) goes through here: the
+/// status and body of its answer, for `oauth::token_endpoint` or `oauth::refresh` to read.
+pub async fn token_request(config: &ClientConfig, form: &str) -> Result<(u16, String), AppError> {
+    request::exchange(&config.endpoints.token, form)
+        .await
+        .map_err(|e| AppError::from_api(ApiStep::TokenExchange, e))
+}
+
 /// Exchanges the code with its PKCE verifier at the token endpoint.
 pub async fn exchange_code(
     config: &ClientConfig,
     grant: CodeGrant,
-) -> Result<UnverifiedToken, AppError> {
+) -> Result<TokenAnswer, AppError> {
     let body = token_endpoint::exchange_body(&config.client_id, &grant);
-    let (status, text) = request::exchange(&config.endpoints.token, &body)
-        .await
-        .map_err(|e| AppError::from_api(ApiStep::TokenExchange, e))?;
+    let (status, text) = token_request(config, &body).await?;
     let token = token_endpoint::read_answer(status, &text, grant, now_ms())?;
     timeline::check(
         "The token endpoint exchanged the code",

@@ -29,6 +29,9 @@ pub mod keys {
     /// Written just before `window.open` (the popup starts with a copy of the opener's
     /// sessionStorage) and removed from the opener just after, so no other window holds it.
     pub const POPUP_WINDOW: &str = "browser-oauth.popup-window";
+    /// sessionStorage: the `state` of an RP-initiated logout while the person is at the
+    /// provider, checked and removed on return.
+    pub const LOGOUT: &str = "browser-oauth.logout";
     /// localStorage: a client id pasted on the setup screen.
     pub const CLIENT_ID: &str = "browser-oauth.client_id";
 }

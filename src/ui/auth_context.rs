@@ -1,14 +1,14 @@
 //! The auth context: a provider component wrapping a reducer (the shape of yew's
 //! `examples/contexts`), and the `use_auth` hook components read it through.
 
-use crate::auth::flow::{self, Ask};
-use crate::auth::{oidc, popup, session_store, SignedIn};
+use crate::auth::flow::{self, Ask, SignedOut};
+use crate::auth::{end_session, oidc, popup, refresh, session_store, SignedIn};
 use crate::browser::channel::Channel;
 use crate::error::{ApiStep, AppError};
 use crate::google::{revocation, ApiError};
 use oauth::authorization::requested_scopes;
 use oauth::renewal::{needs_interaction, ChannelMessage};
-use oauth::{AuthError, ClientConfig, Display, Flow, Session};
+use oauth::{AuthError, ClientConfig, Display, Flow};
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen_futures::spawn_local;
@@ -64,6 +64,11 @@ pub enum AuthAction {
     Notice(Notice),
     /// Another tab signed out; ignored unless this tab is signed in.
     SignedOutElsewhere,
+    /// A refresh with the refresh token succeeded; ignored if the person signed out meanwhile.
+    Refreshed(Rc<SignedIn>),
+    /// A refresh failed: the refresh token is dropped, the session stays until it expires, and
+    /// renewal is the offer's (a popup from a click), as with Google.
+    RefreshFailed(AppError),
 }
 
 impl Reducible for AuthState {
@@ -106,6 +111,27 @@ impl Reducible for AuthState {
                     Some(Notice::Info(
                         "You signed out in another tab, so this tab signed out too.",
                     )),
+                ),
+                _ => return self,
+            },
+            AuthAction::Refreshed(fresh) => match &self.status {
+                AuthStatus::SignedIn(current) if current.session.subject == fresh.session.subject => {
+                    plain(
+                        AuthStatus::SignedIn(fresh),
+                        Some(Notice::Info(
+                            "Session renewed with the refresh token, without a window or a question.",
+                        )),
+                    )
+                }
+                _ => return self,
+            },
+            AuthAction::RefreshFailed(error) => match &self.status {
+                AuthStatus::SignedIn(current) => plain(
+                    AuthStatus::SignedIn(Rc::new(SignedIn {
+                        refresh: None,
+                        ..(**current).clone()
+                    })),
+                    Some(Notice::Error(AppError::RefreshFailed(Box::new(error)))),
                 ),
                 _ => return self,
             },
@@ -237,6 +263,25 @@ impl AuthContext {
         }
     }
 
+    /// Renews the session with the refresh token, when this tab holds one: no popup, so no
+    /// click is needed (`SignedInView` calls it when renewal is due).
+    pub fn refresh(&self) {
+        let AuthStatus::SignedIn(current) = &self.state.status else {
+            return;
+        };
+        if current.refresh.is_none() || self.state.renewing {
+            return;
+        }
+        let (current, config, state) = (current.clone(), self.config.clone(), self.state.clone());
+        state.dispatch(AuthAction::Renewing);
+        spawn_local(async move {
+            state.dispatch(match refresh::refresh(&config, &current).await {
+                Ok(fresh) => AuthAction::Refreshed(fresh.into()),
+                Err(error) => AuthAction::RefreshFailed(error),
+            });
+        });
+    }
+
     /// Incremental authorization: asks Google for `scopes` on top of what this person granted
     /// (`include_granted_scopes=true`, their account as `login_hint`), the configured way. In a
     /// popup the page and the current session stay; with a redirect (or popups blocked) the tab
@@ -307,10 +352,12 @@ impl AuthContext {
                     channel.post(&ChannelMessage::SignedOut.to_json());
                 }
             };
-            let notice = match flow::sign_out(&config, &signed_in.session, announce).await {
-                Ok(()) => Notice::Info(
+            let notice = match flow::sign_out(&config, &signed_in, announce).await {
+                Ok(SignedOut::Here) => Notice::Info(
                     "Signed out. The access token was revoked at Google and removed from this tab.",
                 ),
+                // The tab is leaving for the provider's logout page; its return says the rest.
+                Ok(SignedOut::AtProvider) => return,
                 Err(error) => Notice::Error(error),
             };
             state.dispatch(AuthAction::SignedOut(Some(notice)));
@@ -345,7 +392,9 @@ pub fn AuthProvider(props: &AuthProviderProps) -> Html {
     // With no response to check and no stored session there is nothing to wait for: start
     // signed out, and the sign-in button is usable from the first render.
     let nothing_to_check = *use_memo((), |_| {
-        props.callback.is_none() && !session_store::is_stored(&props.config)
+        props.callback.is_none()
+            && !session_store::is_stored(&props.config)
+            && !end_session::is_pending()
     });
     let state = use_reducer(|| AuthState {
         status: if nothing_to_check {
@@ -358,12 +407,12 @@ pub fn AuthProvider(props: &AuthProviderProps) -> Html {
         return_to: None,
     });
     // The session this tab holds, for the channel handler (a reducer handle is a snapshot).
-    let current = use_mut_ref(|| None::<Session>);
+    let current = use_mut_ref(|| None::<Rc<SignedIn>>);
     {
         let current = current.clone();
         use_effect_with(state.status.clone(), move |status| {
             *current.borrow_mut() = match status {
-                AuthStatus::SignedIn(signed_in) => Some(signed_in.session.clone()),
+                AuthStatus::SignedIn(signed_in) => Some(signed_in.clone()),
                 _ => None,
             };
         });
@@ -433,6 +482,18 @@ async fn start_action(config: &ClientConfig, callback: Option<Rc<str>>) -> AuthA
         notice,
         return_to,
     };
+    // Back from the provider's logout page: the state this tab sent must come back with it.
+    if let Some(outcome) = end_session::finish(callback.as_deref()) {
+        return AuthAction::SignedOut(Some(match outcome {
+            Ok(true) => Notice::Info(
+                "Signed out here and at the provider: the tokens were revoked, and the provider ended your session there too.",
+            ),
+            Ok(false) => Notice::Info(
+                "Signed out here and at the provider, which ended your session there. The tokens were not revoked (the provider offers no revocation endpoint, or revoking failed): they stop working when they expire.",
+            ),
+            Err(error) => Notice::Error(error.into()),
+        }));
+    }
     match callback {
         Some(fragment) => {
             let return_to = flow::pending_return_to();
@@ -458,14 +519,14 @@ async fn start_action(config: &ClientConfig, callback: Option<Rc<str>>) -> AuthA
 /// a different token for the same grant).
 fn on_signed_out_elsewhere(
     text: &str,
-    current: &Rc<RefCell<Option<Session>>>,
+    current: &Rc<RefCell<Option<Rc<SignedIn>>>>,
     config: &Rc<ClientConfig>,
     dispatcher: &UseReducerDispatcher<AuthState>,
 ) {
     if ChannelMessage::from_json(text) != Some(ChannelMessage::SignedOut) {
         return;
     }
-    let Some(session) = current.borrow_mut().take() else {
+    let Some(signed_in) = current.borrow_mut().take() else {
         return;
     };
     session_store::clear(None);
@@ -474,8 +535,18 @@ fn on_signed_out_elsewhere(
         return;
     };
     let client_id = config.revocation_client_id().map(str::to_owned);
+    let config_id = config.client_id.clone();
     spawn_local(async move {
         // Already revoked by the other tab is the usual answer; there is nobody to tell.
-        let _ = revocation::revoke(&endpoint, &session.access_token, client_id.as_deref()).await;
+        let _ = revocation::revoke(
+            &endpoint,
+            &signed_in.session.access_token,
+            client_id.as_deref(),
+        )
+        .await;
+        if let Some(grant) = &signed_in.refresh {
+            let _ =
+                revocation::revoke_refresh_token(&endpoint, &grant.refresh_token, &config_id).await;
+        }
     });
 }

@@ -484,6 +484,7 @@ export class Harness {
     this.callbackUrls = []; // Location headers of the emulator's decision 302s
     this.allowedTokenUrls = new Set(); // URLs the test itself navigated to
     this.extraTokens = new Set(); // forged tokens a test used
+    this.refreshTokens = new Set(); // refresh tokens a provider issued: memory only, anywhere else fails
     this.currentTest = '';
   }
 
@@ -519,6 +520,7 @@ export class Harness {
     this.callbackUrls = [];
     this.allowedTokenUrls = new Set();
     this.extraTokens = new Set();
+    this.refreshTokens = new Set();
     await this.emu.reset();
     // Belt and braces, in case reset() keeps knobs: back to the documented defaults.
     await this.emu.knobs({
@@ -927,8 +929,42 @@ export class Harness {
         assert.equal(containsAny(u, tokens), null, `a history entry contains an access token: ${u}`);
       }
     }
+    await this.checkRefreshTokensInMemoryOnly();
     assert.deepEqual(this.cspViolations, [], 'Content-Security-Policy violations');
     assert.deepEqual(this.consoleMessages.filter(isCspConsoleMessage), [], 'console errors about the Content-Security-Policy');
+  }
+
+  /**
+   * A refresh token lives in the page's memory only: never written to any storage (session,
+   * local), never in a URL the page requested or navigated to (no exemption, not even a
+   * callback), a console message, a history entry or, at the end, any open page's
+   * sessionStorage, localStorage or cookies.
+   */
+  async checkRefreshTokensInMemoryOnly() {
+    const refresh = [...this.refreshTokens];
+    if (refresh.length === 0) return;
+    for (const w of this.storageWrites) {
+      assert.equal(containsAny(w.key + w.value, refresh), null, `a refresh token was written to ${w.area}Storage (key ${w.key})`);
+    }
+    for (const r of this.pageRequests) {
+      assert.equal(containsAny(r.url, refresh), null, `a request URL carries a refresh token: ${r.method} ${r.url}`);
+    }
+    for (const n of this.navigations) {
+      assert.equal(containsAny(n.url, refresh), null, `the page navigated to a URL with a refresh token: ${n.url}`);
+    }
+    for (const line of this.consoleMessages) {
+      assert.equal(containsAny(line, refresh), null, `a console message contains a refresh token: ${line}`);
+    }
+    for (const page of this.pages) {
+      if (page.isClosed()) continue;
+      const stored = await page.evaluate(() => JSON.stringify([
+        Object.entries(sessionStorage), Object.entries(localStorage), document.cookie,
+      ])).catch(() => '');
+      assert.equal(containsAny(stored, refresh), null, `the storage of ${page.url()} holds a refresh token`);
+      for (const u of await this.historyUrls(page).catch(() => [])) {
+        assert.equal(containsAny(u, refresh), null, `a history entry contains a refresh token: ${u}`);
+      }
+    }
   }
 
   async saveArtifacts(name, err) {

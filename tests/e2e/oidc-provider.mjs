@@ -9,6 +9,7 @@
 //   op.log      // every request the provider received (method, path, query, body, headers, status)
 //   op.tokens() // every code, access token, ID token it issued: [{ kind, token }]
 //   await op.rotateKeys(); // ID tokens from now on signed with a new RSA key (new kid)
+//   op.sign(claims)        // a JWT signed with the provider's current key (for forged ID tokens)
 //   await op.stop();
 //
 // One public client (no secret, PKCE S256 required), response types `code` and `id_token token`,
@@ -199,6 +200,15 @@ const GOOGLE_FONTS_IMPORT = /@import url\(https:\/\/fonts\.googleapis\.com[^)]*\
  *   carries only sub and protocol claims; email and name come from userinfo). false puts the
  *   scope's claims in the ID token too, as Google does.
  * - accessTokenTTL, idTokenTTL: seconds (3600).
+ * - refreshTokens: false (default) gives no refresh token, as before. true: the client may use
+ *   the refresh_token grant, and every code exchange returns a refresh token (oidc-provider's
+ *   issueRefreshToken helper, without its default demand for the offline_access scope).
+ * - rotateRefreshToken: true (default): each refresh spends the token and returns a new one; a
+ *   spent one presented again is refused (invalid_grant) and revokes the grant (replay detection).
+ * - rpInitiatedLogout: false (default) advertises no end_session_endpoint, so sign-out stays in
+ *   the app as before; true advertises it, with a confirmation page (a "Yes, sign me out" button)
+ *   and the post-logout redirect to the client's redirect URIs (registered as
+ *   post_logout_redirect_uris).
  */
 export async function startOidcProvider({
   redirectUris,
@@ -208,6 +218,9 @@ export async function startOidcProvider({
   conformIdTokenClaims = true,
   accessTokenTTL = 3600,
   idTokenTTL = 3600,
+  refreshTokens = false,
+  rotateRefreshToken = true,
+  rpInitiatedLogout = false,
 } = {}) {
   if (!Array.isArray(redirectUris) || redirectUris.length === 0) {
     throw new Error('startOidcProvider: redirectUris must be a non-empty array');
@@ -234,7 +247,7 @@ export async function startOidcProvider({
     redirect_uris: [...redirectUris],
     post_logout_redirect_uris: [...redirectUris],
     response_types: ['code', 'id_token token'],
-    grant_types: ['authorization_code', 'implicit'],
+    grant_types: ['authorization_code', 'implicit', ...(refreshTokens ? ['refresh_token'] : [])],
     id_token_signed_response_alg: 'RS256',
   };
 
@@ -253,12 +266,14 @@ export async function startOidcProvider({
     conformIdTokenClaims,
     clockTolerance: 5,
     pkce: { required: () => true },
+    ...(refreshTokens ? { issueRefreshToken: async (ctx, c) => c.grantTypeAllowed('refresh_token') } : {}),
+    rotateRefreshToken,
     features: {
       devInteractions: { enabled: true },
       revocation: { enabled: true, allowedPolicy: async (ctx, c, token) => token.clientId === c.clientId },
       userinfo: { enabled: true },
       rpInitiatedLogout: {
-        enabled: true,
+        enabled: rpInitiatedLogout,
         logoutSource: async (ctx, form) => {
           ctx.body = `<!DOCTYPE html><title>Sign out</title>${form}<button autofocus type="submit" form="op.logoutForm" value="yes" name="logout">Yes, sign me out</button>`;
         },
@@ -431,6 +446,13 @@ export async function startOidcProvider({
     tokens() { return issued.map((t) => ({ ...t })); },
     /** The kid ID tokens are signed with now. */
     get currentKid() { return keys[0].kid; },
+    /** A JWT signed RS256 with the provider's current key (kid in its header): a forgery only the test can make. */
+    sign(payload) {
+      const b64 = (o) => Buffer.from(JSON.stringify(o)).toString('base64url');
+      const input = `${b64({ alg: 'RS256', typ: 'JWT', kid: keys[0].kid })}.${b64(payload)}`;
+      const key = crypto.createPrivateKey({ key: keys[0], format: 'jwk' });
+      return `${input}.${crypto.sign('sha256', Buffer.from(input), key).toString('base64url')}`;
+    },
     /** The public JWKS the provider publishes. */
     get jwks() { return { keys: keys.map(publicJwk) }; },
     /**

@@ -15,6 +15,7 @@ pub fn profile_view(auth: &AuthContext, signed_in: &SignedIn, now: u64) -> Html 
         session,
         user,
         declined,
+        ..
     } = signed_in;
     let seconds_left = session.seconds_left(now);
     let name = user.display_name().to_owned();

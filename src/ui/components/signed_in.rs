@@ -32,6 +32,21 @@ pub fn SignedInView(props: &SignedInProps) -> Html {
             }
         });
     }
+    // With a refresh token (some providers; never Google) renewal needs no window, so no
+    // click: it starts by itself once due. Without one (or once it failed), the offer below.
+    let refresh_due = props.signed_in.refresh.is_some()
+        && props
+            .signed_in
+            .session
+            .renewal_due(now, auth.config.renew_lead_secs);
+    {
+        let auth = auth.clone();
+        use_effect_with(refresh_due, move |due| {
+            if *due {
+                auth.refresh();
+            }
+        });
+    }
     let on_select = {
         let view = view.clone();
         Callback::from(move |chosen: View| {
@@ -58,7 +73,7 @@ pub fn SignedInView(props: &SignedInProps) -> Html {
     };
     html! {
         <>
-            { renewal_notice(&auth, &signed_in.session, now, shown) }
+            { renewal_notice(&auth, &signed_in, now, shown) }
             <div class="account-bar">
                 if google {
                     { view_tabs(shown, &on_select) }
