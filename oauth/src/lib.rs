@@ -21,6 +21,7 @@ pub mod callback;
 pub mod config;
 pub mod csp;
 pub mod discovery;
+pub mod dpop;
 pub mod error;
 pub mod http_date;
 pub mod id_token;

@@ -294,7 +294,7 @@ proptest! {
             code: "c".into(), code_verifier: "v".into(), redirect_uri: "r".into(),
             requested_scopes: vec!["openid".into()], nonce: None,
         };
-        let _ = oauth::token_endpoint::read_answer(status, &input, grant, 0);
+        let _ = oauth::token_endpoint::read_answer(status, &input, grant, 0, status % 2 == 0);
     }
 
     #[test]

@@ -11,8 +11,8 @@ const CARGO_MUTANTS_VERSION: &str = "27.1.0";
 
 /// The files that make the security decisions: response parsing, the state/issuer/token checks,
 /// the ID token's claims, token info's audience, discovery's issuer and endpoints, the code
-/// exchange's answer, and the session's expiry.
-pub const SECURITY_FILES: [&str; 7] = [
+/// exchange's answer, the session's expiry, and DPoP's proofs, token types and nonces.
+pub const SECURITY_FILES: [&str; 8] = [
     "oauth/src/callback.rs",
     "oauth/src/response.rs",
     "oauth/src/id_token.rs",
@@ -20,6 +20,7 @@ pub const SECURITY_FILES: [&str; 7] = [
     "oauth/src/discovery.rs",
     "oauth/src/token_endpoint.rs",
     "oauth/src/session.rs",
+    "oauth/src/dpop.rs",
 ];
 
 /// Enough cases for the property tests to run every path once, few enough that the thousands
