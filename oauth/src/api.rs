@@ -61,6 +61,8 @@ pub enum ApiError {
     Network(String),
     #[error("the answer could not be read: {0}")]
     Malformed(String),
+    #[error("no DPoP proof could be made for the request: {0}")]
+    Proof(String),
 }
 
 fn needed(scopes: &[String]) -> String {
@@ -94,6 +96,7 @@ impl ApiError {
             ApiError::Server { .. } => "server_error",
             ApiError::Network(_) => "network_error",
             ApiError::Malformed(_) => "malformed_response",
+            ApiError::Proof(_) => "dpop_proof_failed",
         }
     }
 
@@ -156,6 +159,7 @@ impl ApiError {
             ApiError::Malformed(message) => {
                 with("malformed", vec![("message", Json::string(message))])
             }
+            ApiError::Proof(message) => with("proof", vec![("message", Json::string(message))]),
         }
     }
 
@@ -187,6 +191,7 @@ impl ApiError {
             },
             "network" => ApiError::Network(message()?),
             "malformed" => ApiError::Malformed(message()?),
+            "proof" => ApiError::Proof(message()?),
             _ => return None,
         })
     }
@@ -440,6 +445,7 @@ mod tests {
             },
             ApiError::Network("Failed to fetch".into()),
             ApiError::Malformed("expected a value".into()),
+            ApiError::Proof("the key is gone".into()),
         ];
         for error in all {
             let text = error.to_json().to_text();

@@ -5,11 +5,13 @@
 use super::{oidc, session_store};
 use crate::browser::storage::{self, keys, Area};
 use crate::browser::{clock::now_ms, location, random::random_bytes};
+use crate::dpop;
 use crate::error::{ApiStep, AppError};
 use crate::google::{revocation, token_info, user_info};
 use crate::timeline::{self, Field, Step};
 use oauth::authorization::{AuthorizationRequest, PendingAuthorization, STATE_BYTES};
 use oauth::callback::{check_code_response, UnverifiedToken};
+use oauth::dpop::TokenType;
 use oauth::id_token::Claims;
 use oauth::{
     check_response, verify_token_info, AuthError, ClientConfig, Flow, Session, TokenInfo, UserInfo,
@@ -63,6 +65,12 @@ pub fn prepare_request(
     } else {
         (pending, None)
     };
+    // The code is bound to the page's key before it exists (RFC 9449 §10); the key is made
+    // ahead, like the PKCE pair, since a popup must open inside the click.
+    let dpop_jkt = match config.dpop {
+        true => Some(dpop::jkt().ok_or(AppError::NotReady)?),
+        false => None,
+    };
     storage::set(Area::Session, keys::PENDING, &pending.to_json())?;
     let request = AuthorizationRequest {
         endpoint: &config.endpoints.authorization,
@@ -73,6 +81,7 @@ pub fn prepare_request(
         include_granted_scopes: config.google,
         response_type: &config.response_type,
         code_challenge: challenge.as_deref(),
+        dpop_jkt: dpop_jkt.as_deref(),
     };
     let url = request.to_url();
     let fields = request
@@ -296,6 +305,11 @@ pub async fn resume(config: &ClientConfig) -> Result<Option<SignedIn>, AppError>
         expire(&session);
         return Err(AuthError::SessionExpired.into());
     }
+    if session.token_type == TokenType::DPoP {
+        // The key outlived the reload in IndexedDB: the token can still be proved.
+        dpop::prepare().await?;
+        dpop::bind(&session.access_token);
+    }
     match load_user(config, &session).await {
         Ok(user) => Ok(Some(SignedIn {
             session,
@@ -363,15 +377,20 @@ pub async fn sign_out(
     session_store::clear(None);
     location::replace_with_clean_url()?;
     announce();
-    let Some(endpoint) = &config.endpoints.revocation else {
+    let revoked = match &config.endpoints.revocation {
+        Some(endpoint) => revocation::revoke(
+            endpoint,
+            &session.access_token,
+            config.revocation_client_id(),
+        )
+        .await
+        .map_err(|e| AppError::from_api(ApiStep::Revocation, e)),
         // The provider advertises no revocation: the token stays valid until it expires.
-        return Ok(());
+        None => Ok(()),
     };
-    revocation::revoke(
-        endpoint,
-        &session.access_token,
-        config.revocation_client_id(),
-    )
-    .await
-    .map_err(|e| AppError::from_api(ApiStep::Revocation, e))
+    if config.dpop {
+        // After revocation, whose request carries a proof: no proof can be made from now on.
+        dpop::forget().await?;
+    }
+    revoked
 }
