@@ -104,6 +104,23 @@ function keyInPage(page) {
   });
 }
 
+/** A DPoP proof signed in the page with the key it keeps, as the app would make it. */
+function proofFromPage(page, claims) {
+  return page.evaluate(async ({ htm, htu, token }) => {
+    const db = await new Promise((resolve) => { const o = indexedDB.open('browser-oauth-dpop'); o.onsuccess = () => resolve(o.result); });
+    const pair = await new Promise((resolve) => { const g = db.transaction('keys').objectStore('keys').get('dpop'); g.onsuccess = () => resolve(g.result); });
+    db.close();
+    const { crv, kty, x, y } = await crypto.subtle.exportKey('jwk', pair.publicKey);
+    const b64 = (bytes) => btoa(String.fromCharCode(...new Uint8Array(bytes))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+    const text = (value) => b64(new TextEncoder().encode(JSON.stringify(value)));
+    const ath = b64(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(token)));
+    const jti = b64(crypto.getRandomValues(new Uint8Array(16)));
+    const input = `${text({ typ: 'dpop+jwt', alg: 'ES256', jwk: { crv, kty, x, y } })}.${text({ jti, htm, htu, iat: Math.floor(Date.now() / 1000), ath })}`;
+    const signature = await crypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, pair.privateKey, new TextEncoder().encode(input));
+    return `${input}.${b64(signature)}`;
+  }, claims);
+}
+
 h.test('with a provider offering DPoP, the code and the token are bound to the page\'s non-extractable key, and user info gets a proof and the DPoP scheme', async () => {
   const op = await configure('dpop', true);
   const page = await h.openApp();
@@ -136,12 +153,28 @@ h.test('with a provider offering DPoP, the code and the token are bound to the p
   assert.equal(meProof.jkt, jkt);
   assert.notEqual(meProof.claims.jti, tokenProof.claims.jti, 'a fresh proof for each request');
 
-  // The provider refuses the token without a proof, as a bearer token, and with a replayed proof.
-  const userinfo = (headers) => fetch(`${op.issuer}/me`, { headers }).then((r) => r.status);
-  assert.equal(await userinfo({ authorization: `DPoP ${accessToken}` }), 401, 'no proof: refused');
-  assert.equal(await userinfo({ authorization: `Bearer ${accessToken}` }), 401, 'as a bearer token: refused');
-  assert.equal(await userinfo({ authorization: `DPoP ${accessToken}`, dpop: me.headers.dpop }), 401,
-    'a replayed proof (same jti): refused');
+  // The provider refuses the token without a proof, as a bearer token, and with a replayed proof
+  // (RFC 9449 §7.1: 401, or 400 invalid_request for a DPoP scheme with no proof at all).
+  const userinfo = async (headers) => {
+    const r = await fetch(`${op.issuer}/me`, { headers });
+    return { status: r.status, challenge: r.headers.get('www-authenticate') || '', body: await r.text() };
+  };
+  const noProof = await userinfo({ authorization: `DPoP ${accessToken}` });
+  assert.equal(noProof.status, 400, 'no proof: refused');
+  assert.match(noProof.body + noProof.challenge, /invalid_request/);
+  const asBearer = await userinfo({ authorization: `Bearer ${accessToken}` });
+  assert.equal(asBearer.status, 401, 'as a bearer token: refused');
+  assert.match(asBearer.challenge, /invalid_token/);
+  // A proof made now with the page's own key (inside the page: the key cannot leave it) is
+  // accepted once; the very same proof sent again is refused as a replay (its jti was seen).
+  const fresh = await proofFromPage(page, { htm: 'GET', htu: `${op.issuer}/me`, token: accessToken });
+  const once = await userinfo({ authorization: `DPoP ${accessToken}`, dpop: fresh });
+  assert.equal(once.status, 200, 'a fresh proof of the page\'s key is accepted');
+  const replayed = await userinfo({ authorization: `DPoP ${accessToken}`, dpop: fresh });
+  assert.equal(replayed.status, 401, 'the same proof again: refused');
+  assert.match(replayed.challenge, /^DPoP .*error="invalid_token"/);
+  const appsProof = await userinfo({ authorization: `DPoP ${accessToken}`, dpop: me.headers.dpop });
+  assert.equal(appsProof.status, 401, "the app's own proof, replayed: refused");
 
   // The inspector shows each proof's header and claims.
   const inspector = page.getByTestId('inspector');
