@@ -503,6 +503,17 @@ mod tests {
     }
 
     #[test]
+    fn a_nonce_belongs_to_the_origin_of_the_url() {
+        assert_eq!(
+            origin("https://op.example:8443/token?x#y"),
+            Some("https://op.example:8443")
+        );
+        assert_eq!(origin("http://127.0.0.1:9?q"), Some("http://127.0.0.1:9"));
+        assert_eq!(origin("https://op.example"), Some("https://op.example"));
+        assert_eq!(origin("op.example/token"), None);
+    }
+
+    #[test]
     fn nonces_are_kept_per_server() {
         let mut nonces = Nonces::default();
         nonces.remember("https://op.example/token", "n1");
