@@ -335,6 +335,7 @@ proptest! {
             include_granted_scopes: true,
             response_type: "token",
             code_challenge: None,
+            dpop_jkt: None,
         };
         let url = request.to_url();
         let (_, query) = url.split_once('?').unwrap();
