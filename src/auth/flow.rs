@@ -389,8 +389,11 @@ pub async fn sign_out(
         None => Ok(()),
     };
     if config.dpop {
-        // After revocation, whose request carries a proof: no proof can be made from now on.
+        // After revocation, whose request carries a proof: the key that proved this session is
+        // deleted, so nothing can be proved with it again. The next sign-in's key is made now,
+        // as the next PKCE pair is: a popup must open inside the click, with no time to make one.
         dpop::forget().await?;
+        dpop::prepare().await?;
     }
     revoked
 }

@@ -2,7 +2,7 @@
 // to the page's key (dpop_jkt), the token to that key (cnf.jkt), every use carries a fresh proof
 // and the DPoP scheme, the provider refuses the token without a proof or with a replayed one,
 // the nonce round trip (use_dpop_nonce) works, a reload keeps the key (IndexedDB), sign-out
-// deletes it. A provider that does not offer DPoP gets Bearer, as before.
+// deletes it (the next sign-in gets a new one). A provider that does not offer DPoP gets Bearer, as before.
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { after } from 'node:test';
@@ -205,27 +205,36 @@ h.test('a reload keeps a DPoP session working: the key comes back from IndexedDB
   adoptProviderTokens(op);
 });
 
-h.test('sign-out revokes the DPoP-bound token and deletes the key from IndexedDB', async () => {
+h.test('sign-out revokes the DPoP-bound token and deletes its key; the next sign-in binds a new key', async () => {
   const op = await configure('dpop', true);
   const page = await h.openApp();
   await h.waitSignedOut(page);
   await signIn(page, op);
-  assert.ok(await keyInPage(page), 'a key while signed in');
+  const before = await keyInPage(page);
+  const jkt = thumbprint(before.publicJwk);
+  const accessToken = op.tokens().find((t) => t.kind === 'access_token').token;
+  assert.equal(op.accessTokenRecord(accessToken).jkt, jkt);
+
   const revoked = page.waitForResponse((r) => r.url() === `${op.issuer}/token/revocation` && r.request().method() === 'POST');
   await h.signOutButton(page).click();
   assert.equal((await revoked).status(), 200);
   await h.waitSignedOut(page);
   const [revoke] = requests(op, 'POST', '/token/revocation');
-  const accessToken = op.tokens().find((t) => t.kind === 'access_token').token;
   assert.equal(revoke.body.token, accessToken);
   checkProof(revoke.headers.dpop, { htm: 'POST', htu: `${op.issuer}/token/revocation` });
-  await page.waitForFunction(async () => {
-    const db = await new Promise((resolve) => { const o = indexedDB.open('browser-oauth-dpop'); o.onsuccess = () => resolve(o.result); });
-    const count = await new Promise((resolve) => { const c = db.transaction('keys').objectStore('keys').count(); c.onsuccess = () => resolve(c.result); });
-    db.close();
-    return count === 0;
-  });
-  assert.equal(await keyInPage(page), null, 'no key is left');
+  // The signed-out page already holds the next sign-in's key (made as the next PKCE pair is):
+  // the one the token was bound to is gone from IndexedDB.
+  const after = await keyInPage(page);
+  assert.ok(after, 'the next sign-in\'s key is ready');
+  assert.notEqual(thumbprint(after.publicJwk), jkt, 'the bound key was deleted');
+  assert.equal(after.extractable, false);
+
+  const authUrl = await signIn(page, op);
+  const newJkt = thumbprint(after.publicJwk);
+  assert.equal(authUrl.searchParams.get('dpop_jkt'), newJkt);
+  const tokens = op.tokens().filter((t) => t.kind === 'access_token');
+  assert.equal(tokens.length, 2);
+  assert.equal(op.accessTokenRecord(tokens[1].token).jkt, newJkt, 'the new token is bound to the new key');
   adoptProviderTokens(op);
 });
 
