@@ -101,11 +101,14 @@ impl PublicKey {
         if o.get("d").is_some() {
             return Err(DpopError::BadPublicKey("it carries the private key"));
         }
+        // 32 bytes in unpadded base64url are 43 characters; checked by shape rather than by
+        // decoding, which would bring a second copy of base64's decoder into the sign-in module.
         let coordinate = |name: &'static str| {
             let value = field(name).ok_or(DpopError::BadPublicKey("a coordinate is missing"))?;
-            match URL_SAFE_NO_PAD.decode(&value) {
-                Ok(bytes) if bytes.len() == 32 => Ok(value),
-                _ => Err(DpopError::BadPublicKey("a coordinate is not 32 bytes")),
+            let base64url = |b: u8| b.is_ascii_alphanumeric() || b == b'-' || b == b'_';
+            match value.len() == 43 && value.bytes().all(base64url) {
+                true => Ok(value),
+                false => Err(DpopError::BadPublicKey("a coordinate is not 32 bytes")),
             }
         };
         Ok(PublicKey {
@@ -368,9 +371,11 @@ mod tests {
 
     #[test]
     fn a_jwk_that_is_not_a_p256_public_key_is_refused() {
+        // x has a '-', y a '_': both base64url.
         let x = "l8tFrhx-34tV3hRICRDY9zCkDlpBhF42UQUfWVAWBFs";
+        let y = "9VE4jf_Ok_o64zbTTlcuNJajHmt6v9TDVrU0CdvGRDA";
         let jwk =
-            |extra: &str| format!(r#"{{"kty":"EC","crv":"P-256","x":"{x}","y":"{x}"{extra}}}"#);
+            |extra: &str| format!(r#"{{"kty":"EC","crv":"P-256","x":"{x}","y":"{y}"{extra}}}"#);
         assert!(PublicKey::from_jwk(&jwk("")).is_ok());
         assert_eq!(
             PublicKey::from_jwk(&jwk(r#","d":"secret""#)),
@@ -380,6 +385,9 @@ mod tests {
             jwk("").replace("P-256", "P-384"),
             jwk("").replace(r#""EC""#, r#""RSA""#),
             jwk("").replace(x, "AAAA"),
+            jwk("").replace(x, &format!("{x}A")),
+            jwk("").replace(x, &x.replace('-', "+")),
+            jwk("").replace(y, &y.replace('_', "/")),
             format!(r#"{{"kty":"EC","crv":"P-256","x":"{x}"}}"#),
             "[]".to_owned(),
         ] {
