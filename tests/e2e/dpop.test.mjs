@@ -264,6 +264,51 @@ h.test('a provider requiring DPoP nonces answers the first token request with us
   adoptProviderTokens(op);
 });
 
+h.test('a resource server answering 401 use_dpop_nonce (WWW-Authenticate: DPoP) gets the request once more with the nonce it gave', async () => {
+  const op = await configure('nonce', { requireNonce: true });
+  // The token endpoint's success hands out a nonce the provider will not accept (as a server
+  // whose nonce has since moved on would), so user info refuses the first proof with its own.
+  op.tamper((r) => {
+    if (r.method === 'POST' && r.path === '/token' && r.status === 200) r.headers['dpop-nonce'] = 'a-nonce-the-provider-never-gave';
+  });
+  const page = await h.openApp();
+  await h.waitSignedOut(page);
+  await signIn(page, op);
+  const mes = requests(op, 'GET', '/me');
+  assert.equal(mes.length, 2, 'user info was sent twice');
+  const [refused, retried] = mes;
+  assert.equal(decodeProof(refused.headers.dpop).claims.nonce, 'a-nonce-the-provider-never-gave');
+  assert.equal(refused.status, 401);
+  assert.match(refused.responseHeaders['www-authenticate'], /^DPoP .*error="use_dpop_nonce"/);
+  const given = refused.responseHeaders['dpop-nonce'];
+  assert.ok(given);
+  assert.equal(retried.status, 200);
+  assert.equal(decodeProof(retried.headers.dpop).claims.nonce, given, 'the retry carries the nonce the 401 gave');
+  adoptProviderTokens(op);
+});
+
+h.test('a server that asks for a nonce again after the retry is not asked a third time', async () => {
+  const op = await configure('nonce', { requireNonce: true });
+  let refusals = 0;
+  op.tamper((r) => {
+    if (r.method !== 'GET' || r.path !== '/me') return;
+    refusals += 1;
+    r.status = 401;
+    r.headers['www-authenticate'] = `DPoP error="use_dpop_nonce", error_description="refusal ${refusals}"`;
+    r.headers['dpop-nonce'] = `nonce-${refusals}`;
+    r.body = '';
+  });
+  const page = await h.openApp();
+  await h.waitSignedOut(page);
+  const done = signInAtProvider(page, { login: 'ada', origin: op.issuer });
+  await h.signInButton(page).first().click();
+  await done;
+  await h.expectAlert(page, 'session_expired');
+  assert.equal(requests(op, 'GET', '/me').length, 2, 'one retry, no more');
+  assert.equal(decodeProof(requests(op, 'GET', '/me')[1].headers.dpop).claims.nonce, 'nonce-1');
+  adoptProviderTokens(op);
+});
+
 h.test('a provider that does not offer DPoP gets Bearer tokens and no proofs, as before', async () => {
   const op = await configure('plain', false);
   const page = await h.openApp();
