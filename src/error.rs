@@ -79,6 +79,8 @@ pub enum AppError {
     ScopesDeclined(Vec<String>),
     #[error("{what} could not be loaded: it is a separate part of this page, fetched when needed, and the browser could not get it ({reason}). Check the connection and try again.")]
     FeatureUnavailable { what: &'static str, reason: String },
+    #[error("This page could not make or load its DPoP key, which binds the provider's tokens to this browser: {0}.")]
+    DpopKey(#[from] crate::dpop::KeyError),
     #[error("This page's Content-Security-Policy does not let it reach {}, which config.json names: the policy was written for another config.json. Sign-in is off until they agree, since the provider's answer could not be checked.", .0.join(" and "))]
     PolicyBlocksConfig(Vec<String>),
     #[error("Renewing the session with the refresh token failed: {0} The refresh token is dropped; “Stay signed in” asks the provider again in a small window (browsers allow it only after a click).")]
@@ -115,6 +117,7 @@ impl AppError {
             AppError::PolicyBlocksConfig(_) => "csp_blocks_config",
             AppError::RefreshFailed(_) => "refresh_failed",
             AppError::EndSession(e) => e.code(),
+            AppError::DpopKey(_) => "dpop_key_unavailable",
         }
     }
 

@@ -4,6 +4,7 @@
 
 pub mod auth;
 pub mod browser;
+pub mod dpop;
 pub mod error;
 pub mod google;
 pub mod host;

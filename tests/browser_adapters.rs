@@ -43,6 +43,7 @@ fn session() -> Session {
         granted_scopes: GrantedScopes::from_space_delimited("openid"),
         subject: "1".into(),
         email: None,
+        token_type: Default::default(),
     }
 }
 
@@ -334,6 +335,7 @@ fn op_token(id_token: &str, nonce: &str) -> oauth::UnverifiedToken {
         requested_scopes: vec!["openid".into()],
         id_token: Some(id_token.into()),
         nonce: Some(nonce.into()),
+        token_type: Default::default(),
     }
 }
 
@@ -477,4 +479,46 @@ fn a_long_tasks_session_keeps_the_newest_steps_within_the_budget_in_memory_and_i
     let stored = storage::take(Area::Session, keys::TIMELINE).unwrap();
     assert!(stored.len() <= ceiling, "{} bytes stored", stored.len());
     timeline::clear();
+}
+
+/// The DPoP key (RFC 9449): kept in IndexedDB across a re-open, its private half usable but
+/// never exportable, and a signature over a proof's signing input verifies with the public key.
+#[wasm_bindgen_test]
+async fn the_dpop_key_survives_a_reopen_cannot_be_exported_and_signs_es256() {
+    use browser_oauth::browser::dpop_key::DpopKey;
+    use oauth::dpop::{Claims, PublicKey, UnsignedProof};
+    DpopKey::delete().await.unwrap();
+    assert!(DpopKey::load().await.unwrap().is_none());
+    let made = DpopKey::load_or_create().await.unwrap();
+    assert!(!made.private_key_extractable());
+    let jwk = made.public_jwk().await.unwrap();
+    assert!(
+        !jwk.contains("\"d\""),
+        "the exported JWK is public only: {jwk}"
+    );
+    // Re-opened from the database: the same key pair, so the same public key.
+    let reopened = DpopKey::load().await.unwrap().expect("the key was kept");
+    assert_eq!(reopened.public_jwk().await.unwrap(), jwk);
+    assert!(!reopened.private_key_extractable());
+    // A second "create" (two starts racing) keeps the first key.
+    assert_eq!(
+        DpopKey::create().await.unwrap().public_jwk().await.unwrap(),
+        jwk
+    );
+    let public = PublicKey::from_jwk(&jwk).unwrap();
+    let claims = Claims::new([1; 16], "POST", "https://op.example/token", 0, None, None).unwrap();
+    let unsigned = UnsignedProof::new(&public, claims);
+    let signature = reopened
+        .sign(unsigned.signing_input.as_bytes())
+        .await
+        .unwrap();
+    assert_eq!(signature.len(), 64, "raw r || s, as JWS wants");
+    assert!(made
+        .verify(unsigned.signing_input.as_bytes(), &signature)
+        .await
+        .unwrap());
+    assert!(!made.verify(b"something else", &signature).await.unwrap());
+    assert!(unsigned.sign(&signature).is_ok());
+    DpopKey::delete().await.unwrap();
+    assert!(DpopKey::load().await.unwrap().is_none());
 }

@@ -61,6 +61,8 @@ pub enum ApiError {
     Network(String),
     #[error("the answer could not be read: {0}")]
     Malformed(String),
+    #[error("no DPoP proof could be made for the request: {0}")]
+    Proof(String),
 }
 
 fn needed(scopes: &[String]) -> String {
@@ -94,6 +96,7 @@ impl ApiError {
             ApiError::Server { .. } => "server_error",
             ApiError::Network(_) => "network_error",
             ApiError::Malformed(_) => "malformed_response",
+            ApiError::Proof(_) => "dpop_proof_failed",
         }
     }
 
@@ -156,6 +159,7 @@ impl ApiError {
             ApiError::Malformed(message) => {
                 with("malformed", vec![("message", Json::string(message))])
             }
+            ApiError::Proof(message) => with("proof", vec![("message", Json::string(message))]),
         }
     }
 
@@ -187,6 +191,7 @@ impl ApiError {
             },
             "network" => ApiError::Network(message()?),
             "malformed" => ApiError::Malformed(message()?),
+            "proof" => ApiError::Proof(message()?),
             _ => return None,
         })
     }
@@ -335,22 +340,31 @@ struct BearerChallenge {
 }
 
 impl BearerChallenge {
-    /// Reads `auth-param`s of the form `name=token` or `name="quoted string"`, in any order.
     fn parse(header: &str) -> Self {
+        Self::parse_scheme(header, "bearer")
+    }
+
+    /// Reads the `auth-param`s, of the form `name=token` or `name="quoted string"` in any order,
+    /// of the challenge for `scheme` (lower case): the header's first challenge, or a later one
+    /// when the server offers several (RFC 9110 §11.6.1; a DPoP server may offer Bearer too).
+    fn parse_scheme(header: &str, scheme: &str) -> Self {
         let mut challenge = BearerChallenge::default();
-        let rest = header.trim_start();
-        let Some(mut rest) = rest
-            .get(..6)
-            .filter(|scheme| scheme.eq_ignore_ascii_case("bearer"))
-            .map(|_| &rest[6..])
-        else {
-            return challenge;
-        };
+        let mut rest = header.trim_start();
+        let mut ours = false;
         loop {
             rest = rest.trim_start_matches([' ', ',']);
-            let Some((name, after)) = rest.split_once('=') else {
+            let Some((name, after)) = rest.split_once(['=', ' ']) else {
                 return challenge;
             };
+            if !rest[name.len()..].starts_with('=') {
+                // A scheme name starts the next challenge (auth-params always have '=').
+                if ours {
+                    return challenge;
+                }
+                ours = name.eq_ignore_ascii_case(scheme);
+                rest = after;
+                continue;
+            }
             let after = after.trim_start();
             let (value, next) = match after.strip_prefix('"') {
                 Some(quoted) => match quoted.split_once('"') {
@@ -359,14 +373,21 @@ impl BearerChallenge {
                 },
                 None => after.split_at(after.find(',').unwrap_or(after.len())),
             };
-            match name.trim().to_ascii_lowercase().as_str() {
-                "error" => challenge.error = Some(value.trim().to_owned()),
-                "scope" => challenge.scope = Some(value.trim().to_owned()),
-                _ => {}
+            if ours {
+                match name.trim().to_ascii_lowercase().as_str() {
+                    "error" => challenge.error = Some(value.trim().to_owned()),
+                    "scope" => challenge.scope = Some(value.trim().to_owned()),
+                    _ => {}
+                }
             }
             rest = next;
         }
     }
+}
+
+/// The `error` of the header's challenge for `scheme` (lower case), if it has one.
+pub(crate) fn challenge_error(header: &str, scheme: &str) -> Option<String> {
+    BearerChallenge::parse_scheme(header, scheme).error
 }
 
 /// Google's error bodies come in two shapes: OAuth's `{"error": "...", "error_description": "..."}`
@@ -424,6 +445,7 @@ mod tests {
             },
             ApiError::Network("Failed to fetch".into()),
             ApiError::Malformed("expected a value".into()),
+            ApiError::Proof("the key is gone".into()),
         ];
         for error in all {
             let text = error.to_json().to_text();
@@ -486,6 +508,23 @@ mod tests {
             check_answer(&answer(403, body), 0).unwrap_err().code(),
             "insufficient_scope"
         );
+    }
+
+    #[test]
+    fn each_scheme_reads_only_its_own_challenge() {
+        let header =
+            r#"Bearer realm="r", error="invalid_token", DPoP algs="ES256", error="use_dpop_nonce""#;
+        assert_eq!(
+            challenge_error(header, "bearer").as_deref(),
+            Some("invalid_token")
+        );
+        assert_eq!(
+            challenge_error(header, "dpop").as_deref(),
+            Some("use_dpop_nonce")
+        );
+        assert_eq!(challenge_error(header, "basic"), None);
+        assert_eq!(challenge_error("DPoP", "dpop"), None);
+        assert_eq!(challenge_error(r#"DPoP error="a" Bearer"#, "bearer"), None);
     }
 
     #[test]

@@ -210,6 +210,9 @@ pub struct AuthorizationRequest<'a> {
     pub response_type: &'a str,
     /// PKCE's S256 challenge for the pending verifier (the code flow).
     pub code_challenge: Option<&'a str>,
+    /// The thumbprint of the page's DPoP key: the code can then be exchanged only with a proof
+    /// made with that key (RFC 9449 §10).
+    pub dpop_jkt: Option<&'a str>,
 }
 
 impl AuthorizationRequest<'_> {
@@ -228,6 +231,9 @@ impl AuthorizationRequest<'_> {
         if let Some(challenge) = self.code_challenge {
             params.push(("code_challenge", challenge.to_owned()));
             params.push(("code_challenge_method", "S256".to_owned()));
+        }
+        if let Some(jkt) = self.dpop_jkt {
+            params.push(("dpop_jkt", jkt.to_owned()));
         }
         if self.include_granted_scopes {
             params.push(("include_granted_scopes", "true".to_owned()));
@@ -308,6 +314,7 @@ mod tests {
             include_granted_scopes: true,
             response_type: "token",
             code_challenge: None,
+            dpop_jkt: None,
         };
         let url = request.to_url();
         assert!(url.starts_with("https://accounts.google.com/o/oauth2/v2/auth?client_id=abc&"));
@@ -345,6 +352,7 @@ mod tests {
             include_granted_scopes: false,
             response_type: "token",
             code_challenge: None,
+            dpop_jkt: None,
         };
         let url = request.to_url();
         assert!(url.starts_with("https://id.example/auth?tenant=x&client_id=abc"));
@@ -370,9 +378,29 @@ mod tests {
             include_granted_scopes: true,
             response_type: "token",
             code_challenge: None,
+            dpop_jkt: None,
         };
         let url = request.to_url();
         assert!(url.ends_with("&prompt=select_account"));
         assert!(!url.contains("login_hint"));
+    }
+
+    #[test]
+    fn the_dpop_key_thumbprint_follows_pkce() {
+        let p = pending();
+        let request = AuthorizationRequest {
+            endpoint: "https://id.example/auth",
+            client_id: "abc",
+            pending: &p,
+            login_hint: None,
+            prompt: &[],
+            include_granted_scopes: false,
+            response_type: "code",
+            code_challenge: Some("ch"),
+            dpop_jkt: Some("0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I"),
+        };
+        assert!(request.to_url().ends_with(
+            "&code_challenge=ch&code_challenge_method=S256&dpop_jkt=0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I"
+        ));
     }
 }

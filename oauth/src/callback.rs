@@ -4,6 +4,7 @@
 
 use crate::authorization::PendingAuthorization;
 use crate::config::Flow;
+use crate::dpop::{self, TokenType};
 use crate::error::AuthError;
 use crate::response::{AuthorizationResponse, ResponseMode};
 use subtle::ConstantTimeEq;
@@ -25,6 +26,8 @@ pub struct UnverifiedToken {
     pub id_token: Option<String>,
     /// What the ID token must carry back: the pending request's nonce.
     pub nonce: Option<String>,
+    /// `Bearer`, or `DPoP` when the token is bound to this page's key (RFC 9449).
+    pub token_type: TokenType,
 }
 
 /// A code that passed the response checks, with what its exchange needs (RFC 6749 §4.1.3,
@@ -88,10 +91,12 @@ pub fn check_response(
         // Not asked for: an ID token here is not ours to trust, so it is dropped unread.
         (false, _) => None,
     };
-    let (access_token, expires_in) = check_token(
+    // No proof goes to the authorization endpoint: only Bearer is ours here.
+    let (access_token, expires_in, token_type) = check_token(
         token.access_token,
         token.token_type.as_deref(),
         token.expires_in.as_deref(),
+        false,
     )?;
     Ok(UnverifiedToken {
         access_token,
@@ -101,6 +106,7 @@ pub fn check_response(
         requested_scopes: pending.scopes,
         id_token,
         nonce: pending.nonce,
+        token_type,
     })
 }
 
@@ -125,18 +131,16 @@ pub fn check_code_response(
     })
 }
 
-/// RFC 6749 §5.1: the token type is case-insensitive; §7.1: never use a type we don't know.
+/// RFC 6749 §5.1: the token type is case-insensitive; §7.1: never use a type we don't know
+/// (`DPoP` only beside a proof this request carried: [`dpop::token_type`]).
 /// `expires_in`, when present, is a positive number of seconds.
 pub fn check_token(
     access_token: String,
     token_type: Option<&str>,
     expires_in: Option<&str>,
-) -> Result<(String, Option<u64>), AuthError> {
-    match token_type {
-        Some(t) if t.eq_ignore_ascii_case("bearer") => {}
-        Some(other) => return Err(AuthError::UnsupportedTokenType(other.to_owned())),
-        None => return Err(AuthError::MissingParameter("token_type")),
-    }
+    proof_sent: bool,
+) -> Result<(String, Option<u64>, TokenType), AuthError> {
+    let token_type = dpop::token_type(token_type, proof_sent)?;
     let expires_in = match expires_in {
         None => None,
         Some(text) => match text.parse::<u64>() {
@@ -144,7 +148,7 @@ pub fn check_token(
             _ => return Err(AuthError::InvalidParameter { name: "expires_in" }),
         },
     };
-    Ok((access_token, expires_in))
+    Ok((access_token, expires_in, token_type))
 }
 
 #[cfg(test)]

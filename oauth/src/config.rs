@@ -107,6 +107,9 @@ pub struct ClientConfig {
     /// `response_type` as this provider spells it: Google documents "token id_token"; a
     /// discovered provider's own spelling comes from its document.
     pub response_type: String,
+    /// Tokens bound to this page's key (DPoP, RFC 9449): only in the code flow with a
+    /// discovered provider that offers ES256 ([`crate::dpop::offered`]); never for Google.
+    pub dpop: bool,
 }
 
 /// One problem with one field of config.json.
@@ -420,6 +423,7 @@ impl ClientConfig {
                     (Flow::TokenIdToken, true) => "token id_token".to_owned(),
                     _ => crate::authorization::response_type(flow).to_owned(),
                 },
+                dpop: false,
             })
         } else {
             Err(errors)

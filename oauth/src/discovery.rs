@@ -59,6 +59,8 @@ pub struct ProviderMetadata {
     pub jwks_uri: String,
     pub response_types_supported: Vec<String>,
     pub code_challenge_methods_supported: Option<Vec<String>>,
+    /// RFC 9449 §5.1: the proof algorithms the token endpoint accepts; absent, no DPoP.
+    pub dpop_signing_alg_values_supported: Option<Vec<String>>,
 }
 
 impl ProviderMetadata {
@@ -77,6 +79,7 @@ impl ProviderMetadata {
             jwks_uri: Object::required("jwks_uri", o.string("jwks_uri")?)?,
             response_types_supported: o.strings("response_types_supported")?.unwrap_or_default(),
             code_challenge_methods_supported: o.strings("code_challenge_methods_supported")?,
+            dpop_signing_alg_values_supported: o.strings("dpop_signing_alg_values_supported")?,
         })
     }
 
@@ -158,6 +161,9 @@ impl ClientConfig {
                 ));
             }
         }
+        // A token from the token endpoint is the one DPoP can bind (RFC 9449 §5).
+        config.dpop = self.flow == Flow::Code
+            && crate::dpop::offered(meta.dpop_signing_alg_values_supported.as_deref());
         config.needs_discovery = false;
         Ok(config)
     }
@@ -212,6 +218,25 @@ mod tests {
             "none advertised: sign-out stays here"
         );
         assert!(!c.needs_discovery);
+        assert!(!c.dpop, "no dpop_signing_alg_values_supported, no DPoP");
+    }
+
+    #[test]
+    fn dpop_is_used_for_the_code_flow_when_es256_is_offered() {
+        let es256 = document(ISSUER).replace(
+            r#""jwks_uri""#,
+            r#""dpop_signing_alg_values_supported":["PS256","ES256"],"jwks_uri""#,
+        );
+        assert!(config("code").with_discovery(&es256).unwrap().dpop);
+        // The implicit grant's token never meets the token endpoint, where DPoP binds it.
+        assert!(
+            !config("token id_token")
+                .with_discovery(&es256)
+                .unwrap()
+                .dpop
+        );
+        let rs256_only = es256.replace(r#""PS256","ES256""#, r#""RS256""#);
+        assert!(!config("code").with_discovery(&rs256_only).unwrap().dpop);
     }
 
     #[test]

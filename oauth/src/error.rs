@@ -67,6 +67,8 @@ pub enum AuthError {
     IdTokenSubjectMismatch(String),
     #[error("The token endpoint failed (HTTP {0}) without saying why in OAuth's terms.")]
     TokenEndpoint(u16),
+    #[error("The provider sent a DPoP-bound token though this page sent no DPoP proof with the request (RFC 9449 §5), so it was not used.")]
+    UnexpectedDpopToken,
 }
 
 impl AuthError {
@@ -89,6 +91,7 @@ impl AuthError {
             AuthError::IdToken(e) => e.code(),
             AuthError::IdTokenSubjectMismatch(_) => "subject_mismatch",
             AuthError::TokenEndpoint(_) => "token_endpoint_failed",
+            AuthError::UnexpectedDpopToken => "unexpected_dpop_token",
         }
     }
 }

@@ -23,6 +23,7 @@ pub mod callback;
 pub mod config;
 pub mod csp;
 pub mod discovery;
+pub mod dpop;
 pub mod end_session;
 pub mod error;
 pub mod http_date;

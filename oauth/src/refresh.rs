@@ -48,19 +48,21 @@ pub struct Refreshed {
 
 /// Reads the token endpoint's answer to a refresh. An ID token is optional here (OIDC Core
 /// §12.2); scopes left out are the session's (RFC 6749 §5.1). Errors are the provider's own:
-/// `invalid_grant` for a spent or revoked refresh token.
+/// `invalid_grant` for a spent or revoked refresh token. A DPoP token is taken only when the
+/// request carried a proof (`proof_sent`, RFC 9449 §5).
 pub fn read_answer(
     status: u16,
     body: &str,
     previous: &RefreshGrant,
     session: &Session,
     now_ms: u64,
+    proof_sent: bool,
 ) -> Result<Refreshed, AuthError> {
     let scopes = session.granted_scopes.iter().map(str::to_owned).collect();
     let TokenAnswer {
         token,
         refresh_token,
-    } = read_token_answer(status, body, scopes, None, false, now_ms)?;
+    } = read_token_answer(status, body, scopes, None, false, now_ms, proof_sent)?;
     let rotated = refresh_token
         .as_ref()
         .is_some_and(|new| *new != previous.refresh_token);
@@ -116,6 +118,7 @@ impl Session {
             email: claims
                 .and_then(|c| c.email.clone())
                 .or_else(|| self.email.clone()),
+            token_type: token.token_type,
         }
     }
 }
@@ -123,6 +126,7 @@ impl Session {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::dpop::TokenType;
     use crate::id_token::Audience;
 
     fn claims() -> Claims {
@@ -155,6 +159,7 @@ mod tests {
             granted_scopes: GrantedScopes::from_space_delimited("openid email"),
             subject: "ada".into(),
             email: Some("ada@example.test".into()),
+            token_type: TokenType::Bearer,
         }
     }
 
@@ -169,7 +174,7 @@ mod tests {
     #[test]
     fn a_rotated_refresh_token_replaces_the_old_one() {
         let body = r#"{"access_token":"at-2","token_type":"Bearer","expires_in":60,"refresh_token":"rt-2"}"#;
-        let r = read_answer(200, body, &grant(), &session(), 7).unwrap();
+        let r = read_answer(200, body, &grant(), &session(), 7, false).unwrap();
         assert_eq!(r.refresh_token, "rt-2");
         assert!(r.rotated);
         assert_eq!(r.token.access_token, "at-2");
@@ -183,12 +188,12 @@ mod tests {
     #[test]
     fn an_answer_without_a_refresh_token_keeps_the_old_one() {
         let body = r#"{"access_token":"at-2","token_type":"Bearer"}"#;
-        let r = read_answer(200, body, &grant(), &session(), 0).unwrap();
+        let r = read_answer(200, body, &grant(), &session(), 0, false).unwrap();
         assert_eq!(r.refresh_token, "rt-1");
         assert!(!r.rotated);
         let same = r#"{"access_token":"at-2","token_type":"Bearer","refresh_token":"rt-1"}"#;
         assert!(
-            !read_answer(200, same, &grant(), &session(), 0)
+            !read_answer(200, same, &grant(), &session(), 0, false)
                 .unwrap()
                 .rotated
         );
@@ -197,7 +202,7 @@ mod tests {
     #[test]
     fn a_refresh_needs_no_id_token_and_scopes_default_to_the_sessions() {
         let body = r#"{"access_token":"at-2","token_type":"Bearer"}"#;
-        let r = read_answer(200, body, &grant(), &session(), 0).unwrap();
+        let r = read_answer(200, body, &grant(), &session(), 0, false).unwrap();
         assert_eq!(r.token.id_token, None);
         assert_eq!(r.token.requested_scopes, vec!["email", "openid"]);
     }
@@ -205,11 +210,11 @@ mod tests {
     #[test]
     fn a_spent_refresh_token_is_the_providers_invalid_grant() {
         let body = r#"{"error":"invalid_grant","error_description":"grant request is invalid"}"#;
-        let e = read_answer(400, body, &grant(), &session(), 0).unwrap_err();
+        let e = read_answer(400, body, &grant(), &session(), 0, false).unwrap_err();
         assert_eq!(e.code(), "invalid_grant");
         let mac = r#"{"access_token":"at-2","token_type":"mac"}"#;
         assert_eq!(
-            read_answer(200, mac, &grant(), &session(), 0)
+            read_answer(200, mac, &grant(), &session(), 0, false)
                 .unwrap_err()
                 .code(),
             "unsupported_token_type"
@@ -282,6 +287,7 @@ mod tests {
             requested_scopes: vec![],
             id_token: None,
             nonce: None,
+            token_type: TokenType::Bearer,
         }
     }
 

@@ -119,6 +119,7 @@ mod tests {
             granted_scopes: GrantedScopes::default(),
             subject: "1".into(),
             email: None,
+            token_type: Default::default(),
         };
         assert!(!session.renewal_due(0, 300));
         assert!(!session.renewal_due(300_000, 300));

@@ -2,6 +2,7 @@
 //! stops working. Serializable so the browser adapter can keep it in sessionStorage.
 
 use crate::callback::UnverifiedToken;
+use crate::dpop::TokenType;
 use crate::id_token::Claims;
 use crate::json::{Json, Object, ObjectWriter, ReadError};
 use crate::scopes::GrantedScopes;
@@ -18,11 +19,13 @@ pub struct Session {
     /// The Google account's stable id (`sub`), also usable as `login_hint`.
     pub subject: String,
     pub email: Option<String>,
+    /// `DPoP` when the token is bound to this page's key: every use carries a proof.
+    pub token_type: TokenType,
 }
 
 impl Session {
     /// The sessionStorage record: `{"access_token", "expires_at_ms", "granted_scopes": [..],
-    /// "subject", "email"}`.
+    /// "subject", "email", "token_type"}` (`token_type` only for DPoP).
     pub fn to_json(&self) -> String {
         ObjectWriter::default()
             .string("access_token", Some(&self.access_token))
@@ -30,6 +33,10 @@ impl Session {
             .strings("granted_scopes", self.granted_scopes.iter())
             .string("subject", Some(&self.subject))
             .string("email", self.email.as_deref())
+            .string(
+                "token_type",
+                (self.token_type == TokenType::DPoP).then_some(TokenType::DPoP.scheme()),
+            )
             .finish()
     }
 
@@ -44,6 +51,18 @@ impl Session {
             )?),
             subject: Object::required("subject", o.string("subject")?)?,
             email: o.string("email")?,
+            token_type: match o.string("token_type")?.as_deref() {
+                // Absent in records written before DPoP, and for Bearer.
+                None => TokenType::Bearer,
+                Some("DPoP") => TokenType::DPoP,
+                Some(_) => {
+                    return Err(crate::json::FieldError {
+                        field: "token_type",
+                        expected: "must be DPoP when present",
+                    }
+                    .into())
+                }
+            },
         })
     }
 
@@ -62,6 +81,7 @@ impl Session {
             None => GrantedScopes::from_list(token.requested_scopes.clone()),
         };
         Session {
+            token_type: token.token_type,
             expires_at_ms: Session::expiry(token.received_at_ms, lifetime),
             access_token: token.access_token,
             granted_scopes,
@@ -109,6 +129,7 @@ mod tests {
             granted_scopes: GrantedScopes::default(),
             subject: "1".into(),
             email: None,
+            token_type: TokenType::Bearer,
         }
     }
 
@@ -121,6 +142,7 @@ mod tests {
             requested_scopes: vec!["openid".into(), "email".into()],
             id_token: Some("a.b.c".into()),
             nonce: Some("n".into()),
+            token_type: TokenType::DPoP,
         };
         let claims = crate::id_token::Claims {
             iss: "https://op.example".into(),
@@ -145,6 +167,7 @@ mod tests {
         assert_eq!(s.email.as_deref(), Some("ada@example.test"));
         assert_eq!(s.expires_at_ms, Session::expiry(1_000_000, 3600));
         assert_eq!(s.granted_scopes.iter().collect::<Vec<_>>(), vec!["openid"]);
+        assert_eq!(s.token_type, TokenType::DPoP);
     }
 
     #[test]
@@ -186,6 +209,11 @@ mod tests {
         assert_eq!(Session::from_json(&s.to_json()), Ok(s.clone()));
         assert!(s.to_json().starts_with(r#"{"access_token":"t","#));
         assert!(Session::from_json(r#"{"access_token":"t"}"#).is_err());
+        s.token_type = TokenType::DPoP;
+        assert!(s.to_json().ends_with(r#","token_type":"DPoP"}"#));
+        assert_eq!(Session::from_json(&s.to_json()), Ok(s.clone()));
+        let other = s.to_json().replace(r#""DPoP""#, r#""mac""#);
+        assert!(Session::from_json(&other).is_err());
     }
 
     #[test]

@@ -25,13 +25,15 @@ pub struct TokenAnswer {
     pub refresh_token: Option<String>,
 }
 
-/// Reads the code exchange's answer. A success must hold a Bearer access token, and, when
-/// `openid` was asked for, an ID token (OIDC Core §3.1.3.3).
+/// Reads the code exchange's answer. A success must hold a Bearer access token, or a DPoP one
+/// when the request carried a proof (`proof_sent`, RFC 9449 §5), and, when `openid` was asked
+/// for, an ID token (OIDC Core §3.1.3.3).
 pub fn read_answer(
     status: u16,
     body: &str,
     grant: CodeGrant,
     now_ms: u64,
+    proof_sent: bool,
 ) -> Result<TokenAnswer, AuthError> {
     let id_token_required = grant.requested_scopes.iter().any(|s| s == "openid");
     read_token_answer(
@@ -41,6 +43,7 @@ pub fn read_answer(
         grant.nonce,
         id_token_required,
         now_ms,
+        proof_sent,
     )
 }
 
@@ -52,6 +55,7 @@ pub(crate) fn read_token_answer(
     nonce: Option<String>,
     id_token_required: bool,
     now_ms: u64,
+    proof_sent: bool,
 ) -> Result<TokenAnswer, AuthError> {
     let object = Json::parse_object(body).ok();
     if !(200..300).contains(&status) {
@@ -82,10 +86,11 @@ pub(crate) fn read_token_answer(
                 .to_string(),
         ),
     };
-    let (access_token, expires_in) = check_token(
+    let (access_token, expires_in, token_type) = check_token(
         access_token,
         text("token_type")?.as_deref(),
         expires_in.as_deref(),
+        proof_sent,
     )?;
     let id_token = text("id_token")?;
     if id_token_required && id_token.is_none() {
@@ -102,6 +107,7 @@ pub(crate) fn read_token_answer(
             requested_scopes,
             id_token,
             nonce,
+            token_type,
         },
     })
 }
@@ -139,6 +145,7 @@ mod tests {
             r#"{"access_token":"at","token_type":"Bearer","expires_in":3600,"id_token":"a.b.c","scope":"openid email"}"#,
             grant(),
             5,
+            false,
         )
         .unwrap();
         assert_eq!(answer.refresh_token, None);
@@ -157,12 +164,13 @@ mod tests {
             r#"{"access_token":"at","token_type":"Bearer","id_token":"a.b.c","refresh_token":"rt"}"#,
             grant(),
             0,
+            false,
         )
         .unwrap();
         assert_eq!(answer.refresh_token.as_deref(), Some("rt"));
         let empty =
             r#"{"access_token":"at","token_type":"Bearer","id_token":"a.b.c","refresh_token":""}"#;
-        let answer = read_answer(200, empty, grant(), 0).unwrap();
+        let answer = read_answer(200, empty, grant(), 0, false).unwrap();
         assert_eq!(answer.refresh_token, None);
     }
 
@@ -171,7 +179,7 @@ mod tests {
 
     #[test]
     fn an_oidc_answer_without_id_token_is_refused() {
-        let e = read_answer(200, BEARER_ONLY, grant(), 0);
+        let e = read_answer(200, BEARER_ONLY, grant(), 0, false);
         assert_eq!(e.unwrap_err(), AuthError::MissingParameter("id_token"));
     }
 
@@ -179,7 +187,7 @@ mod tests {
     fn without_openid_asked_no_id_token_is_needed() {
         let mut plain = grant();
         plain.requested_scopes = vec!["email".into()];
-        let token = read_answer(200, BEARER_ONLY, plain, 0);
+        let token = read_answer(200, BEARER_ONLY, plain, 0, false);
         assert_eq!(token.unwrap().token.id_token, None);
     }
 
@@ -190,25 +198,44 @@ mod tests {
             r#"{"error":"invalid_grant","error_description":"grant request is invalid"}"#,
             grant(),
             0,
+            false,
         )
         .unwrap_err();
         assert_eq!(e.code(), "invalid_grant");
         assert_eq!(
-            read_answer(502, "<html>", grant(), 0).unwrap_err().code(),
+            read_answer(502, "<html>", grant(), 0, false)
+                .unwrap_err()
+                .code(),
             "token_endpoint_failed"
         );
+    }
+
+    #[test]
+    fn a_dpop_token_is_taken_only_when_the_exchange_carried_a_proof() {
+        let dpop = r#"{"access_token":"at","token_type":"DPoP","id_token":"x"}"#;
+        let token = read_answer(200, dpop, grant(), 0, true).unwrap().token;
+        assert_eq!(token.token_type, crate::dpop::TokenType::DPoP);
+        assert_eq!(
+            read_answer(200, dpop, grant(), 0, false).unwrap_err(),
+            AuthError::UnexpectedDpopToken
+        );
+        let bearer = r#"{"access_token":"at","token_type":"Bearer","id_token":"x"}"#;
+        let token = read_answer(200, bearer, grant(), 0, true).unwrap().token;
+        assert_eq!(token.token_type, crate::dpop::TokenType::Bearer);
     }
 
     #[test]
     fn a_non_bearer_or_malformed_success_is_refused() {
         let mac = r#"{"access_token":"at","token_type":"mac","id_token":"x"}"#;
         assert_eq!(
-            read_answer(200, mac, grant(), 0).unwrap_err().code(),
+            read_answer(200, mac, grant(), 0, false).unwrap_err().code(),
             "unsupported_token_type"
         );
         let bad_expiry = r#"{"access_token":"at","token_type":"Bearer","expires_in":"soon"}"#;
         assert_eq!(
-            read_answer(200, bad_expiry, grant(), 0).unwrap_err().code(),
+            read_answer(200, bad_expiry, grant(), 0, false)
+                .unwrap_err()
+                .code(),
             "invalid_parameter"
         );
     }

@@ -86,6 +86,7 @@ pub fn verify_token_info(
         granted_scopes: GrantedScopes::from_space_delimited(&info.scope),
         subject,
         email: info.email.clone(),
+        token_type: token.token_type,
     })
 }
 
@@ -104,6 +105,7 @@ mod tests {
             requested_scopes: vec!["openid".into()],
             id_token: None,
             nonce: None,
+            token_type: Default::default(),
         }
     }
 

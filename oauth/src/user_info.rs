@@ -69,6 +69,7 @@ mod tests {
             granted_scopes: GrantedScopes::default(),
             subject: sub.into(),
             email: None,
+            token_type: Default::default(),
         }
     }
 

@@ -296,7 +296,7 @@ proptest! {
             code: "c".into(), code_verifier: "v".into(), redirect_uri: "r".into(),
             requested_scopes: vec!["openid".into()], nonce: None,
         };
-        let _ = oauth::token_endpoint::read_answer(status, &input, grant, 0);
+        let _ = oauth::token_endpoint::read_answer(status, &input, grant, 0, status % 2 == 0);
     }
 
     #[test]
@@ -337,6 +337,7 @@ proptest! {
             include_granted_scopes: true,
             response_type: "token",
             code_challenge: None,
+            dpop_jkt: None,
         };
         let url = request.to_url();
         let (_, query) = url.split_once('?').unwrap();
@@ -387,8 +388,9 @@ proptest! {
             granted_scopes: oauth::GrantedScopes::default(),
             subject: "s".into(),
             email: None,
+            token_type: oauth::dpop::TokenType::Bearer,
         };
-        if let Ok(answer) = oauth::refresh::read_answer(status, &body, &grant, &session, 0) {
+        if let Ok(answer) = oauth::refresh::read_answer(status, &body, &grant, &session, 0, false) {
             prop_assert!((200..300).contains(&status));
             prop_assert!(!answer.refresh_token.is_empty());
             prop_assert_eq!(answer.rotated, answer.refresh_token != "rt");

@@ -5,11 +5,13 @@
 use super::{end_session, oidc, session_store};
 use crate::browser::storage::{self, keys, Area};
 use crate::browser::{clock::now_ms, location, random::random_bytes};
+use crate::dpop;
 use crate::error::{ApiStep, AppError};
 use crate::google::{revocation, token_info, user_info};
 use crate::timeline::{self, Field, Step};
 use oauth::authorization::{AuthorizationRequest, PendingAuthorization, STATE_BYTES};
 use oauth::callback::{check_code_response, UnverifiedToken};
+use oauth::dpop::TokenType;
 use oauth::id_token::Claims;
 use oauth::refresh::RefreshGrant;
 use oauth::{
@@ -88,6 +90,12 @@ pub fn prepare_request(
     } else {
         (pending, None)
     };
+    // The code is bound to the page's key before it exists (RFC 9449 §10); the key is made
+    // ahead, like the PKCE pair, since a popup must open inside the click.
+    let dpop_jkt = match config.dpop {
+        true => Some(dpop::jkt().ok_or(AppError::NotReady)?),
+        false => None,
+    };
     storage::set(Area::Session, keys::PENDING, &pending.to_json())?;
     let request = AuthorizationRequest {
         endpoint: &config.endpoints.authorization,
@@ -98,6 +106,7 @@ pub fn prepare_request(
         include_granted_scopes: config.google,
         response_type: &config.response_type,
         code_challenge: challenge.as_deref(),
+        dpop_jkt: dpop_jkt.as_deref(),
     };
     let url = request.to_url();
     let fields = request
@@ -350,6 +359,11 @@ pub async fn resume(config: &ClientConfig) -> Result<Option<SignedIn>, AppError>
         expire(&session);
         return Err(AuthError::SessionExpired.into());
     }
+    if session.token_type == TokenType::DPoP {
+        // The key outlived the reload in IndexedDB: the token can still be proved.
+        dpop::prepare().await?;
+        dpop::bind(&session.access_token);
+    }
     match load_user(config, &session).await {
         // The refresh token and ID token were in memory only: after a reload renewal is the
         // popup's, as with Google.
@@ -450,6 +464,13 @@ pub async fn sign_out(
     location::replace_with_clean_url()?;
     announce();
     let revoked = revoke(config, signed_in).await;
+    if config.dpop {
+        // After revocation, whose request carries a proof: the key that proved this session is
+        // deleted, so nothing can be proved with it again. The next sign-in's key is made now,
+        // as the next PKCE pair is: a popup must open inside the click, with no time to make one.
+        dpop::forget().await?;
+        dpop::prepare().await?;
+    }
     let Some(endpoint) = &config.endpoints.end_session else {
         return revoked.map(|_| SignedOut::Here);
     };

@@ -8,12 +8,14 @@ use crate::browser::clock::now_ms;
 use crate::browser::crypto::{sha256, verify_rs256};
 use crate::browser::random::random_bytes;
 use crate::browser::storage::{self, keys, Area};
+use crate::dpop;
 use crate::error::{ApiStep, AppError};
 use crate::google::request::{self, Body, Caching};
 use crate::timeline::{self, Step};
 use oauth::callback::{CodeGrant, UnverifiedToken};
 use oauth::config::{Flow, GOOGLE_ISSUER};
 use oauth::discovery::{document_url, DiscoveryError};
+use oauth::dpop::TokenType;
 use oauth::id_token::{
     code_verifier, s256_challenge, Claims, Expectations, IdToken, IdTokenError, Jwk, Jwks,
     KeyChoice, KeySetSource,
@@ -234,12 +236,28 @@ async fn fetch_keys(uri: &str, caching: Caching) -> Result<Jwks, AppError> {
     Ok(set)
 }
 
-/// Every POST to the token endpoint (the code exchange, a refresh) goes through here: the
-/// status and body of its answer, for `oauth::token_endpoint` or `oauth::refresh` to read.
-pub async fn token_request(config: &ClientConfig, form: &str) -> Result<(u16, String), AppError> {
-    request::exchange(&config.endpoints.token, form)
+/// What the token endpoint answered: status and body, and whether the request carried a DPoP
+/// proof (a DPoP-bound token is accepted only then).
+pub struct EndpointAnswer {
+    pub status: u16,
+    pub text: String,
+    pub proof_sent: bool,
+}
+
+/// Every POST to the token endpoint goes through here: with DPoP in use it carries a proof
+/// (and is sent once more with the server's nonce if it asks, RFC 9449 §8).
+pub async fn token_request(config: &ClientConfig, form: &str) -> Result<EndpointAnswer, AppError> {
+    if config.dpop {
+        dpop::prepare().await?;
+    }
+    let (status, text) = request::exchange(&config.endpoints.token, form)
         .await
-        .map_err(|e| AppError::from_api(ApiStep::TokenExchange, e))
+        .map_err(|e| AppError::from_api(ApiStep::TokenExchange, e))?;
+    Ok(EndpointAnswer {
+        status,
+        text,
+        proof_sent: dpop::active(),
+    })
 }
 
 /// Exchanges the code with its PKCE verifier at the token endpoint.
@@ -248,14 +266,28 @@ pub async fn exchange_code(
     grant: CodeGrant,
 ) -> Result<TokenAnswer, AppError> {
     let body = token_endpoint::exchange_body(&config.client_id, &grant);
-    let (status, text) = token_request(config, &body).await?;
-    let token = token_endpoint::read_answer(status, &text, grant, now_ms())?;
+    let answer = token_request(config, &body).await?;
+    let answer = token_endpoint::read_answer(
+        answer.status,
+        &answer.text,
+        grant,
+        now_ms(),
+        answer.proof_sent,
+    )?;
     timeline::check(
         "The token endpoint exchanged the code",
         true,
         "It checked the code_verifier against the code_challenge sent first (PKCE S256): only this tab knew it.",
     );
-    Ok(token)
+    if answer.token.token_type == TokenType::DPoP {
+        dpop::bind(&answer.token.access_token);
+        timeline::check(
+            "The token is bound to this page's key (DPoP)",
+            true,
+            "token_type is DPoP: every use of the token carries a proof signed with the key that cannot leave this browser (RFC 9449).",
+        );
+    }
+    Ok(answer)
 }
 
 thread_local! {

@@ -7,8 +7,10 @@
 
 use super::{oidc, session_store, SignedIn};
 use crate::browser::clock::now_ms;
+use crate::dpop;
 use crate::error::AppError;
 use crate::timeline;
+use oauth::dpop::TokenType;
 use oauth::refresh::{self, RefreshGrant};
 use oauth::{AuthError, ClientConfig};
 
@@ -21,9 +23,16 @@ pub async fn refresh(config: &ClientConfig, current: &SignedIn) -> Result<Signed
         .as_ref()
         .ok_or(AuthError::MissingParameter("refresh_token"))?;
     let body = refresh::request_body(&config.client_id, &grant.refresh_token);
-    let (status, text) = oidc::token_request(config, &body).await?;
-    let answer = refresh::read_answer(status, &text, grant, &current.session, now_ms())
-        .inspect_err(|e| timeline::check("The refresh token was accepted", false, e.to_string()))?;
+    let sent = oidc::token_request(config, &body).await?;
+    let answer = refresh::read_answer(
+        sent.status,
+        &sent.text,
+        grant,
+        &current.session,
+        now_ms(),
+        sent.proof_sent,
+    )
+    .inspect_err(|e| timeline::check("The refresh token was accepted", false, e.to_string()))?;
     timeline::check(
         "The refresh token was accepted",
         true,
@@ -43,6 +52,10 @@ pub async fn refresh(config: &ClientConfig, current: &SignedIn) -> Result<Signed
     let session = current
         .session
         .refreshed(answer.token.clone(), claims.as_ref());
+    if session.token_type == TokenType::DPoP {
+        // The new token is bound to the same key: it goes out with proofs from now on.
+        dpop::bind(&session.access_token);
+    }
     // Signed out (or expired) while the refresh was in flight: nothing is stored again.
     if session_store::is_stored(config) {
         session_store::save(config, &session)?;

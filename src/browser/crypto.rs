@@ -9,14 +9,14 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{CryptoKey, SubtleCrypto};
 
-fn subtle() -> Result<SubtleCrypto, BrowserError> {
+pub(super) fn subtle() -> Result<SubtleCrypto, BrowserError> {
     Ok(window()?
         .crypto()
         .map_err(|e| BrowserError::from_js("crypto", e))?
         .subtle())
 }
 
-fn object(pairs: &[(&str, JsValue)]) -> Object {
+pub(super) fn object(pairs: &[(&str, JsValue)]) -> Object {
     let object = Object::new();
     for (key, value) in pairs {
         // Setting a property on a fresh plain object cannot fail.

@@ -15,6 +15,16 @@ pub struct Answer {
     pub text: String,
 }
 
+impl Answer {
+    /// A kept response header's value (`name` in lower case).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
 /// Runs `fetch(url, {method, headers, body, credentials, cache})` and keeps the response headers named in
 /// `keep` (lower case) that the browser exposes. `Err` means no answer at all (a network failure,
 /// CORS, or the CSP refusing the origin), with the browser's reason.

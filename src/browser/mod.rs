@@ -5,6 +5,7 @@ pub mod channel;
 pub mod clock;
 pub mod crypto;
 pub mod csp;
+pub mod dpop_key;
 pub mod features_module;
 pub mod fetch;
 pub mod focus;

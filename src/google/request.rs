@@ -8,6 +8,7 @@
 
 use crate::browser::clock::now_ms;
 use crate::browser::fetch::fetch;
+use crate::dpop::{self, Presentation};
 use crate::timeline::{self, HttpExchange, Step};
 use oauth::api::{check_answer, Answer};
 use oauth::retry::{Decision, RetryPolicy};
@@ -101,13 +102,7 @@ async fn attempt(
 
 /// A 2xx answer's body, or why not.
 fn checked(received: crate::browser::fetch::Answer) -> Result<String, ApiError> {
-    let header = |name: &str| {
-        received
-            .headers
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
-    };
+    let header = |name| received.header(name);
     let answer = Answer {
         status: received.status,
         www_authenticate: header("www-authenticate"),
@@ -152,8 +147,15 @@ impl Held {
 
 /// A GET like [`send`]'s, held unrecorded and unread until [`Held::release`].
 pub async fn send_held(step: Step, url: &str, bearer: Option<&str>) -> Held {
-    let (received, exchange) =
-        unrecorded(Method::Get, url, bearer, &Body::None, Caching::Allowed).await;
+    let (received, exchange) = unrecorded(
+        step,
+        Method::Get,
+        url,
+        bearer,
+        &Body::None,
+        Caching::Allowed,
+    )
+    .await;
     Held {
         step,
         exchange,
@@ -170,7 +172,7 @@ async fn recorded(
     body: &Body<'_>,
     caching: Caching,
 ) -> Result<crate::browser::fetch::Answer, ApiError> {
-    let (received, exchange) = unrecorded(method, url, bearer, body, caching).await;
+    let (received, exchange) = unrecorded(step, method, url, bearer, body, caching).await;
     put_on_timeline(step, exchange);
     received
 }
@@ -186,8 +188,11 @@ fn put_on_timeline(step: Step, exchange: HttpExchange) {
     );
 }
 
-/// Sends the request; the exchange as the inspector would show it.
+/// Sends the request; the exchange as the inspector would show it. With DPoP in use, the
+/// request carries a proof, and a server that answers `use_dpop_nonce` gets the request once
+/// more with its nonce (RFC 9449 §8, §9); the refused attempt goes on the timeline first.
 async fn unrecorded(
+    step: Step,
     method: Method,
     url: &str,
     bearer: Option<&str>,
@@ -205,41 +210,96 @@ async fn unrecorded(
     if let Body::Form(form) = body {
         timeline::secrets_in_form(form);
     }
-    let mut exchange = HttpExchange {
-        method: method.as_str().to_owned(),
-        url: url.to_owned(),
-        request_headers: request_headers(bearer.is_some(), body, caching),
-        request_body: body.text().map(str::to_owned),
-        status: None,
-        response_headers: Vec::new(),
-        response_body: None,
-    };
-    let authorization = bearer.map(|token| format!("Bearer {token}"));
-    let mut headers = Vec::new();
-    if let Some(content_type) = body.content_type() {
-        headers.push(("Content-Type", content_type));
+    let mut attempt = 1;
+    loop {
+        let presentation = dpop::present(step, method, url, bearer).await;
+        let mut exchange = HttpExchange {
+            method: method.as_str().to_owned(),
+            url: url.to_owned(),
+            request_headers: request_headers(bearer.is_some(), body, caching),
+            request_body: body.text().map(str::to_owned),
+            status: None,
+            response_headers: Vec::new(),
+            response_body: None,
+        };
+        let presentation = match presentation {
+            Ok(presentation) => presentation,
+            Err(error) => return (Err(error), exchange),
+        };
+        let scheme = match &presentation {
+            Some(Presentation {
+                bound_token: true, ..
+            }) => "DPoP",
+            _ => "Bearer",
+        };
+        if let Some(presentation) = &presentation {
+            dpop_headers(&mut exchange.request_headers, presentation);
+        }
+        let authorization = bearer.map(|token| format!("{scheme} {token}"));
+        let mut headers = Vec::new();
+        if let Some(content_type) = body.content_type() {
+            headers.push(("Content-Type", content_type));
+        }
+        if let Some(value) = &authorization {
+            headers.push(("Authorization", value.as_str()));
+        }
+        if let Some(presentation) = &presentation {
+            headers.push(("DPoP", presentation.proof.as_str()));
+        }
+        let received = fetch(
+            url,
+            method.as_str(),
+            &headers,
+            body.text(),
+            RequestCredentials::Omit,
+            &HEADERS_THAT_MATTER,
+            caching == Caching::Bypassed,
+        )
+        .await;
+        if let Ok(received) = &received {
+            // Secrets in the answer (a token endpoint's tokens) are hidden before it is recorded.
+            timeline::secrets_in_json(&received.text);
+            exchange.status = Some(received.status);
+            exchange.response_headers = received.headers.clone();
+            exchange.response_body = Some(received.text.clone());
+            if presentation.is_some() && retry_with_nonce(url, attempt, received) {
+                put_on_timeline(step, exchange);
+                attempt += 1;
+                continue;
+            }
+        }
+        return (received.map_err(ApiError::Network), exchange);
     }
-    if let Some(value) = &authorization {
-        headers.push(("Authorization", value.as_str()));
+}
+
+/// Keeps the server's `DPoP-Nonce`, and says whether its answer asks for one in a new proof.
+fn retry_with_nonce(url: &str, attempt: u32, received: &crate::browser::fetch::Answer) -> bool {
+    let header = |name| received.header(name);
+    let nonce = header("dpop-nonce");
+    if let Some(nonce) = nonce {
+        dpop::remember_nonce(url, nonce);
     }
-    let received = fetch(
-        url,
-        method.as_str(),
-        &headers,
-        body.text(),
-        RequestCredentials::Omit,
-        &HEADERS_THAT_MATTER,
-        caching == Caching::Bypassed,
+    oauth::dpop::retry_with_nonce(
+        attempt,
+        received.status,
+        header("www-authenticate"),
+        &received.text,
+        nonce.is_some(),
     )
-    .await;
-    if let Ok(received) = &received {
-        // Secrets in the answer (a token endpoint's tokens) are hidden before it is recorded.
-        timeline::secrets_in_json(&received.text);
-        exchange.status = Some(received.status);
-        exchange.response_headers = received.headers.clone();
-        exchange.response_body = Some(received.text.clone());
+}
+
+/// What the inspector shows of a DPoP request: the scheme, and that a proof went along (its
+/// header and claims are the step recorded just before).
+fn dpop_headers(headers: &mut Vec<(String, String)>, presentation: &Presentation) {
+    if presentation.bound_token {
+        if let Some((_, value)) = headers.iter_mut().find(|(n, _)| n == "authorization") {
+            *value = "DPoP (the access token, bound to this page's key)".to_owned();
+        }
     }
-    (received.map_err(ApiError::Network), exchange)
+    headers.push((
+        "dpop".to_owned(),
+        "a proof signed with this page's key (its header and claims: the step before)".to_owned(),
+    ));
 }
 
 impl Body<'_> {
@@ -262,12 +322,14 @@ impl Body<'_> {
 
 /// The response headers the inspector shows: what decides how the browser and app treat it
 /// (and the two the API layer reads: the bearer challenge and `Retry-After`).
-const HEADERS_THAT_MATTER: [&str; 5] = [
+const HEADERS_THAT_MATTER: [&str; 6] = [
     "content-type",
     "access-control-allow-origin",
     "access-control-allow-credentials",
     "www-authenticate",
     "retry-after",
+    // RFC 9449 §8, §9: the server's nonce for the next proof.
+    "dpop-nonce",
 ];
 
 fn request_headers(bearer: bool, body: &Body<'_>, caching: Caching) -> Vec<(String, String)> {

@@ -443,11 +443,15 @@ pub fn AuthProvider(props: &AuthProviderProps) -> Html {
             .ok()
         })
     };
-    // The first sign-in's PKCE pair, made while the person reads the page.
-    use_effect_with(props.config.flow, |flow| {
+    // The first sign-in's PKCE pair (and DPoP key), made while the person reads the page.
+    use_effect_with((props.config.flow, props.config.dpop), |(flow, dpop)| {
+        let dpop = *dpop;
         if *flow == Flow::Code {
-            spawn_local(async {
+            spawn_local(async move {
                 let _ = oidc::prepare_pkce().await;
+                if dpop {
+                    let _ = crate::dpop::prepare().await;
+                }
             })
         }
     });

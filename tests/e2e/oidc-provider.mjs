@@ -209,6 +209,9 @@ const GOOGLE_FONTS_IMPORT = /@import url\(https:\/\/fonts\.googleapis\.com[^)]*\
  *   the app as before; true advertises it, with a confirmation page (a "Yes, sign me out" button)
  *   and the post-logout redirect to the client's redirect URIs (registered as
  *   post_logout_redirect_uris).
+ * - dpop: false (default: the discovery document advertises no DPoP, so clients use Bearer),
+ *   true (features.dPoP: ES256 proofs accepted, tokens bound when a proof comes with the code),
+ *   or { requireNonce: true } (every proof must carry the provider's DPoP-Nonce, RFC 9449 §8/§9).
  */
 export async function startOidcProvider({
   redirectUris,
@@ -221,6 +224,7 @@ export async function startOidcProvider({
   refreshTokens = false,
   rotateRefreshToken = true,
   rpInitiatedLogout = false,
+  dpop = false,
 } = {}) {
   if (!Array.isArray(redirectUris) || redirectUris.length === 0) {
     throw new Error('startOidcProvider: redirectUris must be a non-empty array');
@@ -230,6 +234,7 @@ export async function startOidcProvider({
   const store = new Map();
   const Adapter = sharedMemoryAdapter(store);
   const cookieKeys = [crypto.randomBytes(32).toString('base64url')];
+  const dpopNonceSecret = crypto.randomBytes(32);
   let keys = [newSigningKey()];
   const log = [];
   const issued = []; // { kind, token, at }
@@ -270,6 +275,12 @@ export async function startOidcProvider({
     rotateRefreshToken,
     features: {
       devInteractions: { enabled: true },
+      // On by default in oidc-provider 9: off unless asked, so the other tests see Bearer.
+      dPoP: {
+        enabled: !!dpop,
+        nonceSecret: dpop?.requireNonce ? dpopNonceSecret : undefined,
+        requireNonce: () => !!dpop?.requireNonce,
+      },
       revocation: { enabled: true, allowedPolicy: async (ctx, c, token) => token.clientId === c.clientId },
       userinfo: { enabled: true },
       rpInitiatedLogout: {
@@ -486,6 +497,11 @@ export async function startOidcProvider({
       interceptors.clear();
       tamperers.clear();
     },
+    /**
+     * What the provider stored for an access token it issued (oidc-provider's AccessToken payload:
+     * `jkt` is the RFC 7638 thumbprint of the DPoP key it is bound to, its `cnf.jkt`), or undefined.
+     */
+    accessTokenRecord(token) { return store.get(`AccessToken:${token}`)?.value; },
     /** signInAtProvider bound to this provider's origin. */
     signIn(page, opts = {}) { return signInAtProvider(page, { ...opts, origin }); },
     async stop() {

@@ -12,8 +12,8 @@ const CARGO_MUTANTS_VERSION: &str = "27.1.0";
 /// The files that make the security decisions: response parsing, the state/issuer/token checks,
 /// the ID token's claims, token info's audience, discovery's issuer and endpoints, the code
 /// exchange's answer, the session's expiry, a refresh's answer and the refreshed ID token's
-/// checks, and the logout return's state.
-pub const SECURITY_FILES: [&str; 9] = [
+/// checks, the logout return's state, and DPoP's proofs, token types and nonces.
+pub const SECURITY_FILES: [&str; 10] = [
     "oauth/src/callback.rs",
     "oauth/src/response.rs",
     "oauth/src/id_token.rs",
@@ -23,6 +23,7 @@ pub const SECURITY_FILES: [&str; 9] = [
     "oauth/src/session.rs",
     "oauth/src/refresh.rs",
     "oauth/src/end_session.rs",
+    "oauth/src/dpop.rs",
 ];
 
 /// Enough cases for the property tests to run every path once, few enough that the thousands

@@ -116,6 +116,7 @@ mod tests {
                 granted_scopes: GrantedScopes::from_space_delimited("openid email"),
                 subject: "1".into(),
                 email: Some("ada@example.test".into()),
+                token_type: oauth::dpop::TokenType::Bearer,
             },
             user: UserInfo {
                 sub: "1".into(),
@@ -127,6 +128,8 @@ mod tests {
                 email_verified: Some(true),
             },
             declined: vec![],
+            refresh: None,
+            id_token: None,
         }))
     }
 
