@@ -176,7 +176,7 @@ h.test('after a reload no refresh token exists anywhere: the stored session resu
   const popup = page.waitForEvent('popup');
   await offer.getByRole('button', { name: 'Stay signed in' }).click();
   await (await popup).waitForEvent('close');
-  await page.getByText('Session renewed: the provider issued a new token.').waitFor();
+  await page.locator('.notice').getByText('Session renewed: the provider issued a new token.').waitFor();
   const auth = op.log.filter((e) => e.path === '/auth').at(-1);
   assert.equal(auth.query.prompt, 'none', 'the popup asked silently');
   // The popup's code exchange brought a new refresh token; none from before the reload is used.
@@ -240,7 +240,7 @@ h.test('with an end_session_endpoint, sign-out revokes both tokens, ends the pro
   assert.ok(revocations().every((e) => e.status === 200));
 
   await page.getByRole('button', { name: 'Yes, sign me out' }).click();
-  await page.getByText('Signed out here and at the provider: the tokens were revoked, and the provider ended your session there too.').waitFor();
+  await page.locator('.notice').getByText('Signed out here and at the provider: the tokens were revoked, and the provider ended your session there too.').waitFor();
   await h.waitSignedOut(page);
   assert.equal(new URL(page.url()).search, '', 'the state left the address bar');
   assert.equal((await h.sessionStorage(page))['browser-oauth.logout'], undefined, 'the logout state is spent');
