@@ -4,6 +4,7 @@
 // Every refresh token the provider issued is registered with the harness, which fails a test
 // if one shows up in any storage, URL, history entry or console message (memory only).
 import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
 import { after } from 'node:test';
 import { useHarness, SESSION_KEY, waitFor } from './harness.mjs';
 import { startOidcProvider, signInAtProvider } from './oidc-provider.mjs';
@@ -14,12 +15,13 @@ let op;
 
 after(async () => { for (const p of providers.values()) await p.stop(); });
 
-/** A provider with refresh tokens (rotated), short-lived access tokens, and RP logout if asked. */
-async function configure({ logout = false } = {}) {
-  const key = logout ? 'logout' : 'plain';
+/** A provider with refresh tokens (rotated), short-lived access tokens, and RP logout or DPoP
+ * if asked. */
+async function configure({ logout = false, dpop = false } = {}) {
+  const key = `${logout ? 'logout' : 'plain'}${dpop ? '+dpop' : ''}`;
   if (!providers.has(key)) {
     providers.set(key, await startOidcProvider({
-      redirectUris: [h.appUrl], refreshTokens: true, accessTokenTTL: 30, rpInitiatedLogout: logout,
+      redirectUris: [h.appUrl], refreshTokens: true, accessTokenTTL: 30, rpInitiatedLogout: logout, dpop,
     }));
   }
   op = providers.get(key);
@@ -280,3 +282,43 @@ for (const [name, change, code] of [
     adoptProviderTokens({ idTokens: false });
   });
 }
+
+/** The DPoP proof's header and claims (RFC 9449 §4.2), read without checking: dpop.test.mjs
+ * checks proofs themselves; here only which key and which token they name matter. */
+function proofOf(entry) {
+  const [header, claims] = entry.headers.dpop.split('.').slice(0, 2)
+    .map((part) => JSON.parse(Buffer.from(part, 'base64url').toString('utf8')));
+  const { crv, kty, x, y } = header.jwk;
+  const jkt = crypto.createHash('sha256').update(JSON.stringify({ crv, kty, x, y })).digest('base64url');
+  return { claims, jkt };
+}
+
+h.test('with DPoP too, each refresh carries a proof from the same key, and the refreshed token is bound to it and used with the DPoP scheme', async () => {
+  const page = await openSignedIn({ dpop: true });
+  const exchange = op.log.find((e) => e.method === 'POST' && e.path === '/token' && e.body?.grant_type === 'authorization_code');
+  const { jkt } = proofOf(exchange);
+  assert.equal(op.accessTokenRecord(issued('access_token')[0]).jkt, jkt, 'the first token is bound to the page key');
+
+  await waitForRefreshes(page, 1);
+  const [refresh] = refreshes();
+  assert.equal(refresh.status, 200);
+  const proof = proofOf(refresh);
+  assert.equal(proof.jkt, jkt, 'the refresh is proved with the same key');
+  assert.equal(proof.claims.htm, 'POST');
+  assert.equal(proof.claims.htu, `${op.issuer}/token`);
+  const stored = JSON.parse((await h.sessionStorage(page))[SESSION_KEY]);
+  assert.equal(stored.token_type, 'DPoP');
+  assert.equal(op.accessTokenRecord(stored.access_token).jkt, jkt, 'the refreshed token is bound to the same key');
+
+  // After a reload the refreshed token is presented as DPoP, with a proof naming it (ath).
+  const before = op.log.length;
+  await page.reload();
+  await h.waitSignedIn(page);
+  const me = op.log.slice(before).find((e) => e.method === 'GET' && e.path === '/me');
+  assert.equal(me.status, 200);
+  assert.equal(me.headers.authorization, `DPoP ${stored.access_token}`);
+  const meProof = proofOf(me);
+  assert.equal(meProof.jkt, jkt);
+  assert.equal(meProof.claims.ath, crypto.createHash('sha256').update(stored.access_token).digest('base64url'));
+  adoptProviderTokens();
+});

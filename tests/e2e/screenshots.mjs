@@ -65,6 +65,13 @@ try {
   await page.getByRole('status').filter({ hasText: 'revoked' }).waitFor();
   await shot(page, 'signed-out-revoked');
 
+  // "Use another account": Google's account chooser (prompt=select_account), as the emulator shows it.
+  await page.getByRole('button', { name: 'Use another account' }).click();
+  await page.getByRole('heading', { name: 'Choose an account' }).waitFor();
+  await shot(page, 'emulator-account-chooser');
+  await page.goBack();
+  await h.waitSignedOut(page);
+
   await h.startSignIn(page);
   await h.decide(page, { cancel: true });
   await h.alert(page);
@@ -159,18 +166,24 @@ try {
   await codeForGoogle.getByTestId('setup').waitFor();
   await shot(codeForGoogle, 'setup-code-flow-google');
 
+  /** The app configured for `provider` by its issuer alone, signed in there as Ada. */
+  const signedInAt = async (provider) => {
+    h.setConfig({ client_id: provider.clientId, issuer: provider.issuer });
+    const page = await h.openApp();
+    await page.setViewportSize({ width: 1000, height: 720 });
+    await h.waitSignedOut(page);
+    const done = signInAtProvider(page, { login: 'ada', origin: provider.issuer });
+    await h.signInButton(page).click();
+    await done;
+    await h.waitSignedIn(page);
+    return page;
+  };
+
   // Another provider (oidc-provider on loopback), from its issuer alone: the code flow with PKCE.
   const op = await startOidcProvider({ redirectUris: [h.appUrl] });
   try {
     await h.beforeEachTest({ name: 'screenshots: provider' });
-    h.setConfig({ client_id: op.clientId, issuer: op.issuer });
-    const other = await h.openApp();
-    await other.setViewportSize({ width: 1000, height: 720 });
-    await h.waitSignedOut(other);
-    const done = signInAtProvider(other, { login: 'ada', origin: op.issuer });
-    await h.signInButton(other).click();
-    await done;
-    await h.waitSignedIn(other);
+    const other = await signedInAt(op);
     await shot(other, 'provider-signed-in', { fullPage: false });
     await other.getByTestId('inspector').screenshot({ path: path.join(OUT, 'inspector-code-flow.png') });
     shots.push(path.join(OUT, 'inspector-code-flow.png'));
@@ -181,6 +194,19 @@ try {
     await shot(mismatch, 'discovery-issuer-mismatch', { fullPage: false });
   } finally {
     await op.stop();
+  }
+
+  // A provider with refresh tokens and RP-initiated logout: sign-out ends the session there too.
+  const logoutOp = await startOidcProvider({ redirectUris: [h.appUrl], refreshTokens: true, rpInitiatedLogout: true });
+  try {
+    await h.beforeEachTest({ name: 'screenshots: provider logout' });
+    const leaving = await signedInAt(logoutOp);
+    await h.signOutButton(leaving).click();
+    await leaving.getByRole('button', { name: 'Yes, sign me out' }).click();
+    await leaving.locator('.notice').getByText('Signed out here and at the provider').waitFor();
+    await shot(leaving, 'provider-signed-out', { fullPage: false });
+  } finally {
+    await logoutOp.stop();
   }
 
   // Dark mode: the main screens in a browser that prefers it (prefers-color-scheme: dark).
