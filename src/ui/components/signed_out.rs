@@ -67,7 +67,11 @@ pub fn signed_out_view(auth: &AuthContext) -> Html {
             <ol class="checks">
                 <li>{ "removes it from the address bar and history at once;" }</li>
                 <li>{ "checks the returned " }<code>{ "state" }</code>{ " against the one-time value this tab sent (forged or replayed answers fail here);" }</li>
-                <li>{ "accepts only a " }<code>{ "Bearer" }</code>{ " token;" }</li>
+                if auth.config.dpop {
+                    <li>{ "accepts only a " }<code>{ "DPoP" }</code>{ " token bound to this browser's key (or a " }<code>{ "Bearer" }</code>{ " one, if the provider binds none);" }</li>
+                } else {
+                    <li>{ "accepts only a " }<code>{ "Bearer" }</code>{ " token;" }</li>
+                }
                 { ours }
             </ol>
         </section>
