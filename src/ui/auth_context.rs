@@ -354,7 +354,11 @@ impl AuthContext {
             };
             let notice = match flow::sign_out(&config, &signed_in, announce).await {
                 Ok(SignedOut::Here) => Notice::Info(
-                    "Signed out. The access token was revoked at Google and removed from this tab.",
+                    match (config.google, config.endpoints.revocation.is_some()) {
+                        (true, _) => "Signed out. The access token was revoked at Google and removed from this tab.",
+                        (false, true) => "Signed out. The tokens were revoked at the provider and removed from this tab.",
+                        (false, false) => "Signed out of this tab. The provider offers no revocation, so its token stays valid until it expires.",
+                    },
                 ),
                 // The tab is leaving for the provider's logout page; its return says the rest.
                 Ok(SignedOut::AtProvider) => return,

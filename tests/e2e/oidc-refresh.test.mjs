@@ -193,6 +193,7 @@ h.test('after a reload no refresh token exists anywhere: the stored session resu
   const hints = revocations().map((e) => e.body.token_type_hint ?? null).sort();
   assert.deepEqual(hints, [null, 'refresh_token'], 'the access token as today, and the new refresh token with its hint');
   assert.equal(new URL(page.url()).origin, h.appOrigin, 'no end_session_endpoint: sign-out stays here');
+  await page.locator('.notice').getByText('Signed out. The tokens were revoked at the provider and removed from this tab.').waitFor();
   adoptProviderTokens();
 });
 
