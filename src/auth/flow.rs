@@ -484,8 +484,9 @@ pub async fn sign_out(
 }
 
 /// Revokes the access token and the refresh token, if any; `Ok(false)` when the provider
-/// advertises no revocation (the tokens stay valid until they expire).
-async fn revoke(config: &ClientConfig, signed_in: &SignedIn) -> Result<bool, AppError> {
+/// advertises no revocation (the tokens stay valid until they expire). Sign-out here, and a
+/// sign-out announced by another tab.
+pub async fn revoke(config: &ClientConfig, signed_in: &SignedIn) -> Result<bool, AppError> {
     let Some(endpoint) = &config.endpoints.revocation else {
         return Ok(false);
     };

@@ -5,7 +5,7 @@ use crate::auth::flow::{self, Ask, SignedOut};
 use crate::auth::{end_session, oidc, popup, refresh, session_store, SignedIn};
 use crate::browser::channel::Channel;
 use crate::error::{ApiStep, AppError};
-use crate::google::{revocation, ApiError};
+use crate::google::ApiError;
 use oauth::authorization::requested_scopes;
 use oauth::renewal::{needs_interaction, ChannelMessage};
 use oauth::{AuthError, ClientConfig, Display, Flow};
@@ -539,22 +539,9 @@ fn on_signed_out_elsewhere(
     };
     session_store::clear(None);
     dispatcher.dispatch(AuthAction::SignedOutElsewhere);
-    let Some(endpoint) = config.endpoints.revocation.clone() else {
-        return;
-    };
-    let client_id = config.revocation_client_id().map(str::to_owned);
-    let config_id = config.client_id.clone();
+    let config = config.clone();
     spawn_local(async move {
         // Already revoked by the other tab is the usual answer; there is nobody to tell.
-        let _ = revocation::revoke(
-            &endpoint,
-            &signed_in.session.access_token,
-            client_id.as_deref(),
-        )
-        .await;
-        if let Some(grant) = &signed_in.refresh {
-            let _ =
-                revocation::revoke_refresh_token(&endpoint, &grant.refresh_token, &config_id).await;
-        }
+        let _ = flow::revoke(&config, &signed_in).await;
     });
 }
