@@ -59,15 +59,10 @@ pub async fn verify_id_token(
         .id_token
         .as_deref()
         .ok_or(AuthError::MissingParameter("id_token"))?;
-    let outcome = verify(config, token, raw, at_hash_required, None).await;
-    if let Err(AppError::Auth(AuthError::IdToken(error))) = &outcome {
-        timeline::check(
-            "The ID token is genuine and meant for this app",
-            false,
-            error.to_string(),
-        );
-    }
-    outcome
+    refused_on_timeline(
+        "The ID token is genuine and meant for this app",
+        verify(config, token, raw, at_hash_required, None).await,
+    )
 }
 
 /// Verifies the ID token a refresh brought: as any ID token, but for the nonce (a refresh
@@ -78,13 +73,16 @@ pub async fn verify_refreshed_id_token(
     raw: &str,
     original: &Claims,
 ) -> Result<Claims, AppError> {
-    let outcome = verify(config, token, raw, false, Some(original)).await;
+    refused_on_timeline(
+        "The refreshed ID token is genuine and names the same person",
+        verify(config, token, raw, false, Some(original)).await,
+    )
+}
+
+/// Puts an ID token's refusal on the timeline as the failed check `title`.
+fn refused_on_timeline(title: &str, outcome: Result<Claims, AppError>) -> Result<Claims, AppError> {
     if let Err(AppError::Auth(AuthError::IdToken(error))) = &outcome {
-        timeline::check(
-            "The refreshed ID token is genuine and names the same person",
-            false,
-            error.to_string(),
-        );
+        timeline::check(title, false, error.to_string());
     }
     outcome
 }

@@ -1,4 +1,13 @@
-//! Words for numbers shown in more than one component.
+//! Words shown in more than one component.
+
+/// Who is asked again in a sentence: "Google", or "the provider" for any other.
+pub fn asked(config: &oauth::ClientConfig) -> &'static str {
+    if config.google {
+        "Google"
+    } else {
+        "the provider"
+    }
+}
 
 /// `59 min 58 s`, or `42 s` under a minute.
 pub fn format_duration(seconds: u64) -> String {

@@ -1,6 +1,6 @@
 use crate::auth::SignedIn;
 use crate::ui::auth_context::AuthContext;
-use crate::ui::format::format_duration;
+use crate::ui::format::{asked, format_duration};
 use crate::ui::view::View;
 use yew::prelude::*;
 
@@ -25,11 +25,7 @@ pub fn renewal_notice(auth: &AuthContext, signed_in: &SignedIn, now: u64, view: 
     if !renewing && !session.renewal_due(now, auth.config.renew_lead_secs) {
         return html! {};
     }
-    let who = if auth.config.google {
-        "Google"
-    } else {
-        "the provider"
-    };
+    let who = asked(&auth.config);
     let renew = {
         let auth = auth.clone();
         Callback::from(move |_| auth.renew(Some(view.name().to_owned())))

@@ -1,6 +1,7 @@
 use super::busy_label;
 use crate::browser::focus::focus_first;
 use crate::ui::auth_context::{use_auth, AuthState, AuthStatus, Notice};
+use crate::ui::format::asked;
 use crate::ui::hooks::use_now;
 use yew::prelude::*;
 
@@ -23,11 +24,7 @@ const ARRIVAL_FOCUS: [&str; 4] = [
 pub fn StatusAnnouncer() -> Html {
     let auth = use_auth();
     let now = use_now();
-    let who = if auth.config.google {
-        "Google"
-    } else {
-        "the provider"
-    };
+    let who = asked(&auth.config);
     let message = announcement(&auth.state, now, auth.config.renew_lead_secs, who);
     let phase = Phase::of(&auth.state.status);
     let previous = use_mut_ref(|| None::<Phase>);
