@@ -248,18 +248,12 @@ impl AuthorizationRequest<'_> {
         params
     }
 
-    /// The URL to send the person to. The endpoint may already carry a query (RFC 6749 §3.1 says
-    /// it must be kept), so parameters are appended with `&` then.
+    /// The URL to send the person to (the endpoint's own query kept, RFC 6749 §3.1).
     pub fn to_url(&self) -> String {
         let query = form_urlencoded::Serializer::new(String::new())
             .extend_pairs(self.parameters())
             .finish();
-        let separator = if self.endpoint.contains('?') {
-            '&'
-        } else {
-            '?'
-        };
-        format!("{}{separator}{query}", self.endpoint)
+        crate::url::with_query(self.endpoint, &query)
     }
 }
 

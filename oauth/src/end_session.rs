@@ -60,8 +60,7 @@ pub fn logout_url(
         .append_pair("client_id", client_id)
         .append_pair("post_logout_redirect_uri", post_logout_redirect_uri)
         .append_pair("state", state);
-    let separator = if endpoint.contains('?') { '&' } else { '?' };
-    format!("{endpoint}{separator}{}", query.finish())
+    crate::url::with_query(endpoint, &query.finish())
 }
 
 /// Why a return from the provider's logout was not accepted.

@@ -79,6 +79,13 @@ impl<'a> HttpUrl<'a> {
     }
 }
 
+/// `endpoint` with the form-encoded `query` appended. An endpoint may already carry a query
+/// (RFC 6749 §3.1: it must be kept; OIDC RP-Initiated Logout §2 likewise), then with `&`.
+pub fn with_query(endpoint: &str, query: &str) -> String {
+    let separator = if endpoint.contains('?') { '&' } else { '?' };
+    format!("{endpoint}{separator}{query}")
+}
+
 /// Checks an endpoint URL: absolute http(s), secure unless loopback, no fragment.
 pub fn check_endpoint(text: &str) -> Result<(), UrlProblem> {
     let url = HttpUrl::parse(text)?;
