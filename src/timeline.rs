@@ -129,27 +129,6 @@ struct Timeline {
     next_listener: usize,
 }
 
-/// `[["name", "value"], …]`, as the export has always written pairs.
-fn pairs_json(pairs: &[(String, String)]) -> Json {
-    Json::Array(
-        pairs
-            .iter()
-            .map(|(a, b)| Json::Array(vec![Json::string(a), Json::string(b)]))
-            .collect(),
-    )
-}
-
-fn pairs_from(value: Option<&Json>) -> Option<Vec<(String, String)>> {
-    value?
-        .as_array()?
-        .iter()
-        .map(|pair| match pair.as_array()? {
-            [a, b] => Some((a.as_str()?.to_owned(), b.as_str()?.to_owned())),
-            _ => None,
-        })
-        .collect()
-}
-
 impl Field {
     /// With `explained`, the explanation and link as well (the export, made where they are).
     fn to_json(&self, explained: bool) -> Json {
@@ -179,10 +158,10 @@ impl HttpExchange {
         Json::object([
             ("method", Json::string(&self.method)),
             ("url", Json::string(&self.url)),
-            ("request_headers", pairs_json(&self.request_headers)),
+            ("request_headers", Json::pairs(&self.request_headers)),
             ("request_body", Json::optional(self.request_body.as_deref())),
             ("status", self.status.map_or(Json::Null, Json::integer)),
-            ("response_headers", pairs_json(&self.response_headers)),
+            ("response_headers", Json::pairs(&self.response_headers)),
             (
                 "response_body",
                 Json::optional(self.response_body.as_deref()),
@@ -195,10 +174,10 @@ impl HttpExchange {
         Some(HttpExchange {
             method: o.string("method").ok()??,
             url: o.string("url").ok()??,
-            request_headers: pairs_from(o.get("request_headers"))?,
+            request_headers: o.get("request_headers").and_then(Json::as_pairs)?,
             request_body: o.string("request_body").ok()?,
             status: o.integer("status").ok()?,
-            response_headers: pairs_from(o.get("response_headers"))?,
+            response_headers: o.get("response_headers").and_then(Json::as_pairs)?,
             response_body: o.string("response_body").ok()?,
         })
     }
@@ -306,7 +285,7 @@ impl Snapshot {
                         .collect(),
                 ),
             ),
-            ("secrets", pairs_json(&self.secrets)),
+            ("secrets", Json::pairs(&self.secrets)),
             ("dropped", Json::integer(self.dropped as u64)),
         ])
         .to_text()
@@ -321,7 +300,7 @@ impl Snapshot {
                 .iter()
                 .map(Entry::from_json)
                 .collect::<Option<_>>()?,
-            secrets: pairs_from(o.get("secrets"))?,
+            secrets: o.get("secrets").and_then(Json::as_pairs)?,
             // Absent in copies stored before the record had a budget.
             dropped: o.integer("dropped").ok()?.unwrap_or(0),
         })
