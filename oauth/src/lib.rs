@@ -33,6 +33,7 @@ pub mod id_token_report;
 pub mod inspect;
 pub mod json;
 pub mod paging;
+pub mod playground;
 pub mod refresh;
 pub mod renewal;
 pub mod response;
