@@ -8,6 +8,7 @@
 
 use crate::browser::clock::now_ms;
 use crate::browser::storage::{self, keys, Area};
+use oauth::id_token_report::IdTokenReport;
 use oauth::inspect::{explain, is_secret, redact_all, Explanation};
 use oauth::json::{Json, Object};
 use oauth::retention::{self, oldest_to_drop};
@@ -90,7 +91,11 @@ impl Field {
 pub struct HttpExchange {
     pub method: String,
     pub url: String,
+    /// The headers as the page gave them to fetch (the token among them: hidden wherever the
+    /// record is shown, as every secret is). What the browser adds itself is not here.
     pub request_headers: Vec<(String, String)>,
+    /// What fetch was told besides (`credentials`, `cache`), in words.
+    pub fetch_options: Vec<(String, String)>,
     pub request_body: Option<String>,
     pub status: Option<u16>,
     pub response_headers: Vec<(String, String)>,
@@ -108,6 +113,8 @@ pub struct Entry {
     pub passed: Option<bool>,
     pub detail: Option<String>,
     pub http: Option<HttpExchange>,
+    /// For the check of an ID token: the token taken apart, as it was verified.
+    pub id_token: Option<IdTokenReport>,
 }
 
 /// The whole record at one moment: what the inspector draws. The sign-in module keeps the live
@@ -159,6 +166,7 @@ impl HttpExchange {
             ("method", Json::string(&self.method)),
             ("url", Json::string(&self.url)),
             ("request_headers", Json::pairs(&self.request_headers)),
+            ("fetch_options", Json::pairs(&self.fetch_options)),
             ("request_body", Json::optional(self.request_body.as_deref())),
             ("status", self.status.map_or(Json::Null, Json::integer)),
             ("response_headers", Json::pairs(&self.response_headers)),
@@ -175,6 +183,11 @@ impl HttpExchange {
             method: o.string("method").ok()??,
             url: o.string("url").ok()??,
             request_headers: o.get("request_headers").and_then(Json::as_pairs)?,
+            // Absent in copies stored before the record kept them apart.
+            fetch_options: match o.get("fetch_options") {
+                Some(options) => options.as_pairs()?,
+                None => Vec::new(),
+            },
             request_body: o.string("request_body").ok()?,
             status: o.integer("status").ok()?,
             response_headers: o.get("response_headers").and_then(Json::as_pairs)?,
@@ -193,6 +206,7 @@ impl Entry {
             h.method.len()
                 + h.url.len()
                 + pairs(&h.request_headers)
+                + pairs(&h.fetch_options)
                 + pairs(&h.response_headers)
                 + h.request_body.as_ref().map_or(0, String::len)
                 + h.response_body.as_ref().map_or(0, String::len)
@@ -204,6 +218,10 @@ impl Entry {
                 .map(|f| f.name.len() + f.value.len())
                 .sum::<usize>()
             + self.detail.as_ref().map_or(0, String::len)
+            + self
+                .id_token
+                .as_ref()
+                .map_or(0, |r| r.to_json().to_text().len())
             + http
     }
 
@@ -244,6 +262,12 @@ impl Entry {
                 "http",
                 self.http.as_ref().map_or(Json::Null, HttpExchange::to_json),
             ),
+            (
+                "id_token",
+                self.id_token
+                    .as_ref()
+                    .map_or(Json::Null, IdTokenReport::to_json),
+            ),
         ])
     }
 
@@ -266,6 +290,10 @@ impl Entry {
             detail: o.string("detail").ok()?,
             http: match o.get("http") {
                 Some(http) => Some(HttpExchange::from_json(http)?),
+                None => None,
+            },
+            id_token: match o.get("id_token") {
+                Some(report) => Some(IdTokenReport::from_json(report)?),
                 None => None,
             },
         })
@@ -382,22 +410,43 @@ pub fn record(
     detail: Option<String>,
     http: Option<HttpExchange>,
 ) -> usize {
-    for field in &fields {
+    push(Entry {
+        id: 0,
+        at_ms: now_ms(),
+        step,
+        title: title.to_owned(),
+        fields,
+        passed,
+        detail,
+        http,
+        id_token: None,
+    })
+}
+
+/// The check of an ID token, with the token taken apart as it was verified.
+pub fn id_token_check(title: &str, passed: bool, detail: String, report: IdTokenReport) {
+    push(Entry {
+        id: 0,
+        at_ms: now_ms(),
+        step: Step::Check,
+        title: title.to_owned(),
+        fields: Vec::new(),
+        passed: Some(passed),
+        detail: Some(detail),
+        http: None,
+        id_token: Some(report),
+    });
+}
+
+/// Numbers `entry`, records it and returns its id.
+fn push(mut entry: Entry) -> usize {
+    for field in &entry.fields {
         secret_if_named(&field.name, &field.value);
     }
     let id = TIMELINE.with(|t| {
         let record = &mut t.borrow_mut().record;
-        let id = record.entries.last().map_or(0, |e| e.id + 1);
-        let mut entry = Entry {
-            id,
-            at_ms: now_ms(),
-            step,
-            title: title.to_owned(),
-            fields,
-            passed,
-            detail,
-            http,
-        };
+        entry.id = record.entries.last().map_or(0, |e| e.id + 1);
+        let id = entry.id;
         entry.cut_long_bodies(&record.secrets);
         record.entries.push(entry);
         record.keep_within_budget();
@@ -524,10 +573,12 @@ mod tests {
             fields: Vec::new(),
             passed: None,
             detail: None,
+            id_token: None,
             http: Some(HttpExchange {
                 method: "GET".into(),
                 url: "https://tasks.googleapis.com/tasks/v1/users/@me/lists".into(),
                 request_headers: Vec::new(),
+                fetch_options: Vec::new(),
                 request_body: None,
                 status: Some(200),
                 response_headers: Vec::new(),

@@ -25,8 +25,18 @@ impl Answer {
     }
 }
 
-/// Runs `fetch(url, {method, headers, body, credentials, cache})` and keeps the response headers named in
-/// `keep` (lower case) that the browser exposes. `Err` means no answer at all (a network failure,
+/// Which response headers to keep.
+#[derive(Debug, Clone, Copy)]
+pub enum Kept<'a> {
+    /// These (lower case), where the browser exposes them.
+    Named(&'a [&'a str]),
+    /// Every one the browser exposes: cross-origin, the CORS-safelisted ones and those the
+    /// server names in `Access-Control-Expose-Headers` (Fetch §3.2.4).
+    AllExposed,
+}
+
+/// Runs `fetch(url, {method, headers, body, credentials, cache})` and keeps the response headers
+/// `keep` names that the browser exposes. `Err` means no answer at all (a network failure,
 /// CORS, or the CSP refusing the origin), with the browser's reason.
 pub async fn fetch(
     url: &str,
@@ -34,7 +44,7 @@ pub async fn fetch(
     headers: &[(&str, &str)],
     body: Option<&str>,
     credentials: RequestCredentials,
-    keep: &[&str],
+    keep: Kept<'_>,
     revalidate: bool,
 ) -> Result<Answer, String> {
     let init = RequestInit::new();
@@ -65,10 +75,26 @@ pub async fn fetch(
     let received = response.headers();
     Ok(Answer {
         status: response.status(),
-        headers: keep
-            .iter()
-            .filter_map(|name| Some(((*name).to_owned(), received.get(name).ok()??)))
-            .collect(),
+        headers: match keep {
+            Kept::Named(names) => names
+                .iter()
+                .filter_map(|name| Some(((*name).to_owned(), received.get(name).ok()??)))
+                .collect(),
+            Kept::AllExposed => all_headers(&received),
+        },
         text: text.as_string().unwrap_or_default(),
     })
+}
+
+/// Every `[name, value]` a `Headers` iterates (names in lower case, repeated ones joined).
+fn all_headers(headers: &Headers) -> Vec<(String, String)> {
+    let Ok(Some(entries)) = js_sys::try_iter(headers) else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(|entry| {
+            let pair: js_sys::Array = entry.ok()?.dyn_into().ok()?;
+            Some((pair.get(0).as_string()?, pair.get(1).as_string()?))
+        })
+        .collect()
 }

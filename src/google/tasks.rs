@@ -228,7 +228,7 @@ pub async fn delete_task(
     task_id: &str,
 ) -> Result<(), ApiError> {
     let url = task_url(api, list_id, task_id);
-    host.call(Method::Delete, &url, None)
+    host.api(Method::Delete, &url, None)
         .await
         .map(|_| ())
         .map_err(writing)

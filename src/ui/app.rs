@@ -6,7 +6,7 @@ use super::components::{
     LazyFeature, Setup, SignedInView, StatusAnnouncer,
 };
 use crate::auth::oidc;
-use crate::browser::fetch::fetch;
+use crate::browser::fetch::{fetch, Kept};
 use crate::browser::storage::{self, keys, Area};
 use crate::browser::{csp, location};
 use crate::error::AppError;
@@ -51,7 +51,7 @@ impl ConfigSource {
             &[],
             None,
             RequestCredentials::SameOrigin,
-            &["content-type"],
+            Kept::Named(&["content-type"]),
             false,
         )
         .await
