@@ -58,6 +58,8 @@ pub enum DraftProblem {
     TokenInUrl,
     #[error("{TOKEN_PLACEHOLDER} is filled in only in the body: the Authorization header already carries the token")]
     TokenInHeader,
+    #[error("not sent: this page's Content-Security-Policy does not let it fetch from {0}. Its connect-src lists only what config.json names; to reach another origin, name it in config.json and run `cargo xtask csp DIR` on the deployed folder, which writes connect-src anew (the token still goes only to origins config.json names)")]
+    BlockedByCsp(String),
 }
 
 impl DraftProblem {
@@ -72,6 +74,7 @@ impl DraftProblem {
             DraftProblem::BodyNotAllowed(_) => "body_not_allowed",
             DraftProblem::TokenInUrl => "token_in_url",
             DraftProblem::TokenInHeader => "token_in_header",
+            DraftProblem::BlockedByCsp(_) => "csp_blocks_request",
         }
     }
 }
@@ -158,6 +161,47 @@ fn is_forbidden(lower: &str) -> bool {
         "via",
     ];
     NAMES.contains(&lower) || lower.starts_with("proxy-") || lower.starts_with("sec-")
+}
+
+/// Refuses `request` before it is sent when one of the page's `policies` (its CSP meta tags)
+/// forbids fetching its URL from a page of `page_origin`: the browser would refuse it
+/// anyway, with nothing but "Failed to fetch" to show for it.
+pub fn check_reach(
+    request: &Composed,
+    policies: &[String],
+    page_origin: &str,
+) -> Result<(), DraftProblem> {
+    if crate::csp::blocks_fetch(policies, &request.url, page_origin) {
+        let origin =
+            HttpUrl::parse(&request.url).map_or_else(|_| request.url.clone(), |u| u.origin());
+        return Err(DraftProblem::BlockedByCsp(origin));
+    }
+    Ok(())
+}
+
+/// The reason phrase of a status (RFC 9110 §15), for the statuses APIs answer; `""` for others.
+pub fn reason_phrase(status: u16) -> &'static str {
+    match status {
+        200 => "OK",
+        201 => "Created",
+        204 => "No Content",
+        301 => "Moved Permanently",
+        302 => "Found",
+        304 => "Not Modified",
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        403 => "Forbidden",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        409 => "Conflict",
+        412 => "Precondition Failed",
+        429 => "Too Many Requests",
+        500 => "Internal Server Error",
+        502 => "Bad Gateway",
+        503 => "Service Unavailable",
+        504 => "Gateway Timeout",
+        _ => "",
+    }
 }
 
 /// `body` with the access token where it says [`TOKEN_PLACEHOLDER`]: form-encoded in a form
@@ -528,6 +572,42 @@ mod tests {
             ..e
         };
         assert_eq!(missing_scope(&get(tasks), &not_google, &none), None);
+    }
+
+    #[test]
+    fn a_url_the_pages_policy_does_not_allow_is_refused_naming_connect_src_and_the_command() {
+        let policies =
+            vec!["default-src 'none'; connect-src 'self' http://127.0.0.1:8787".to_owned()];
+        let page = "http://127.0.0.1:8080";
+        let to = |url: &str| read(&draft("GET", url, "", "")).unwrap();
+        assert_eq!(
+            check_reach(
+                &to("http://127.0.0.1:8787/oauth2/v3/userinfo"),
+                &policies,
+                page
+            ),
+            Ok(())
+        );
+        let refused =
+            check_reach(&to("https://example.com/v1/thing?x=1"), &policies, page).unwrap_err();
+        assert_eq!(
+            refused,
+            DraftProblem::BlockedByCsp("https://example.com".into())
+        );
+        assert_eq!(refused.code(), "csp_blocks_request");
+        let words = refused.to_string();
+        assert!(
+            words.contains("connect-src") && words.contains("cargo xtask csp"),
+            "{words}"
+        );
+        assert_eq!(check_reach(&to("https://example.com/"), &[], page), Ok(()));
+    }
+
+    #[test]
+    fn statuses_have_their_reason_phrases() {
+        assert_eq!(reason_phrase(200), "OK");
+        assert_eq!(reason_phrase(403), "Forbidden");
+        assert_eq!(reason_phrase(299), "");
     }
 
     #[test]
