@@ -100,6 +100,11 @@ async fn verify(
         ),
         Some(_) => None,
     };
+    // Hidden in the token taken apart as where it was sent (after a redirect the stored record
+    // keeps it hidden for good, and so no longer knows it as a secret).
+    if let Some(nonce) = nonce {
+        timeline::secret("nonce", nonce);
+    }
     let parsed = IdToken::parse(raw);
     // at_hash is required beside an access token from the authorization endpoint (§3.2.2.10)
     // and checked when present beside one from the token endpoint (§3.1.3.8).

@@ -89,15 +89,20 @@ pub async fn call(
 /// is (its own headers, its body), recorded like every other call, and its answer returned
 /// whatever the status, with every header the browser exposes. DPoP proofs and nonces as for
 /// any request.
+/// With `token_in_body`, the body already carries the token (Google's token info wants it
+/// there) and no `Authorization` header goes along: RFC 6750 §2, one way per request.
 pub async fn send_as_composed(
     method: Method,
     url: &str,
     bearer: &str,
     headers: &[(String, String)],
     body: Option<&str>,
+    token_in_body: bool,
 ) -> Result<ReceivedAnswer, ApiError> {
+    timeline::secret("access token", bearer);
     let body = body.map_or(Body::None, Body::Raw);
-    let mut sent = Sent::new(Step::ApiCall, method, url, Some(bearer), &body);
+    let header = (!token_in_body).then_some(bearer);
+    let mut sent = Sent::new(Step::ApiCall, method, url, header, &body);
     sent.headers.extend(headers.iter().cloned());
     sent.kept = Kept::AllExposed;
     recorded(&sent, Caching::Allowed).await

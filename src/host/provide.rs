@@ -7,7 +7,7 @@ use crate::timeline;
 use js_sys::{Object, Promise, Reflect};
 use oauth::api::{bearer_allowed, ApiError};
 use oauth::json::Json;
-use oauth::playground::fill_token;
+use oauth::playground::{fill_token, TOKEN_PLACEHOLDER};
 use oauth::url::HttpUrl;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -111,6 +111,10 @@ async fn send(services: &dyn HostServices, request: CallRequest) -> Result<CallA
                 .iter()
                 .find(|(n, _)| n.eq_ignore_ascii_case("content-type"))
                 .map(|(_, v)| v.as_str());
+            let token_in_body = request
+                .body
+                .as_deref()
+                .is_some_and(|b| b.contains(TOKEN_PLACEHOLDER));
             let body = request
                 .body
                 .as_deref()
@@ -121,6 +125,7 @@ async fn send(services: &dyn HostServices, request: CallRequest) -> Result<CallA
                 &token,
                 &request.headers,
                 body.as_deref(),
+                token_in_body,
             )
             .await?
         }

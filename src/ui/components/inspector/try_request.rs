@@ -49,7 +49,7 @@ pub fn TryRequest(props: &TryRequestProps) -> Html {
     html! {
         <section class="playground" aria-labelledby="playground-heading" data-testid="playground">
             <h3 id="playground-heading">{ "Try a request" }</h3>
-            <p class="hint">{ "Send any request with this tab's token and see the raw answer. The sign-in module adds the token (Authorization, and a DPoP proof where the provider binds tokens) and records the exchange below; you never type the token. Where an endpoint wants it in the body, write " }<code>{ TOKEN_PLACEHOLDER }</code>{ "." }</p>
+            <p class="hint">{ "Send any request with this tab's token and see the raw answer. The sign-in module adds the token (Authorization, and a DPoP proof where the provider binds tokens) and records the exchange below; you never type the token." }</p>
             if !signed_in {
                 <p class="empty">{ "Sign in first: a request goes with the token of the session in use." }</p>
             }
@@ -87,11 +87,14 @@ pub fn TryRequest(props: &TryRequestProps) -> Html {
                         { if sending { "Sending…" } else { "Send" } }
                     </button>
                 </div>
-                <label for="playground-headers">{ "Headers" }<span class="hint">{ " one per line, Name: value" }</span></label>
+                <label for="playground-headers">{ "Headers" }</label>
+                <span id="playground-headers-hint" class="hint">{ "One per line, Name: value. Authorization is added for you." }</span>
                 <textarea id="playground-headers" rows="2" spellcheck="false" placeholder="Accept: application/json"
+                    aria-describedby="playground-headers-hint"
                     value={playground.headers.value().to_owned()} oninput={text_into(&playground, &playground.headers)} />
-                <label for="playground-body">{ "Body" }<span class="hint">{ " none for GET" }</span></label>
-                <textarea id="playground-body" rows="3" spellcheck="false"
+                <label for="playground-body">{ "Body" }</label>
+                <span id="playground-body-hint" class="hint">{ format!("None for GET. {TOKEN_PLACEHOLDER} here is replaced by the token, which then goes in the body instead of the Authorization header (RFC 6750 §2: one way per request).") }</span>
+                <textarea id="playground-body" rows="3" spellcheck="false" aria-describedby="playground-body-hint"
                     value={playground.body.value().to_owned()} oninput={text_into(&playground, &playground.body)} />
             </form>
             { outcome(&playground, &feature, &props.record) }
