@@ -89,9 +89,20 @@ fn node_modules() -> Result {
     crate::run(command("npm").args(["ci", "--no-audit", "--no-fund"]))
 }
 
-/// Debian's Chromium: the only browser that installs here (Playwright's own download cannot).
+/// Debian's Chromium (the only browser that installs here: Playwright's own download cannot)
+/// and its driver, and Debian's curl, which the end-to-end tests run the inspector's "Copy as
+/// curl" commands with (rustup's installer needs it too, so it is nearly always there).
 fn chromium() -> Result {
-    if Path::new("/usr/bin/chromium").exists() && Path::new("/usr/bin/chromedriver").exists() {
+    let wanted: Vec<&str> = [
+        ("/usr/bin/chromium", "chromium"),
+        ("/usr/bin/chromedriver", "chromium-driver"),
+        ("/usr/bin/curl", "curl"),
+    ]
+    .into_iter()
+    .filter(|(path, _)| !Path::new(path).exists())
+    .map(|(_, package)| package)
+    .collect();
+    if wanted.is_empty() {
         return Ok(());
     }
     let sudo = if output(Command::new("id").arg("-u")).trim() == "0" {
@@ -108,7 +119,9 @@ fn chromium() -> Result {
         crate::run(&mut cmd)
     };
     apt(&["update", "-qq"])?;
-    apt(&["install", "-y", "-qq", "chromium", "chromium-driver"])
+    let mut install = vec!["install", "-y", "-qq"];
+    install.extend(wanted);
+    apt(&install)
 }
 
 /// A command's stdout, or empty if it cannot run (a missing tool reads as "not installed").

@@ -85,7 +85,7 @@ fn exchange(http: &HttpExchange, show: &dyn Fn(&str) -> String) -> Html {
         <div class="http">
             <p><strong>{ "Request " }</strong><code>{ format!("{} {}", http.method, show(&http.url)) }</code></p>
             { headers(&http.request_headers) }
-            { headers(&http.fetch_options) }
+            { for http.fetch_options.iter().map(|(n, v)| html! { <div class="hint">{ format!("fetch option {n}: {v}") }</div> }) }
             if let Some(body) = &http.request_body { <pre>{ show(body) }</pre> }
             <p><strong>{ "Response " }</strong><code>{ http.status.map(|s| s.to_string()).unwrap_or_else(|| "none (network error)".into()) }</code></p>
             { headers(&http.response_headers) }

@@ -120,28 +120,78 @@ fn check_line(c: &CheckRecord, report: &IdTokenReport, show: &dyn Fn(&str) -> St
         let at = secs.parse::<i64>().unwrap_or(report.now_secs);
         format!("{at} ({})", time(at))
     };
-    let rule = match c.check.as_str() {
-        check::ALG => format!("Must be {expected}."),
-        check::SIGNATURE if expected.is_empty() => "The signature was not verified.".to_owned(),
-        check::SIGNATURE => format!("Verified with {expected}."),
-        "iss" => format!("Must be {expected}."),
-        "aud" => format!("Must contain this app's client id, {expected}."),
-        "azp" => format!("When present, or when aud lists several, must be this app's client id, {expected}."),
-        "exp" => format!("Must be later than now, {}, less {} s of skew.", now(&c.expected), report.skew_secs),
-        "iat" => format!("Must not be later than now, {}, plus {} s of skew.", now(&c.expected), report.skew_secs),
-        "nonce" if expected.is_empty() => "Not held to a nonce.".to_owned(),
-        "nonce" => format!("Must be the nonce this tab sent: {expected}."),
-        "at_hash" if expected.is_empty() => "No access token to bind.".to_owned(),
-        "at_hash" => format!("Computed here from the access token (the left half of its SHA-256, base64url): {expected}. Must be the same."),
-        "first:iat" => format!("Must not be older than the first ID token's iat, {expected}."),
+    // (words before, the value compared against, words after)
+    let (before, value, after): (String, Option<String>, String) = match c.check.as_str() {
+        check::ALG => ("Must be ".into(), Some(expected), ".".into()),
+        check::SIGNATURE if expected.is_empty() => (
+            "The signature was not verified.".into(),
+            None,
+            String::new(),
+        ),
+        check::SIGNATURE => (format!("Verified with {expected}."), None, String::new()),
+        "iss" => ("Must be ".into(), Some(expected), ".".into()),
+        "aud" => (
+            "Must contain this app's client id, ".into(),
+            Some(expected),
+            ".".into(),
+        ),
+        "azp" => (
+            "When present, or when aud lists several, must be this app's client id, ".into(),
+            Some(expected),
+            ".".into(),
+        ),
+        "exp" => (
+            format!(
+                "Must be later than now, {}, less {} s of skew.",
+                now(&c.expected),
+                report.skew_secs
+            ),
+            None,
+            String::new(),
+        ),
+        "iat" => (
+            format!(
+                "Must not be later than now, {}, plus {} s of skew.",
+                now(&c.expected),
+                report.skew_secs
+            ),
+            None,
+            String::new(),
+        ),
+        "nonce" if expected.is_empty() => ("Not held to a nonce.".into(), None, String::new()),
+        "nonce" => (
+            "Must be the nonce this tab sent: ".into(),
+            Some(expected),
+            ".".into(),
+        ),
+        "at_hash" if expected.is_empty() => {
+            ("No access token to bind.".into(), None, String::new())
+        }
+        "at_hash" => (
+            "Computed here from the access token (the left half of its SHA-256, base64url): "
+                .into(),
+            Some(expected),
+            ". Must be the same.".into(),
+        ),
+        "first:iat" => (
+            "Must not be older than the first ID token's iat, ".into(),
+            Some(expected),
+            ".".into(),
+        ),
         other => match other.strip_prefix(check::FIRST_PREFIX) {
-            Some(claim) => format!("Must be the first ID token's {claim}: {expected}."),
-            None => expected,
+            Some(claim) => (
+                format!("Must be the first ID token's {claim}: "),
+                Some(expected),
+                ".".into(),
+            ),
+            None => (expected, None, String::new()),
         },
     };
     html! {
         <span class={class} data-check={c.check.clone()} data-outcome={c.outcome.name()}>
-            <span class="verdict" aria-label={verdict}>{ mark }</span>{ " " }{ rule }
+            <span class="verdict" aria-label={verdict}>{ mark }</span>{ " " }{ before }
+            if let Some(value) = value { <code class="value">{ value }</code> }
+            { after }
             if let Some(reason) = &c.reason {
                 { " " }<strong>{ capitalised(&show(reason)) }{ "." }</strong>
             }

@@ -72,11 +72,11 @@ pub fn Inspector() -> Html {
             <h2 id="inspector-heading">{ "Protocol inspector" }</h2>
             <p>{ "Every step this tab took, as it happened: the real messages of your own session, with each check and its result. Secrets are hidden until you reveal them." }</p>
             <div class="visually-hidden" role="status" aria-live="polite" aria-atomic="true" data-testid="inspector-announcer">{ spoken }</div>
-            <TryRequest record={Record(snapshot.clone())} />
             if snapshot.dropped > 0 {
                 <p class="hint" data-testid="dropped">{ dropped_note(snapshot.dropped) }</p>
             }
             <SequenceDiagram entries={snapshot.clone()} />
+            <TryRequest record={Record(snapshot.clone())} />
             if snapshot.entries.is_empty() {
                 <p class="empty">{ "Nothing yet: sign in and the steps appear here." }</p>
             } else {

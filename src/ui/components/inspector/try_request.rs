@@ -93,7 +93,7 @@ pub fn TryRequest(props: &TryRequestProps) -> Html {
                     aria-describedby="playground-headers-hint"
                     value={playground.headers.value().to_owned()} oninput={text_into(&playground, &playground.headers)} />
                 <label for="playground-body">{ "Body" }</label>
-                <span id="playground-body-hint" class="hint">{ format!("None for GET. {TOKEN_PLACEHOLDER} here is replaced by the token, which then goes in the body instead of the Authorization header (RFC 6750 §2: one way per request).") }</span>
+                <span id="playground-body-hint" class="hint">{ "None for GET. " }<code>{ TOKEN_PLACEHOLDER }</code>{ " here is replaced by the token, which then goes in the body instead of the Authorization header (RFC 6750 §2: one way per request)." }</span>
                 <textarea id="playground-body" rows="3" spellcheck="false" aria-describedby="playground-body-hint"
                     value={playground.body.value().to_owned()} oninput={text_into(&playground, &playground.body)} />
             </form>
