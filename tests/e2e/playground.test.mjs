@@ -258,7 +258,7 @@ h.test('the ID token is taken apart: every claim, its meaning and its check, at_
     assert.equal(await report.locator(`[data-check="${c}"][data-outcome="passed"]`).count(), 1, `${c} passed`);
   }
   assert.match(await report.locator('[data-check="signature"]').textContent(), /Verified with the key "[^"]+" of http:\/\/127\.0\.0\.1:\d+\/oauth2\/v3\/certs/);
-  const received = (await report.locator('dd[data-claim="at_hash"] code.value').textContent()).replace(/"/g, '');
+  const received = (await report.locator('dd[data-claim="at_hash"] > code.value').textContent()).replace(/"/g, '');
   assert.ok((await report.locator('[data-check="at_hash"]').textContent()).includes(received), 'the at_hash computed here is the one received');
   assert.match(await report.locator('dd[data-claim="exp"]').textContent(), /GMT/, 'times in words');
   assert.match(await report.locator('dd[data-claim="nonce"]').textContent(), /\[nonce .+… hidden/, 'the nonce stays hidden until revealed');
@@ -279,7 +279,7 @@ h.test('an ID token with a forged at_hash shows that check failed, with the hash
   const report = check.getByTestId('id-token');
   const atHash = report.locator('[data-check="at_hash"]');
   assert.equal(await atHash.getAttribute('data-outcome'), 'failed');
-  const received = (await report.locator('dd[data-claim="at_hash"] code.value').textContent()).replace(/"/g, '');
+  const received = (await report.locator('dd[data-claim="at_hash"] > code.value').textContent()).replace(/"/g, '');
   const computed = /base64url\): ([A-Za-z0-9_-]{22})\./.exec(await atHash.textContent())?.[1];
   assert.ok(computed, `the computed at_hash is shown: ${await atHash.textContent()}`);
   assert.notEqual(computed, received, 'computed beside the one received, and they differ');
