@@ -430,6 +430,17 @@ impl ClientConfig {
         }
     }
 
+    /// Whether signing in needs nothing that only other providers need: no discovery, no code
+    /// exchange (so no PKCE, refresh tokens or DPoP), no provider sign-out. Google, its
+    /// emulator, and any provider configured like them are; the page then loads the app module
+    /// built without the rest (README → Architecture).
+    pub fn is_google_shaped(&self) -> bool {
+        !self.needs_discovery
+            && self.flow != Flow::Code
+            && !self.dpop
+            && self.endpoints.end_session.is_none()
+    }
+
     /// What identifies this client to the revocation endpoint: RFC 7009 has a public client
     /// send its `client_id`; Google's endpoint takes the token alone.
     pub fn revocation_client_id(&self) -> Option<&str> {
@@ -627,6 +638,25 @@ mod tests {
             fields(&errors),
             vec!["userinfo_endpoint", "jwks_uri", "token_endpoint"]
         );
+    }
+
+    #[test]
+    fn only_the_implicit_grant_with_fixed_endpoints_is_google_shaped() {
+        let read = |text: &str| ClientConfig::from_json(text, None).unwrap();
+        assert!(read(r#"{"client_id":"a"}"#).is_google_shaped());
+        assert!(read(r#"{"client_id":"a","flow":"token"}"#).is_google_shaped());
+        let issuer_only = read(r#"{"client_id":"a","issuer":"https://id.example"}"#);
+        assert!(!issuer_only.is_google_shaped(), "discovery");
+        let with_logout = read(
+            r#"{"client_id":"a","end_session_endpoint":"https://accounts.google.com/logout"}"#,
+        );
+        assert!(!with_logout.is_google_shaped(), "RP-initiated logout");
+        let mut code = read(r#"{"client_id":"a"}"#);
+        code.flow = Flow::Code;
+        assert!(!code.is_google_shaped(), "code exchange");
+        let mut bound = read(r#"{"client_id":"a"}"#);
+        bound.dpop = true;
+        assert!(!bound.is_google_shaped(), "DPoP");
     }
 
     #[test]

@@ -212,7 +212,11 @@ async fn unrecorded(
     }
     let mut attempt = 1;
     loop {
-        let presentation = dpop::present(step, method, url, bearer).await;
+        // Only a provider other than Google offers DPoP (`crate::OTHER_PROVIDERS`).
+        let presentation = match crate::OTHER_PROVIDERS {
+            true => dpop::present(step, method, url, bearer).await,
+            false => Ok(None),
+        };
         let mut exchange = HttpExchange {
             method: method.as_str().to_owned(),
             url: url.to_owned(),

@@ -17,7 +17,7 @@
 
 mod bench;
 mod csp;
-mod features;
+mod modules;
 mod mutants;
 mod setup;
 
@@ -292,7 +292,7 @@ fn post_build() -> Result {
     }
     let index = staging.join("index.html");
     let html = fs::read_to_string(&index).map_err(|e| format!("{}: {e}", index.display()))?;
-    let html = features::publish(&html, &staging)?;
+    let html = modules::publish(&html, &staging)?;
     fs::write(&index, html).map_err(|e| format!("{}: {e}", index.display()))?;
     csp::write(&staging).map(|_| ())
 }
