@@ -2,9 +2,8 @@
 //! The front door fetches it (index.html preloads it) and hands what it got to the app, which
 //! parses it again into the setup screen or a usable configuration.
 
-use crate::browser::fetch::fetch;
+use crate::browser::fetch::get;
 use oauth::{ClientConfig, ConfigError};
-use web_sys::RequestCredentials;
 
 /// What fetching config.json gave.
 #[derive(Debug, Clone, PartialEq)]
@@ -23,24 +22,10 @@ impl ConfigSource {
     pub async fn fetch() -> Self {
         // Relative, so the app works from any sub-path it is deployed under; same-origin
         // credentials, as index.html's preload of it asks, so the preloaded answer is used.
-        match fetch(
-            "config.json",
-            "GET",
-            &[],
-            None,
-            RequestCredentials::SameOrigin,
-            &["content-type"],
-            false,
-        )
-        .await
-        {
+        match get("config.json", &["content-type"]).await {
             Ok(answer) => {
-                let content_type = answer
-                    .headers
-                    .iter()
-                    .find(|(name, _)| name == "content-type")
-                    .map(|(_, value)| value.as_str());
-                ConfigSource::from_answer(answer.status, content_type, answer.text)
+                let content_type = answer.header("content-type");
+                ConfigSource::from_answer(answer.status, content_type, answer.text.clone())
             }
             Err(reason) => ConfigSource::Unreadable(reason),
         }

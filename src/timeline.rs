@@ -125,6 +125,9 @@ pub struct Snapshot {
 #[derive(Default)]
 struct Timeline {
     record: Snapshot,
+    /// The copies kept across redirects (one JSON snapshot per line), not yet read: the front
+    /// door only ever adds its line to them, the app reads them all ([`restore`]).
+    earlier: Option<String>,
     listeners: Vec<(usize, Rc<dyn Fn()>)>,
     next_listener: usize,
 }
@@ -353,19 +356,42 @@ impl Snapshot {
 }
 
 thread_local! {
-    static TIMELINE: RefCell<Timeline> = RefCell::new(restore());
+    /// The stored copies are taken from sessionStorage once, as text: reading them is the
+    /// app's ([`restore`]); the front door, which records only its authorization request,
+    /// carries no reader for them.
+    static TIMELINE: RefCell<Timeline> = RefCell::new(Timeline {
+        earlier: storage::take(Area::Session, keys::TIMELINE),
+        ..Timeline::default()
+    });
 }
 
-/// Entries from before a full-page redirect come back from sessionStorage once.
-fn restore() -> Timeline {
-    let mut record: Snapshot = storage::take(Area::Session, keys::TIMELINE)
-        .and_then(|text| Snapshot::from_json(&text))
-        .unwrap_or_default();
-    record.keep_within_budget();
-    Timeline {
-        record,
-        ..Timeline::default()
-    }
+/// Entries from before a full-page redirect (and the front door's, on this page) come first,
+/// then whatever this module has recorded; numbered anew in that order, within the budget. The
+/// app calls it when it takes the page over, before it records anything itself.
+pub fn restore() {
+    TIMELINE.with(|t| {
+        let mut t = t.borrow_mut();
+        let Some(earlier) = t.earlier.take() else {
+            return;
+        };
+        let mut merged = Snapshot::default();
+        let copies = earlier.lines().filter_map(Snapshot::from_json);
+        for copy in copies.chain([std::mem::take(&mut t.record)]) {
+            merged.entries.extend(copy.entries);
+            merged.dropped += copy.dropped;
+            for secret in copy.secrets {
+                if !merged.secrets.contains(&secret) {
+                    merged.secrets.push(secret);
+                }
+            }
+        }
+        for (id, entry) in merged.entries.iter_mut().enumerate() {
+            entry.id = id;
+        }
+        merged.keep_within_budget();
+        t.record = merged;
+    });
+    notify();
 }
 
 fn notify() {
@@ -480,11 +506,13 @@ pub fn snapshot() -> Snapshot {
     TIMELINE.with(|t| t.borrow().record.clone())
 }
 
-/// Keeps the timeline across a full-page redirect; access tokens are hidden for good in the
-/// stored copy (sessionStorage must never hold a token the settings keep in memory).
+/// Keeps the timeline across a full-page redirect (or a handover to the app): this record as
+/// one more line after the copies not yet read. Access tokens are hidden for good in the stored
+/// copy (sessionStorage must never hold a token the settings keep in memory).
 pub fn save_before_leaving() {
     TIMELINE.with(|t| {
-        let record = &t.borrow().record;
+        let t = t.borrow();
+        let record = &t.record;
         let (state, tokens): (Vec<_>, Vec<_>) = record
             .secrets
             .iter()
@@ -496,18 +524,25 @@ pub fn save_before_leaving() {
             secrets: state,
             dropped: record.dropped,
         };
-        let text = Snapshot {
-            secrets: tokens,
-            ..Snapshot::default()
-        }
-        .redact(&stored.to_json());
+        let mut text = t.earlier.clone().map(|e| e + "\n").unwrap_or_default();
+        text.push_str(
+            &Snapshot {
+                secrets: tokens,
+                ..Snapshot::default()
+            }
+            .redact(&stored.to_json()),
+        );
         let _ = storage::set(Area::Session, keys::TIMELINE, &text);
     });
 }
 
 /// Forgets everything (sign-out starts a clean record after its own steps are shown).
 pub fn clear() {
-    TIMELINE.with(|t| t.borrow_mut().record = Snapshot::default());
+    TIMELINE.with(|t| {
+        let mut t = t.borrow_mut();
+        t.record = Snapshot::default();
+        t.earlier = None;
+    });
     storage::remove(Area::Session, keys::TIMELINE);
     notify();
 }

@@ -40,6 +40,8 @@ impl Card {
         let document = document()?;
         let card = document.query_selector("main .card.signed-out").ok()??;
         let sign_in = card.query_selector("button").ok()??;
+        // Usable first, then labelled: whoever watches the card sees it ready with its label.
+        sign_in.remove_attribute("disabled").ok()?;
         sign_in.set_text_content(None);
         if config.google {
             let mark = element(&document, "span", "g-mark")?;
@@ -61,7 +63,6 @@ impl Card {
             }
             false => None,
         };
-        sign_in.remove_attribute("disabled").ok()?;
         card.remove_attribute("aria-busy").ok()?;
         Some(Card { sign_in, another })
     }

@@ -35,6 +35,14 @@ use std::rc::Rc;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::{spawn_local, JsFuture};
 
+// dlmalloc is about 7 KB of this module; a free-list allocator a few hundred bytes. The
+// front door makes few, small allocations before the app takes over (and none after).
+// SAFETY: a wasm32-unknown-unknown module without threads is single threaded.
+#[cfg(target_arch = "wasm32")]
+#[global_allocator]
+static ALLOCATOR: lol_alloc::AssumeSingleThreaded<lol_alloc::FreeListAllocator> =
+    unsafe { lol_alloc::AssumeSingleThreaded::new(lol_alloc::FreeListAllocator::new()) };
+
 /// How long the signed-out page waits for an idle moment before it loads the app anyway.
 const IDLE_TIMEOUT_MS: u32 = 2_000;
 

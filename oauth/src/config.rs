@@ -470,15 +470,20 @@ impl ClientConfig {
         let discovery = self.needs_discovery.then_some(e.issuer.as_str());
         let keys = self.flow.has_id_token().then_some(e.jwks_uri.as_str());
         let token = (self.flow == Flow::Code).then_some(e.token.as_str());
-        let mut origins: Vec<String> = [e.tokeninfo.as_deref(), e.revocation.as_deref()]
+        let found = [e.tokeninfo.as_deref(), e.revocation.as_deref()]
             .into_iter()
             .chain([Some(e.userinfo.as_str()), discovery, keys, token])
             .flatten()
             .chain(apis)
-            .filter_map(|u| crate::url::HttpUrl::parse(u).ok().map(|u| u.origin()))
-            .collect();
-        origins.sort();
-        origins.dedup();
+            .filter_map(|u| crate::url::HttpUrl::parse(u).ok().map(|u| u.origin()));
+        // Sorted and without repeats, kept so as each arrives: a handful of origins, and no
+        // general sort's code in the page's first module.
+        let mut origins: Vec<String> = Vec::new();
+        for origin in found {
+            if let Err(at) = origins.binary_search(&origin) {
+                origins.insert(at, origin);
+            }
+        }
         origins
     }
 

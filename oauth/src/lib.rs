@@ -19,6 +19,7 @@
 
 pub mod api;
 pub mod authorization;
+pub mod base64url;
 pub mod callback;
 pub mod config;
 pub mod csp;

@@ -7,14 +7,12 @@ use super::{end_session, oidc, session_store};
 use crate::browser::clock::now_ms;
 use crate::browser::location;
 use crate::browser::storage::{self, keys, Area};
-use crate::dpop;
 use crate::error::{ApiStep, AppError};
 use crate::google::{revocation, token_info, user_info};
 use crate::timeline::{self, Step};
 use crate::OTHER_PROVIDERS;
 use oauth::authorization::PendingAuthorization;
-use oauth::callback::{check_code_response, UnverifiedToken};
-use oauth::dpop::TokenType;
+use oauth::callback::UnverifiedToken;
 use oauth::id_token::Claims;
 use oauth::refresh::RefreshGrant;
 use oauth::{
@@ -59,15 +57,18 @@ pub async fn complete_sign_in(config: &ClientConfig, response: &str) -> Result<S
         .and_then(|text| PendingAuthorization::from_json(&text).ok());
     // The session this answer may replace (a tab signed in that asked for another account).
     let previous = session_store::load(config);
-    let mut refresh_token = None;
-    let token = match pending.as_ref().map(|p| p.flow) {
-        Some(Flow::Code) if !OTHER_PROVIDERS => return Err(AppError::NotInThisModule),
+    let (token, refresh_token) = match pending.as_ref().map(|p| p.flow) {
+        // `cfg`, not `OTHER_PROVIDERS`, wherever an `await` is left out: an async function's
+        // state machine keeps the code of every future it awaits, reachable or not.
+        #[cfg(not(feature = "other-providers"))]
+        Some(Flow::Code) => return Err(AppError::NotInThisModule),
+        #[cfg(feature = "other-providers")]
         Some(Flow::Code) => {
-            let grant = check_code_response(response, pending).inspect_err(record_failed_check)?;
+            let grant = oauth::callback::check_code_response(response, pending)
+                .inspect_err(record_failed_check)?;
             record_state_check();
             let answer = oidc::exchange_code(config, grant).await?;
-            refresh_token = answer.refresh_token;
-            answer.token
+            (answer.token, answer.refresh_token)
         }
         _ => {
             let token =
@@ -78,7 +79,7 @@ pub async fn complete_sign_in(config: &ClientConfig, response: &str) -> Result<S
                 true,
                 "The only token type this client understands.",
             );
-            token
+            (token, None)
         }
     };
     let requested = token.requested_scopes.clone();
@@ -212,10 +213,11 @@ pub async fn resume(config: &ClientConfig) -> Result<Option<SignedIn>, AppError>
         expire(&session);
         return Err(AuthError::SessionExpired.into());
     }
-    if OTHER_PROVIDERS && session.token_type == TokenType::DPoP {
+    #[cfg(feature = "other-providers")]
+    if session.token_type == oauth::dpop::TokenType::DPoP {
         // The key outlived the reload in IndexedDB: the token can still be proved.
-        dpop::prepare().await?;
-        dpop::bind(&session.access_token);
+        crate::dpop::prepare().await?;
+        crate::dpop::bind(&session.access_token);
     }
     match load_user(config, &session).await {
         // The refresh token and ID token were in memory only: after a reload renewal is the
@@ -317,12 +319,13 @@ pub async fn sign_out(
     location::replace_with_clean_url()?;
     announce();
     let revoked = revoke(config, signed_in).await;
-    if OTHER_PROVIDERS && config.dpop {
+    #[cfg(feature = "other-providers")]
+    if config.dpop {
         // After revocation, whose request carries a proof: the key that proved this session is
         // deleted, so nothing can be proved with it again. The next sign-in's key is made now,
         // as the next PKCE pair is: a popup must open inside the click, with no time to make one.
-        dpop::forget().await?;
-        dpop::prepare().await?;
+        crate::dpop::forget().await?;
+        crate::dpop::prepare().await?;
     }
     let Some(endpoint) = config.endpoints.end_session.as_ref().filter(|_| OTHER_PROVIDERS) else {
         return revoked.map(|_| SignedOut::Here);
@@ -349,13 +352,17 @@ pub async fn revoke(config: &ClientConfig, signed_in: &SignedIn) -> Result<bool,
         config.revocation_client_id(),
     )
     .await;
+    #[cfg(feature = "other-providers")]
     let refresh = match &signed_in.refresh {
-        Some(grant) if OTHER_PROVIDERS => {
+        Some(grant) => {
             revocation::revoke_refresh_token(endpoint, &grant.refresh_token, &config.client_id)
                 .await
         }
-        _ => Ok(()),
+        None => Ok(()),
     };
+    // Only another provider gives refresh tokens.
+    #[cfg(not(feature = "other-providers"))]
+    let refresh = Ok(());
     access
         .and(refresh)
         .map(|()| true)

@@ -55,7 +55,19 @@ pub async fn fetch(
         init.set_body(&body.into());
     }
     let window = window().map_err(|e| e.to_string())?;
-    let response: Response = JsFuture::from(window.fetch_with_str_and_init(url, &init))
+    read(window.fetch_with_str_and_init(url, &init), keep).await
+}
+
+/// `fetch(url)` as it is, a same-origin GET with same-origin credentials (what index.html's
+/// preload of config.json asks, so the preloaded answer is the one used): no request options
+/// to build, which spares the front door their bindings.
+pub async fn get(url: &str, keep: &[&str]) -> Result<Answer, String> {
+    let window = window().map_err(|e| e.to_string())?;
+    read(window.fetch_with_str(url), keep).await
+}
+
+async fn read(fetched: js_sys::Promise, keep: &[&str]) -> Result<Answer, String> {
+    let response: Response = JsFuture::from(fetched)
         .await
         .map_err(|e| js_message(&e))?
         .unchecked_into();

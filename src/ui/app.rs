@@ -27,6 +27,8 @@ use yew::prelude::*;
 /// it with what it holds, once this module is loaded. Yew then replaces the page's body, the
 /// front door's buttons included, with the same frame and card.
 pub fn take_over(handoff: &JsValue) {
+    // What the steps before this page load and the front door's request put on the record.
+    crate::timeline::restore();
     let handoff = Handoff::from_js(handoff);
     let arrival = Rc::new(Arrival {
         answer: handoff.answer.map(Rc::from),

@@ -1,0 +1,15 @@
+import { startAppServer, startEmulator, launchBrowser, emulatorConfig, TASKS_READONLY } from './harness.mjs';
+const app = await startAppServer({ dist: 'dist', immutableAssets: true });
+const emulator = await startEmulator({ redirectUris: [app.url] });
+const config = { ...emulatorConfig(emulator.origin), flow: 'token' };
+app.setConfig({ ...config, scopes: [...config.scopes, TASKS_READONLY] });
+const browser = await launchBrowser();
+const page = await (await browser.newContext()).newPage();
+page.on('console', (m) => console.log('console', m.type(), m.text()));
+page.on('pageerror', (e) => console.log('pageerror', e.message));
+page.on('requestfailed', (r) => console.log('failed', r.url(), r.failure()?.errorText));
+await page.addInitScript(() => { const marks = (window.__bench = {}); new MutationObserver(() => { if (marks.button === undefined) { const b = [...document.querySelectorAll('button')].find((b) => /Sign in/.test(b.textContent) && !b.disabled); if (b) marks.button = performance.now(); } }).observe(document, { childList: true, subtree: true, characterData: true }); });
+await page.goto(app.url);
+await page.waitForTimeout(3000);
+console.log(await page.evaluate(() => JSON.stringify(window.__bench)));
+await browser.close(); await emulator.stop(); await app.close();
