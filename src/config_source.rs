@@ -3,6 +3,7 @@
 //! parses it again into the setup screen or a usable configuration.
 
 use crate::browser::fetch::get;
+use oauth::config::{AnyProblem, Problems};
 use oauth::{ClientConfig, ConfigError};
 
 /// What fetching config.json gave.
@@ -53,39 +54,65 @@ impl ConfigSource {
     }
 
     pub fn parse(&self, pasted_client_id: Option<&str>) -> Result<ClientConfig, Vec<ConfigError>> {
-        let file_problem = |message: String| ConfigError {
-            field: "config.json".into(),
-            message,
-        };
-        let absent = |why: String| {
-            ClientConfig::from_fallback(pasted_client_id).map_err(|mut errors| {
-                errors.insert(0, file_problem(why));
-                errors
-            })
-        };
+        self.read(pasted_client_id, Vec::new())
+    }
+
+    /// The configuration if [`ConfigSource::parse`] would give one: the same reading, with no
+    /// words for what is wrong (the front door hands anything wrong to the app's setup screen).
+    pub fn usable(&self, pasted_client_id: Option<&str>) -> Option<ClientConfig> {
+        self.read(pasted_client_id, AnyProblem::default()).ok()
+    }
+
+    fn read<P: Problems>(
+        &self,
+        pasted_client_id: Option<&str>,
+        mut problems: P,
+    ) -> Result<ClientConfig, P> {
+        let absent = |problems, why| absent(pasted_client_id, problems, why);
         match self {
-            ConfigSource::Found(text) => ClientConfig::from_json(text, pasted_client_id),
-            ConfigSource::Missing => {
-                absent("was not found beside index.html; Google's endpoints are assumed".into())
+            ConfigSource::Found(text) => ClientConfig::read(text, pasted_client_id, problems),
+            ConfigSource::Missing => absent(problems, Why::NotFound),
+            ConfigSource::PageInstead { content_type } => absent(problems, Why::Page(content_type)),
+
+            ConfigSource::Unreadable(reason) => {
+                problems.add("config.json", || format!("could not be loaded ({reason})"));
+                Err(problems)
             }
-            ConfigSource::PageInstead { content_type } => {
-                let evidence = match content_type {
-                    Some(content_type) if is_html(content_type) => {
-                        format!("Content-Type: {content_type}")
-                    }
-                    _ => "it starts with \"<\", which no JSON does".into(),
-                };
-                absent(format!(
-                    "was not found beside index.html: the server sent a web page in its place \
-                     ({evidence}), as trunk serve and other single-page-app servers answer any \
-                     path they have no file for with index.html; Google's endpoints are assumed"
-                ))
-            }
-            ConfigSource::Unreadable(reason) => Err(vec![file_problem(format!(
-                "could not be loaded ({reason})"
-            ))]),
         }
     }
+}
+
+/// Why no config.json was read.
+enum Why<'a> {
+    NotFound,
+    Page(&'a Option<String>),
+}
+
+impl Why<'_> {
+    fn message(&self) -> String {
+        let Why::Page(content_type) = self else {
+            return "was not found beside index.html; Google's endpoints are assumed".into();
+        };
+        let evidence = match content_type {
+            Some(content_type) if is_html(content_type) => format!("Content-Type: {content_type}"),
+            _ => "it starts with \"<\", which no JSON does".into(),
+        };
+        format!(
+            "was not found beside index.html: the server sent a web page in its place \
+             ({evidence}), as trunk serve and other single-page-app servers answer any \
+             path they have no file for with index.html; Google's endpoints are assumed"
+        )
+    }
+}
+
+/// No file: Google's endpoints, with the pasted client id if there is one; if that is not
+/// enough, the file's absence is said first.
+fn absent<P: Problems>(pasted: Option<&str>, mut problems: P, why: Why) -> Result<ClientConfig, P> {
+    if let Ok(config) = ClientConfig::fallback(pasted, AnyProblem::default()) {
+        return Ok(config);
+    }
+    problems.add("config.json", || why.message());
+    ClientConfig::fallback(pasted, problems)
 }
 
 /// `text/html` or XHTML, whatever parameters follow (`; charset=utf-8`).

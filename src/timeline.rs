@@ -371,9 +371,7 @@ thread_local! {
 pub fn restore() {
     TIMELINE.with(|t| {
         let mut t = t.borrow_mut();
-        let Some(earlier) = t.earlier.take() else {
-            return;
-        };
+        let earlier = t.earlier.take().unwrap_or_default();
         let mut merged = Snapshot::default();
         let copies = earlier.lines().filter_map(Snapshot::from_json);
         for copy in copies.chain([std::mem::take(&mut t.record)]) {
@@ -385,12 +383,15 @@ pub fn restore() {
                 }
             }
         }
-        for (id, entry) in merged.entries.iter_mut().enumerate() {
-            entry.id = id;
+        // Numbered on from the ones let go before, so the newest's id still counts them all.
+        let first = merged.dropped;
+        for (i, entry) in merged.entries.iter_mut().enumerate() {
+            entry.id = first + i;
         }
         merged.keep_within_budget();
         t.record = merged;
     });
+    record_front_door_note();
     notify();
 }
 
@@ -429,22 +430,30 @@ pub fn record(
     detail: Option<String>,
     http: Option<HttpExchange>,
 ) -> usize {
-    for field in &fields {
+    let at_ms = now_ms();
+    let entry = Entry {
+        id: 0,
+        at_ms,
+        step,
+        title: title.to_owned(),
+        fields,
+        passed,
+        detail,
+        http,
+    };
+    record_at(at_ms, entry)
+}
+
+/// Adds `entry` as it happened at `at_ms`, numbered after the last one.
+fn record_at(at_ms: u64, mut entry: Entry) -> usize {
+    for field in &entry.fields {
         secret_if_named(&field.name, &field.value);
     }
     let id = TIMELINE.with(|t| {
         let record = &mut t.borrow_mut().record;
         let id = record.entries.last().map_or(0, |e| e.id + 1);
-        let mut entry = Entry {
-            id,
-            at_ms: now_ms(),
-            step,
-            title: title.to_owned(),
-            fields,
-            passed,
-            detail,
-            http,
-        };
+        entry.id = id;
+        entry.at_ms = at_ms;
         entry.cut_long_bodies(&record.secrets);
         record.entries.push(entry);
         record.keep_within_budget();
@@ -452,6 +461,78 @@ pub fn record(
     });
     notify();
     id
+}
+
+/// Where an authorization request is put on the record as the tab sends it: on the app's
+/// timeline ([`Inspector`]), or, from the front door, which has no inspector, in a note the app
+/// records when it takes the page over ([`NoteForApp`]). The start of a sign-in is the same
+/// code in both (`auth::start`); only this differs.
+pub trait RequestLog {
+    /// The request to `endpoint` with `query` (its form-encoded parameters) is being sent.
+    fn sent(&self, endpoint: &str, query: &str);
+    /// This tab is about to leave the page: what is on the record must outlive it.
+    fn leaving(&self);
+}
+
+/// The app's timeline.
+pub struct Inspector;
+
+impl RequestLog for Inspector {
+    fn sent(&self, endpoint: &str, query: &str) {
+        record_request(endpoint, query, now_ms());
+    }
+
+    fn leaving(&self) {
+        save_before_leaving();
+    }
+}
+
+/// The front door's note of the request it sent, in sessionStorage (a redirect leaves the
+/// page; a popup is followed by the app): `at_ms`, the endpoint and the query, one per line.
+pub struct NoteForApp;
+
+impl RequestLog for NoteForApp {
+    fn sent(&self, endpoint: &str, query: &str) {
+        let mut note = now_ms().to_string();
+        for line in [endpoint, query] {
+            note.push('\n');
+            note.push_str(line);
+        }
+        let _ = storage::set(Area::Session, keys::SENT_REQUEST, &note);
+    }
+
+    fn leaving(&self) {}
+}
+
+fn record_request(endpoint: &str, query: &str, at_ms: u64) {
+    record_at(
+        at_ms,
+        Entry {
+            id: 0,
+            at_ms,
+            step: Step::AuthorizationRequest,
+            title: "The page sends you to the authorization endpoint".into(),
+            fields: parameters(query),
+            passed: None,
+            detail: Some(format!("GET {endpoint}")),
+            http: None,
+        },
+    );
+}
+
+/// The request the front door sent, if it left a note: recorded now, at its time.
+fn record_front_door_note() {
+    let Some(note) = storage::take(Area::Session, keys::SENT_REQUEST) else {
+        return;
+    };
+    let mut lines = note.splitn(3, '\n');
+    if let (Some(at_ms), Some(endpoint), Some(query)) = (
+        lines.next().and_then(|at| at.parse().ok()),
+        lines.next(),
+        lines.next(),
+    ) {
+        record_request(endpoint, query, at_ms);
+    }
 }
 
 /// A check made on the response or token, and its result.

@@ -25,10 +25,10 @@ use browser_oauth::browser::modules::{self, Module};
 use browser_oauth::browser::storage::{self, keys, Area};
 use browser_oauth::browser::{csp, location, popup};
 use browser_oauth::config_source::ConfigSource;
-use browser_oauth::timeline;
+use browser_oauth::timeline::NoteForApp;
 use card::Card;
 use js_sys::{Function, Promise, Reflect};
-use oauth::csp::blocked_connect_origins;
+use oauth::csp::names_every_origin;
 use oauth::ClientConfig;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -88,9 +88,7 @@ fn main() {
 
 async fn arrive(answer: Option<String>) {
     let source = ConfigSource::fetch().await;
-    let config = source
-        .parse(storage::get(Area::Local, keys::CLIENT_ID).as_deref())
-        .ok();
+    let config = source.usable(storage::get(Area::Local, keys::CLIENT_ID).as_deref());
     let app = modules::app_for(config.as_ref());
     // Something to check or resume, or a provider's logout page coming back: the app's work.
     let app_needed_now = answer.is_some()
@@ -123,11 +121,11 @@ async fn arrive(answer: Option<String>) {
 }
 
 /// Whether Sign in can work from here: a Google-shaped config (anything else needs code only
-/// the app for any provider has) that the page's Content-Security-Policy lets it reach: a
-/// blocked endpoint is the app's to explain, never a Sign in that cannot work.
+/// the app for any provider has) whose origins the page's Content-Security-Policy names as
+/// `cargo xtask csp` writes them. Anything else is the app's to decide (its full check) and to
+/// explain: never a Sign in that cannot work.
 fn signs_in_here(config: &ClientConfig) -> bool {
-    config.is_google_shaped()
-        && blocked_connect_origins(&csp::meta_policies(), config, &location::origin()).is_empty()
+    config.is_google_shaped() && names_every_origin(&csp::meta_policies(), config)
 }
 
 /// A click on one of the card's buttons: the same start of a sign-in as the app's. This tab
@@ -141,11 +139,10 @@ fn knock(door: Door) {
         Door::SignIn => Ask::Normally,
         Door::AnotherAccount => Ask::ForAnotherAccount,
     };
-    match start::sign_in(&config, config.display, ask) {
+    // No inspector here: the request is noted for the app, which records it when it takes over.
+    match start::sign_in(&config, config.display, ask, &NoteForApp) {
         Ok(Started::Leaving) => {}
         Ok(Started::InPopup(attempt)) => {
-            // The request's step is on this module's timeline: the app restores it from here.
-            timeline::save_before_leaving();
             let opened = listen_for(attempt);
             with_held(|held| held.popup = Some(opened));
             spawn_local(take_over_when_loaded());
@@ -198,7 +195,10 @@ async fn take_over_when_loaded() {
         let mut held = held.borrow_mut();
         let held = held.as_mut()?;
         let app = held.app;
-        Some((held.load.get_or_insert_with(|| app.start_loading()).clone(), app))
+        Some((
+            held.load.get_or_insert_with(|| app.start_loading()).clone(),
+            app,
+        ))
     }) else {
         return;
     };
@@ -229,7 +229,9 @@ async fn take_over_when_loaded() {
 fn reason(error: &JsValue) -> String {
     match error.dyn_ref::<js_sys::Error>() {
         Some(error) => error.message().into(),
-        None => error.as_string().unwrap_or_else(|| "no reason given".into()),
+        None => error
+            .as_string()
+            .unwrap_or_else(|| "no reason given".into()),
     }
 }
 

@@ -1,7 +1,6 @@
 //! Step 1: the authorization request (RFC 6749 §4.2.1, Google's "OAuth 2.0 for Client-side Web
 //! Applications") and the record of it kept in the tab until the answer comes back.
 
-
 use crate::config::Flow;
 use crate::json::{Json, Object, ObjectWriter, ReadError};
 
@@ -248,10 +247,14 @@ impl AuthorizationRequest<'_> {
 
     /// The URL to send the person to (the endpoint's own query kept, RFC 6749 §3.1).
     pub fn to_url(&self) -> String {
-        let query = form_urlencoded::Serializer::new(String::new())
+        crate::url::with_query(self.endpoint, &self.query())
+    }
+
+    /// The [`AuthorizationRequest::parameters`], form-encoded as the URL carries them.
+    pub fn query(&self) -> String {
+        form_urlencoded::Serializer::new(String::new())
             .extend_pairs(self.parameters())
-            .finish();
-        crate::url::with_query(self.endpoint, &query)
+            .finish()
     }
 }
 

@@ -8,7 +8,6 @@
 //! Hashing is the caller's (WebCrypto), as for `at_hash` and PKCE: this module produces the
 //! bytes to hash and takes the SHA-256 digest back.
 
-
 use crate::error::AuthError;
 use crate::json::{Json, Object, ReadError};
 
@@ -328,9 +327,9 @@ pub fn retry_with_nonce(
 
 #[cfg(test)]
 mod tests {
+    use super::*;
     use base64::engine::general_purpose::URL_SAFE_NO_PAD;
     use base64::Engine;
-    use super::*;
     use sha2::{Digest, Sha256};
 
     fn sha256(text: &str) -> [u8; 32] {

@@ -327,7 +327,12 @@ pub async fn sign_out(
         crate::dpop::forget().await?;
         crate::dpop::prepare().await?;
     }
-    let Some(endpoint) = config.endpoints.end_session.as_ref().filter(|_| OTHER_PROVIDERS) else {
+    let Some(endpoint) = config
+        .endpoints
+        .end_session
+        .as_ref()
+        .filter(|_| OTHER_PROVIDERS)
+    else {
         return revoked.map(|_| SignedOut::Here);
     };
     end_session::leave(

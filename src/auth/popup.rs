@@ -7,10 +7,11 @@ use super::flow;
 use super::start::{self, Ask};
 use super::{session_store, SignedIn};
 use crate::browser::channel::{Channel, WindowMessages};
-use crate::browser::handoff::OpenPopup;
 use crate::browser::clock::now_ms;
+use crate::browser::handoff::OpenPopup;
 use crate::browser::popup::{has_focus, Popup};
 use crate::error::AppError;
+use crate::timeline::{Inspector, RequestLog};
 use futures_channel::oneshot;
 use gloo_timers::callback::Interval;
 use oauth::renewal::{needs_interaction, ChannelMessage};
@@ -53,10 +54,11 @@ pub fn open(
     scopes: &[String],
     ask: Ask,
     login_hint: Option<&str>,
+    log: &impl RequestLog,
 ) -> Result<PopupAttempt, AppError> {
     let silent = ask == Ask::Silently;
     let pending = ask.apply(start::new_pending(config, scopes)?);
-    let (url, pending) = start::prepare_request(config, pending, login_hint)?;
+    let (url, pending) = start::prepare_request(config, pending, login_hint, log)?;
     match Popup::open(&url)? {
         Some(popup) => Ok(PopupAttempt {
             popup,
@@ -118,7 +120,8 @@ impl PopupAttempt {
             match flow::complete_sign_in(config, &fragment).await {
                 Err(AppError::Auth(error)) if self.silent && needs_interaction(&error) => {
                     let pending = start::new_pending(config, &self.scopes)?;
-                    let (url, pending) = start::prepare_request(config, pending, login_hint)?;
+                    let (url, pending) =
+                        start::prepare_request(config, pending, login_hint, &Inspector)?;
                     if !self.popup.navigate(&url) {
                         session_store::forget_pending();
                         return Err(AppError::Auth(error));

@@ -8,9 +8,10 @@ use crate::browser::storage::{self, keys, Area};
 use crate::browser::{clock::now_ms, location, random::random_bytes};
 use crate::dpop;
 use crate::error::AppError;
-use crate::timeline::{self, Field, Step};
+use crate::timeline::RequestLog;
 use crate::OTHER_PROVIDERS;
 use oauth::authorization::{AuthorizationRequest, PendingAuthorization, STATE_BYTES};
+use oauth::url::with_query;
 use oauth::{ClientConfig, Display, Flow};
 
 /// How a request asks the provider: as usual, silently (`prompt=none`, renewal), or with the
@@ -63,6 +64,7 @@ pub fn prepare_request(
     config: &ClientConfig,
     pending: PendingAuthorization,
     login_hint: Option<&str>,
+    log: &impl RequestLog,
 ) -> Result<(String, PendingAuthorization), AppError> {
     let needs_other_providers = config.flow == Flow::Code || config.dpop;
     if needs_other_providers && !OTHER_PROVIDERS {
@@ -92,21 +94,9 @@ pub fn prepare_request(
         code_challenge: challenge.as_deref(),
         dpop_jkt: dpop_jkt.as_deref(),
     };
-    let url = request.to_url();
-    let fields = request
-        .parameters()
-        .iter()
-        .map(|(n, v)| Field::parameter(n, v))
-        .collect();
-    timeline::record(
-        Step::AuthorizationRequest,
-        "The page sends you to the authorization endpoint",
-        fields,
-        None,
-        Some(format!("GET {}", config.endpoints.authorization)),
-        None,
-    );
-    Ok((url, pending))
+    let query = request.query();
+    log.sent(&config.endpoints.authorization, &query);
+    Ok((with_query(&config.endpoints.authorization, &query), pending))
 }
 
 /// Signs in by leaving the page; the answer comes back to this page's URL. `return_to` names
@@ -115,18 +105,22 @@ pub fn start_sign_in(
     config: &ClientConfig,
     login_hint: Option<&str>,
     return_to: Option<String>,
+    log: &impl RequestLog,
 ) -> Result<(), AppError> {
     let hint = login_hint
         .map(str::to_owned)
         .or_else(session_store::login_hint);
-    start_authorization(config, &config.scopes, hint.as_deref(), return_to)
+    start_authorization(config, &config.scopes, hint.as_deref(), return_to, log)
 }
 
 /// "Use another account" by leaving the page: the provider's account chooser, no hint. A
 /// session in use stays until another account's sign-in replaces it (`flow::retire`).
-pub fn start_choosing_account(config: &ClientConfig) -> Result<(), AppError> {
+pub fn start_choosing_account(
+    config: &ClientConfig,
+    log: &impl RequestLog,
+) -> Result<(), AppError> {
     let pending = Ask::ForAnotherAccount.apply(new_pending(config, &config.scopes)?);
-    leave_for(config, pending, None)
+    leave_for(config, pending, None, log)
 }
 
 /// Asks for `scopes` by leaving the page: a sign-in, or incremental authorization (the
@@ -137,18 +131,20 @@ pub fn start_authorization(
     scopes: &[String],
     login_hint: Option<&str>,
     return_to: Option<String>,
+    log: &impl RequestLog,
 ) -> Result<(), AppError> {
     let pending = new_pending(config, scopes)?.returning_to(return_to);
-    leave_for(config, pending, login_hint)
+    leave_for(config, pending, login_hint, log)
 }
 
 fn leave_for(
     config: &ClientConfig,
     pending: PendingAuthorization,
     login_hint: Option<&str>,
+    log: &impl RequestLog,
 ) -> Result<(), AppError> {
-    let (url, _) = prepare_request(config, pending, login_hint)?;
-    timeline::save_before_leaving();
+    let (url, _) = prepare_request(config, pending, login_hint, log)?;
+    log.leaving();
     location::navigate(&url)?;
     Ok(())
 }
@@ -193,17 +189,23 @@ pub enum Started {
 /// A sign-in from a click on the signed-out card (or the profile's "Use another account"), the
 /// configured way: this tab leaves, or a popup opens. Must run synchronously inside the click:
 /// browsers allow a popup only in answer to one.
-pub fn sign_in(config: &ClientConfig, display: Display, ask: Ask) -> Result<Started, AppError> {
+pub fn sign_in(
+    config: &ClientConfig,
+    display: Display,
+    ask: Ask,
+    log: &impl RequestLog,
+) -> Result<Started, AppError> {
     let hint = session_store::login_hint();
     match display {
         Display::Redirect => {
             match ask {
-                Ask::ForAnotherAccount => start_choosing_account(config)?,
-                _ => start_sign_in(config, hint.as_deref(), None)?,
+                Ask::ForAnotherAccount => start_choosing_account(config, log)?,
+                _ => start_sign_in(config, hint.as_deref(), None, log)?,
             }
             Ok(Started::Leaving)
         }
-        Display::Popup => popup::open(config, &config.scopes, ask, hint.as_deref())
-            .map(Started::InPopup),
+        Display::Popup => {
+            popup::open(config, &config.scopes, ask, hint.as_deref(), log).map(Started::InPopup)
+        }
     }
 }

@@ -8,7 +8,6 @@ use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
-
 thread_local! {
     /// The one load of this page: a JavaScript promise, so every view awaits the same one. A
     /// failed load is forgotten, so that "Try again" loads anew.

@@ -7,9 +7,10 @@ use crate::auth::start::{self, Ask, Started};
 use crate::auth::{end_session, oidc, popup, refresh, session_store, SignedIn};
 use crate::browser::channel::Channel;
 use crate::browser::handoff::Door;
-use crate::ui::app::Arrival;
 use crate::error::{ApiStep, AppError};
 use crate::google::ApiError;
+use crate::timeline::Inspector;
+use crate::ui::app::Arrival;
 use oauth::authorization::requested_scopes;
 use oauth::renewal::{needs_interaction, ChannelMessage};
 use oauth::{AuthError, ClientConfig, Display, Flow};
@@ -184,10 +185,10 @@ impl AuthContext {
             true => AuthAction::Notice(Notice::Error(error)),
             false => AuthAction::Failed(error),
         };
-        let outcome = match start::sign_in(&self.config, display, ask) {
+        let outcome = match start::sign_in(&self.config, display, ask, &Inspector) {
             // Signed out, the card offers "Continue in this tab"; signed in, go there.
             Err(AppError::PopupBlocked) if signed_in => {
-                start::sign_in(&self.config, Display::Redirect, ask).map(|_| ())
+                start::sign_in(&self.config, Display::Redirect, ask, &Inspector).map(|_| ())
             }
             Ok(Started::InPopup(attempt)) => {
                 self.follow_popup(attempt, signed_in);
@@ -216,17 +217,19 @@ impl AuthContext {
         };
         let hint = current.session.login_hint().to_owned();
         let (config, state) = (self.config.clone(), self.state.clone());
-        let redirect =
-            move |config: &ClientConfig, state: &UseReducerHandle<AuthState>, return_to| {
-                if let Err(error) = start::start_sign_in(config, Some(&hint), return_to) {
-                    state.dispatch(AuthAction::Notice(Notice::Error(error)));
-                }
-            };
+        let redirect = move |config: &ClientConfig,
+                             state: &UseReducerHandle<AuthState>,
+                             return_to| {
+            if let Err(error) = start::start_sign_in(config, Some(&hint), return_to, &Inspector) {
+                state.dispatch(AuthAction::Notice(Notice::Error(error)));
+            }
+        };
         match popup::open(
             &config,
             &config.scopes,
             Ask::Silently,
             Some(current.session.login_hint()),
+            &Inspector,
         ) {
             Ok(attempt) => {
                 state.dispatch(AuthAction::Renewing);
@@ -283,30 +286,33 @@ impl AuthContext {
         let scopes = requested_scopes(&self.config.scopes, extra);
         let hint = current.session.login_hint().to_owned();
         let (config, state) = (self.config.clone(), self.state.clone());
-        let redirect =
-            |return_to| start::start_authorization(&config, &scopes, Some(&hint), return_to);
+        let redirect = |return_to| {
+            start::start_authorization(&config, &scopes, Some(&hint), return_to, &Inspector)
+        };
         let outcome = match config.display {
             Display::Redirect => redirect(return_to),
-            Display::Popup => match popup::open(&config, &scopes, Ask::Normally, Some(&hint)) {
-                Ok(attempt) => {
-                    state.dispatch(AuthAction::Renewing);
-                    let (config, state, hint) = (config.clone(), state.clone(), hint.clone());
-                    spawn_local(async move {
-                        state.dispatch(match attempt.finish(&config, Some(&hint)).await {
-                            Ok(signed_in) => AuthAction::SignedIn {
-                                signed_in: signed_in.into(),
-                                notice: None,
-                                return_to: None,
-                            },
-                            // The session in use stays; the view says what is still missing.
-                            Err(error) => AuthAction::Notice(Notice::Error(error)),
+            Display::Popup => {
+                match popup::open(&config, &scopes, Ask::Normally, Some(&hint), &Inspector) {
+                    Ok(attempt) => {
+                        state.dispatch(AuthAction::Renewing);
+                        let (config, state, hint) = (config.clone(), state.clone(), hint.clone());
+                        spawn_local(async move {
+                            state.dispatch(match attempt.finish(&config, Some(&hint)).await {
+                                Ok(signed_in) => AuthAction::SignedIn {
+                                    signed_in: signed_in.into(),
+                                    notice: None,
+                                    return_to: None,
+                                },
+                                // The session in use stays; the view says what is still missing.
+                                Err(error) => AuthAction::Notice(Notice::Error(error)),
+                            });
                         });
-                    });
-                    Ok(())
+                        Ok(())
+                    }
+                    Err(AppError::PopupBlocked) => redirect(return_to),
+                    Err(error) => Err(error),
                 }
-                Err(AppError::PopupBlocked) => redirect(return_to),
-                Err(error) => Err(error),
-            },
+            }
         };
         if let Err(error) = outcome {
             state.dispatch(AuthAction::Notice(Notice::Error(error)));
@@ -492,8 +498,11 @@ pub fn AuthProvider(props: &AuthProviderProps) -> Html {
         }
     });
     {
-        let (state, config, callback) =
-            (state.clone(), props.config.clone(), props.arrival.answer.clone());
+        let (state, config, callback) = (
+            state.clone(),
+            props.config.clone(),
+            props.arrival.answer.clone(),
+        );
         // Once, on start: finish a sign-in that just came back, or resume a stored session.
         use_effect_with((), move |_| {
             if nothing_to_check {

@@ -11,4 +11,3 @@ pub mod tasks_state;
 pub mod view;
 
 pub use app::{take_over, App, AppProps};
-

@@ -26,7 +26,10 @@ pub fn publish(index_html: &str, staging: &Path) -> Result<String> {
         let prefix = format!("{bin}-");
         let js = hashed(staging, &format!("{bin}.js"), &prefix, ".js")?;
         let wasm = hashed(staging, &format!("{bin}_bg.wasm"), &prefix, "_bg.wasm")?;
-        for ((name, sri), specifier) in [(js, format!("browser-oauth/{bin}")), (wasm, format!("browser-oauth/{bin}.wasm"))] {
+        for ((name, sri), specifier) in [
+            (js, format!("browser-oauth/{bin}")),
+            (wasm, format!("browser-oauth/{bin}.wasm")),
+        ] {
             let address = format!("./{name}");
             imports.insert(specifier, Value::String(address.clone()));
             integrity.insert(address, Value::String(sri));
@@ -36,7 +39,10 @@ pub fn publish(index_html: &str, staging: &Path) -> Result<String> {
         ("imports".to_owned(), Value::Object(imports)),
         ("integrity".to_owned(), Value::Object(integrity)),
     ]));
-    insert_import_map(index_html, &format!("<script type=\"importmap\">{map}</script>"))
+    insert_import_map(
+        index_html,
+        &format!("<script type=\"importmap\">{map}</script>"),
+    )
 }
 
 /// A staged file, renamed after its content: `(new name, SHA-384 integrity)`.
@@ -92,10 +98,16 @@ mod tests {
 
     fn stage(dir: &Path, tag: &[u8]) {
         for bin in LOADED_LATER {
-            fs::write(dir.join(format!("{bin}.js")), [b"export default 1;".as_slice(), tag].concat())
-                .unwrap();
-            fs::write(dir.join(format!("{bin}_bg.wasm")), [b"\0asm".as_slice(), tag, bin.as_bytes()].concat())
-                .unwrap();
+            fs::write(
+                dir.join(format!("{bin}.js")),
+                [b"export default 1;".as_slice(), tag].concat(),
+            )
+            .unwrap();
+            fs::write(
+                dir.join(format!("{bin}_bg.wasm")),
+                [b"\0asm".as_slice(), tag, bin.as_bytes()].concat(),
+            )
+            .unwrap();
         }
     }
 
@@ -128,11 +140,20 @@ mod tests {
                     .clone()
             };
             let (js, wasm) = (named(".js"), named("_bg.wasm"));
-            assert_eq!(map["imports"][format!("browser-oauth/{bin}")], format!("./{js}"));
-            assert_eq!(map["imports"][format!("browser-oauth/{bin}.wasm")], format!("./{wasm}"));
+            assert_eq!(
+                map["imports"][format!("browser-oauth/{bin}")],
+                format!("./{js}")
+            );
+            assert_eq!(
+                map["imports"][format!("browser-oauth/{bin}.wasm")],
+                format!("./{wasm}")
+            );
             let bytes = fs::read(dir.join(&wasm)).unwrap();
             let expected = base64::engine::general_purpose::STANDARD.encode(Sha384::digest(&bytes));
-            assert_eq!(map["integrity"][format!("./{wasm}")], format!("sha384-{expected}"));
+            assert_eq!(
+                map["integrity"][format!("./{wasm}")],
+                format!("sha384-{expected}")
+            );
         }
         // A second build in place replaces the map rather than adding one.
         stage(&dir, b"2");
