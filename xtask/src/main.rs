@@ -19,6 +19,7 @@ mod bench;
 mod csp;
 mod modules;
 mod mutants;
+mod names;
 mod setup;
 
 use std::env;
@@ -277,7 +278,8 @@ pub fn xtask_binary() -> Result<PathBuf> {
 
 /// Trunk's post_build hook (its hooks run concurrently, so one hook does every step, in order):
 /// copies config.json, which is deployment-specific and not in git, into the build when present;
-/// in release builds minifies the JS glue (Trunk's own minifier fails on wasm-bindgen's output and
+/// in release builds gives the wasm imports and exports short names (`names`), minifies the JS
+/// glue (Trunk's own minifier fails on wasm-bindgen's output and
 /// leaves it as is) and renews its integrity hash; then writes the CSP for what was staged.
 fn post_build() -> Result {
     let staging = env::var_os("TRUNK_STAGING_DIR").ok_or("post-build runs as Trunk's hook")?;
@@ -288,6 +290,7 @@ fn post_build() -> Result {
             .map_err(|e| format!("copying config.json: {e}"))?;
     }
     if env::var("TRUNK_PROFILE").as_deref() == Ok("release") {
+        names::shorten_all(&staging)?;
         minify_js(&staging)?;
     }
     let index = staging.join("index.html");
