@@ -57,12 +57,6 @@ impl ConfigSource {
         self.read(pasted_client_id, Vec::new())
     }
 
-    /// The configuration if [`ConfigSource::parse`] would give one: the same reading, with no
-    /// words for what is wrong (the front door hands anything wrong to the app's setup screen).
-    pub fn usable(&self, pasted_client_id: Option<&str>) -> Option<ClientConfig> {
-        self.read(pasted_client_id, AnyProblem::default()).ok()
-    }
-
     fn read<P: Problems>(
         &self,
         pasted_client_id: Option<&str>,

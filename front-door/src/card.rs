@@ -5,9 +5,10 @@
 
 use browser_oauth::auth::start::sign_in_label;
 use browser_oauth::browser::handoff::Door;
+use js_sys::Promise;
 use oauth::ClientConfig;
 use wasm_bindgen::closure::Closure;
-use wasm_bindgen::JsCast;
+use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Document, Element};
 
 /// The card's two ways in, once they work.
@@ -78,6 +79,28 @@ impl Card {
             None
         }
     }
+}
+
+/// Turns on the rest of the page's styles (index.html's disabled stylesheet link, style.css),
+/// for the app about to take over: a promise that settles once they are in (or failed: the app
+/// is not held back for them).
+pub fn enable_styles() -> Promise {
+    let link = document().and_then(|d| {
+        d.query_selector("link[rel=stylesheet][disabled]")
+            .ok()
+            .flatten()
+    });
+    let Some(link) = link else {
+        return Promise::resolve(&JsValue::UNDEFINED);
+    };
+    let settled = Promise::new(&mut |resolve, _| {
+        let done = Closure::once_into_js(move || resolve.call0(&JsValue::NULL));
+        for event in ["load", "error"] {
+            let _ = link.add_event_listener_with_callback(event, done.unchecked_ref());
+        }
+    });
+    let _ = link.remove_attribute("disabled");
+    settled
 }
 
 /// Inside the sign-in popup, for the moment before it closes: the page's own frame, and what

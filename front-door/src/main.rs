@@ -21,14 +21,15 @@ use browser_oauth::auth::relay;
 use browser_oauth::auth::start::{self, Ask, Started};
 use browser_oauth::browser::channel::{Channel, WindowMessages};
 use browser_oauth::browser::handoff::{Door, Handoff};
-use browser_oauth::browser::modules::{self, Module};
+use browser_oauth::browser::modules::{self, Module, APP_ANY_PROVIDER, APP_GOOGLE};
 use browser_oauth::browser::storage::{self, keys, Area};
-use browser_oauth::browser::{csp, location, popup};
+use browser_oauth::browser::{crypto, location, popup};
 use browser_oauth::config_source::ConfigSource;
 use browser_oauth::timeline::NoteForApp;
 use card::Card;
 use js_sys::{Function, Promise, Reflect};
-use oauth::csp::names_every_origin;
+use oauth::base64url;
+use oauth::checked_config::{CheckedConfig, META_NAME};
 use oauth::ClientConfig;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -55,6 +56,8 @@ struct Held {
     app: Module,
     /// The load under way: one promise, whoever asked first (the idle moment, a popup).
     load: Option<Promise>,
+    /// The rest of the page's styles, turned on with the load (once).
+    styles: Option<Promise>,
     card: Option<Card>,
     popup: Option<OpenedHere>,
     click: Option<Door>,
@@ -87,15 +90,33 @@ fn main() {
 }
 
 async fn arrive(answer: Option<String>) {
-    let source = ConfigSource::fetch().await;
-    let config = source.usable(storage::get(Area::Local, keys::CLIENT_ID).as_deref());
-    let app = modules::app_for(config.as_ref());
     // Something to check or resume, or a provider's logout page coming back: the app's work.
     let app_needed_now = answer.is_some()
         || storage::get(Area::Session, keys::SESSION).is_some()
         || storage::get(Area::Session, keys::LOGOUT).is_some();
+    // The app that reads this tab's answers was noted when the request was sent: it loads
+    // while config.json arrives, not after.
+    let early = match app_needed_now {
+        true => modules::noted_app().map(|app| (app, app.start_loading(), card::enable_styles())),
+        false => None,
+    };
+    let source = ConfigSource::fetch().await;
+    let config = checked_config(&source).await;
+    let app = match (&config, &source) {
+        (Some(config), _) => modules::app_for(Some(config)),
+        // A config.json the build did not check: the app for any provider reads every kind.
+        (None, ConfigSource::Found(_)) => APP_ANY_PROVIDER,
+        // None at all: the setup screen, which either app shows; the smaller one.
+        (None, _) => APP_GOOGLE,
+    };
+    // Unless config.json now names another provider than it did then.
+    let (load, styles) = match early {
+        Some((noted, load, styles)) if noted == app => (Some(load), Some(styles)),
+        Some((_, _, styles)) => (None, Some(styles)),
+        None => (None, None),
+    };
     let door = config
-        .filter(|config| !app_needed_now && signs_in_here(config))
+        .filter(|config| !app_needed_now && config.is_google_shaped())
         .map(Rc::new);
     let card = door.as_ref().and_then(|config| {
         let hint = storage::get(Area::Session, keys::LOGIN_HINT);
@@ -108,7 +129,8 @@ async fn arrive(answer: Option<String>) {
             config: source,
             door: door.filter(|_| open),
             app,
-            load: None,
+            load,
+            styles,
             card,
             popup: None,
             click: None,
@@ -120,12 +142,29 @@ async fn arrive(answer: Option<String>) {
     take_over_when_loaded().await;
 }
 
-/// Whether Sign in can work from here: a Google-shaped config (anything else needs code only
-/// the app for any provider has) whose origins the page's Content-Security-Policy names as
-/// `cargo xtask csp` writes them. Anything else is the app's to decide (its full check) and to
-/// explain: never a Sign in that cannot work.
-fn signs_in_here(config: &ClientConfig) -> bool {
-    config.is_google_shaped() && names_every_origin(&csp::meta_policies(), config)
+/// The configuration the build checked (`oauth::checked_config`, in index.html) if config.json
+/// is byte for byte the file it checked: then the Content-Security-Policy, written from the
+/// same file, lets the page reach all it names. Anything else (no such meta tag, a file changed
+/// since, none at all) is the app's to read and explain: never a Sign in that cannot work.
+async fn checked_config(source: &ConfigSource) -> Option<ClientConfig> {
+    let ConfigSource::Found(text) = source else {
+        return None;
+    };
+    let checked = CheckedConfig::from_text(&page_meta(META_NAME)?)?;
+    let sha256 = crypto::sha256(text.as_bytes()).await.ok()?;
+    (base64url::encode(sha256) == checked.sha256).then_some(checked.config)
+}
+
+/// The `content` of the page's `<meta name=…>`.
+fn page_meta(name: &str) -> Option<String> {
+    let mut selector = String::from("meta[name=\"");
+    selector.push_str(name);
+    selector.push_str("\"]");
+    web_sys::window()?
+        .document()?
+        .query_selector(&selector)
+        .ok()??
+        .get_attribute("content")
 }
 
 /// A click on one of the card's buttons: the same start of a sign-in as the app's. This tab
@@ -191,19 +230,21 @@ fn with_held(f: impl FnOnce(&mut Held)) {
 /// Loads the app (or waits for the load under way), then lets it take the page over with
 /// what is held here. A load that fails says so on the card, with "Try again".
 async fn take_over_when_loaded() {
-    let Some((promise, app)) = HELD.with(|held| {
+    let Some(((promise, styles), app)) = HELD.with(|held| {
         let mut held = held.borrow_mut();
         let held = held.as_mut()?;
         let app = held.app;
-        Some((
-            held.load.get_or_insert_with(|| app.start_loading()).clone(),
-            app,
-        ))
+        // The rest of the styles come beside the app, which renders with them in place.
+        let styles = held.styles.get_or_insert_with(card::enable_styles).clone();
+        let load = held.load.get_or_insert_with(|| app.start_loading()).clone();
+        Some(((load, styles), app))
     }) else {
         return;
     };
-    let loaded = JsFuture::from(promise)
-        .await
+    let loaded = JsFuture::from(promise).await;
+    // Settles either way: a stylesheet that cannot load does not hold the app back.
+    let _ = JsFuture::from(styles).await;
+    let loaded = loaded
         .and_then(|module| Reflect::get(&module, &JsValue::from_str("take_over")))
         .and_then(|take_over| take_over.dyn_into::<Function>());
     // Only the first to get here takes over; what this module holds goes with it.

@@ -4,6 +4,7 @@
 
 use super::popup::{self, PopupAttempt};
 use super::{oidc, session_store};
+use crate::browser::modules;
 use crate::browser::storage::{self, keys, Area};
 use crate::browser::{clock::now_ms, location, random::random_bytes};
 use crate::dpop;
@@ -83,6 +84,7 @@ pub fn prepare_request(
         false => None,
     };
     storage::set(Area::Session, keys::PENDING, &pending.to_json())?;
+    modules::note_app_for(config);
     let request = AuthorizationRequest {
         endpoint: &config.endpoints.authorization,
         client_id: &config.client_id,

@@ -3,6 +3,7 @@
 //! each module's JavaScript and wasm: `import()` checks the first through the map (Chromium
 //! 127+), `fetch` the second with `integrity`.
 
+use super::storage::{self, keys, Area};
 use super::BrowserError;
 use js_sys::Promise;
 use wasm_bindgen::prelude::*;
@@ -88,6 +89,19 @@ pub fn app_for(config: Option<&oauth::ClientConfig>) -> Module {
         Some(config) if !config.is_google_shaped() => APP_ANY_PROVIDER,
         _ => APP_GOOGLE,
     }
+}
+
+/// Notes which app reads the answers to `config`'s requests (at each request this tab sends).
+pub fn note_app_for(config: &oauth::ClientConfig) {
+    let _ = storage::set(Area::Session, keys::APP_MODULE, app_for(Some(config)).js);
+}
+
+/// The app the last request of this tab was sent for, if one was noted.
+pub fn noted_app() -> Option<Module> {
+    let noted = storage::get(Area::Session, keys::APP_MODULE)?;
+    [APP_GOOGLE, APP_ANY_PROVIDER]
+        .into_iter()
+        .find(|app| app.js == noted)
 }
 
 /// Resolves once the page is idle (`requestIdleCallback`), at most `timeout_ms` later.
