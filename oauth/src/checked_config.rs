@@ -167,11 +167,17 @@ mod tests {
     fn anything_but_what_the_build_wrote_is_refused() {
         let text = checked(r#"{"client_id":"a"}"#).to_text();
         assert_eq!(CheckedConfig::from_text(""), None);
-        assert_eq!(CheckedConfig::from_text(&text.replace("flow=", "flaw=")), None);
+        assert_eq!(
+            CheckedConfig::from_text(&text.replace("flow=", "flaw=")),
+            None
+        );
         assert_eq!(
             CheckedConfig::from_text(&text.replace("display=redirect", "display=window")),
             None
         );
-        assert_eq!(CheckedConfig::from_text(&text.replace("google=1", "google=yes")), None);
+        assert_eq!(
+            CheckedConfig::from_text(&text.replace("google=1", "google=yes")),
+            None
+        );
     }
 }

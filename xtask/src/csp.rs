@@ -309,7 +309,11 @@ pub fn with_checked_config(index_html: &str, config_json: Option<&str>) -> Resul
         format!("<meta name={META_NAME} "),
     ] {
         if let Some(start) = lower.find(&marker) {
-            let end = start + lower[start..].find('>').ok_or("index.html: unterminated meta")? + 1;
+            let end = start
+                + lower[start..]
+                    .find('>')
+                    .ok_or("index.html: unterminated meta")?
+                + 1;
             html.replace_range(start..end, "");
             break;
         }
@@ -331,7 +335,11 @@ pub fn with_checked_config(index_html: &str, config_json: Option<&str>) -> Resul
     let charset = lower
         .find("<meta charset")
         .ok_or("index.html has no <meta charset>")?;
-    let insert = charset + lower[charset..].find('>').ok_or("index.html: unterminated meta")? + 1;
+    let insert = charset
+        + lower[charset..]
+            .find('>')
+            .ok_or("index.html: unterminated meta")?
+        + 1;
     html.insert_str(insert, &tag);
     Ok(html)
 }
@@ -378,7 +386,10 @@ mod tests {
         let start = html.find(marker).unwrap() + marker.len();
         let content = &html[start..start + html[start..].find('"').unwrap()];
         let checked = CheckedConfig::from_text(&content.replace("&amp;", "&")).unwrap();
-        assert_eq!(checked.config, ClientConfig::from_json(EMULATOR, None).unwrap());
+        assert_eq!(
+            checked.config,
+            ClientConfig::from_json(EMULATOR, None).unwrap()
+        );
         assert_eq!(
             checked.sha256,
             oauth::base64url::encode(Sha256::digest(EMULATOR.as_bytes()))
