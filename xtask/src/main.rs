@@ -218,18 +218,40 @@ fn test() -> Result {
         "-D",
         "warnings",
     ]))?;
-    run(command("cargo").args([
-        "clippy",
-        "--package",
-        "browser-oauth",
-        "--all-targets",
-        "--target",
-        "wasm32-unknown-unknown",
-        "--quiet",
-        "--",
-        "-D",
-        "warnings",
-    ]))?;
+    // The wasm builds, each with the features a module is built with: the apps and the
+    // features module (default), the app for Google (`ui` alone), the front door (neither).
+    for selection in [
+        &[
+            "--package",
+            "browser-oauth",
+            "--package",
+            "front-door",
+            "--all-targets",
+        ][..],
+        &[
+            "--package",
+            "browser-oauth",
+            "--no-default-features",
+            "--features",
+            "ui",
+            "--all-targets",
+        ],
+        &[
+            "--package",
+            "browser-oauth",
+            "--no-default-features",
+            "--lib",
+        ],
+    ] {
+        run(command("cargo").arg("clippy").args(selection).args([
+            "--target",
+            "wasm32-unknown-unknown",
+            "--quiet",
+            "--",
+            "-D",
+            "warnings",
+        ]))?;
+    }
     run(command("cargo").args(["test", "--workspace"]))?;
     mutants::mutants()?;
     run(command("cargo")
