@@ -29,7 +29,7 @@ try {
   await early.setViewportSize({ width: 1000, height: 720 });
   let release;
   const held = new Promise((resolve) => { release = resolve; });
-  await early.route(/\/browser-oauth-[0-9a-f]+_bg\.wasm$/, async (route) => {
+  await early.route(/\/front-door-[0-9a-f]+_bg\.wasm$/, async (route) => {
     await held;
     await route.continue();
   });
@@ -39,6 +39,36 @@ try {
   shots.push(path.join(OUT, 'first-paint.png'));
   release();
   await h.waitSignedOut(early);
+
+  // The front door's Sign in, before the app has arrived (the app held back): the same card.
+  const door = await h.newPage();
+  await door.setViewportSize({ width: 1000, height: 720 });
+  let releaseApp;
+  const appHeld = new Promise((resolve) => { releaseApp = resolve; });
+  const APP = /\/app-(google|any-provider)-[0-9a-f]+(\.js|_bg\.wasm)$/;
+  await door.route(APP, async (route) => {
+    await appHeld;
+    await route.continue().catch(() => {});
+  });
+  await h.goto(door, h.appUrl);
+  await h.waitSignedOut(door);
+  await door.screenshot({ path: path.join(OUT, 'front-door.png') });
+  shots.push(path.join(OUT, 'front-door.png'));
+  releaseApp();
+  await door.locator('footer.server-line').waitFor();
+
+  // Back from the provider, the app cannot be fetched: said by the front door, with Try again.
+  let failApp = false;
+  await door.unroute(APP);
+  await door.route(APP, (route) => (failApp ? route.abort('connectionreset') : route.continue()));
+  await h.startSignIn(door);
+  failApp = true;
+  await h.decide(door);
+  await door.getByRole('alert').filter({ hasText: 'module_load_failed' }).waitFor();
+  await door.screenshot({ path: path.join(OUT, 'app-load-failed.png') });
+  shots.push(path.join(OUT, 'app-load-failed.png'));
+  failApp = false;
+  await door.close();
 
   const page = await h.openApp();
   await page.setViewportSize({ width: 1000, height: 720 });
