@@ -100,6 +100,9 @@ async fn arrive(answer: Option<String>) {
         true => modules::noted_app().map(|app| (app, app.start_loading(), card::enable_styles())),
         false => None,
     };
+    if app_needed_now && storage::get(Area::Session, keys::LOGOUT).is_none() {
+        card::show_checking();
+    }
     let source = ConfigSource::fetch().await;
     let config = checked_config(&source).await;
     let app = match (&config, &source) {
