@@ -352,10 +352,16 @@ impl Parser<'_> {
         self.text.as_bytes().get(self.at).copied()
     }
 
+    /// Consumes the bytes from here that satisfy `accept`. Every loop of the reader is bounded
+    /// by the text's length rather than by its position arithmetic, so that no wrong step (a
+    /// mutant's `+=` made `*=`) can make it spin forever: it fails instead.
+    fn take_while(&mut self, accept: impl Fn(u8) -> bool) {
+        let rest = self.text.as_bytes().get(self.at..).unwrap_or_default();
+        self.at += rest.iter().take_while(|b| accept(**b)).count();
+    }
+
     fn skip_whitespace(&mut self) {
-        while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
-            self.at += 1;
-        }
+        self.take_while(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'));
     }
 
     /// Consumes `byte` after any whitespace, or fails with `problem`.
@@ -405,7 +411,8 @@ impl Parser<'_> {
             self.at += 1;
             return Ok(Json::Object(members));
         }
-        loop {
+        // Each member takes at least `"":0` (four bytes), so the text's length bounds the turns.
+        for _ in 0..self.text.len() {
             self.skip_whitespace();
             if self.peek() != Some(b'"') {
                 return Err(self.error("expected a member name"));
@@ -431,6 +438,7 @@ impl Parser<'_> {
                 _ => return Err(self.error("expected `,` or `}`")),
             }
         }
+        Err(self.error("unexpected end of text"))
     }
 
     fn array(&mut self) -> Result<Json, JsonError> {
@@ -440,7 +448,8 @@ impl Parser<'_> {
             self.at += 1;
             return Ok(Json::Array(items));
         }
-        loop {
+        // Each item takes at least one byte.
+        for _ in 0..self.text.len() {
             items.push(self.value()?);
             self.skip_whitespace();
             match self.peek() {
@@ -452,6 +461,7 @@ impl Parser<'_> {
                 _ => return Err(self.error("expected `,` or `]`")),
             }
         }
+        Err(self.error("unexpected end of text"))
     }
 
     fn literal(&mut self, word: &'static str, value: Json) -> Result<Json, JsonError> {
@@ -489,9 +499,7 @@ impl Parser<'_> {
     }
 
     fn digits(&mut self) {
-        while matches!(self.peek(), Some(b'0'..=b'9')) {
-            self.at += 1;
-        }
+        self.take_while(|b| b.is_ascii_digit());
     }
 
     fn required_digits(&mut self) -> Result<(), JsonError> {
@@ -508,7 +516,8 @@ impl Parser<'_> {
         self.at += 1; // the opening quote
         let mut out = String::new();
         let mut run = self.at;
-        loop {
+        // Each turn takes at least one byte.
+        for _ in 0..self.text.len() {
             match self.peek() {
                 None => return Err(self.error("unterminated string")),
                 Some(b'"') => {
@@ -526,6 +535,7 @@ impl Parser<'_> {
                 Some(_) => self.at += 1,
             }
         }
+        Err(self.error("unterminated string"))
     }
 
     fn escape(&mut self, out: &mut String) -> Result<(), JsonError> {
