@@ -183,13 +183,23 @@ impl Json {
     }
 
     /// An integer written without fraction or exponent that fits in `T`.
-    pub fn as_integer<T: std::str::FromStr>(&self) -> Option<T> {
+    pub fn as_integer<T: Integer>(&self) -> Option<T> {
         match self {
-            Json::Number(n) if !n.contains(['.', 'e', 'E']) => n.parse().ok(),
+            // An integer type's `FromStr` refuses a fraction and an exponent itself.
+            Json::Number(n) => n.parse().ok(),
             _ => None,
         }
     }
 }
+
+/// The types [`Json::as_integer`] reads: integers only, so "1.5" and "1e3" are never read as
+/// numbers of another kind.
+pub trait Integer: std::str::FromStr {}
+
+macro_rules! integers {
+    ($($t:ty),*) => { $(impl Integer for $t {})* };
+}
+integers!(u8, u16, u32, u64, u128, usize, i8, i16, i32, i64, i128, isize);
 
 /// The members of a JSON object, read by name with the types this crate expects. A member that is
 /// absent or `null` reads as `None`; one of another type is a [`FieldError`], as serde's derived
@@ -229,10 +239,7 @@ impl Object {
         })
     }
 
-    pub fn integer<T: std::str::FromStr>(
-        &self,
-        field: &'static str,
-    ) -> Result<Option<T>, FieldError> {
+    pub fn integer<T: Integer>(&self, field: &'static str) -> Result<Option<T>, FieldError> {
         self.typed(field, "must be a whole number in range", Json::as_integer)
     }
 
@@ -764,6 +771,135 @@ mod tests {
         assert_eq!(Json::parse(&deep).unwrap_err().problem, "nested too deeply");
         let ok = "[".repeat(MAX_DEPTH) + &"]".repeat(MAX_DEPTH);
         assert!(Json::parse(&ok).is_ok());
+    }
+
+    #[test]
+    fn fractions_and_exponents_are_not_integers() {
+        for text in ["1.0", "1e3", "1E3", "-0.5"] {
+            assert_eq!(
+                Json::parse(text).unwrap().as_integer::<i64>(),
+                None,
+                "{text}"
+            );
+        }
+        assert_eq!(Json::parse("-12").unwrap().as_integer::<i64>(), Some(-12));
+        assert_eq!(
+            Json::parse("300").unwrap().as_integer::<u8>(),
+            None,
+            "out of range"
+        );
+    }
+
+    #[test]
+    fn every_escape_is_decoded() {
+        let v = Json::parse(r#""\b\f\n\r\t\"\\\/\u0041""#).unwrap();
+        assert_eq!(v.as_str(), Some("\u{8}\u{c}\n\r\t\"\\/A"));
+        assert_eq!(
+            Json::parse(r#""\x""#).unwrap_err().problem,
+            "invalid escape"
+        );
+    }
+
+    #[test]
+    fn each_lone_surrogate_is_named_as_one() {
+        for text in [
+            r#""\ude00""#,
+            r#""\ud83d""#,
+            r#""\ud83dx""#,
+            r#""\ud83d\u0041""#,
+        ] {
+            assert_eq!(
+                Json::parse(text).unwrap_err().problem,
+                "lone surrogate in a \\u escape",
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn only_control_characters_are_written_as_u_escapes() {
+        assert_eq!(
+            Json::string("a b\u{1f}\u{7f}é").to_text(),
+            "\"a b\\u001f\u{7f}é\""
+        );
+    }
+
+    #[test]
+    fn nested_values_are_indented_by_their_depth() {
+        let v = Json::Array(vec![
+            Json::Array(vec![Json::Null]),
+            Json::object([("a", Json::Array(Vec::new()))]),
+        ]);
+        assert_eq!(
+            v.to_pretty_text(),
+            "[\n  [\n    null\n  ],\n  {\n    \"a\": []\n  }\n]"
+        );
+        assert_eq!(v.to_text(), r#"[[null],{"a":[]}]"#);
+    }
+
+    #[test]
+    fn the_depth_limit_counts_nesting_not_siblings() {
+        let siblings = format!("[{}[]]", "[],".repeat(2 * MAX_DEPTH));
+        assert!(Json::parse(&siblings).is_ok());
+        let members = format!(
+            "{{{}\"z\":{{}}}}",
+            (0..2 * MAX_DEPTH)
+                .map(|i| format!("\"{i}\":{{}},"))
+                .collect::<String>()
+        );
+        assert!(Json::parse(&members).is_ok());
+    }
+
+    #[test]
+    fn typed_readers_read_their_type_and_name_what_is_wrong() {
+        let o = obj(r#"{"n":7,"s":"x","list":[1,2],"strings":["a"],"bad":["a",1],"nil":null}"#);
+        assert_eq!(o.typed_value::<u32>("n"), Ok(Some(7)));
+        assert_eq!(o.typed_value::<String>("s"), Ok(Some("x".into())));
+        assert_eq!(o.typed_value::<Vec<u32>>("list"), Ok(Some(vec![1, 2])));
+        assert_eq!(o.typed_value::<u32>("nil"), Ok(None));
+        assert_eq!(o.typed_value::<u32>("absent"), Ok(None));
+        assert_eq!(
+            o.typed_value::<u32>("s").unwrap_err().expected,
+            "must be a whole number in range"
+        );
+        assert_eq!(
+            o.typed_value::<String>("n").unwrap_err().expected,
+            "must be a string"
+        );
+        assert_eq!(
+            o.typed_value::<Vec<u32>>("n").unwrap_err(),
+            FieldError {
+                field: "list",
+                expected: "must be a list"
+            }
+        );
+        assert_eq!(o.list::<u32>("list"), Ok(Some(vec![1, 2])));
+        assert_eq!(o.list::<String>("strings"), Ok(Some(vec!["a".into()])));
+        assert_eq!(o.list::<u32>("absent"), Ok(None));
+        assert_eq!(
+            o.list::<u32>("n"),
+            Err(FieldError {
+                field: "n",
+                expected: "must be a list"
+            })
+        );
+        assert!(o.list::<String>("bad").is_err(), "one item of another type");
+    }
+
+    #[test]
+    fn object_of_takes_an_object_only() {
+        let value = Json::parse(r#"{"a":1}"#).unwrap();
+        assert_eq!(
+            object_of(&value, "page").unwrap().integer::<u8>("a"),
+            Ok(Some(1))
+        );
+        assert_eq!(
+            object_of(&Json::Array(Vec::new()), "page"),
+            Err(FieldError {
+                field: "page",
+                expected: "must be an object"
+            })
+        );
     }
 
     #[test]

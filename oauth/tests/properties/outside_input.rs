@@ -15,13 +15,6 @@ use oauth::{token_endpoint, AuthError, ClientConfig, ProviderError};
 use proptest::prelude::*;
 use serde_json::json;
 
-fn cases() -> u32 {
-    std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(2000)
-}
-
 // ---------------------------------------------------------------------------------------------
 // WWW-Authenticate
 
@@ -295,7 +288,7 @@ fn grant() -> CodeGrant {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(cases()))]
+    #![proptest_config(ProptestConfig::with_cases(crate::cases(2000)))]
 
     #[test]
     fn challenges_never_panic(header in "\\PC{0,80}", scheme in "\\PC{0,8}") {
