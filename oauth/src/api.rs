@@ -587,6 +587,16 @@ mod tests {
     }
 
     #[test]
+    fn a_retry_after_beyond_u64_reads_as_the_longest_wait() {
+        let longest = retry_after_ms(&u64::MAX.to_string(), 0).unwrap();
+        assert_eq!(
+            retry_after_ms("99999999999999999999999", 0),
+            Some(longest / 1000 * 1000)
+        );
+        assert!(longest / 1000 * 1000 >= u64::MAX - 1000);
+    }
+
+    #[test]
     fn messages_are_sentences_with_the_wait() {
         let e = ApiError::RateLimited {
             retry_after_ms: Some(1500),
@@ -596,6 +606,12 @@ mod tests {
             scopes: vec!["a".into(), "b".into()],
         };
         assert!(e.to_string().ends_with("(a or b)"), "{e}");
+    }
+
+    #[test]
+    fn methods_are_named_as_http_names_them() {
+        let names = [Method::Get, Method::Post, Method::Patch, Method::Delete].map(Method::as_str);
+        assert_eq!(names, ["GET", "POST", "PATCH", "DELETE"]);
     }
 
     #[test]
