@@ -782,6 +782,152 @@ mod tests {
         assert_eq!(fields(&errors), vec!["client-id"]);
     }
 
+    fn problems(text: &str, fallback: Option<&str>) -> Vec<(String, String)> {
+        ClientConfig::from_json(text, fallback)
+            .err()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|e| (e.field, e.message))
+            .collect()
+    }
+
+    #[test]
+    fn a_blank_client_id_is_missing_and_a_pasted_one_fills_it() {
+        let missing = problems(r#"{"client_id":"  "}"#, None);
+        assert_eq!(missing.len(), 1);
+        assert!(missing[0].1.starts_with("is missing"), "{missing:?}");
+        assert!(problems(r#"{"client_id":"  "}"#, Some(" \t"))[0]
+            .1
+            .starts_with("is missing"));
+        let config = ClientConfig::from_json(r#"{"client_id":" "}"#, Some("pasted")).unwrap();
+        assert_eq!(config.client_id, "pasted");
+    }
+
+    #[test]
+    fn a_client_id_with_a_space_or_a_control_character_is_refused() {
+        // As written in config.json: JSON escapes.
+        for id in ["a b", r"a\u0001b", r"ab\n"] {
+            let text = format!(r#"{{"client_id":"{id}"}}"#);
+            assert_eq!(
+                problems(&text, None),
+                vec![("client_id".to_owned(), "must not contain spaces".to_owned())],
+                "{id}"
+            );
+        }
+        assert_eq!(
+            problems("{}", Some("a b")),
+            vec![("client_id".to_owned(), "must not contain spaces".to_owned())]
+        );
+    }
+
+    #[test]
+    fn scope_tokens_are_rfc_6749s_characters() {
+        // §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E )
+        for good in ["!", "#", "[", "]", "~", "a:b/c"] {
+            let text = format!(r#"{{"client_id":"c","scopes":["openid","{good}"]}}"#);
+            assert_eq!(problems(&text, None), vec![], "{good}");
+        }
+        for bad in [r#"a\"b"#, r"a\\b", "a b", r"\u007f", "é", ""] {
+            let text = format!(r#"{{"client_id":"c","scopes":["openid","{bad}"]}}"#);
+            assert_eq!(
+                fields(&ClientConfig::from_json(&text, None).unwrap_err()),
+                ["scopes"],
+                "{bad}"
+            );
+        }
+        let one_not_a_string = r#"{"client_id":"c","scopes":["openid",5]}"#;
+        assert_eq!(
+            fields(&ClientConfig::from_json(one_not_a_string, None).unwrap_err()),
+            ["scopes"]
+        );
+        let none = r#"{"client_id":"c","scopes":[]}"#;
+        assert_eq!(
+            fields(&ClientConfig::from_json(none, None).unwrap_err()),
+            ["scopes"]
+        );
+    }
+
+    #[test]
+    fn each_flow_is_read_by_its_name() {
+        for flow in [Flow::Token, Flow::TokenIdToken, Flow::Code] {
+            let text = format!(
+                r#"{{"client_id":"c","flow":"{}","issuer":"https://id.example","authorization_endpoint":"https://id.example/a","token_endpoint":"https://id.example/t","userinfo_endpoint":"https://id.example/u","jwks_uri":"https://id.example/k","tokeninfo_endpoint":"https://id.example/i"}}"#,
+                flow.name()
+            );
+            match ClientConfig::from_json(&text, None) {
+                Ok(config) => assert_eq!(config.flow, flow),
+                // The code flow against a stand-in for Google is refused, by its name.
+                Err(errors) => assert_eq!((flow, fields(&errors)), (Flow::Code, vec!["flow"])),
+            }
+        }
+        assert_eq!(
+            ClientConfig::from_json(r#"{"client_id":"c","flow":"id_token token"}"#, None)
+                .unwrap()
+                .flow,
+            Flow::TokenIdToken
+        );
+    }
+
+    #[test]
+    fn the_lead_time_is_at_most_an_hour() {
+        let at = |secs: u64| {
+            ClientConfig::from_json(
+                &format!(r#"{{"client_id":"c","renew_lead_secs":{secs}}}"#),
+                None,
+            )
+            .map(|c| c.renew_lead_secs)
+            .map_err(|e| fields(&e).join(","))
+        };
+        assert_eq!(at(3600), Ok(3600));
+        assert_eq!(at(0), Ok(0));
+        assert_eq!(at(3601), Err("renew_lead_secs".into()));
+    }
+
+    #[test]
+    fn response_type_is_spelled_as_the_provider_documents_it() {
+        let google = ClientConfig::from_json(r#"{"client_id":"c"}"#, None).unwrap();
+        assert_eq!(google.response_type, "token id_token");
+        let plain =
+            ClientConfig::from_json(r#"{"client_id":"c","scopes":["email"]}"#, None).unwrap();
+        assert_eq!(plain.response_type, "token");
+        let other = ClientConfig::from_json(
+            r#"{"client_id":"c","flow":"token id_token","issuer":"https://id.example","authorization_endpoint":"https://id.example/a","userinfo_endpoint":"https://id.example/u","jwks_uri":"https://id.example/k"}"#,
+            None,
+        )
+        .unwrap();
+        assert_eq!(other.response_type, "id_token token");
+    }
+
+    #[test]
+    fn a_public_client_names_itself_to_the_revocation_endpoint_but_not_to_googles() {
+        let google = ClientConfig::from_json(r#"{"client_id":"c"}"#, None).unwrap();
+        assert_eq!(google.revocation_client_id(), None);
+        let other = ClientConfig::from_json(
+            r#"{"client_id":"spa","issuer":"https://id.example","authorization_endpoint":"https://id.example/a","token_endpoint":"https://id.example/t","userinfo_endpoint":"https://id.example/u","jwks_uri":"https://id.example/k"}"#,
+            None,
+        )
+        .unwrap();
+        assert_eq!(other.revocation_client_id(), Some("spa"));
+    }
+
+    #[test]
+    fn the_code_flow_connects_to_its_token_endpoint() {
+        let other = ClientConfig::from_json(
+            r#"{"client_id":"spa","issuer":"https://id.example","authorization_endpoint":"https://id.example/a","token_endpoint":"https://tokens.example/t","userinfo_endpoint":"https://id.example/u","jwks_uri":"https://keys.example/k"}"#,
+            None,
+        )
+        .unwrap();
+        assert_eq!(other.flow, Flow::Code);
+        assert_eq!(
+            other.connect_origins(),
+            vec![
+                "https://id.example",
+                "https://keys.example",
+                "https://tokens.example"
+            ]
+        );
+    }
+
     #[test]
     fn scope_with_space_is_rejected() {
         let errors =

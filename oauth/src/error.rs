@@ -111,6 +111,91 @@ mod tests {
         assert!(e.to_string().contains("declined"));
     }
 
+    fn provider(code: &str) -> ProviderError {
+        ProviderError {
+            code: code.into(),
+            description: None,
+            uri: None,
+        }
+    }
+
+    #[test]
+    fn each_known_provider_code_has_its_own_explanation() {
+        let unknown = provider("weird").explanation();
+        let codes = [
+            "access_denied",
+            "interaction_required",
+            "login_required",
+            "consent_required",
+            "invalid_grant",
+            "invalid_scope",
+            "unauthorized_client",
+            "unsupported_response_type",
+            "invalid_request",
+            "server_error",
+            "temporarily_unavailable",
+        ];
+        let mut explanations: Vec<&str> = codes.iter().map(|c| provider(c).explanation()).collect();
+        assert!(!explanations.contains(&unknown));
+        explanations.sort();
+        explanations.dedup();
+        assert_eq!(explanations.len(), codes.len());
+        assert_eq!(
+            provider("immediate_failed").explanation(),
+            provider("interaction_required").explanation(),
+            "the legacy name of interaction_required"
+        );
+    }
+
+    #[test]
+    fn each_error_has_its_stable_code() {
+        use crate::id_token::IdTokenError;
+        let table = [
+            (
+                AuthError::NoPendingAuthorization,
+                "no_pending_authorization",
+            ),
+            (AuthError::StateMismatch, "state_mismatch"),
+            (
+                AuthError::DuplicateParameter("state".into()),
+                "duplicate_parameter",
+            ),
+            (AuthError::MissingParameter("state"), "missing_parameter"),
+            (
+                AuthError::InvalidParameter { name: "expires_in" },
+                "invalid_parameter",
+            ),
+            (
+                AuthError::UnsupportedTokenType("mac".into()),
+                "unsupported_token_type",
+            ),
+            (
+                AuthError::AudienceMismatch {
+                    audience: "x".into(),
+                },
+                "audience_mismatch",
+            ),
+            (AuthError::InvalidToken, "invalid_token"),
+            (AuthError::SubjectMismatch, "subject_mismatch"),
+            (AuthError::SessionExpired, "session_expired"),
+            (AuthError::WrongResponseMode, "wrong_response_mode"),
+            (AuthError::IssuerMismatch("x".into()), "issuer_mismatch"),
+            (
+                AuthError::IdToken(IdTokenError::Expired),
+                "id_token_expired",
+            ),
+            (
+                AuthError::IdTokenSubjectMismatch("x".into()),
+                "subject_mismatch",
+            ),
+            (AuthError::TokenEndpoint(500), "token_endpoint_failed"),
+            (AuthError::UnexpectedDpopToken, "unexpected_dpop_token"),
+        ];
+        for (error, code) in table {
+            assert_eq!(error.code(), code, "{error:?}");
+        }
+    }
+
     #[test]
     fn unknown_provider_code_is_still_explained() {
         let e = ProviderError {

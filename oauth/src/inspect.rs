@@ -116,6 +116,51 @@ mod tests {
     }
 
     #[test]
+    fn each_parameter_links_to_where_it_is_specified() {
+        let rfc6749 = "https://www.rfc-editor.org/rfc/rfc6749#section-";
+        let table = [
+            ("client_id", format!("{rfc6749}4.2.1")),
+            ("redirect_uri", format!("{rfc6749}3.1.2")),
+            ("response_type", format!("{rfc6749}4.2.1")),
+            ("nonce", "openid-connect-core-1_0.html#IDToken".into()),
+            ("id_token", "openid-connect-core-1_0.html#IDToken".into()),
+            ("code", format!("{rfc6749}4.1.2")),
+            ("code_challenge", "rfc7636#section-4.2".into()),
+            ("dpop_jkt", "rfc9449#section-10".into()),
+            ("DPoP header", "rfc9449#section-4.2".into()),
+            ("DPoP claims", "rfc9449#section-4.2".into()),
+            ("code_challenge_method", "rfc7636#section-4.3".into()),
+            ("code_verifier", "rfc7636#section-4.5".into()),
+            ("grant_type", format!("{rfc6749}4.1.3")),
+            ("iss", "rfc9207".into()),
+            ("session_state", format!("{rfc6749}4.2.2")),
+            ("scope", format!("{rfc6749}3.3")),
+            ("state", format!("{rfc6749}10.12")),
+            ("include_granted_scopes", GOOGLE_PARAMS.into()),
+            ("login_hint", GOOGLE_PARAMS.into()),
+            ("prompt", GOOGLE_PARAMS.into()),
+            ("access_token", format!("{rfc6749}4.2.2")),
+            ("token_type", format!("{rfc6749}7.1")),
+            ("expires_in", format!("{rfc6749}4.2.2")),
+            ("authuser", format!("{rfc6749}4.2.2")),
+            ("hd", format!("{rfc6749}4.2.2")),
+            ("error", format!("{rfc6749}4.2.2.1")),
+            ("error_description", format!("{rfc6749}4.2.2.1")),
+            ("error_uri", format!("{rfc6749}4.2.2.1")),
+            ("token", "rfc7009#section-2.1".into()),
+        ];
+        let mut texts = Vec::new();
+        for (parameter, link) in &table {
+            let e = explain(parameter).unwrap_or_else(|| panic!("{parameter}"));
+            assert!(e.link.ends_with(link.as_str()), "{parameter}: {}", e.link);
+            texts.push(e.text);
+        }
+        texts.sort();
+        texts.dedup();
+        assert_eq!(texts.len(), table.len(), "each parameter has its own words");
+    }
+
+    #[test]
     fn unknown_parameters_have_no_explanation() {
         assert_eq!(explain("foo"), None);
     }
@@ -150,7 +195,33 @@ mod tests {
 
     #[test]
     fn secrets_are_recognised_by_name() {
-        assert!(is_secret("access_token") && is_secret("state"));
-        assert!(!is_secret("scope"));
+        for secret in [
+            "access_token",
+            "state",
+            "token",
+            "id_token",
+            "code",
+            "code_verifier",
+            "nonce",
+            "refresh_token",
+        ] {
+            assert!(is_secret(secret), "{secret}");
+        }
+        for public in ["scope", "client_id", "code_challenge", "token_type"] {
+            assert!(!is_secret(public), "{public}");
+        }
+    }
+
+    #[test]
+    fn a_secret_of_the_shortest_secret_length_is_hidden() {
+        let secret = "a".repeat(MIN_SECRET_LEN);
+        let out = redact_all(&format!("x {secret} y"), [("state", secret.as_str())]);
+        assert_eq!(out, "x [state aaaa… hidden, 8 characters] y");
+        let shorter = &secret[1..];
+        assert_eq!(
+            redact_all(shorter, [("state", shorter)]),
+            shorter,
+            "one character less is prose"
+        );
     }
 }

@@ -12,8 +12,9 @@
 //! 5. [`token_info`] confirms the token was issued to us and reads the granted scopes, giving a [`Session`].
 //! 6. [`user_info`] and [`revocation`] describe the calls made with the session.
 //! 7. [`scopes`] says what the granted set allows per API; [`api`] reads an API's answer (status,
-//!    bearer challenge, Google's error body); [`retry`] decides whether and when to send again;
-//!    [`paging`] walks `nextPageToken` within bounds.
+//!    the bearer challenge as [`challenge`] reads `WWW-Authenticate`, Google's error body);
+//!    [`retry`] decides whether and when to send again; [`paging`] walks `nextPageToken` within
+//!    bounds.
 //! 8. For providers that give them: [`refresh`] renews with a refresh token (kept in memory by
 //!    the caller), [`end_session`] ends the provider's session on sign-out (RP-Initiated Logout).
 
@@ -21,6 +22,7 @@ pub mod api;
 pub mod authorization;
 pub mod base64url;
 pub mod callback;
+pub mod challenge;
 pub mod checked_config;
 pub mod config;
 pub mod csp;

@@ -463,6 +463,46 @@ export async function launchBrowser() {
 }
 
 // ---------------------------------------------------------------------------
+// Sharing across files
+//
+// `run-all.mjs` imports every test file into one process, each as its own suite (its hooks
+// stay its own). It calls shareAcrossFiles() first: the harnesses then share one Chromium, and
+// those with the same options one app server and one emulator, instead of starting their own.
+// Each test still gets fresh browser contexts, a reset emulator and its own config.json (see
+// beforeEachTest), so what a file sees does not depend on the files before it. Run on its own
+// (`node --test tests/e2e/x.test.mjs`), a file starts and stops its own, as before.
+
+const shared = { enabled: false, browser: null, stacks: new Map() };
+
+export function shareAcrossFiles() { shared.enabled = true; }
+
+/** Closes what the files shared (run-all.mjs, after the last file). */
+export async function closeShared() {
+  const stacks = [...shared.stacks.values()];
+  shared.stacks.clear();
+  for (const stack of stacks) {
+    const { app, emu } = await stack.catch(() => ({}));
+    await emu?.stop().catch(() => {});
+    await app?.close().catch(() => {});
+  }
+  const browser = shared.browser;
+  shared.browser = null;
+  await (await browser?.catch(() => null))?.close().catch(() => {});
+}
+
+/** The app server and emulator for these harness options, started once per process. */
+async function startStack({ basePath, dist, extraRedirectPaths }) {
+  const app = await startAppServer({ basePath, dist });
+  const redirectUris = [app.url, ...extraRedirectPaths.map((p) => app.origin + p)];
+  try {
+    return { app, emu: await startEmulator({ redirectUris }) };
+  } catch (e) {
+    await app.close().catch(() => {});
+    throw e;
+  }
+}
+
+// ---------------------------------------------------------------------------
 // The harness
 
 export class Harness {
@@ -486,20 +526,33 @@ export class Harness {
     this.extraTokens = new Set(); // forged tokens a test used
     this.refreshTokens = new Set(); // refresh tokens a provider issued: memory only, anywhere else fails
     this.currentTest = '';
+    this.shared = false; // the browser, app server and emulator are run-all.mjs's
   }
 
   // -- lifecycle -------------------------------------------------------------
 
   async start() {
-    this.app = await startAppServer({ basePath: this.opts.basePath, dist: this.opts.dist });
-    const redirectUris = [this.app.url];
-    for (const p of this.opts.extraRedirectPaths) redirectUris.push(this.app.origin + p);
-    this.emu = await startEmulator({ redirectUris });
+    if (shared.enabled) {
+      const key = JSON.stringify(this.opts);
+      if (!shared.stacks.has(key)) shared.stacks.set(key, startStack(this.opts));
+      shared.browser ??= launchBrowser();
+      this.shared = true;
+      ({ app: this.app, emu: this.emu } = await shared.stacks.get(key));
+      this.browser = await shared.browser;
+      if (!this.browser.isConnected()) {
+        // A file before this one lost the browser (it crashed, or a test closed it): a new one.
+        shared.browser = launchBrowser();
+        this.browser = await shared.browser;
+      }
+      return;
+    }
+    ({ app: this.app, emu: this.emu } = await startStack(this.opts));
     this.browser = await launchBrowser();
   }
 
   async stop() {
     await this.closeContexts().catch(() => {});
+    if (this.shared) return; // closeShared() ends them after the last file
     await this.browser?.close().catch(() => {});
     await this.emu?.stop().catch(() => {});
     await this.app?.close().catch(() => {});
@@ -1016,11 +1069,16 @@ export class Harness {
 /** Create a harness and register the file-level hooks. */
 export function useHarness(opts) {
   const h = new Harness(opts);
-  before(async () => { await h.start(); }, { timeout: 60_000 });
+  let audited = { audits: 0, ms: 0 };
+  before(async () => {
+    audited = auditTime();
+    await h.start();
+  }, { timeout: 60_000 });
   after(async () => {
     await h.stop();
+    // This file's audits (in run-all.mjs, the files before it audited in the same process).
     const { audits, ms } = auditTime();
-    process.stderr.write(`axe-core: ${audits} audits, ${(ms / 1000).toFixed(1)} s\n`);
+    process.stderr.write(`axe-core: ${audits - audited.audits} audits, ${((ms - audited.ms) / 1000).toFixed(1)} s\n`);
   });
   beforeEach(async (t) => { await h.beforeEachTest(t); });
   afterEach(async () => { await h.afterEachTest(); });
