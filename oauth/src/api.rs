@@ -46,7 +46,7 @@ pub enum ApiError {
     Unauthorized,
     #[error("the token does not carry the permission this needs{}", needed(.scopes))]
     InsufficientScope { scopes: Vec<String> },
-    #[error("Google is limiting how often this app may call it{}", wait(.retry_after_ms))]
+    #[error("the server is limiting how often this app may call it{}", wait(.retry_after_ms))]
     RateLimited { retry_after_ms: Option<u64> },
     #[error("access was refused (HTTP 403): {0}")]
     Forbidden(String),

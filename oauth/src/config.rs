@@ -84,6 +84,9 @@ pub struct Endpoints {
     /// OpenID Connect RP-Initiated Logout: where sign-out ends the provider's session too.
     /// Google has none.
     pub end_session: Option<String>,
+    /// RFC 9126's `pushed_authorization_request_endpoint`: where authorization requests are
+    /// pushed before the browser goes to the authorization endpoint. Google has none.
+    pub pushed_authorization_request: Option<String>,
     pub jwks_uri: String,
     /// An origin used in place of Google's API hosts (for the emulator).
     pub api_base: Option<String>,
@@ -110,6 +113,12 @@ pub struct ClientConfig {
     /// Tokens bound to this page's key (DPoP, RFC 9449): only in the code flow with a
     /// discovered provider that offers ES256 ([`crate::dpop::offered`]); never for Google.
     pub dpop: bool,
+    /// Pushed authorization requests (RFC 9126): from the provider's metadata, or offered when
+    /// config.json names the endpoint; never for Google.
+    pub par: crate::par::Policy,
+    /// The provider's metadata says `authorization_response_iss_parameter_supported: true`:
+    /// an authorization response without `iss` is then refused (RFC 9207 §2.4).
+    pub iss_parameter: bool,
 }
 
 /// One problem with one field of config.json.
@@ -130,13 +139,14 @@ impl ConfigError {
 }
 
 /// config.json's endpoint settings.
-pub const ENDPOINT_FIELDS: [&str; 8] = [
+pub const ENDPOINT_FIELDS: [&str; 9] = [
     "issuer",
     "authorization_endpoint",
     "token_endpoint",
     "userinfo_endpoint",
     "revocation_endpoint",
     "end_session_endpoint",
+    "pushed_authorization_request_endpoint",
     "jwks_uri",
     "tokeninfo_endpoint",
 ];
@@ -194,6 +204,9 @@ impl ClientConfig {
             }
         }
 
+        // Named in the advice for a missing client id, before the issuer itself is checked.
+        let names_another_issuer =
+            matches!(map.get("issuer"), Some(Json::String(i)) if i != GOOGLE_ISSUER);
         let client_id = match map.get("client_id") {
             Some(Json::String(id)) if !id.trim().is_empty() => check_client_id(id, &mut errors),
             Some(Json::String(_)) | None => match fallback_client_id {
@@ -201,7 +214,11 @@ impl ClientConfig {
                 _ => {
                     errors.push(ConfigError::new(
                         "client_id",
-                        "is missing: create an OAuth client of type \"Web application\" in Google Cloud Console and paste its client ID",
+                        if names_another_issuer {
+                            "is missing: register a public client (no secret, PKCE) for this page at the provider named by \"issuer\" and paste its client ID"
+                        } else {
+                            "is missing: create an OAuth client of type \"Web application\" in Google Cloud Console and paste its client ID"
+                        },
                     ));
                     String::new()
                 }
@@ -327,6 +344,9 @@ impl ClientConfig {
         let revocation = endpoint("revocation_endpoint", GOOGLE_REVOCATION_ENDPOINT);
         // Google advertises no end_session_endpoint: its "default" is none.
         let end_session = endpoint("end_session_endpoint", "").filter(|url| !url.is_empty());
+        // Google pushes nothing (RFC 9126 is not among its endpoints).
+        let pushed_authorization_request =
+            endpoint("pushed_authorization_request_endpoint", "").filter(|url| !url.is_empty());
         let jwks_uri = endpoint("jwks_uri", GOOGLE_JWKS_URI);
         // Google-shaped: Google itself, or a stand-in for it that has Google's token info.
         let google_shaped = is_google || tokeninfo.is_some();
@@ -392,6 +412,7 @@ impl ClientConfig {
             userinfo: userinfo.unwrap_or_default(),
             revocation,
             end_session,
+            pushed_authorization_request,
             jwks_uri: jwks_uri.unwrap_or_default(),
             api_base: match map.get("api_base") {
                 None => None,
@@ -408,6 +429,17 @@ impl ClientConfig {
             },
         };
 
+        // Named by hand, the endpoint is offered: requests are then pushed (RFC 9126 §5).
+        let par = match endpoints.pushed_authorization_request.is_some() {
+            true => crate::par::Policy::Offered,
+            false => crate::par::Policy::NotOffered,
+        };
+        if google_shaped && par.pushes() {
+            errors.push(ConfigError::new(
+                "pushed_authorization_request_endpoint",
+                "is not for Google: Google has no pushed authorization request endpoint (RFC 9126)",
+            ));
+        }
         if errors.is_empty() {
             Ok(ClientConfig {
                 client_id,
@@ -424,6 +456,8 @@ impl ClientConfig {
                     _ => crate::authorization::response_type(flow).to_owned(),
                 },
                 dpop: false,
+                par,
+                iss_parameter: false,
             })
         } else {
             Err(errors)
@@ -434,6 +468,32 @@ impl ClientConfig {
     /// send its `client_id`; Google's endpoint takes the token alone.
     pub fn revocation_client_id(&self) -> Option<&str> {
         (!self.google).then_some(self.client_id.as_str())
+    }
+
+    /// Who answers, for sentences: Google (or its stand-in, the emulator), or the provider at
+    /// its issuer's host.
+    pub fn provider_name(&self) -> crate::error::ProviderName {
+        if self.google {
+            return crate::error::ProviderName::Google;
+        }
+        match crate::url::HttpUrl::parse(&self.endpoints.issuer) {
+            Ok(url) => crate::error::ProviderName::Other(
+                url.authority
+                    .rsplit('@')
+                    .next()
+                    .unwrap_or_default()
+                    .to_owned(),
+            ),
+            Err(_) => crate::error::ProviderName::Unnamed,
+        }
+    }
+
+    /// Where authorization requests are pushed first (RFC 9126), when they are.
+    pub fn par_endpoint(&self) -> Option<&str> {
+        self.endpoints
+            .pushed_authorization_request
+            .as_deref()
+            .filter(|_| self.par.pushes())
     }
 
     /// The URL of an API call: `google_origin` (such as [`GOOGLE_TASKS_API`]) unless
@@ -459,13 +519,17 @@ impl ClientConfig {
         let discovery = self.needs_discovery.then_some(e.issuer.as_str());
         let keys = self.flow.has_id_token().then_some(e.jwks_uri.as_str());
         let token = (self.flow == Flow::Code).then_some(e.token.as_str());
-        let mut origins: Vec<String> = [e.tokeninfo.as_deref(), e.revocation.as_deref()]
-            .into_iter()
-            .chain([Some(e.userinfo.as_str()), discovery, keys, token])
-            .flatten()
-            .chain(apis)
-            .filter_map(|u| crate::url::HttpUrl::parse(u).ok().map(|u| u.origin()))
-            .collect();
+        let mut origins: Vec<String> = [
+            e.tokeninfo.as_deref(),
+            e.revocation.as_deref(),
+            self.par_endpoint(),
+        ]
+        .into_iter()
+        .chain([Some(e.userinfo.as_str()), discovery, keys, token])
+        .flatten()
+        .chain(apis)
+        .filter_map(|u| crate::url::HttpUrl::parse(u).ok().map(|u| u.origin()))
+        .collect();
         origins.sort();
         origins.dedup();
         origins
@@ -759,5 +823,57 @@ mod tests {
         let origins = local.connect_origins();
         assert!(origins.contains(&"http://127.0.0.1:8787".to_string()));
         assert!(!origins.contains(&GOOGLE_TASKS_API.to_string()));
+    }
+
+    #[test]
+    fn a_push_endpoint_named_by_hand_is_offered_and_never_google() {
+        let by_hand = ClientConfig::from_json(
+            r#"{"client_id":"a","issuer":"https://op.example","authorization_endpoint":"https://op.example/a","userinfo_endpoint":"https://op.example/u","token_endpoint":"https://op.example/t","jwks_uri":"https://op.example/k","pushed_authorization_request_endpoint":"https://par.example/par"}"#,
+            None,
+        )
+        .unwrap();
+        assert_eq!(by_hand.par, crate::par::Policy::Offered);
+        assert_eq!(by_hand.par_endpoint(), Some("https://par.example/par"));
+        assert!(by_hand
+            .connect_origins()
+            .contains(&"https://par.example".to_owned()));
+        let google = ClientConfig::from_json(
+            r#"{"client_id":"a","pushed_authorization_request_endpoint":"https://par.example/par"}"#,
+            None,
+        )
+        .unwrap_err();
+        assert_eq!(
+            fields(&google),
+            vec!["pushed_authorization_request_endpoint"]
+        );
+        let plain = ClientConfig::from_json(r#"{"client_id":"a"}"#, None).unwrap();
+        assert_eq!(plain.par_endpoint(), None);
+    }
+
+    #[test]
+    fn the_provider_is_named_by_its_issuers_host() {
+        use crate::error::ProviderName;
+        let google = ClientConfig::from_json(r#"{"client_id":"a"}"#, None).unwrap();
+        assert_eq!(google.provider_name(), ProviderName::Google);
+        let other = ClientConfig::from_json(
+            r#"{"client_id":"a","issuer":"https://id.example.com:8443/realms/x"}"#,
+            None,
+        )
+        .unwrap();
+        assert_eq!(
+            other.provider_name(),
+            ProviderName::Other("id.example.com:8443".into())
+        );
+    }
+
+    #[test]
+    fn a_missing_client_id_is_asked_of_the_provider_config_json_names() {
+        let google = ClientConfig::from_json("{}", None).unwrap_err();
+        assert!(google[0].message.contains("Google Cloud Console"));
+        let other =
+            ClientConfig::from_json(r#"{"issuer":"https://op.example"}"#, None).unwrap_err();
+        assert_eq!(fields(&other), vec!["client_id"]);
+        assert!(!other[0].message.contains("Google"), "{}", other[0].message);
+        assert!(other[0].message.contains("at the provider"));
     }
 }
