@@ -100,6 +100,15 @@ impl ApiError {
         }
     }
 
+    /// The status of an answer that was neither a success nor one of the kinds above (a 404
+    /// among them), or of a server failure: what decides whether a missing document is absent.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            ApiError::Rejected { status, .. } | ApiError::Server { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
     /// Fills in the scope an insufficient-scope answer did not name (the browser hides
     /// `WWW-Authenticate` unless the server exposes it): the caller knows what the call needs.
     pub fn needing(self, scope: &str) -> Self {
@@ -674,5 +683,23 @@ mod tests {
         assert!(Method::Patch.is_idempotent());
         assert!(Method::Delete.is_idempotent());
         assert!(!Method::Post.is_idempotent());
+    }
+
+    #[test]
+    fn a_missing_document_keeps_its_status() {
+        let answer = |status| Answer {
+            status,
+            www_authenticate: None,
+            retry_after: None,
+            body: "",
+        };
+        let missing = check_answer(&answer(404), 0).unwrap_err();
+        assert_eq!(missing.status(), Some(404));
+        assert_eq!(
+            check_answer(&answer(503), 0).unwrap_err().status(),
+            Some(503)
+        );
+        assert_eq!(check_answer(&answer(401), 0).unwrap_err().status(), None);
+        assert_eq!(ApiError::Network("offline".into()).status(), None);
     }
 }

@@ -473,18 +473,9 @@ impl ClientConfig {
     /// Who answers, for sentences: Google (or its stand-in, the emulator), or the provider at
     /// its issuer's host.
     pub fn provider_name(&self) -> crate::error::ProviderName {
-        if self.google {
-            return crate::error::ProviderName::Google;
-        }
-        match crate::url::HttpUrl::parse(&self.endpoints.issuer) {
-            Ok(url) => crate::error::ProviderName::Other(
-                url.authority
-                    .rsplit('@')
-                    .next()
-                    .unwrap_or_default()
-                    .to_owned(),
-            ),
-            Err(_) => crate::error::ProviderName::Unnamed,
+        match self.google {
+            true => crate::error::ProviderName::Google,
+            false => crate::error::ProviderName::for_issuer(&self.endpoints.issuer),
         }
     }
 
@@ -545,6 +536,16 @@ impl ClientConfig {
         crate::url::HttpUrl::parse(&self.endpoints.userinfo)
             .map(|u| vec![u.origin()])
             .unwrap_or_default()
+    }
+}
+
+/// The provider config.json names, when it names one other than Google: read from the text
+/// alone, so the setup screen can speak of it even when the file has other problems.
+pub fn other_issuer(text: &str) -> Option<String> {
+    let map = Json::parse_object(text).ok()?;
+    match map.get("issuer") {
+        Some(Json::String(issuer)) if issuer != GOOGLE_ISSUER => Some(issuer.clone()),
+        _ => None,
     }
 }
 
@@ -864,6 +865,21 @@ mod tests {
             other.provider_name(),
             ProviderName::Other("id.example.com:8443".into())
         );
+    }
+
+    #[test]
+    fn the_setup_screen_learns_the_provider_from_a_broken_file() {
+        assert_eq!(
+            other_issuer(r#"{"issuer":"https://op.example","flow":"bogus"}"#).as_deref(),
+            Some("https://op.example")
+        );
+        assert_eq!(
+            other_issuer(r#"{"issuer":"https://accounts.google.com"}"#),
+            None
+        );
+        assert_eq!(other_issuer(r#"{"client_id":"a"}"#), None);
+        assert_eq!(other_issuer("{ not json"), None);
+        assert_eq!(other_issuer(r#"{"issuer":7}"#), None);
     }
 
     #[test]

@@ -51,6 +51,20 @@ pub enum ProviderName {
 }
 
 impl ProviderName {
+    /// Another provider, named by `issuer`'s host (and port); unnamed if it is no URL.
+    pub fn for_issuer(issuer: &str) -> ProviderName {
+        match crate::url::HttpUrl::parse(issuer) {
+            Ok(url) => ProviderName::Other(
+                url.authority
+                    .rsplit('@')
+                    .next()
+                    .unwrap_or_default()
+                    .to_owned(),
+            ),
+            Err(_) => ProviderName::Unnamed,
+        }
+    }
+
     /// At the start of a sentence: "Google", "The provider at id.example.com", "The provider".
     pub fn subject(&self) -> String {
         match self {

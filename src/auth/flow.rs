@@ -2,14 +2,14 @@
 //! or without an ID token) or the code grant with PKCE. Decisions are the `oauth` crate's; this
 //! module only fetches inputs for it and acts on its answers.
 
-use super::{end_session, oidc, session_store};
+use super::{end_session, oidc, par, session_store};
 use crate::browser::storage::{self, keys, Area};
 use crate::browser::{clock::now_ms, location, random::random_bytes};
 use crate::dpop;
 use crate::error::{ApiStep, AppError};
 use crate::google::{revocation, token_info, user_info};
 use crate::timeline::{self, Field, Step};
-use oauth::authorization::{AuthorizationRequest, PendingAuthorization, STATE_BYTES};
+use oauth::authorization::{AuthorizationRequest, Outgoing, PendingAuthorization, STATE_BYTES};
 use oauth::callback::{check_code_response, UnverifiedToken};
 use oauth::dpop::TokenType;
 use oauth::id_token::Claims;
@@ -67,23 +67,27 @@ pub fn new_pending(
         now_ms(),
     );
     if config.flow.has_id_token() {
-        pending = pending.openid(
-            config.flow,
-            &config.endpoints.issuer,
-            random_bytes::<STATE_BYTES>()?,
-        );
+        pending = pending
+            .openid(
+                config.flow,
+                &config.endpoints.issuer,
+                random_bytes::<STATE_BYTES>()?,
+            )
+            .requiring_iss(config.iss_parameter);
     }
     Ok(pending)
 }
 
 /// Step 1: keeps `pending` in this tab (replacing any older one: only the newest request's
-/// answer is accepted) and returns the authorization URL to visit. Against Google every request
-/// carries `include_granted_scopes=true`, so a new token keeps what was granted before.
+/// answer is accepted) and returns how the request leaves: the authorization URL to visit, or
+/// the push to make first where the provider offers one (RFC 9126; [`par::destination`] turns
+/// either into the URL). Against Google every request carries `include_granted_scopes=true`, so
+/// a new token keeps what was granted before.
 pub fn prepare_request(
     config: &ClientConfig,
     pending: PendingAuthorization,
     login_hint: Option<&str>,
-) -> Result<(String, PendingAuthorization), AppError> {
+) -> Result<(Outgoing, PendingAuthorization), AppError> {
     let (pending, challenge) = if config.flow == Flow::Code {
         let (verifier, challenge) = oidc::take_pkce()?;
         (pending.with_code_verifier(verifier), Some(challenge))
@@ -108,26 +112,39 @@ pub fn prepare_request(
         code_challenge: challenge.as_deref(),
         dpop_jkt: dpop_jkt.as_deref(),
     };
-    let url = request.to_url();
+    let outgoing = request.outgoing(config.par_endpoint());
     let fields = request
         .parameters()
         .iter()
         .map(|(n, v)| Field::parameter(n, v))
         .collect();
-    timeline::record(
-        Step::AuthorizationRequest,
-        "The page sends you to the authorization endpoint",
-        fields,
-        None,
-        Some(format!("GET {}", config.endpoints.authorization)),
-        None,
-    );
-    Ok((url, pending))
+    let (step, title, detail) = match &outgoing {
+        Outgoing::Redirect(_) => (
+            Step::AuthorizationRequest,
+            "The page sends you to the authorization endpoint",
+            format!("GET {}", config.endpoints.authorization),
+        ),
+        Outgoing::Push(push) => (
+            Step::PushedAuthorizationRequest,
+            "The page pushes the authorization request to the provider first",
+            format!(
+                "POST {}: these parameters travel in a form body straight to the provider, never in the address bar; it answers with a short-lived request_uri, the only thing the browser then carries (RFC 9126). The provider {}.",
+                push.endpoint,
+                match config.par {
+                    oauth::par::Policy::Required => "requires this (require_pushed_authorization_requests)",
+                    _ => "offers this, and this page always takes it up",
+                }
+            ),
+        ),
+    };
+    timeline::record(step, title, fields, None, Some(detail), None);
+    Ok((outgoing, pending))
 }
 
-/// Signs in by leaving the page; the answer comes back to this page's URL. `return_to` names
-/// the view to show again afterwards.
-pub fn start_sign_in(
+/// Signs in by leaving the page (after pushing the request, where the provider offers it);
+/// the answer comes back to this page's URL. `return_to` names the view to show again
+/// afterwards.
+pub async fn start_sign_in(
     config: &ClientConfig,
     login_hint: Option<&str>,
     return_to: Option<String>,
@@ -135,35 +152,39 @@ pub fn start_sign_in(
     let hint = login_hint
         .map(str::to_owned)
         .or_else(session_store::login_hint);
-    start_authorization(config, &config.scopes, hint.as_deref(), return_to)
+    start_authorization(config, &config.scopes, hint.as_deref(), return_to).await
 }
 
 /// "Use another account" by leaving the page: the provider's account chooser, no hint. A
 /// session in use stays until another account's sign-in replaces it (see [`retire`]).
-pub fn start_choosing_account(config: &ClientConfig) -> Result<(), AppError> {
+pub async fn start_choosing_account(config: &ClientConfig) -> Result<(), AppError> {
     let pending = Ask::ForAnotherAccount.apply(new_pending(config, &config.scopes)?);
-    leave_for(config, pending, None)
+    leave_for(config, pending, None).await
 }
 
 /// Asks for `scopes` by leaving the page: a sign-in, or incremental authorization (the
 /// configured scopes plus what a view needs, for the signed-in account's `login_hint`). The
 /// answer comes back through [`complete_sign_in`] like any other, to the view `return_to`.
-pub fn start_authorization(
+pub async fn start_authorization(
     config: &ClientConfig,
     scopes: &[String],
     login_hint: Option<&str>,
     return_to: Option<String>,
 ) -> Result<(), AppError> {
     let pending = new_pending(config, scopes)?.returning_to(return_to);
-    leave_for(config, pending, login_hint)
+    leave_for(config, pending, login_hint).await
 }
 
-fn leave_for(
+/// Leaves for the provider; a push that fails leaves nothing pending.
+async fn leave_for(
     config: &ClientConfig,
     pending: PendingAuthorization,
     login_hint: Option<&str>,
 ) -> Result<(), AppError> {
-    let (url, _) = prepare_request(config, pending, login_hint)?;
+    let (outgoing, _) = prepare_request(config, pending, login_hint)?;
+    let url = par::destination(config, outgoing)
+        .await
+        .inspect_err(|_| session_store::forget_pending())?;
     timeline::save_before_leaving();
     location::navigate(&url)?;
     Ok(())

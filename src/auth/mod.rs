@@ -4,6 +4,7 @@
 pub mod end_session;
 pub mod flow;
 pub mod oidc;
+pub mod par;
 pub mod popup;
 pub mod refresh;
 pub mod relay;

@@ -4,13 +4,14 @@
 //! check itself with the pending state it kept.
 
 use super::flow::{self, Ask};
-use super::{session_store, SignedIn};
+use super::{par, session_store, SignedIn};
 use crate::browser::channel::{Channel, WindowMessages};
 use crate::browser::clock::now_ms;
 use crate::browser::popup::{has_focus, Popup};
 use crate::error::AppError;
 use futures_channel::oneshot;
 use gloo_timers::callback::Interval;
+use oauth::authorization::Outgoing;
 use oauth::renewal::{needs_interaction, ChannelMessage};
 use oauth::ClientConfig;
 use std::cell::{Cell, RefCell};
@@ -37,6 +38,8 @@ pub struct PopupAttempt {
     silent: bool,
     /// What was asked for, asked again if a silent attempt has to go on interactively.
     scopes: Vec<String>,
+    /// A request still to push (RFC 9126): the popup waits on a blank page meanwhile.
+    push: Option<Outgoing>,
 }
 
 /// Opens the popup asking for `scopes` (the configured ones to sign in or renew; more for
@@ -51,13 +54,20 @@ pub fn open(
 ) -> Result<PopupAttempt, AppError> {
     let silent = ask == Ask::Silently;
     let pending = ask.apply(flow::new_pending(config, scopes)?);
-    let (url, pending) = flow::prepare_request(config, pending, login_hint)?;
-    match Popup::open(&url)? {
+    let (outgoing, pending) = flow::prepare_request(config, pending, login_hint)?;
+    // A push is answered after the click, but the popup must open inside it: it opens blank
+    // (this origin's empty document) and is sent on once the provider has answered.
+    let (first, push) = match outgoing {
+        Outgoing::Redirect(url) => (url, None),
+        push => ("about:blank".to_owned(), Some(push)),
+    };
+    match Popup::open(&first)? {
         Some(popup) => Ok(PopupAttempt {
             popup,
             state: pending.state,
             silent,
             scopes: scopes.to_vec(),
+            push,
         }),
         None => {
             session_store::forget_pending();
@@ -74,13 +84,19 @@ impl PopupAttempt {
         config: &ClientConfig,
         login_hint: Option<&str>,
     ) -> Result<SignedIn, AppError> {
+        if let Some(push) = self.push.take() {
+            if !self.send_on(config, push).await? {
+                session_store::forget_pending();
+                return Err(AppError::PopupClosed);
+            }
+        }
         loop {
             let fragment = wait_for_answer(&self.popup, &self.state).await?;
             match flow::complete_sign_in(config, &fragment).await {
                 Err(AppError::Auth(error)) if self.silent && needs_interaction(&error) => {
                     let pending = flow::new_pending(config, &self.scopes)?;
-                    let (url, pending) = flow::prepare_request(config, pending, login_hint)?;
-                    if !self.popup.navigate(&url) {
+                    let (outgoing, pending) = flow::prepare_request(config, pending, login_hint)?;
+                    if !self.send_on(config, outgoing).await? {
                         session_store::forget_pending();
                         return Err(AppError::Auth(error));
                     }
@@ -91,6 +107,22 @@ impl PopupAttempt {
                     self.popup.close();
                     return outcome;
                 }
+            }
+        }
+    }
+}
+
+impl PopupAttempt {
+    /// Sends the popup to the authorization endpoint (pushing the request first where the
+    /// provider offers that); false if the popup is gone. A failed push closes it: the error
+    /// is this tab's to show.
+    async fn send_on(&self, config: &ClientConfig, outgoing: Outgoing) -> Result<bool, AppError> {
+        match par::destination(config, outgoing).await {
+            Ok(url) => Ok(self.popup.navigate(&url)),
+            Err(error) => {
+                self.popup.close();
+                session_store::forget_pending();
+                Err(error)
             }
         }
     }

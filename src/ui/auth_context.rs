@@ -181,12 +181,18 @@ impl AuthContext {
             true => AuthAction::Notice(Notice::Error(error)),
             false => AuthAction::Failed(error),
         };
-        let redirect = |config: &ClientConfig| match ask {
-            Ask::ForAnotherAccount => flow::start_choosing_account(config),
-            _ => flow::start_sign_in(config, hint.as_deref(), None),
+        let redirect = || {
+            let (config, hint) = (self.config.clone(), hint.clone());
+            leave(&self.state, failed, async move {
+                match ask {
+                    Ask::ForAnotherAccount => flow::start_choosing_account(&config).await,
+                    _ => flow::start_sign_in(&config, hint.as_deref(), None).await,
+                }
+            });
+            Ok(())
         };
         let outcome = match display {
-            Display::Redirect => redirect(&self.config),
+            Display::Redirect => redirect(),
             Display::Popup => {
                 match popup::open(&self.config, &self.config.scopes, ask, hint.as_deref()) {
                     Ok(attempt) => {
@@ -208,7 +214,7 @@ impl AuthContext {
                         Ok(())
                     }
                     // Signed out, the card offers "Continue in this tab"; signed in, go there.
-                    Err(AppError::PopupBlocked) if signed_in => redirect(&self.config),
+                    Err(AppError::PopupBlocked) if signed_in => redirect(),
                     Err(error) => Err(error),
                 }
             }
@@ -227,10 +233,12 @@ impl AuthContext {
         let hint = current.session.login_hint().to_owned();
         let (config, state) = (self.config.clone(), self.state.clone());
         let redirect =
-            move |config: &ClientConfig, state: &UseReducerHandle<AuthState>, return_to| {
-                if let Err(error) = flow::start_sign_in(config, Some(&hint), return_to) {
-                    state.dispatch(AuthAction::Notice(Notice::Error(error)));
-                }
+            move |config: &Rc<ClientConfig>, state: &UseReducerHandle<AuthState>, return_to| {
+                let (config, hint) = (config.clone(), hint.clone());
+                let notice = |error| AuthAction::Notice(Notice::Error(error));
+                leave(state, notice, async move {
+                    flow::start_sign_in(&config, Some(&hint), return_to).await
+                });
             };
         match popup::open(
             &config,
@@ -293,8 +301,14 @@ impl AuthContext {
         let scopes = requested_scopes(&self.config.scopes, extra);
         let hint = current.session.login_hint().to_owned();
         let (config, state) = (self.config.clone(), self.state.clone());
-        let redirect =
-            |return_to| flow::start_authorization(&config, &scopes, Some(&hint), return_to);
+        let redirect = |return_to| {
+            let (config, scopes, hint) = (config.clone(), scopes.clone(), hint.clone());
+            let notice = |error| AuthAction::Notice(Notice::Error(error));
+            leave(&state, notice, async move {
+                flow::start_authorization(&config, &scopes, Some(&hint), return_to).await
+            });
+            Ok(())
+        };
         let outcome = match config.display {
             Display::Redirect => redirect(return_to),
             Display::Popup => match popup::open(&config, &scopes, Ask::Normally, Some(&hint)) {
@@ -376,6 +390,21 @@ impl AuthContext {
                 .dispatch(AuthAction::Failed(AuthError::SessionExpired.into()));
         }
     }
+}
+
+/// Leaves this tab for the provider (`leaving` pushes the request first where the provider
+/// offers that, RFC 9126); a failure to leave is dispatched as `failed` makes it.
+fn leave(
+    state: &UseReducerHandle<AuthState>,
+    failed: impl FnOnce(AppError) -> AuthAction + 'static,
+    leaving: impl std::future::Future<Output = Result<(), AppError>> + 'static,
+) {
+    let state = state.clone();
+    spawn_local(async move {
+        if let Err(error) = leaving.await {
+            state.dispatch(failed(error));
+        }
+    });
 }
 
 #[hook]
