@@ -83,7 +83,7 @@ impl PendingAuthorization {
 
     /// Whether the answer must carry `iss` (RFC 9207 §2.4: "Clients MUST reject authorization
     /// responses without the iss parameter from authorization servers that do support the
-    /// parameter").
+    /// parameter"); an answer with an ID token is named by that token's `iss` instead.
     pub fn requiring_iss(mut self, required: bool) -> Self {
         self.iss_required = required;
         self

@@ -71,7 +71,12 @@ fn check_common(
         (Some(sent_to), Some(iss)) if iss != sent_to => {
             return Err(AuthError::IssuerMismatch(iss.to_owned()))
         }
-        (_, None) if pending.iss_required => return Err(AuthError::IssuerMissing),
+        // An answer with an ID token is named by the token's signed `iss`, which is checked
+        // against the same issuer: certified providers (panva's oidc-provider) send no `iss`
+        // beside one, whatever their metadata says.
+        (_, None) if pending.iss_required && !response.has_id_token() => {
+            return Err(AuthError::IssuerMissing)
+        }
         _ => {}
     }
     if let AuthorizationResponse::Error { error, .. } = response {
@@ -381,6 +386,14 @@ mod tests {
         );
         let with = format!("{without}&iss=https%3A%2F%2Fop.example");
         assert!(check_code_response(&with, Some(strict)).is_ok());
+        // Beside an ID token, the token's own iss names the provider.
+        let implicit = oidc_pending(Flow::TokenIdToken).requiring_iss(true);
+        let f = fragment(&implicit.state, "");
+        assert_eq!(
+            check_response(&f, Some(implicit.clone()), 0).unwrap_err(),
+            AuthError::IssuerMissing
+        );
+        assert!(check_response(&format!("{f}&id_token=a.b.c"), Some(implicit), 0).is_ok());
         // A provider that never said it would: an answer without iss is taken.
         let lax = oidc_pending(Flow::Code);
         assert!(check_code_response(&format!("?code=c1&state={}", lax.state), Some(lax)).is_ok());
