@@ -205,8 +205,7 @@ impl ClientConfig {
         }
 
         // Named in the advice for a missing client id, before the issuer itself is checked.
-        let names_another_issuer =
-            matches!(map.get("issuer"), Some(Json::String(i)) if i != GOOGLE_ISSUER);
+        let names_another_issuer = other_issuer_in(map).is_some();
         let client_id = match map.get("client_id") {
             Some(Json::String(id)) if !id.trim().is_empty() => check_client_id(id, &mut errors),
             Some(Json::String(_)) | None => match fallback_client_id {
@@ -539,11 +538,16 @@ impl ClientConfig {
     }
 }
 
-/// The provider config.json names, when it names one other than Google: read from the text
-/// alone, so the setup screen can speak of it even when the file has other problems.
+/// The provider config.json names, when it names one other than Google (or a stand-in for
+/// Google, which has Google's token info): read from the text alone, so the setup screen can
+/// speak of it even when the file has other problems.
 pub fn other_issuer(text: &str) -> Option<String> {
-    let map = Json::parse_object(text).ok()?;
+    other_issuer_in(&Json::parse_object(text).ok()?)
+}
+
+fn other_issuer_in(map: &Object) -> Option<String> {
     match map.get("issuer") {
+        _ if map.get("tokeninfo_endpoint").is_some() => None,
         Some(Json::String(issuer)) if issuer != GOOGLE_ISSUER => Some(issuer.clone()),
         _ => None,
     }
@@ -880,6 +884,13 @@ mod tests {
         assert_eq!(other_issuer(r#"{"client_id":"a"}"#), None);
         assert_eq!(other_issuer("{ not json"), None);
         assert_eq!(other_issuer(r#"{"issuer":7}"#), None);
+        // The emulator names its own origin as issuer, beside Google's token info.
+        assert_eq!(
+            other_issuer(
+                r#"{"issuer":"http://127.0.0.1:8787","tokeninfo_endpoint":"http://127.0.0.1:8787/tokeninfo"}"#
+            ),
+            None
+        );
     }
 
     #[test]
