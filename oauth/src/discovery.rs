@@ -423,9 +423,20 @@ mod tests {
             "http://127.0.0.1:9000/.well-known/oauth-authorization-server/realms/a"
         );
         assert_eq!(
+            doc.url("https://a/b"),
+            "https://a/.well-known/oauth-authorization-server/b",
+            "a one-letter host"
+        );
+        assert_eq!(
             MetadataDocument::OpenIdConfiguration.url("https://example.com/issuer1"),
             "https://example.com/issuer1/.well-known/openid-configuration"
         );
+        // How the inspector's check names each.
+        assert_eq!(
+            MetadataDocument::OpenIdConfiguration.name(),
+            "discovery document (OpenID Connect Discovery)"
+        );
+        assert_eq!(doc.name(), "authorization server metadata (RFC 8414)");
     }
 
     #[test]
