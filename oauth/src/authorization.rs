@@ -1,9 +1,6 @@
 //! Step 1: the authorization request (RFC 6749 §4.2.1, Google's "OAuth 2.0 for Client-side Web
 //! Applications") and the record of it kept in the tab until the answer comes back.
 
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine;
-
 use crate::config::Flow;
 use crate::json::{Json, Object, ObjectWriter, ReadError};
 use crate::par::PushedRequest;
@@ -57,7 +54,7 @@ impl PendingAuthorization {
         now_ms: u64,
     ) -> Self {
         PendingAuthorization {
-            state: URL_SAFE_NO_PAD.encode(random),
+            state: crate::base64url::encode(random),
             redirect_uri: redirect_uri.to_owned(),
             scopes: scopes.to_vec(),
             created_at_ms: now_ms,
@@ -77,7 +74,7 @@ impl PendingAuthorization {
     pub fn openid(mut self, flow: Flow, issuer: &str, random: [u8; STATE_BYTES]) -> Self {
         self.flow = flow;
         self.issuer = Some(issuer.to_owned());
-        self.nonce = Some(URL_SAFE_NO_PAD.encode(random));
+        self.nonce = Some(crate::base64url::encode(random));
         self
     }
 
@@ -265,35 +262,26 @@ impl AuthorizationRequest<'_> {
 
     /// The URL to send the person to (the endpoint's own query kept, RFC 6749 §3.1).
     pub fn to_url(&self) -> String {
-        let query = form_urlencoded::Serializer::new(String::new())
+        crate::url::with_query(self.endpoint, &self.query())
+    }
+
+    /// The [`AuthorizationRequest::parameters`], form-encoded as the URL carries them.
+    pub fn query(&self) -> String {
+        form_urlencoded::Serializer::new(String::new())
             .extend_pairs(self.parameters())
-            .finish();
-        crate::url::with_query(self.endpoint, &query)
+            .finish()
     }
 
-    /// How the request leaves the page: in the authorization URL, or pushed first to
-    /// `par_endpoint` (RFC 9126) when the provider offers one.
-    pub fn outgoing(&self, par_endpoint: Option<&str>) -> Outgoing {
-        match par_endpoint {
-            None => Outgoing::Redirect(self.to_url()),
-            Some(par) => Outgoing::Push(PushedRequest::new(
-                par,
-                self.endpoint,
-                self.client_id,
-                &self.parameters(),
-            )),
-        }
+    /// The same request pushed to `par_endpoint` first (RFC 9126), when the provider offers
+    /// one: its parameters then travel in a form body, not in the authorization URL.
+    pub fn pushed_to(&self, par_endpoint: &str) -> PushedRequest {
+        PushedRequest::new(
+            par_endpoint,
+            self.endpoint,
+            self.client_id,
+            &self.parameters(),
+        )
     }
-}
-
-/// An authorization request on its way out.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Outgoing {
-    /// The authorization endpoint's URL with every parameter in its query.
-    Redirect(String),
-    /// A form to POST to the pushed authorization request endpoint; the browser goes to the
-    /// authorization endpoint once the provider has answered it.
-    Push(PushedRequest),
 }
 
 #[cfg(test)]
@@ -456,13 +444,8 @@ mod tests {
             code_challenge: Some("ch"),
             dpop_jkt: Some("jkt"),
         };
-        let Outgoing::Redirect(url) = request.outgoing(None) else {
-            panic!("no endpoint, no push");
-        };
-        assert_eq!(url, request.to_url());
-        let Outgoing::Push(push) = request.outgoing(Some("https://id.example/par")) else {
-            panic!("an endpoint means a push");
-        };
+        let url = request.to_url();
+        let push = request.pushed_to("https://id.example/par");
         assert_eq!(push.endpoint, "https://id.example/par");
         assert_eq!(push.authorization_endpoint, "https://id.example/auth");
         // The same parameters as the URL would have carried, in a form body (RFC 9126 §2.1).

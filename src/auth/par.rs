@@ -2,28 +2,72 @@
 //! provider (with a DPoP proof when DPoP is in use, RFC 9449 §10.1, and its nonce retry), then
 //! the short URL the browser goes to. What the form holds, how the answer reads and whether a
 //! `request_uri` is still fresh enough to send are `oauth::par`'s decisions.
+//!
+//! Only another provider offers pushed requests, so none of this is in the front door or the
+//! app for Google (Cargo feature `other-providers`); `super::start` hands a request here when
+//! the provider's metadata names a `pushed_authorization_request_endpoint`.
 
+use super::session_store;
 use crate::browser::clock::now_ms;
+use crate::browser::location;
 use crate::dpop;
 use crate::error::{ApiStep, AppError};
 use crate::google::request;
 use crate::timeline::{self, Field, Step};
-use oauth::authorization::Outgoing;
-use oauth::par::{next_step, Next, PushedRequest};
+use oauth::authorization::AuthorizationRequest;
+use oauth::par::{next_step, Next, Policy, PushedRequest};
 use oauth::ClientConfig;
 
-/// Where the browser goes for `outgoing`: the authorization URL as it is, or, for a pushed
-/// request, the authorization endpoint with the `request_uri` the provider answered. A
-/// `request_uri` too close to its expiry is never sent: the same request is pushed again.
-pub async fn destination(config: &ClientConfig, outgoing: Outgoing) -> Result<String, AppError> {
-    let push = match outgoing {
-        Outgoing::Redirect(url) => return Ok(url),
-        Outgoing::Push(push) => push,
-    };
+/// `request` as a push to `endpoint`, put on the timeline as its own step: its parameters, and
+/// why they go this way.
+pub fn pushed(
+    config: &ClientConfig,
+    request: &AuthorizationRequest,
+    endpoint: &str,
+) -> PushedRequest {
+    let push = request.pushed_to(endpoint);
+    let fields = request
+        .parameters()
+        .iter()
+        .map(|(n, v)| Field::parameter(n, v))
+        .collect();
+    timeline::record(
+        Step::PushedAuthorizationRequest,
+        "The page pushes the authorization request to the provider first",
+        fields,
+        None,
+        Some(format!(
+            "POST {}: these parameters travel in a form body straight to the provider, never in the address bar; it answers with a short-lived request_uri, the only thing the browser then carries (RFC 9126). The provider {}.",
+            push.endpoint,
+            match config.par {
+                Policy::Required => "requires this (require_pushed_authorization_requests)",
+                _ => "offers this, and this page always takes it up",
+            }
+        )),
+        None,
+    );
+    push
+}
+
+/// Leaves this tab for the provider once it has answered `push`; a push that fails leaves
+/// nothing pending.
+pub async fn leave(config: &ClientConfig, push: PushedRequest) -> Result<(), AppError> {
+    let url = destination(config, &push)
+        .await
+        .inspect_err(|_| session_store::forget_pending())?;
+    timeline::save_before_leaving();
+    location::navigate(&url)?;
+    Ok(())
+}
+
+/// Where the browser goes for a pushed request: the authorization endpoint with the
+/// `request_uri` the provider answered. A `request_uri` too close to its expiry is never sent:
+/// the same request is pushed again.
+pub async fn destination(config: &ClientConfig, push: &PushedRequest) -> Result<String, AppError> {
     let mut attempt = 1;
     loop {
         let sent_at = now_ms();
-        let (status, text) = send(config, &push).await?;
+        let (status, text) = send(config, push).await?;
         let uri = push.read_answer(status, &text, sent_at).inspect_err(|e| {
             timeline::check("The provider took the pushed request", false, e.to_string())
         })?;

@@ -3,15 +3,19 @@
 //! opener, and a BroadcastChannel for when COOP has cut `window.opener`); this tab makes every
 //! check itself with the pending state it kept.
 
-use super::flow::{self, Ask};
-use super::{par, session_store, SignedIn};
+use super::flow;
+use super::start::{self, Ask, Outgoing};
+use super::{session_store, SignedIn};
 use crate::browser::channel::{Channel, WindowMessages};
 use crate::browser::clock::now_ms;
+use crate::browser::handoff::OpenPopup;
 use crate::browser::popup::{has_focus, Popup};
 use crate::error::AppError;
+use crate::timeline::{Inspector, RequestLog};
 use futures_channel::oneshot;
 use gloo_timers::callback::Interval;
-use oauth::authorization::Outgoing;
+#[cfg(feature = "other-providers")]
+use oauth::par::PushedRequest;
 use oauth::renewal::{needs_interaction, ChannelMessage};
 use oauth::ClientConfig;
 use std::cell::{Cell, RefCell};
@@ -38,8 +42,12 @@ pub struct PopupAttempt {
     silent: bool,
     /// What was asked for, asked again if a silent attempt has to go on interactively.
     scopes: Vec<String>,
+    /// Answers relayed before this module listened (the front door's popup, see
+    /// [`PopupAttempt::adopt`]): `(from the popup's postMessage, text)`.
+    early: Vec<(bool, String)>,
     /// A request still to push (RFC 9126): the popup waits on a blank page meanwhile.
-    push: Option<Outgoing>,
+    #[cfg(feature = "other-providers")]
+    push: Option<PushedRequest>,
 }
 
 /// Opens the popup asking for `scopes` (the configured ones to sign in or renew; more for
@@ -51,23 +59,27 @@ pub fn open(
     scopes: &[String],
     ask: Ask,
     login_hint: Option<&str>,
+    log: &impl RequestLog,
 ) -> Result<PopupAttempt, AppError> {
     let silent = ask == Ask::Silently;
-    let pending = ask.apply(flow::new_pending(config, scopes)?);
-    let (outgoing, pending) = flow::prepare_request(config, pending, login_hint)?;
-    // A push is answered after the click, but the popup must open inside it: it opens blank
-    // (this origin's empty document) and is sent on once the provider has answered.
-    let (first, push) = match outgoing {
-        Outgoing::Redirect(url) => (url, None),
-        push => ("about:blank".to_owned(), Some(push)),
+    let pending = ask.apply(start::new_pending(config, scopes)?);
+    let (outgoing, pending) = start::prepare_request(config, pending, login_hint, log)?;
+    let first = match &outgoing {
+        Outgoing::Redirect(url) => url.as_str(),
+        // A push is answered after the click, but the popup must open inside it: it opens
+        // blank (this origin's empty document) and is sent on once the provider has answered.
+        #[cfg(feature = "other-providers")]
+        Outgoing::Push(_) => "about:blank",
     };
-    match Popup::open(&first)? {
+    match Popup::open(first)? {
         Some(popup) => Ok(PopupAttempt {
             popup,
             state: pending.state,
             silent,
             scopes: scopes.to_vec(),
-            push,
+            early: Vec::new(),
+            #[cfg(feature = "other-providers")]
+            push: outgoing.into_push(),
         }),
         None => {
             session_store::forget_pending();
@@ -77,6 +89,36 @@ pub fn open(
 }
 
 impl PopupAttempt {
+    /// What the app needs to go on waiting for this popup, once it takes the page over from the
+    /// front door (which opened it inside the click). A sign-in popup is never a silent one.
+    pub fn hand_over(self, messages: Vec<(bool, String)>) -> OpenPopup {
+        OpenPopup {
+            window: self.popup.window().clone(),
+            state: self.state,
+            scopes: self.scopes,
+            messages,
+        }
+    }
+
+    /// The popup's window (the front door tells its messages from others' by it).
+    pub fn window(&self) -> &web_sys::Window {
+        self.popup.window()
+    }
+
+    /// Goes on waiting for a popup the front door opened.
+    pub fn adopt(open: OpenPopup) -> PopupAttempt {
+        PopupAttempt {
+            popup: Popup::from_window(open.window),
+            state: open.state,
+            silent: false,
+            scopes: open.scopes,
+            early: open.messages,
+            // The front door opens popups for Google-shaped configs alone: nothing to push.
+            #[cfg(feature = "other-providers")]
+            push: None,
+        }
+    }
+
     /// Waits for the answer and checks it like a redirect's. A silent attempt answered with
     /// "needs interaction" goes on interactively in the same popup.
     pub async fn finish(
@@ -84,19 +126,32 @@ impl PopupAttempt {
         config: &ClientConfig,
         login_hint: Option<&str>,
     ) -> Result<SignedIn, AppError> {
+        #[cfg(feature = "other-providers")]
         if let Some(push) = self.push.take() {
-            if !self.send_on(config, push).await? {
+            if !self.push_then_go(config, &push).await? {
                 session_store::forget_pending();
                 return Err(AppError::PopupClosed);
             }
         }
         loop {
-            let fragment = wait_for_answer(&self.popup, &self.state).await?;
+            let early = std::mem::take(&mut self.early)
+                .into_iter()
+                .find_map(|(direct, text)| answer_to(&self.state, direct, &text));
+            let fragment = match early {
+                Some(fragment) => fragment,
+                None => wait_for_answer(&self.popup, &self.state).await?,
+            };
             match flow::complete_sign_in(config, &fragment).await {
                 Err(AppError::Auth(error)) if self.silent && needs_interaction(&error) => {
-                    let pending = flow::new_pending(config, &self.scopes)?;
-                    let (outgoing, pending) = flow::prepare_request(config, pending, login_hint)?;
-                    if !self.send_on(config, outgoing).await? {
+                    let pending = start::new_pending(config, &self.scopes)?;
+                    let (outgoing, pending) =
+                        start::prepare_request(config, pending, login_hint, &Inspector)?;
+                    let went = match outgoing {
+                        Outgoing::Redirect(url) => self.popup.navigate(&url),
+                        #[cfg(feature = "other-providers")]
+                        Outgoing::Push(push) => self.push_then_go(config, &push).await?,
+                    };
+                    if !went {
                         session_store::forget_pending();
                         return Err(AppError::Auth(error));
                     }
@@ -112,12 +167,16 @@ impl PopupAttempt {
     }
 }
 
+#[cfg(feature = "other-providers")]
 impl PopupAttempt {
-    /// Sends the popup to the authorization endpoint (pushing the request first where the
-    /// provider offers that); false if the popup is gone. A failed push closes it: the error
-    /// is this tab's to show.
-    async fn send_on(&self, config: &ClientConfig, outgoing: Outgoing) -> Result<bool, AppError> {
-        match par::destination(config, outgoing).await {
+    /// Sends the popup to the authorization endpoint once the provider has answered `push`;
+    /// false if the popup is gone. A failed push closes it: the error is this tab's to show.
+    async fn push_then_go(
+        &self,
+        config: &ClientConfig,
+        push: &PushedRequest,
+    ) -> Result<bool, AppError> {
+        match super::par::destination(config, push).await {
             Ok(url) => Ok(self.popup.navigate(&url)),
             Err(error) => {
                 self.popup.close();
@@ -128,9 +187,7 @@ impl PopupAttempt {
     }
 }
 
-/// Resolves with the fragment the popup relays, or `PopupClosed`. From the popup's own
-/// postMessage any answer counts (the checks decide); from the channel, which every tab hears,
-/// only one carrying this attempt's state.
+/// Resolves with the fragment the popup relays ([`answer_to`] decides which), or `PopupClosed`.
 async fn wait_for_answer(popup: &Popup, state: &str) -> Result<String, AppError> {
     struct Waiting;
     impl Drop for Waiting {
@@ -148,16 +205,11 @@ async fn wait_for_answer(popup: &Popup, state: &str) -> Result<String, AppError>
             let _ = sender.send(outcome);
         }
     };
-    let relayed = |text: &str| match ChannelMessage::from_json(text) {
-        Some(ChannelMessage::AuthorizationResponse { state, fragment }) => Some((state, fragment)),
-        _ => None,
-    };
-
     let _direct = WindowMessages::listen({
-        let (popup, deliver) = (popup.clone(), deliver.clone());
+        let (popup, deliver, expected) = (popup.clone(), deliver.clone(), state.to_owned());
         move |source, text| {
             if popup.is_source(&source) {
-                if let Some((_, fragment)) = relayed(&text) {
+                if let Some(fragment) = answer_to(&expected, true, &text) {
                     deliver(Ok(fragment));
                 }
             }
@@ -166,10 +218,8 @@ async fn wait_for_answer(popup: &Popup, state: &str) -> Result<String, AppError>
     let _broadcast = Channel::open({
         let (expected, deliver) = (state.to_owned(), deliver.clone());
         move |text| {
-            if let Some((Some(state), fragment)) = relayed(&text) {
-                if state == expected {
-                    deliver(Ok(fragment));
-                }
+            if let Some(fragment) = answer_to(&expected, false, &text) {
+                deliver(Ok(fragment));
             }
         }
     })?;
@@ -194,6 +244,18 @@ async fn wait_for_answer(popup: &Popup, state: &str) -> Result<String, AppError>
     receiver.await.unwrap_or(Err(AppError::PopupClosed))
 }
 
+/// The fragment `text` relays, if it answers the request with `state`: from the popup's own
+/// postMessage any relayed answer counts, from the channel only one carrying that state.
+fn answer_to(state: &str, from_popup: bool, text: &str) -> Option<String> {
+    match ChannelMessage::from_json(text)? {
+        ChannelMessage::AuthorizationResponse {
+            state: relayed,
+            fragment,
+        } if from_popup || relayed.as_deref() == Some(state) => Some(fragment),
+        _ => None,
+    }
+}
+
 /// An answer relayed after its attempt gave up (COOP hid the popup, so it looked closed): if it
 /// carries this tab's pending state and nothing else is waiting, finish the sign-in with it.
 pub fn late_answer(text: &str) -> Option<String> {
@@ -204,6 +266,6 @@ pub fn late_answer(text: &str) -> Option<String> {
     else {
         return None;
     };
-    let pending_state = flow::pending_state()?;
+    let pending_state = start::pending_state()?;
     (!attempt_waiting() && state == pending_state).then_some(fragment)
 }

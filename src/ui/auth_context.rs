@@ -1,11 +1,16 @@
 //! The auth context: a provider component wrapping a reducer (the shape of yew's
 //! `examples/contexts`), and the `use_auth` hook components read it through.
 
-use crate::auth::flow::{self, Ask, SignedOut};
+use crate::auth::flow::{self, SignedOut};
+use crate::auth::popup::PopupAttempt;
+use crate::auth::start::{self, Ask, Leaving, Started};
 use crate::auth::{end_session, oidc, popup, refresh, session_store, SignedIn};
 use crate::browser::channel::Channel;
+use crate::browser::handoff::Door;
 use crate::error::{ApiStep, AppError};
 use crate::google::ApiError;
+use crate::timeline::Inspector;
+use crate::ui::app::Arrival;
 use oauth::authorization::requested_scopes;
 use oauth::renewal::{needs_interaction, ChannelMessage};
 use oauth::{AuthError, ClientConfig, Display, Flow};
@@ -174,54 +179,32 @@ impl AuthContext {
     }
 
     fn sign_in_with(&self, display: Display, ask: Ask) {
-        let hint = session_store::login_hint();
         let signed_in = matches!(self.state.status, AuthStatus::SignedIn(_));
         // Signed in, a failure keeps the session and says why; signed out, it is the outcome.
         let failed = move |error| match signed_in {
             true => AuthAction::Notice(Notice::Error(error)),
             false => AuthAction::Failed(error),
         };
-        let redirect = || {
-            let (config, hint) = (self.config.clone(), hint.clone());
-            leave(&self.state, failed, async move {
-                match ask {
-                    Ask::ForAnotherAccount => flow::start_choosing_account(&config).await,
-                    _ => flow::start_sign_in(&config, hint.as_deref(), None).await,
-                }
-            });
-            Ok(())
-        };
-        let outcome = match display {
-            Display::Redirect => redirect(),
-            Display::Popup => {
-                match popup::open(&self.config, &self.config.scopes, ask, hint.as_deref()) {
-                    Ok(attempt) => {
-                        let (config, state) = (self.config.clone(), self.state.clone());
-                        state.dispatch(match signed_in {
-                            true => AuthAction::Renewing,
-                            false => AuthAction::WaitingForPopup,
-                        });
-                        spawn_local(async move {
-                            state.dispatch(match attempt.finish(&config, hint.as_deref()).await {
-                                Ok(signed_in) => AuthAction::SignedIn {
-                                    signed_in: signed_in.into(),
-                                    notice: None,
-                                    return_to: None,
-                                },
-                                Err(error) => failed(error),
-                            });
-                        });
-                        Ok(())
-                    }
-                    // Signed out, the card offers "Continue in this tab"; signed in, go there.
-                    Err(AppError::PopupBlocked) if signed_in => redirect(),
-                    Err(error) => Err(error),
-                }
+        let started = match start::sign_in(&self.config, display, ask, &Inspector) {
+            // Signed out, the card offers "Continue in this tab"; signed in, go there.
+            Err(AppError::PopupBlocked) if signed_in => {
+                start::sign_in(&self.config, Display::Redirect, ask, &Inspector)
             }
+            started => started,
         };
-        if let Err(error) = outcome {
-            self.state.dispatch(failed(error));
+        match started {
+            Ok(Started::InPopup(attempt)) => self.follow_popup(attempt, signed_in),
+            Ok(Started::Leaving(leaving)) => leave(&self.state, &self.config, leaving, failed),
+            Err(error) => self.state.dispatch(failed(error)),
         }
+    }
+
+    fn follow_popup(&self, attempt: PopupAttempt, signed_in: bool) {
+        self.state.dispatch(match signed_in {
+            true => AuthAction::Renewing,
+            false => AuthAction::WaitingForPopup,
+        });
+        await_popup(self.state.clone(), self.config.clone(), attempt, signed_in);
     }
 
     /// Renews the session in a popup with `prompt=none` (falling back to an interactive popup,
@@ -234,17 +217,18 @@ impl AuthContext {
         let (config, state) = (self.config.clone(), self.state.clone());
         let redirect =
             move |config: &Rc<ClientConfig>, state: &UseReducerHandle<AuthState>, return_to| {
-                let (config, hint) = (config.clone(), hint.clone());
                 let notice = |error| AuthAction::Notice(Notice::Error(error));
-                leave(state, notice, async move {
-                    flow::start_sign_in(&config, Some(&hint), return_to).await
-                });
+                match start::start_sign_in(config, Some(&hint), return_to, &Inspector) {
+                    Ok(leaving) => leave(state, config, leaving, notice),
+                    Err(error) => state.dispatch(notice(error)),
+                }
             };
         match popup::open(
             &config,
             &config.scopes,
             Ask::Silently,
             Some(current.session.login_hint()),
+            &Inspector,
         ) {
             Ok(attempt) => {
                 state.dispatch(AuthAction::Renewing);
@@ -277,7 +261,7 @@ impl AuthContext {
         let AuthStatus::SignedIn(current) = &self.state.status else {
             return;
         };
-        if current.refresh.is_none() || self.state.renewing {
+        if !crate::OTHER_PROVIDERS || current.refresh.is_none() || self.state.renewing {
             return;
         }
         let (current, config, state) = (current.clone(), self.config.clone(), self.state.clone());
@@ -302,35 +286,34 @@ impl AuthContext {
         let hint = current.session.login_hint().to_owned();
         let (config, state) = (self.config.clone(), self.state.clone());
         let redirect = |return_to| {
-            let (config, scopes, hint) = (config.clone(), scopes.clone(), hint.clone());
             let notice = |error| AuthAction::Notice(Notice::Error(error));
-            leave(&state, notice, async move {
-                flow::start_authorization(&config, &scopes, Some(&hint), return_to).await
-            });
-            Ok(())
+            start::start_authorization(&config, &scopes, Some(&hint), return_to, &Inspector)
+                .map(|leaving| leave(&state, &config, leaving, notice))
         };
         let outcome = match config.display {
             Display::Redirect => redirect(return_to),
-            Display::Popup => match popup::open(&config, &scopes, Ask::Normally, Some(&hint)) {
-                Ok(attempt) => {
-                    state.dispatch(AuthAction::Renewing);
-                    let (config, state, hint) = (config.clone(), state.clone(), hint.clone());
-                    spawn_local(async move {
-                        state.dispatch(match attempt.finish(&config, Some(&hint)).await {
-                            Ok(signed_in) => AuthAction::SignedIn {
-                                signed_in: signed_in.into(),
-                                notice: None,
-                                return_to: None,
-                            },
-                            // The session in use stays; the view says what is still missing.
-                            Err(error) => AuthAction::Notice(Notice::Error(error)),
+            Display::Popup => {
+                match popup::open(&config, &scopes, Ask::Normally, Some(&hint), &Inspector) {
+                    Ok(attempt) => {
+                        state.dispatch(AuthAction::Renewing);
+                        let (config, state, hint) = (config.clone(), state.clone(), hint.clone());
+                        spawn_local(async move {
+                            state.dispatch(match attempt.finish(&config, Some(&hint)).await {
+                                Ok(signed_in) => AuthAction::SignedIn {
+                                    signed_in: signed_in.into(),
+                                    notice: None,
+                                    return_to: None,
+                                },
+                                // The session in use stays; the view says what is still missing.
+                                Err(error) => AuthAction::Notice(Notice::Error(error)),
+                            });
                         });
-                    });
-                    Ok(())
+                        Ok(())
+                    }
+                    Err(AppError::PopupBlocked) => redirect(return_to),
+                    Err(error) => Err(error),
                 }
-                Err(AppError::PopupBlocked) => redirect(return_to),
-                Err(error) => Err(error),
-            },
+            }
         };
         if let Err(error) = outcome {
             state.dispatch(AuthAction::Notice(Notice::Error(error)));
@@ -392,18 +375,51 @@ impl AuthContext {
     }
 }
 
-/// Leaves this tab for the provider (`leaving` pushes the request first where the provider
-/// offers that, RFC 9126); a failure to leave is dispatched as `failed` makes it.
+/// Follows a start that leaves this tab: it is on its way, or (another provider's pushed
+/// request, RFC 9126) it leaves once the provider has answered the push; a push that fails is
+/// dispatched as `failed` makes it.
 fn leave(
     state: &UseReducerHandle<AuthState>,
+    config: &Rc<ClientConfig>,
+    leaving: Leaving,
     failed: impl FnOnce(AppError) -> AuthAction + 'static,
-    leaving: impl std::future::Future<Output = Result<(), AppError>> + 'static,
 ) {
-    let state = state.clone();
-    spawn_local(async move {
-        if let Err(error) = leaving.await {
-            state.dispatch(failed(error));
+    match leaving {
+        Leaving::Now => {}
+        #[cfg(feature = "other-providers")]
+        Leaving::AfterPush(push) => {
+            let (state, config) = (state.clone(), config.clone());
+            spawn_local(async move {
+                if let Err(error) = crate::auth::par::leave(&config, push).await {
+                    state.dispatch(failed(error));
+                }
+            });
         }
+    }
+    // The app for Google never pushes: nothing is left to do.
+    #[cfg(not(feature = "other-providers"))]
+    let _ = (state, config, failed);
+}
+
+/// Waits for a sign-in popup's answer (one this module opened, or the front door's) and says
+/// how it ended. Signed in already, a failure keeps the session and says why.
+fn await_popup(
+    state: UseReducerHandle<AuthState>,
+    config: Rc<ClientConfig>,
+    attempt: PopupAttempt,
+    signed_in: bool,
+) {
+    let hint = session_store::login_hint();
+    spawn_local(async move {
+        state.dispatch(match attempt.finish(&config, hint.as_deref()).await {
+            Ok(signed_in) => AuthAction::SignedIn {
+                signed_in: signed_in.into(),
+                notice: None,
+                return_to: None,
+            },
+            Err(error) if signed_in => AuthAction::Notice(Notice::Error(error)),
+            Err(error) => AuthAction::Failed(error),
+        });
     });
 }
 
@@ -412,12 +428,21 @@ pub fn use_auth() -> AuthContext {
     use_context::<AuthContext>().expect("use_auth must be called inside <AuthProvider>")
 }
 
-#[derive(Properties, PartialEq)]
+#[derive(Properties)]
 pub struct AuthProviderProps {
     pub config: Rc<ClientConfig>,
-    /// The authorization response taken from the URL before the first render, if any.
-    pub callback: Option<Rc<str>>,
+    /// What the page arrived with: the authorization response taken from the URL before
+    /// anything rendered, a popup the front door opened.
+    pub arrival: Rc<Arrival>,
     pub children: Children,
+}
+
+impl PartialEq for AuthProviderProps {
+    fn eq(&self, other: &Self) -> bool {
+        self.config == other.config
+            && Rc::ptr_eq(&self.arrival, &other.arrival)
+            && self.children == other.children
+    }
 }
 
 #[component]
@@ -425,20 +450,31 @@ pub fn AuthProvider(props: &AuthProviderProps) -> Html {
     // With no response to check and no stored session there is nothing to wait for: start
     // signed out, and the sign-in button is usable from the first render.
     let nothing_to_check = *use_memo((), |_| {
-        props.callback.is_none()
+        props.arrival.answer.is_none()
             && !session_store::is_stored(&props.config)
-            && !end_session::is_pending()
+            && !(crate::OTHER_PROVIDERS && end_session::is_pending())
     });
+    let popup_open = *use_memo((), |_| props.arrival.popup.borrow().is_some());
     let state = use_reducer(|| AuthState {
-        status: if nothing_to_check {
-            AuthStatus::SignedOut
-        } else {
-            AuthStatus::Starting
+        status: match (popup_open, nothing_to_check) {
+            (true, _) => AuthStatus::WaitingForPopup,
+            (false, true) => AuthStatus::SignedOut,
+            (false, false) => AuthStatus::Starting,
         },
         notice: None,
         renewing: false,
         return_to: None,
     });
+    // The popup the front door opened inside the click: waited for from this first render,
+    // before the channel below listens, so its answer is taken by this attempt, not as a late one.
+    {
+        let (state, config, arrival) = (state.clone(), props.config.clone(), props.arrival.clone());
+        use_memo((), move |_| {
+            if let Some(open) = arrival.popup.borrow_mut().take() {
+                await_popup(state, config, PopupAttempt::adopt(open), false);
+            }
+        });
+    }
     // The session this tab holds, for the channel handler (a reducer handle is a snapshot).
     let current = use_mut_ref(|| None::<Rc<SignedIn>>);
     {
@@ -479,7 +515,7 @@ pub fn AuthProvider(props: &AuthProviderProps) -> Html {
     // The first sign-in's PKCE pair (and DPoP key), made while the person reads the page.
     use_effect_with((props.config.flow, props.config.dpop), |(flow, dpop)| {
         let dpop = *dpop;
-        if *flow == Flow::Code {
+        if crate::OTHER_PROVIDERS && *flow == Flow::Code {
             spawn_local(async move {
                 let _ = oidc::prepare_pkce().await;
                 if dpop {
@@ -489,8 +525,11 @@ pub fn AuthProvider(props: &AuthProviderProps) -> Html {
         }
     });
     {
-        let (state, config, callback) =
-            (state.clone(), props.config.clone(), props.callback.clone());
+        let (state, config, callback) = (
+            state.clone(),
+            props.config.clone(),
+            props.arrival.answer.clone(),
+        );
         // Once, on start: finish a sign-in that just came back, or resume a stored session.
         use_effect_with((), move |_| {
             if nothing_to_check {
@@ -505,6 +544,16 @@ pub fn AuthProvider(props: &AuthProviderProps) -> Html {
         config: props.config.clone(),
         channel,
     };
+    // A click the front door took but could not carry out: done again here, so that what went
+    // wrong is said in this module's words (a popup may still open: the click is recent).
+    {
+        let (context, click) = (context.clone(), props.arrival.click);
+        use_effect_with((), move |_| match click {
+            Some(Door::SignIn) => context.sign_in(),
+            Some(Door::AnotherAccount) => context.use_another_account(),
+            None => {}
+        });
+    }
     html! {
         <ContextProvider<AuthContext> context={context}>
             { props.children.clone() }
@@ -520,7 +569,11 @@ async fn start_action(config: &ClientConfig, callback: Option<Rc<str>>) -> AuthA
         return_to,
     };
     // Back from the provider's logout page: the state this tab sent must come back with it.
-    if let Some(outcome) = end_session::finish(callback.as_deref()) {
+    let logout = match crate::OTHER_PROVIDERS {
+        true => end_session::finish(callback.as_deref()),
+        false => None,
+    };
+    if let Some(outcome) = logout {
         return AuthAction::SignedOut(Some(match outcome {
             Ok(true) => Notice::Info(
                 "Signed out here and at the provider: the tokens were revoked, and the provider ended your session there too.",
@@ -533,7 +586,7 @@ async fn start_action(config: &ClientConfig, callback: Option<Rc<str>>) -> AuthA
     }
     match callback {
         Some(fragment) => {
-            let return_to = flow::pending_return_to();
+            let return_to = start::pending_return_to();
             match flow::complete_sign_in(config, &fragment).await {
                 Ok(fresh) => signed_in(fresh, None, return_to),
                 // A rejected response (a replay from the back button, a forgery) must not end a

@@ -10,5 +10,4 @@ pub mod hooks;
 pub mod tasks_state;
 pub mod view;
 
-pub use app::{App, AppProps};
-pub use components::PopupRelay;
+pub use app::{take_over, App, AppProps};
