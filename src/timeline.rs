@@ -18,6 +18,8 @@ use std::rc::Rc;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Step {
     Discovery,
+    /// RFC 9126: the authorization request's parameters pushed to the provider first.
+    PushedAuthorizationRequest,
     AuthorizationRequest,
     Redirect,
     Check,
@@ -30,8 +32,9 @@ pub enum Step {
 }
 
 impl Step {
-    const ALL: [Step; 10] = [
+    const ALL: [Step; 11] = [
         Step::Discovery,
+        Step::PushedAuthorizationRequest,
         Step::AuthorizationRequest,
         Step::Redirect,
         Step::Check,
@@ -47,6 +50,7 @@ impl Step {
     pub fn name(self) -> &'static str {
         match self {
             Step::Discovery => "Discovery",
+            Step::PushedAuthorizationRequest => "PushedAuthorizationRequest",
             Step::AuthorizationRequest => "AuthorizationRequest",
             Step::TokenExchange => "TokenExchange",
             Step::Keys => "Keys",

@@ -336,6 +336,7 @@ fn op_token(id_token: &str, nonce: &str) -> oauth::UnverifiedToken {
         id_token: Some(id_token.into()),
         nonce: Some(nonce.into()),
         token_type: Default::default(),
+        response_iss: None,
     }
 }
 

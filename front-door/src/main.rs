@@ -183,7 +183,9 @@ fn knock(door: Door) {
     };
     // No inspector here: the request is noted for the app, which records it when it takes over.
     match start::sign_in(&config, config.display, ask, &NoteForApp) {
-        Ok(Started::Leaving) => {}
+        // On its way: the door opens for Google-shaped configs alone, whose requests are never
+        // pushed first (RFC 9126 is another provider's, and the app's).
+        Ok(Started::Leaving(_)) => {}
         Ok(Started::InPopup(attempt)) => {
             let opened = listen_for(attempt);
             with_held(|held| held.popup = Some(opened));

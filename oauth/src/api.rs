@@ -47,7 +47,7 @@ pub enum ApiError {
     Unauthorized,
     #[error("the token does not carry the permission this needs{}", needed(.scopes))]
     InsufficientScope { scopes: Vec<String> },
-    #[error("Google is limiting how often this app may call it{}", wait(.retry_after_ms))]
+    #[error("the server is limiting how often this app may call it{}", wait(.retry_after_ms))]
     RateLimited { retry_after_ms: Option<u64> },
     #[error("access was refused (HTTP 403): {0}")]
     Forbidden(String),
@@ -98,6 +98,15 @@ impl ApiError {
             ApiError::Network(_) => "network_error",
             ApiError::Malformed(_) => "malformed_response",
             ApiError::Proof(_) => "dpop_proof_failed",
+        }
+    }
+
+    /// The status of an answer that was neither a success nor one of the kinds above (a 404
+    /// among them), or of a server failure: what decides whether a missing document is absent.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            ApiError::Rejected { status, .. } | ApiError::Server { status, .. } => Some(*status),
+            _ => None,
         }
     }
 
@@ -620,5 +629,23 @@ mod tests {
         assert!(Method::Patch.is_idempotent());
         assert!(Method::Delete.is_idempotent());
         assert!(!Method::Post.is_idempotent());
+    }
+
+    #[test]
+    fn a_missing_document_keeps_its_status() {
+        let answer = |status| Answer {
+            status,
+            www_authenticate: None,
+            retry_after: None,
+            body: "",
+        };
+        let missing = check_answer(&answer(404), 0).unwrap_err();
+        assert_eq!(missing.status(), Some(404));
+        assert_eq!(
+            check_answer(&answer(503), 0).unwrap_err().status(),
+            Some(503)
+        );
+        assert_eq!(check_answer(&answer(401), 0).unwrap_err().status(), None);
+        assert_eq!(ApiError::Network("offline".into()).status(), None);
     }
 }

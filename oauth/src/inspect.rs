@@ -16,8 +16,9 @@ const GOOGLE_PARAMS: &str = "https://developers.google.com/identity/protocols/oa
 /// What an authorization request or response parameter means, if it is one we know.
 pub fn explain(parameter: &str) -> Option<Explanation> {
     let (text, link) = match parameter {
-        "client_id" => ("Which app is asking: the OAuth client registered in Google Cloud Console. Public, not a secret.", RFC6749_4_2_1),
-        "redirect_uri" => ("Where Google sends the answer: this page, exactly as registered (scheme, host, port, path).", "https://www.rfc-editor.org/rfc/rfc6749#section-3.1.2"),
+        "client_id" => ("Which app is asking: the OAuth client registered at the provider (for Google, in Google Cloud Console). Public, not a secret.", RFC6749_4_2_1),
+        "redirect_uri" => ("Where the provider sends the answer: this page, exactly as registered (scheme, host, port, path).", "https://www.rfc-editor.org/rfc/rfc6749#section-3.1.2"),
+        "request_uri" => ("The provider's reference to the parameters this page pushed to it just before (RFC 9126): short-lived, used once, and all the address bar carries besides client_id.", "https://www.rfc-editor.org/rfc/rfc9126#section-4"),
         "response_type" => ("\"token\" asks for the implicit grant: the access token comes straight back in the URL fragment. \"token id_token\" adds a signed ID token; \"code\" asks for a one-time code to exchange (the code grant).", RFC6749_4_2_1),
         "nonce" => ("A one-time random value the ID token must carry back: proof that the ID token was made for this request, not replayed from another.", "https://openid.net/specs/openid-connect-core-1_0.html#IDToken"),
         "id_token" => ("The provider's signed statement of who you are and for which app (a JWT). Checked here: RS256 signature with the provider's published key, issuer, audience, expiry, nonce and at_hash.", "https://openid.net/specs/openid-connect-core-1_0.html#IDToken"),
@@ -34,9 +35,9 @@ pub fn explain(parameter: &str) -> Option<Explanation> {
         "scope" => ("What the app may do. In a response: what was actually granted, which may be less than asked (granular consent).", "https://www.rfc-editor.org/rfc/rfc6749#section-3.3"),
         "state" => ("A one-time random value this tab kept; the answer must carry it back, which proves it answers this tab's request (CSRF defence).", "https://www.rfc-editor.org/rfc/rfc6749#section-10.12"),
         "include_granted_scopes" => ("Google's incremental authorization: the new token also carries scopes granted earlier.", GOOGLE_PARAMS),
-        "login_hint" => ("Which account to suggest, so Google can skip the account chooser.", GOOGLE_PARAMS),
-        "prompt" => ("\"none\" asks Google to answer without showing anything (silent renewal); \"consent\" and \"select_account\" force those screens.", GOOGLE_PARAMS),
-        "access_token" => ("The bearer token: whoever holds it can call Google's APIs as you until it expires. Kept out of URLs, history and logs.", RFC6749_4_2_2),
+        "login_hint" => ("Which account to suggest, so the provider can skip the account chooser.", GOOGLE_PARAMS),
+        "prompt" => ("\"none\" asks the provider to answer without showing anything (silent renewal); \"consent\" and \"select_account\" force those screens.", GOOGLE_PARAMS),
+        "access_token" => ("The bearer token: whoever holds it can call the APIs it was issued for, as you, until it expires. Kept out of URLs, history and logs.", RFC6749_4_2_2),
         "token_type" => ("How to use the token: \"Bearer\", or \"DPoP\" when the request carried a DPoP proof (the token is then bound to this page's key). A client must not use a token type it does not understand.", "https://www.rfc-editor.org/rfc/rfc6749#section-7.1"),
         "expires_in" => ("Seconds the token lives, counted from when the answer arrived here (never from a server's clock).", RFC6749_4_2_2),
         "authuser" => ("Google's index of the signed-in account in this browser. Not part of OAuth; ignored.", RFC6749_4_2_2),

@@ -6,7 +6,8 @@
 //!
 //! The flow, in the order the modules are used:
 //! 1. [`config`] validates the runtime configuration.
-//! 2. [`authorization`] builds the authorization request and the [`PendingAuthorization`] to keep.
+//! 2. [`authorization`] builds the authorization request and the [`PendingAuthorization`] to keep;
+//!    [`par`] pushes it first where the provider offers that (RFC 9126).
 //! 3. [`response`] parses the redirect's fragment into an [`AuthorizationResponse`].
 //! 4. [`callback`] checks it against the pending request (state, token type, expiry).
 //! 5. [`token_info`] confirms the token was issued to us and reads the granted scopes, giving a [`Session`].
@@ -35,6 +36,7 @@ pub mod id_token;
 pub mod inspect;
 pub mod json;
 pub mod paging;
+pub mod par;
 pub mod refresh;
 pub mod renewal;
 pub mod response;
@@ -52,7 +54,7 @@ pub use api::{ApiError, Method};
 pub use authorization::{AuthorizationRequest, PendingAuthorization};
 pub use callback::{check_response, UnverifiedToken};
 pub use config::{ClientConfig, ConfigError, Display, Endpoints, Flow, TokenStorage};
-pub use error::{AuthError, ProviderError};
+pub use error::{AuthError, ProviderError, ProviderName};
 pub use response::AuthorizationResponse;
 pub use scopes::{Access, ApiScopes, GrantedScopes};
 pub use session::Session;

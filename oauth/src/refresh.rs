@@ -288,6 +288,7 @@ mod tests {
             id_token: None,
             nonce: None,
             token_type: TokenType::Bearer,
+            response_iss: None,
         }
     }
 

@@ -143,6 +143,7 @@ mod tests {
             id_token: Some("a.b.c".into()),
             nonce: Some("n".into()),
             token_type: TokenType::DPoP,
+            response_iss: None,
         };
         let claims = crate::id_token::Claims {
             iss: "https://op.example".into(),

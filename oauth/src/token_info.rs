@@ -106,6 +106,7 @@ mod tests {
             id_token: None,
             nonce: None,
             token_type: Default::default(),
+            response_iss: None,
         }
     }
 

@@ -3,7 +3,7 @@
 
 use crate::auth::flow::{self, SignedOut};
 use crate::auth::popup::PopupAttempt;
-use crate::auth::start::{self, Ask, Started};
+use crate::auth::start::{self, Ask, Leaving, Started};
 use crate::auth::{end_session, oidc, popup, refresh, session_store, SignedIn};
 use crate::browser::channel::Channel;
 use crate::browser::handoff::Door;
@@ -185,19 +185,17 @@ impl AuthContext {
             true => AuthAction::Notice(Notice::Error(error)),
             false => AuthAction::Failed(error),
         };
-        let outcome = match start::sign_in(&self.config, display, ask, &Inspector) {
+        let started = match start::sign_in(&self.config, display, ask, &Inspector) {
             // Signed out, the card offers "Continue in this tab"; signed in, go there.
             Err(AppError::PopupBlocked) if signed_in => {
-                start::sign_in(&self.config, Display::Redirect, ask, &Inspector).map(|_| ())
+                start::sign_in(&self.config, Display::Redirect, ask, &Inspector)
             }
-            Ok(Started::InPopup(attempt)) => {
-                self.follow_popup(attempt, signed_in);
-                Ok(())
-            }
-            outcome => outcome.map(|_| ()),
+            started => started,
         };
-        if let Err(error) = outcome {
-            self.state.dispatch(failed(error));
+        match started {
+            Ok(Started::InPopup(attempt)) => self.follow_popup(attempt, signed_in),
+            Ok(Started::Leaving(leaving)) => leave(&self.state, &self.config, leaving, failed),
+            Err(error) => self.state.dispatch(failed(error)),
         }
     }
 
@@ -217,13 +215,14 @@ impl AuthContext {
         };
         let hint = current.session.login_hint().to_owned();
         let (config, state) = (self.config.clone(), self.state.clone());
-        let redirect = move |config: &ClientConfig,
-                             state: &UseReducerHandle<AuthState>,
-                             return_to| {
-            if let Err(error) = start::start_sign_in(config, Some(&hint), return_to, &Inspector) {
-                state.dispatch(AuthAction::Notice(Notice::Error(error)));
-            }
-        };
+        let redirect =
+            move |config: &Rc<ClientConfig>, state: &UseReducerHandle<AuthState>, return_to| {
+                let notice = |error| AuthAction::Notice(Notice::Error(error));
+                match start::start_sign_in(config, Some(&hint), return_to, &Inspector) {
+                    Ok(leaving) => leave(state, config, leaving, notice),
+                    Err(error) => state.dispatch(notice(error)),
+                }
+            };
         match popup::open(
             &config,
             &config.scopes,
@@ -287,7 +286,9 @@ impl AuthContext {
         let hint = current.session.login_hint().to_owned();
         let (config, state) = (self.config.clone(), self.state.clone());
         let redirect = |return_to| {
+            let notice = |error| AuthAction::Notice(Notice::Error(error));
             start::start_authorization(&config, &scopes, Some(&hint), return_to, &Inspector)
+                .map(|leaving| leave(&state, &config, leaving, notice))
         };
         let outcome = match config.display {
             Display::Redirect => redirect(return_to),
@@ -372,6 +373,32 @@ impl AuthContext {
                 .dispatch(AuthAction::Failed(AuthError::SessionExpired.into()));
         }
     }
+}
+
+/// Follows a start that leaves this tab: it is on its way, or (another provider's pushed
+/// request, RFC 9126) it leaves once the provider has answered the push; a push that fails is
+/// dispatched as `failed` makes it.
+fn leave(
+    state: &UseReducerHandle<AuthState>,
+    config: &Rc<ClientConfig>,
+    leaving: Leaving,
+    failed: impl FnOnce(AppError) -> AuthAction + 'static,
+) {
+    match leaving {
+        Leaving::Now => {}
+        #[cfg(feature = "other-providers")]
+        Leaving::AfterPush(push) => {
+            let (state, config) = (state.clone(), config.clone());
+            spawn_local(async move {
+                if let Err(error) = crate::auth::par::leave(&config, push).await {
+                    state.dispatch(failed(error));
+                }
+            });
+        }
+    }
+    // The app for Google never pushes: nothing is left to do.
+    #[cfg(not(feature = "other-providers"))]
+    let _ = (state, config, failed);
 }
 
 /// Waits for a sign-in popup's answer (one this module opened, or the front door's) and says

@@ -226,6 +226,39 @@ try {
     await op.stop();
   }
 
+  // A provider that requires pushed authorization requests (RFC 9126): the push in the inspector,
+  // and the endpoint's refusal in words; the setup screen for a config.json naming it.
+  const parOp = await startOidcProvider({ redirectUris: [h.appUrl], par: { required: true } });
+  try {
+    await h.beforeEachTest({ name: 'screenshots: PAR' });
+    const pushed = await signedInAt(parOp);
+    await pushed.getByTestId('inspector').screenshot({ path: path.join(OUT, 'inspector-par.png') });
+    shots.push(path.join(OUT, 'inspector-par.png'));
+    const refuse = () => parOp.intercept((e) => (e.method === 'POST' && e.path === '/request'
+      ? { status: 400, body: { error: 'invalid_request', error_description: 'redirect_uri is not allowed for this client' } }
+      : undefined));
+    refuse();
+    for (const colorScheme of ['light', 'dark']) {
+      const refused = await h.newPage({ colorScheme });
+      await refused.setViewportSize({ width: 1000, height: 720 });
+      await h.goto(refused, h.appUrl);
+      await h.waitSignedOut(refused);
+      await h.signInButton(refused).click();
+      await h.alert(refused);
+      await shot(refused, colorScheme === 'dark' ? 'par-refused-dark' : 'par-refused', { fullPage: false });
+    }
+    h.setConfig({ issuer: parOp.issuer, flow: 'code' });
+    for (const colorScheme of ['light', 'dark']) {
+      const setup = await h.newPage({ colorScheme });
+      await setup.setViewportSize({ width: 1000, height: 720 });
+      await h.goto(setup, h.appUrl);
+      await setup.getByTestId('setup').waitFor();
+      await shot(setup, colorScheme === 'dark' ? 'setup-provider-dark' : 'setup-provider');
+    }
+  } finally {
+    await parOp.stop();
+  }
+
   // A provider with refresh tokens and RP-initiated logout: sign-out ends the session there too.
   const logoutOp = await startOidcProvider({ redirectUris: [h.appUrl], refreshTokens: true, rpInitiatedLogout: true });
   try {

@@ -42,7 +42,8 @@ pub fn AccessRequest(props: &AccessRequestProps) -> Html {
         .collect();
     let declined = (!declined.is_empty()).then(|| {
         let notice = Notice::Error(AppError::ScopesDeclined(declined));
-        notice_view(&notice, html! {})
+        // Tasks and Calendar are Google's APIs: Google is who answered.
+        notice_view(&notice, &oauth::ProviderName::Google, html! {})
     });
     html! {
         <section class="card access-request" data-testid={props.testid}>

@@ -60,5 +60,6 @@ pub fn FailureNotice(props: &FailureNoticeProps) -> Html {
             }
         </>
     };
-    notice_view(&notice, actions)
+    // Tasks and Calendar are Google's APIs: Google is who answered.
+    notice_view(&notice, &oauth::ProviderName::Google, actions)
 }

@@ -41,7 +41,8 @@ pub fn TaskBoard() -> Html {
     });
     let declined = declined_write.then(|| {
         let notice = Notice::Error(AppError::ScopesDeclined(vec![google::TASKS.into()]));
-        notice_view(&notice, html! {})
+        // Tasks and Calendar are Google's APIs: Google is who answered.
+        notice_view(&notice, &oauth::ProviderName::Google, html! {})
     });
     let refresh = {
         let tasks = tasks.clone();
