@@ -388,11 +388,17 @@ export async function clickForPopup(page, button) {
   return popup;
 }
 
-/** In a popup on the consent page: approve as Ada. Returns the authorization URL it showed. */
+/** On the consent page, ticks every scope's box (they start unticked, as Google's do). */
+export async function tickAll(page) {
+  for (const box of await page.locator('input[type="checkbox"][name="scope"]').all()) await box.check();
+}
+
+/** In a popup on the consent page: approve as Ada, granting all. Returns the authorization URL it showed. */
 export async function approveInPopup(popup) {
   await popup.waitForURL((u) => u.pathname === AUTH_PATH);
   const url = new URL(popup.url());
   await popup.getByRole('radio', { name: /ada@example\.test/ }).check();
+  await tickAll(popup);
   await popup.getByRole('button', { name: 'Allow', exact: true }).click();
   return url;
 }
@@ -527,6 +533,7 @@ export class Harness {
       issue_to_client: null, prompt_none_error: null, token_lifetime_secs: null,
       fail: null, delay_ms: null, retry_after: null, page_size: null,
       id_token_forgery: null, jwks_without_current_key: null, stale_jwks: null,
+      consent_preticked: null, email_verified_as_string: null,
     });
     this.app.setConfig(this.defaultConfig());
   }
@@ -692,15 +699,21 @@ export class Harness {
   }
 
   /**
-   * On the consent page: pick the account, untick scopes, press Allow (or Cancel),
+   * On the consent page: pick the account, tick what is granted, press Allow (or Cancel),
    * and wait until the browser is back on the app's origin. Returns the callback URL
-   * (the decision 302's Location).
+   * (the decision 302's Location). The page's boxes start unticked, as Google's do: by default
+   * every requested scope but those in `untick` is ticked, as a person granting the request
+   * would; `asIs: true` presses Allow without touching a box (Google's most common outcome).
    */
-  async decide(page, { account = ADA.email, untick = [], cancel = false } = {}) {
+  async decide(page, { account = ADA.email, untick = [], cancel = false, asIs = false } = {}) {
     const before = this.callbackUrls.length;
     await page.getByRole('radio', { name: new RegExp(account.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')) }).check();
-    for (const scope of untick) {
-      await page.locator(`input[type="checkbox"][name="scope"][value="${scope}"]`).uncheck();
+    if (!asIs) {
+      for (const box of await page.locator('input[type="checkbox"][name="scope"]').all()) {
+        const scope = await box.getAttribute('value');
+        if (untick.includes(scope)) await box.uncheck();
+        else await box.check();
+      }
     }
     await page.getByRole('button', { name: cancel ? 'Cancel' : 'Allow', exact: true }).click();
     await page.waitForURL((u) => u.origin === this.app.origin);
@@ -728,7 +741,7 @@ export class Harness {
    * request Google gets (the extra scope, include_granted_scopes, the account hint), decides on
    * the consent page and returns to the app. Returns the authorization URL.
    */
-  async grantFromView(page, button, { scope, account = ADA.email, untick = [], cancel = false } = {}) {
+  async grantFromView(page, button, { scope, account = ADA.email, untick = [], cancel = false, asIs = false } = {}) {
     await page.getByRole('button', { name: button }).click();
     await page.waitForURL((u) => u.origin === this.emu.origin && u.pathname === AUTH_PATH);
     const authUrl = new URL(page.url());
@@ -736,7 +749,7 @@ export class Harness {
       assert.ok(authUrl.searchParams.get('scope').split(' ').includes(scope), `the request asks for ${scope}: ${authUrl}`);
     }
     assert.equal(authUrl.searchParams.get('include_granted_scopes'), 'true', 'incremental authorization keeps earlier grants');
-    await this.decide(page, { account, untick, cancel });
+    await this.decide(page, { account, untick, cancel, asIs });
     return authUrl;
   }
 
