@@ -75,7 +75,7 @@ pub enum AppError {
     NotReady,
     #[error("The provider's configuration could not be used: {0}.")]
     Discovery(#[from] oauth::discovery::DiscoveryError),
-    #[error("Google's consent page came back without {}: it was unticked, so what needs it stays off until you grant it.", described(.0))]
+    #[error("Google's consent page came back without {}: its box was left unticked (Google starts them unticked, and grants only what is ticked), so what needs it stays off. Ask again, and tick it on Google's page.", described(.0))]
     ScopesDeclined(Vec<String>),
     #[error("{what} could not be loaded: it is a separate part of this page, fetched when needed, and the browser could not get it ({reason}). Check the connection and try again.")]
     FeatureUnavailable { what: &'static str, reason: String },
@@ -208,6 +208,7 @@ mod tests {
                 .contains("“View your tasks” (https://www.googleapis.com/auth/tasks.readonly)"),
             "{e}"
         );
+        assert!(e.to_string().contains("left unticked"), "{e}");
     }
 
     #[test]

@@ -116,8 +116,14 @@ fn checked(received: crate::browser::fetch::Answer) -> Result<String, ApiError> 
 /// A form POST whose answer, success or not, the caller reads itself (the token endpoint
 /// answers errors in OAuth's JSON, RFC 6749 §5.2): the status and body, unless nothing came.
 pub async fn exchange(url: &str, form: &str) -> Result<(u16, String), ApiError> {
+    form_answer(Step::TokenExchange, url, form).await
+}
+
+/// A form POST at `step` whose answer the caller reads itself, as [`exchange`]'s: revocation,
+/// whose 400 can mean "nothing left to revoke" (`oauth::revocation::read_answer`).
+pub async fn form_answer(step: Step, url: &str, form: &str) -> Result<(u16, String), ApiError> {
     let received = recorded(
-        Step::TokenExchange,
+        step,
         Method::Post,
         url,
         None,

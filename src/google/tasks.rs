@@ -56,6 +56,11 @@ pub struct Task {
     pub due: Option<String>,
     /// Completed in one of Google's own apps (shown only with "show hidden").
     pub hidden: bool,
+    /// The task this one is a subtask of.
+    pub parent: Option<String>,
+    /// Its place among its siblings, as Google orders them: a string compared as text
+    /// (`"00000000000000000000"`, `…01`, …). `None` until Google has the task.
+    pub position: Option<String>,
 }
 
 impl FromJson for Task {
@@ -78,6 +83,8 @@ impl FromJson for Task {
             status,
             due: o.string("due")?,
             hidden: o.bool("hidden")?.unwrap_or(false),
+            parent: o.string("parent")?,
+            position: o.string("position")?,
         })
     }
 }
@@ -284,6 +291,12 @@ mod tests {
         .unwrap();
         assert!(task.is_completed());
         assert!(task.hidden);
+        let sub: Task = super::super::json_api::decode(
+            r#"{"id":"t3","parent":"t1","position":"00000000000000000001"}"#,
+        )
+        .unwrap();
+        assert_eq!(sub.parent.as_deref(), Some("t1"));
+        assert_eq!(sub.position.as_deref(), Some("00000000000000000001"));
         let bare: Task = super::super::json_api::decode(r#"{"id":"t2"}"#).unwrap();
         assert_eq!(bare.status, TaskStatus::NeedsAction);
         assert_eq!(bare.title, "");

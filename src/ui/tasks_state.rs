@@ -8,6 +8,7 @@
 
 use crate::error::AppError;
 use crate::google::json_api::Listing;
+use crate::google::task_order::in_display_order;
 use crate::google::tasks::{Task, TaskChange, TaskFilter, TaskList};
 use oauth::json::{Json, Object};
 
@@ -274,9 +275,9 @@ impl TasksState {
                 ..
             } => {
                 self.complete = listing.complete;
+                // Google's answer is in no display order: shown by parent, then position.
                 self.rows = Load::Ready(
-                    listing
-                        .items
+                    in_display_order(listing.items)
                         .into_iter()
                         .map(|task| Row { task, before: None })
                         .collect(),
@@ -301,7 +302,10 @@ impl TasksState {
                     status: Default::default(),
                     due: None,
                     hidden: false,
+                    parent: None,
+                    position: None,
                 };
+                // Where Google puts a task inserted without `parent` or `previous`: first.
                 if let Some(rows) = self.rows_mut() {
                     rows.insert(0, Row { task, before: None });
                 }
@@ -415,6 +419,8 @@ mod tests {
             status: TaskStatus::NeedsAction,
             due: None,
             hidden: false,
+            parent: None,
+            position: None,
         }
     }
 
@@ -482,6 +488,31 @@ mod tests {
         };
         let s = TasksState::new(gone).apply(TasksAction::ListsLoaded(lists()));
         assert_eq!(s.draft.list_id.as_deref(), Some("A"));
+    }
+
+    #[test]
+    fn loaded_tasks_are_shown_in_googles_order_whatever_order_they_came_in() {
+        let s = TasksState::new(TasksDraft::default()).apply(TasksAction::ListsLoaded(Ok(
+            listing(vec![TaskList {
+                id: "L".into(),
+                title: "My Tasks".into(),
+            }]),
+        )));
+        let at = |id: &str, parent: Option<&str>, position: &str| Task {
+            parent: parent.map(str::to_owned),
+            position: Some(position.into()),
+            ..task(id, id)
+        };
+        let generation = s.generation;
+        let s = s.apply(TasksAction::TasksLoaded {
+            generation,
+            result: Ok(listing(vec![
+                at("b", None, "00000000000000000001"),
+                at("a1", Some("a"), "00000000000000000000"),
+                at("a", None, "00000000000000000000"),
+            ])),
+        });
+        assert_eq!(titles(&s), ["a", "a1", "b"]);
     }
 
     #[test]

@@ -794,12 +794,18 @@ export class Harness {
     return res.status === 204 ? null : res.json();
   }
 
-  /** Ada's task lists and, for the named list, every task (hidden and deleted ones too). */
+  /** Ada's task lists and, for the named list, every task (hidden and deleted ones too), every page, in Google's order. */
   async googleTasks(listTitle = 'My Tasks') {
     const lists = await this.tasksApi('/tasks/v1/users/@me/lists');
     const list = lists.items.find((l) => l.title === listTitle);
-    const tasks = await this.tasksApi(`/tasks/v1/lists/${list.id}/tasks?showHidden=true&showDeleted=true&maxResults=100`);
-    return { list, tasks: tasks.items || [] };
+    const tasks = [];
+    let page = '';
+    do {
+      const answer = await this.tasksApi(`/tasks/v1/lists/${list.id}/tasks?showHidden=true&showDeleted=true&maxResults=100${page}`);
+      tasks.push(...(answer.items || []));
+      page = answer.nextPageToken ? `&pageToken=${answer.nextPageToken}` : '';
+    } while (page);
+    return { list, tasks };
   }
 
   /** Emulator log entries for Tasks API calls (no preflights), optionally of one method. */

@@ -3,7 +3,7 @@ use crate::error::{ApiStep, AppError};
 use crate::ui::auth_context::Notice;
 use crate::ui::feature_root::use_feature;
 use crate::ui::hooks::tasks::use_tasks;
-use crate::ui::tasks_state::Load;
+use crate::ui::tasks_state::{Load, Row};
 use crate::ui::view::View;
 use oauth::paging::MAX_PAGES;
 use oauth::scopes::{google, TASKS_API};
@@ -54,13 +54,29 @@ pub fn TaskBoard() -> Html {
         Load::Ready(rows) if rows.is_empty() => {
             html! { <p class="empty">{ "No tasks to show in this list." }</p> }
         }
-        Load::Ready(rows) => html! {
-            <ul class="task-items" aria-label={format!("Tasks in {list_title}")}>
-                { for rows.iter().map(|row| html! {
-                    <TaskItem key={row.task.id.clone()} row={row.clone()} tasks={tasks.clone()} />
-                }) }
-            </ul>
-        },
+        Load::Ready(rows) => {
+            // Rows are in Google's order, each subtask after its parent: a parent's item holds
+            // its subtasks as a list of their own.
+            let shown = |id: &str| rows.iter().any(|r| r.task.id == id);
+            let top = rows
+                .iter()
+                .filter(|r| r.task.parent.as_deref().is_none_or(|p| !shown(p)));
+            html! {
+                <ul class="task-items" aria-label={format!("Tasks in {list_title}")}>
+                    { for top.map(|row| {
+                        let subtasks: Vec<Row> = rows
+                            .iter()
+                            .filter(|r| r.task.parent.as_deref() == Some(row.task.id.as_str()))
+                            .cloned()
+                            .collect();
+                        html! {
+                            <TaskItem key={row.task.id.clone()} row={row.clone()} tasks={tasks.clone()}
+                                {subtasks} loose={row.task.parent.is_some()} />
+                        }
+                    }) }
+                </ul>
+            }
+        }
     };
     html! {
         <section class="card tasks" data-testid="tasks" aria-labelledby="tasks-heading">

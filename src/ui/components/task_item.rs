@@ -9,6 +9,12 @@ use yew::prelude::*;
 pub struct TaskItemProps {
     pub row: Row,
     pub tasks: TasksHandle,
+    /// Its subtasks, in Google's order: shown as a list inside this task's item.
+    #[prop_or_default]
+    pub subtasks: Vec<Row>,
+    /// A subtask whose parent is not shown (left out by "show completed"), shown at the top.
+    #[prop_or_default]
+    pub loose: bool,
 }
 
 /// One task: its checkbox (named by the title), due date and notes, Rename and Delete; or,
@@ -18,6 +24,15 @@ pub struct TaskItemProps {
 pub fn TaskItem(props: &TaskItemProps) -> Html {
     let task = &props.row.task;
     let saving = props.row.is_saving();
+    let subtasks = (!props.subtasks.is_empty()).then(|| {
+        html! {
+            <ul class="task-items subtasks" aria-label={format!("Subtasks of “{}”", task.title)}>
+                { for props.subtasks.iter().map(|row| html! {
+                    <TaskItem key={row.task.id.clone()} row={row.clone()} tasks={props.tasks.clone()} />
+                }) }
+            </ul>
+        }
+    });
     let editing = props
         .tasks
         .state()
@@ -101,6 +116,7 @@ pub fn TaskItem(props: &TaskItemProps) -> Html {
                             { "Cancel" }</button>
                     </div>
                 </form>
+                { for subtasks }
             </li>
         };
     }
@@ -150,6 +166,7 @@ pub fn TaskItem(props: &TaskItemProps) -> Html {
     html! {
         <li class={classes!("task", completed.then_some("done"), saving.then_some("saving"))}
             data-testid="task" data-completed={completed.to_string()}>
+            <div class="task-row">
             <input type="checkbox" id={checkbox_id.clone()} checked={completed} aria-disabled={busy}
                 onchange={on_toggle} />
             <div class="task-body">
@@ -159,6 +176,9 @@ pub fn TaskItem(props: &TaskItemProps) -> Html {
                 }
                 if task.hidden {
                     <span class="badge">{ "hidden" }</span>
+                }
+                if props.loose {
+                    <span class="badge">{ "subtask of a task not shown" }</span>
                 }
                 if saving {
                     <span class="saving">{ "Saving…" }</span>
@@ -173,6 +193,8 @@ pub fn TaskItem(props: &TaskItemProps) -> Html {
                 <button class="button small danger" aria-disabled={busy}
                     aria-label={format!("Delete “{title}”")} onclick={on_delete}>{ "Delete" }</button>
             </div>
+            </div>
+            { for subtasks }
         </li>
     }
 }
