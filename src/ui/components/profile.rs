@@ -81,7 +81,11 @@ pub fn profile_view(auth: &AuthContext, signed_in: &SignedIn, now: u64) -> Html 
                 <p class="hint">{ "Tasks and Calendar ask Google for their own access the first time you open them." }</p>
                 <p class="hint switch-account">
                     <button class="button" onclick={another_account(auth)}>{ "Use another account" }</button>
-                    { " Google shows its account chooser; this session stays until another account signs in, and its token is then revoked." }
+                    { if session.subject.is_some() {
+                        " Google shows its account chooser; this session stays until another account signs in, and its token is then revoked."
+                    } else {
+                        " Google shows its account chooser; this session stays until another sign-in has passed its checks. Its token does not say whose it is, so it is not revoked then: it could be the same account's, whose grant revoking would end."
+                    } }
                 </p>
             }
         </section>
