@@ -77,6 +77,8 @@ pub enum AppError {
     Discovery(#[from] oauth::discovery::DiscoveryError),
     #[error("Google's consent page came back without {}: its box was left unticked (Google starts them unticked, and grants only what is ticked), so what needs it stays off. Ask again, and tick it on Google's page.", described(.0))]
     ScopesDeclined(Vec<String>),
+    #[error("The task list “{0}” is no longer at Google (deleted in another app or tab?): Google answered that it does not know it. The lists are loaded again.")]
+    TaskListGone(String),
     #[error("{what} could not be loaded: it is a separate part of this page, fetched when needed, and the browser could not get it ({reason}). Check the connection and try again.")]
     FeatureUnavailable { what: &'static str, reason: String },
     #[error("This page could not make or load its DPoP key, which binds the provider's tokens to this browser: {0}.")]
@@ -114,6 +116,7 @@ impl AppError {
             AppError::NotReady => "not_ready",
             AppError::Discovery(e) => e.code(),
             AppError::FeatureUnavailable { .. } => "module_load_failed",
+            AppError::TaskListGone(_) => "task_list_gone",
             AppError::PolicyBlocksConfig(_) => "csp_blocks_config",
             AppError::RefreshFailed(_) => "refresh_failed",
             AppError::EndSession(e) => e.code(),

@@ -182,20 +182,55 @@ impl TasksStore {
         let segs: Vec<&str> = segs.iter().map(String::as_str).collect();
         let query = Query::parse(req.query);
         let ctx = Links { base: req.base_url };
+        // `@default` names the account's default list, the first one (Tasks API v1 reference).
+        let list_id = |id: &str| -> String {
+            match id {
+                "@default" => lists.first().map(|l| l.id.clone()).unwrap_or_default(),
+                id => id.to_owned(),
+            }
+        };
         match (req.method, segs.as_slice()) {
             ("GET", ["tasks", "v1", "users", "@me", "lists"]) => {
                 let all: Vec<Value> = lists.iter().map(|l| ctx.list_json(l)).collect();
                 paged("tasks#taskLists", &all, &query, req.page_size_cap)
             }
-            ("GET", ["tasks", "v1", "users", "@me", "lists", id]) => {
-                match lists.iter().find(|l| l.id == *id) {
-                    Some(list) => Reply::ok(ctx.list_json(list)),
+            ("POST", ["tasks", "v1", "users", "@me", "lists"]) => {
+                insert_list(&ctx, lists, req.body, now)
+            }
+            (_, ["tasks", "v1", "users", "@me", "lists"]) => Reply::method_not_allowed("GET, POST"),
+            (method, ["tasks", "v1", "users", "@me", "lists", id]) => {
+                let id = list_id(id);
+                let Some(at) = lists.iter().position(|l| l.id == id) else {
+                    return unknown_list();
+                };
+                match method {
+                    "GET" => Reply::ok(ctx.list_json(&lists[at])),
+                    "PATCH" => rename_list(&ctx, &mut lists[at], req.body, now),
+                    // The default list cannot be deleted (elementary/tasks#208; Google's apps
+                    // offer no way to, and opatry/taskfolio#195 keeps `canDelete` false for it).
+                    "DELETE" if at == 0 => Reply::bad_request("Invalid Value"),
+                    "DELETE" => {
+                        lists.remove(at);
+                        Reply::no_content()
+                    }
+                    _ => Reply::method_not_allowed("GET, PATCH, DELETE"),
+                }
+            }
+            (_, ["tasks", "v1", "users", "@me", "lists", ..]) => Reply::not_found(),
+            ("POST", ["tasks", "v1", "lists", id, "clear"]) => {
+                let id = list_id(id);
+                match lists.iter_mut().find(|l| l.id == id) {
+                    Some(list) => clear(list, now),
                     None => unknown_list(),
                 }
             }
-            (_, ["tasks", "v1", "users", "@me", "lists", ..]) => Reply::method_not_allowed("GET"),
-            (method, ["tasks", "v1", "lists", list_id, "tasks", rest @ ..]) => {
-                let Some(list) = lists.iter_mut().find(|l| l.id == *list_id) else {
+            ("POST", ["tasks", "v1", "lists", id, "tasks", task_id, "move"]) => {
+                let (id, task_id) = (list_id(id), task_id.to_string());
+                move_task(&ctx, lists, &id, &task_id, &query, now)
+            }
+            (method, ["tasks", "v1", "lists", id, "tasks", rest @ ..]) => {
+                let id = list_id(id);
+                let Some(list) = lists.iter_mut().find(|l| l.id == id) else {
                     return unknown_list();
                 };
                 match (method, rest) {
@@ -215,6 +250,149 @@ impl TasksStore {
             _ => Reply::not_found(),
         }
     }
+}
+
+/// Google's limit on a task list's title ("Maximum length allowed: 1024 characters").
+const MAX_LIST_TITLE: usize = 1024;
+
+/// The list's `title` from a `tasklists.insert` or `tasklists.patch` body.
+fn list_title(body: &[u8]) -> Result<Option<String>, Reply> {
+    let fields = object(body)?;
+    match fields.get("title") {
+        None => Ok(None),
+        Some(Value::String(t)) if t.chars().count() > MAX_LIST_TITLE => Err(Reply::bad_request(
+            &format!("Invalid value for title: longer than {MAX_LIST_TITLE} characters"),
+        )),
+        Some(Value::String(t)) => Ok(Some(t.clone())),
+        Some(_) => Err(Reply::bad_request("Invalid value for title")),
+    }
+}
+
+/// `tasklists.insert`: a new, empty list, after the others.
+fn insert_list(ctx: &Links<'_>, lists: &mut Vec<TaskList>, body: &[u8], now: i64) -> Reply {
+    let title = match list_title(body) {
+        Ok(title) => title.unwrap_or_default(),
+        Err(reply) => return reply,
+    };
+    let list = TaskList {
+        id: tokens::random_string(22),
+        title,
+        updated: now,
+        tasks: Vec::new(),
+        order: Vec::new(),
+    };
+    let reply = Reply::ok(ctx.list_json(&list));
+    lists.push(list);
+    reply
+}
+
+/// `tasklists.patch`: the title is the one writable field.
+fn rename_list(ctx: &Links<'_>, list: &mut TaskList, body: &[u8], now: i64) -> Reply {
+    match list_title(body) {
+        Ok(Some(title)) => {
+            list.title = title;
+            list.updated = now;
+            Reply::ok(ctx.list_json(list))
+        }
+        Ok(None) => Reply::ok(ctx.list_json(list)),
+        Err(reply) => reply,
+    }
+}
+
+/// `tasks.clear`: "Clears all completed tasks from the specified task list. The affected tasks
+/// will be marked as 'hidden' and no longer be returned by default" (reference); 204.
+fn clear(list: &mut TaskList, now: i64) -> Reply {
+    for task in list.tasks.iter_mut().filter(|t| t.completed && !t.deleted) {
+        task.hidden = true;
+        task.updated = now;
+    }
+    list.updated = now;
+    Reply::no_content()
+}
+
+/// `tasks.move`: to another place in its list (`parent`, `previous`, as for insert), or with
+/// `destinationTasklist` to another list, keeping its id. A task with subtasks takes them along
+/// and cannot become a subtask itself (one level, as in Google's apps).
+fn move_task(
+    ctx: &Links<'_>,
+    lists: &mut [TaskList],
+    from: &str,
+    task_id: &str,
+    query: &Query,
+    now: i64,
+) -> Reply {
+    let Some(source) = lists.iter().position(|l| l.id == from) else {
+        return unknown_list();
+    };
+    let target = match query.get("destinationTasklist") {
+        None => source,
+        Some(to) => match lists.iter().position(|l| l.id == to) {
+            Some(target) => target,
+            None => return unknown_list(),
+        },
+    };
+    if lists[source].task(task_id).is_none_or(|t| t.deleted) {
+        return Reply::not_found();
+    }
+    let (parent, previous) = (query.get("parent"), query.get("previous"));
+    if parent == Some(task_id) || previous == Some(task_id) {
+        return Reply::bad_request("Invalid Value");
+    }
+    let has_subtasks = lists[source]
+        .tasks
+        .iter()
+        .any(|t| t.parent.as_deref() == Some(task_id) && !t.deleted);
+    if parent.is_some() && has_subtasks {
+        return Reply::bad_request("Invalid Value");
+    }
+    if let Err(reply) = lists[target].check_place(parent, previous) {
+        return reply;
+    }
+    // The task and its subtasks leave their place (and their list, for another list).
+    let subtree: Vec<String> = lists[source]
+        .order
+        .iter()
+        .filter(|id| {
+            id.as_str() == task_id
+                || lists[source].task(id).and_then(|t| t.parent.as_deref()) == Some(task_id)
+        })
+        .cloned()
+        .collect();
+    let mut moving: Vec<Task> = Vec::new();
+    if target != source {
+        let list = &mut lists[source];
+        list.order.retain(|id| !subtree.contains(id));
+        moving = list
+            .tasks
+            .iter()
+            .filter(|t| subtree.contains(&t.id))
+            .cloned()
+            .collect();
+        list.tasks.retain(|t| !subtree.contains(&t.id));
+        list.updated = now;
+    }
+    let list = &mut lists[target];
+    if target != source {
+        list.tasks.extend(moving);
+    } else {
+        list.order.retain(|id| !subtree.contains(id));
+    }
+    let moved = list
+        .tasks
+        .iter_mut()
+        .find(|t| t.id == task_id)
+        .expect("moved in");
+    moved.parent = parent.map(str::to_owned);
+    moved.updated = now;
+    list.order.push(task_id.to_owned());
+    list.place(task_id, previous);
+    let mut at = list.index(task_id) + 1;
+    for id in subtree.iter().filter(|id| id.as_str() != task_id) {
+        list.order.insert(at, id.clone());
+        at += 1;
+    }
+    list.updated = now;
+    Reply::ok(ctx.task_json(list, list.task(task_id).expect("moved")))
 }
 
 /// Google's answer for a task list id it does not know (jrupac/tasky#20: `HttpError 400 …
@@ -876,6 +1054,191 @@ mod tests {
         assert!(
             body(&r).get("items").is_none(),
             "Google leaves out an empty items array"
+        );
+    }
+
+    fn lists(store: &mut TasksStore) -> Reply {
+        call(store, "GET", "/tasks/v1/users/@me/lists", "")
+    }
+
+    #[test]
+    fn lists_are_made_renamed_and_deleted_but_not_the_default_one() {
+        let mut store = TasksStore::default();
+        let r = call(
+            &mut store,
+            "POST",
+            "/tasks/v1/users/@me/lists",
+            r#"{"title":"Trip"}"#,
+        );
+        assert_eq!(r.status, 200);
+        assert_eq!(body(&r)["kind"], "tasks#taskList");
+        let id = body(&r)["id"].as_str().unwrap().to_string();
+        assert_eq!(titles(&lists(&mut store)), ["My Tasks", "Errands", "Trip"]);
+        let one = format!("/tasks/v1/users/@me/lists/{id}");
+        let r = call(&mut store, "PATCH", &one, r#"{"title":"Trip to Turin"}"#);
+        assert_eq!(body(&r)["title"], "Trip to Turin");
+        let long = format!(r#"{{"title":"{}"}}"#, "x".repeat(1025));
+        assert_eq!(call(&mut store, "PATCH", &one, &long).status, 400);
+        assert_eq!(
+            call(&mut store, "POST", "/tasks/v1/users/@me/lists", "[]").status,
+            400
+        );
+        assert!(items(&call(
+            &mut store,
+            "GET",
+            &format!("/tasks/v1/lists/{id}/tasks"),
+            ""
+        ))
+        .is_empty());
+        assert_eq!(call(&mut store, "DELETE", &one, "").status, 204);
+        assert_eq!(titles(&lists(&mut store)), ["My Tasks", "Errands"]);
+        assert_eq!(
+            call(&mut store, "GET", &one, "").status,
+            400,
+            "gone: unknown"
+        );
+        let default = first_list(&mut store);
+        for target in [
+            format!("/tasks/v1/users/@me/lists/{default}"),
+            "/tasks/v1/users/@me/lists/@default".to_string(),
+        ] {
+            assert_eq!(
+                call(&mut store, "DELETE", &target, "").status,
+                400,
+                "{target}"
+            );
+        }
+        assert_eq!(
+            body(&call(
+                &mut store,
+                "GET",
+                "/tasks/v1/users/@me/lists/@default",
+                ""
+            ))["id"],
+            default.as_str()
+        );
+    }
+
+    #[test]
+    fn clear_hides_the_completed_tasks() {
+        let mut store = TasksStore::default();
+        let list = first_list(&mut store);
+        let r = call(
+            &mut store,
+            "POST",
+            &format!("/tasks/v1/lists/{list}/clear"),
+            "",
+        );
+        assert_eq!((r.status, r.body), (204, None));
+        let path = format!("/tasks/v1/lists/{list}/tasks");
+        assert!(!titles(&call(&mut store, "GET", &path, "")).contains(&"Reply to Charles".into()));
+        let all = call(&mut store, "GET", &format!("{path}?showHidden=true"), "");
+        let reply = items(&all)
+            .into_iter()
+            .find(|t| t["title"] == "Reply to Charles")
+            .unwrap();
+        assert_eq!(reply["hidden"], true);
+        assert_eq!(
+            call(&mut store, "POST", "/tasks/v1/lists/nope/clear", "").status,
+            400
+        );
+    }
+
+    #[test]
+    fn move_reorders_indents_outdents_and_changes_lists() {
+        let mut store = TasksStore::default();
+        let list = first_list(&mut store);
+        let path = format!("/tasks/v1/lists/{list}/tasks");
+        let all = call(&mut store, "GET", &path, "");
+        let id = |title: &str| id_of(&all, title);
+        let (draft, punch, reply) = (
+            id(DRAFT),
+            id("Order more punch cards"),
+            id("Reply to Charles"),
+        );
+        let mv = |store: &mut TasksStore, task: &str, query: &str| {
+            call(store, "POST", &format!("{path}/{task}/move{query}"), "")
+        };
+        // Reorder: the punch cards first; the draft keeps its subtasks.
+        let r = mv(&mut store, &punch, "");
+        assert_eq!(
+            (r.status, &body(&r)["position"]),
+            (200, &json!("00000000000000000000"))
+        );
+        assert_eq!(
+            shown(&call(&mut store, "GET", &path, "")),
+            [
+                "Order more punch cards",
+                DRAFT,
+                "Translate Menabrea's paper",
+                "Write Note G",
+                "Reply to Charles"
+            ]
+        );
+        // Indent: the reply under the draft, after its last subtask.
+        let note_g = id("Write Note G");
+        let r = mv(
+            &mut store,
+            &reply,
+            &format!("?parent={draft}&previous={note_g}"),
+        );
+        assert_eq!(body(&r)["parent"], draft.as_str());
+        assert_eq!(body(&r)["position"], "00000000000000000002");
+        // Outdent: back to the top level after the draft.
+        let r = mv(&mut store, &reply, &format!("?previous={draft}"));
+        assert!(body(&r).get("parent").is_none());
+        assert_eq!(
+            shown(&call(&mut store, "GET", &path, "")),
+            [
+                "Order more punch cards",
+                DRAFT,
+                "Translate Menabrea's paper",
+                "Write Note G",
+                "Reply to Charles"
+            ]
+        );
+        // Refused: under itself, a task with subtasks under another, an unknown task or list.
+        for (task, query) in [
+            (draft.clone(), format!("?parent={draft}")),
+            (draft.clone(), format!("?parent={punch}")),
+            (punch.clone(), "?previous=nope".to_string()),
+            (punch.clone(), "?destinationTasklist=nope".to_string()),
+        ] {
+            assert_eq!(mv(&mut store, &task, &query).status, 400, "{query}");
+        }
+        assert_eq!(mv(&mut store, "nope", "").status, 404);
+        // To another list, with its subtasks, keeping the id.
+        let errands = body(&lists(&mut store))["items"][1]["id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let r = mv(
+            &mut store,
+            &draft,
+            &format!("?destinationTasklist={errands}"),
+        );
+        assert_eq!(
+            (r.status, body(&r)["id"].as_str()),
+            (200, Some(draft.as_str()))
+        );
+        assert_eq!(
+            shown(&call(
+                &mut store,
+                "GET",
+                &format!("/tasks/v1/lists/{errands}/tasks"),
+                ""
+            )),
+            [
+                DRAFT,
+                "Translate Menabrea's paper",
+                "Write Note G",
+                "Buy stamps",
+                "Return the umbrella"
+            ]
+        );
+        assert_eq!(
+            shown(&call(&mut store, "GET", &path, "")),
+            ["Order more punch cards", "Reply to Charles"]
         );
     }
 

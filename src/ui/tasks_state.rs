@@ -285,6 +285,17 @@ impl TasksState {
             }
             TasksAction::TasksLoaded {
                 result: Err(error), ..
+            } if list_unknown(&error) => {
+                // Google answers 400 for a task list it does not know: the list was deleted
+                // elsewhere. The lists are asked for again, which chooses another.
+                let title = self.list().map(|l| l.title.clone()).unwrap_or_default();
+                self.lists = Load::Loading;
+                self.rows = Load::Loading;
+                self.reloads += 1;
+                self.failure = Some(AppError::TaskListGone(title));
+            }
+            TasksAction::TasksLoaded {
+                result: Err(error), ..
             } => {
                 self.rows = Load::Failed;
                 self.failure = Some(error);
@@ -404,6 +415,18 @@ impl TasksState {
     }
 }
 
+/// Google's answer for a task list it does not know: 400 to loading its tasks (no body is
+/// sent, so nothing else of the request can be wrong).
+fn list_unknown(error: &AppError) -> bool {
+    matches!(
+        error.api_failure(),
+        Some((
+            crate::error::ApiStep::ListTasks,
+            crate::google::ApiError::Rejected { status: 400, .. }
+        ))
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -513,6 +536,39 @@ mod tests {
             ])),
         });
         assert_eq!(titles(&s), ["a", "a1", "b"]);
+    }
+
+    #[test]
+    fn a_list_google_no_longer_knows_says_so_and_loads_the_lists_again() {
+        let s = loaded();
+        let (reloads, generation) = (s.reloads, s.generation);
+        let gone = AppError::from_api(
+            ApiStep::ListTasks,
+            ApiError::Rejected {
+                status: 400,
+                message: "Invalid Value".into(),
+            },
+        );
+        let s = s.apply(TasksAction::TasksLoaded {
+            generation,
+            result: Err(gone),
+        });
+        assert_eq!(s.reloads, reloads + 1, "the lists are asked for again");
+        assert_eq!(
+            (s.lists.clone(), s.rows.clone()),
+            (Load::Loading, Load::Loading)
+        );
+        let failure = s.failure.as_ref().unwrap();
+        assert_eq!(failure.code(), "task_list_gone");
+        assert!(failure.to_string().contains("“My Tasks”"), "{failure}");
+        // Any other failure to load is just that.
+        let s = loaded();
+        let generation = s.generation;
+        let s = s.apply(TasksAction::TasksLoaded {
+            generation,
+            result: Err(failure(ApiStep::ListTasks)),
+        });
+        assert_eq!(s.rows, Load::Failed);
     }
 
     #[test]

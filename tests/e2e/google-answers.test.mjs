@@ -155,3 +155,20 @@ h.test('user info\'s email_verified as the string "true", as Google sent it befo
   assert.equal((await page.getByTestId('profile-email').textContent()).trim(), ADA.email);
   assert.equal(await page.locator('[role="alert"]').count(), 0);
 });
+
+h.test('a task list deleted elsewhere answers 400 as at Google: the page says the list is gone and shows the lists that remain', async () => {
+  const page = await h.openApp();
+  await h.signInWithTasks(page, { write: true });
+  await page.getByLabel('Task list').selectOption({ label: 'Errands' });
+  await waitFor(async () => (await h.taskTitles(page))[0] === 'Buy stamps', { message: 'the Errands tasks' });
+  const { list } = await h.googleTasks('Errands');
+  assert.equal(await h.tasksApi(`/tasks/v1/users/@me/lists/${list.id}`, { method: 'DELETE' }), null);
+
+  await page.getByLabel('Show completed').uncheck();
+  const { text } = await h.expectAlert(page, 'task_list_gone');
+  assert.match(text, /“Errands” is no longer at Google/);
+  const loads = (await h.tasksCalls('GET')).filter((e) => e.path === `/tasks/v1/lists/${list.id}/tasks`);
+  assert.equal(loads.at(-1).status, 400, 'Google refused the unknown list');
+  await waitFor(async () => (await h.taskTitles(page))[0] === DRAFT, { message: 'the remaining list\'s tasks' });
+  assert.deepEqual(await page.getByLabel('Task list').locator('option').allTextContents(), ['My Tasks']);
+});
