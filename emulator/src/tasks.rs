@@ -386,11 +386,9 @@ fn move_task(
     moved.updated = now;
     list.order.push(task_id.to_owned());
     list.place(task_id, previous);
-    let mut at = list.index(task_id) + 1;
-    for id in subtree.iter().filter(|id| id.as_str() != task_id) {
-        list.order.insert(at, id.clone());
-        at += 1;
-    }
+    let at = list.index(task_id) + 1;
+    let subtasks = subtree.iter().filter(|id| id.as_str() != task_id).cloned();
+    list.order.splice(at..at, subtasks);
     list.updated = now;
     Reply::ok(ctx.task_json(list, list.task(task_id).expect("moved")))
 }
