@@ -558,9 +558,9 @@ mod tests {
             (s.lists.clone(), s.rows.clone()),
             (Load::Loading, Load::Loading)
         );
-        let failure = s.failure.as_ref().unwrap();
-        assert_eq!(failure.code(), "task_list_gone");
-        assert!(failure.to_string().contains("“My Tasks”"), "{failure}");
+        let said = s.failure.as_ref().unwrap();
+        assert_eq!(said.code(), "task_list_gone");
+        assert!(said.to_string().contains("“My Tasks”"), "{said}");
         // Any other failure to load is just that.
         let s = loaded();
         let generation = s.generation;
