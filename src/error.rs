@@ -18,6 +18,14 @@ pub enum ApiStep {
     ReopenTask,
     RenameTask,
     DeleteTask,
+    EditTask,
+    MoveTask,
+    MoveTaskToList,
+    ClearCompleted,
+    CreateList,
+    RenameList,
+    DeleteList,
+    CountTasks,
     ListEvents,
     Discovery,
     Keys,
@@ -34,6 +42,13 @@ impl ApiStep {
                 | ApiStep::ReopenTask
                 | ApiStep::RenameTask
                 | ApiStep::DeleteTask
+                | ApiStep::EditTask
+                | ApiStep::MoveTask
+                | ApiStep::MoveTaskToList
+                | ApiStep::ClearCompleted
+                | ApiStep::CreateList
+                | ApiStep::RenameList
+                | ApiStep::DeleteList
         )
     }
 
@@ -49,6 +64,14 @@ impl ApiStep {
             ApiStep::ReopenTask => "reopening the task",
             ApiStep::RenameTask => "renaming the task",
             ApiStep::DeleteTask => "deleting the task",
+            ApiStep::EditTask => "saving the task's notes and due date",
+            ApiStep::MoveTask => "moving the task",
+            ApiStep::MoveTaskToList => "moving the task to another list",
+            ApiStep::ClearCompleted => "clearing the completed tasks",
+            ApiStep::CreateList => "making the list",
+            ApiStep::RenameList => "renaming the list",
+            ApiStep::DeleteList => "deleting the list",
+            ApiStep::CountTasks => "counting the list's tasks",
             ApiStep::ListEvents => "loading your upcoming events",
             ApiStep::Discovery => "reading the provider's discovery document",
             ApiStep::Keys => "loading the provider's signing keys (JWKS)",
