@@ -458,6 +458,7 @@ impl TasksState {
         self.moves.clear();
         self.away.clear();
         self.clearing.clear();
+        self.focus = None;
     }
 
     pub fn apply(mut self, action: TasksAction) -> Self {

@@ -36,6 +36,8 @@ pub struct TasksHandle {
     access: Access,
     /// Numbers the rows shown for creates Google has not confirmed yet.
     next_pending: Rc<RefCell<u64>>,
+    /// The task being dragged by pointer, between `dragstart` and `drop`.
+    dragging: Rc<RefCell<Option<String>>>,
 }
 
 impl PartialEq for TasksHandle {
@@ -215,6 +217,19 @@ impl TasksHandle {
                 )));
             }
         }
+    }
+
+    pub fn start_drag(&self, task_id: String) {
+        *self.dragging.borrow_mut() = Some(task_id);
+    }
+
+    /// The task being dragged, if a drag is under way.
+    pub fn dragged(&self) -> Option<String> {
+        self.dragging.borrow().clone()
+    }
+
+    pub fn end_drag(&self) {
+        *self.dragging.borrow_mut() = None;
     }
 
     /// A drop by pointer: the dragged task just before `target`.
@@ -453,11 +468,13 @@ pub fn use_tasks() -> TasksHandle {
         )
     });
     let next_pending = use_mut_ref(|| 0u64);
+    let dragging = use_mut_ref(|| None::<String>);
     let handle = TasksHandle {
         state: state.clone(),
         access: feature.session.access(&TASKS_API),
         feature,
         next_pending,
+        dragging,
     };
 
     // Whatever the person chose or typed survives reloads, expiry and consent round trips.
