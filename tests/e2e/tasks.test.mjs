@@ -180,8 +180,14 @@ h.test('everything works from the keyboard: add with Enter, complete with Space,
   await h.waitSaved(page);
   assert.equal(await page.evaluate(() => document.activeElement?.id), await added.getAttribute('id'), 'focus stays on the checkbox while it saves');
 
-  await page.keyboard.press('Tab'); // to Rename
-  assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('aria-label')), 'Rename “Write to Mary”');
+  // The row's controls in order: Indent, Details, Rename.
+  const label = () => page.evaluate(() => document.activeElement?.getAttribute('aria-label'));
+  await page.keyboard.press('Tab');
+  assert.equal(await label(), 'Indent “Write to Mary” under the task above');
+  await page.keyboard.press('Tab');
+  assert.equal(await label(), 'Details of “Write to Mary”: notes, due date, list');
+  await page.keyboard.press('Tab');
+  assert.equal(await label(), 'Rename “Write to Mary”');
   await page.keyboard.press('Enter');
   const field = page.getByLabel('New title for “Write to Mary”');
   await field.waitFor();
