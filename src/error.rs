@@ -112,6 +112,10 @@ pub enum AppError {
     RefreshFailed(Box<AppError>),
     #[error("{0}")]
     EndSession(#[from] oauth::end_session::EndSessionError),
+    /// A module built without `other-providers` was given a config that needs it; the front
+    /// door chooses the module from config.json, so this means a build out of step with it.
+    #[error("This part of the page signs in with Google only (the implicit grant), but config.json asks for another provider's code flow. Reload the page: it then loads the part built for any provider.")]
+    NotInThisModule,
 }
 
 /// “View your tasks” (https://…/tasks.readonly) and …, for a sentence.
@@ -144,6 +148,7 @@ impl AppError {
             AppError::RefreshFailed(_) => "refresh_failed",
             AppError::EndSession(e) => e.code(),
             AppError::DpopKey(_) => "dpop_key_unavailable",
+            AppError::NotInThisModule => "not_in_this_module",
         }
     }
 

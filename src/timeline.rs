@@ -125,6 +125,9 @@ pub struct Snapshot {
 #[derive(Default)]
 struct Timeline {
     record: Snapshot,
+    /// The copies kept across redirects (one JSON snapshot per line), not yet read: the front
+    /// door only ever adds its line to them, the app reads them all ([`restore`]).
+    earlier: Option<String>,
     listeners: Vec<(usize, Rc<dyn Fn()>)>,
     next_listener: usize,
 }
@@ -353,19 +356,43 @@ impl Snapshot {
 }
 
 thread_local! {
-    static TIMELINE: RefCell<Timeline> = RefCell::new(restore());
+    /// The stored copies are taken from sessionStorage once, as text: reading them is the
+    /// app's ([`restore`]); the front door, which records only its authorization request,
+    /// carries no reader for them.
+    static TIMELINE: RefCell<Timeline> = RefCell::new(Timeline {
+        earlier: storage::take(Area::Session, keys::TIMELINE),
+        ..Timeline::default()
+    });
 }
 
-/// Entries from before a full-page redirect come back from sessionStorage once.
-fn restore() -> Timeline {
-    let mut record: Snapshot = storage::take(Area::Session, keys::TIMELINE)
-        .and_then(|text| Snapshot::from_json(&text))
-        .unwrap_or_default();
-    record.keep_within_budget();
-    Timeline {
-        record,
-        ..Timeline::default()
-    }
+/// Entries from before a full-page redirect (and the front door's, on this page) come first,
+/// then whatever this module has recorded; numbered anew in that order, within the budget. The
+/// app calls it when it takes the page over, before it records anything itself.
+pub fn restore() {
+    TIMELINE.with(|t| {
+        let mut t = t.borrow_mut();
+        let earlier = t.earlier.take().unwrap_or_default();
+        let mut merged = Snapshot::default();
+        let copies = earlier.lines().filter_map(Snapshot::from_json);
+        for copy in copies.chain([std::mem::take(&mut t.record)]) {
+            merged.entries.extend(copy.entries);
+            merged.dropped += copy.dropped;
+            for secret in copy.secrets {
+                if !merged.secrets.contains(&secret) {
+                    merged.secrets.push(secret);
+                }
+            }
+        }
+        // Numbered on from the ones let go before, so the newest's id still counts them all.
+        let first = merged.dropped;
+        for (i, entry) in merged.entries.iter_mut().enumerate() {
+            entry.id = first + i;
+        }
+        merged.keep_within_budget();
+        t.record = merged;
+    });
+    record_front_door_note();
+    notify();
 }
 
 fn notify() {
@@ -403,22 +430,30 @@ pub fn record(
     detail: Option<String>,
     http: Option<HttpExchange>,
 ) -> usize {
-    for field in &fields {
+    let at_ms = now_ms();
+    let entry = Entry {
+        id: 0,
+        at_ms,
+        step,
+        title: title.to_owned(),
+        fields,
+        passed,
+        detail,
+        http,
+    };
+    record_at(at_ms, entry)
+}
+
+/// Adds `entry` as it happened at `at_ms`, numbered after the last one.
+fn record_at(at_ms: u64, mut entry: Entry) -> usize {
+    for field in &entry.fields {
         secret_if_named(&field.name, &field.value);
     }
     let id = TIMELINE.with(|t| {
         let record = &mut t.borrow_mut().record;
         let id = record.entries.last().map_or(0, |e| e.id + 1);
-        let mut entry = Entry {
-            id,
-            at_ms: now_ms(),
-            step,
-            title: title.to_owned(),
-            fields,
-            passed,
-            detail,
-            http,
-        };
+        entry.id = id;
+        entry.at_ms = at_ms;
         entry.cut_long_bodies(&record.secrets);
         record.entries.push(entry);
         record.keep_within_budget();
@@ -426,6 +461,78 @@ pub fn record(
     });
     notify();
     id
+}
+
+/// Where an authorization request is put on the record as the tab sends it: on the app's
+/// timeline ([`Inspector`]), or, from the front door, which has no inspector, in a note the app
+/// records when it takes the page over ([`NoteForApp`]). The start of a sign-in is the same
+/// code in both (`auth::start`); only this differs.
+pub trait RequestLog {
+    /// The request to `endpoint` with `query` (its form-encoded parameters) is being sent.
+    fn sent(&self, endpoint: &str, query: &str);
+    /// This tab is about to leave the page: what is on the record must outlive it.
+    fn leaving(&self);
+}
+
+/// The app's timeline.
+pub struct Inspector;
+
+impl RequestLog for Inspector {
+    fn sent(&self, endpoint: &str, query: &str) {
+        record_request(endpoint, query, now_ms());
+    }
+
+    fn leaving(&self) {
+        save_before_leaving();
+    }
+}
+
+/// The front door's note of the request it sent, in sessionStorage (a redirect leaves the
+/// page; a popup is followed by the app): `at_ms`, the endpoint and the query, one per line.
+pub struct NoteForApp;
+
+impl RequestLog for NoteForApp {
+    fn sent(&self, endpoint: &str, query: &str) {
+        let mut note = now_ms().to_string();
+        for line in [endpoint, query] {
+            note.push('\n');
+            note.push_str(line);
+        }
+        let _ = storage::set(Area::Session, keys::SENT_REQUEST, &note);
+    }
+
+    fn leaving(&self) {}
+}
+
+fn record_request(endpoint: &str, query: &str, at_ms: u64) {
+    record_at(
+        at_ms,
+        Entry {
+            id: 0,
+            at_ms,
+            step: Step::AuthorizationRequest,
+            title: "The page sends you to the authorization endpoint".into(),
+            fields: parameters(query),
+            passed: None,
+            detail: Some(format!("GET {endpoint}")),
+            http: None,
+        },
+    );
+}
+
+/// The request the front door sent, if it left a note: recorded now, at its time.
+fn record_front_door_note() {
+    let Some(note) = storage::take(Area::Session, keys::SENT_REQUEST) else {
+        return;
+    };
+    let mut lines = note.splitn(3, '\n');
+    if let (Some(at_ms), Some(endpoint), Some(query)) = (
+        lines.next().and_then(|at| at.parse().ok()),
+        lines.next(),
+        lines.next(),
+    ) {
+        record_request(endpoint, query, at_ms);
+    }
 }
 
 /// A check made on the response or token, and its result.
@@ -480,11 +587,13 @@ pub fn snapshot() -> Snapshot {
     TIMELINE.with(|t| t.borrow().record.clone())
 }
 
-/// Keeps the timeline across a full-page redirect; access tokens are hidden for good in the
-/// stored copy (sessionStorage must never hold a token the settings keep in memory).
+/// Keeps the timeline across a full-page redirect (or a handover to the app): this record as
+/// one more line after the copies not yet read. Access tokens are hidden for good in the stored
+/// copy (sessionStorage must never hold a token the settings keep in memory).
 pub fn save_before_leaving() {
     TIMELINE.with(|t| {
-        let record = &t.borrow().record;
+        let t = t.borrow();
+        let record = &t.record;
         let (state, tokens): (Vec<_>, Vec<_>) = record
             .secrets
             .iter()
@@ -496,18 +605,25 @@ pub fn save_before_leaving() {
             secrets: state,
             dropped: record.dropped,
         };
-        let text = Snapshot {
-            secrets: tokens,
-            ..Snapshot::default()
-        }
-        .redact(&stored.to_json());
+        let mut text = t.earlier.clone().map(|e| e + "\n").unwrap_or_default();
+        text.push_str(
+            &Snapshot {
+                secrets: tokens,
+                ..Snapshot::default()
+            }
+            .redact(&stored.to_json()),
+        );
         let _ = storage::set(Area::Session, keys::TIMELINE, &text);
     });
 }
 
 /// Forgets everything (sign-out starts a clean record after its own steps are shown).
 pub fn clear() {
-    TIMELINE.with(|t| t.borrow_mut().record = Snapshot::default());
+    TIMELINE.with(|t| {
+        let mut t = t.borrow_mut();
+        t.record = Snapshot::default();
+        t.earlier = None;
+    });
     storage::remove(Area::Session, keys::TIMELINE);
     notify();
 }

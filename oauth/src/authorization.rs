@@ -1,9 +1,6 @@
 //! Step 1: the authorization request (RFC 6749 §4.2.1, Google's "OAuth 2.0 for Client-side Web
 //! Applications") and the record of it kept in the tab until the answer comes back.
 
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine;
-
 use crate::config::Flow;
 use crate::json::{Json, Object, ObjectWriter, ReadError};
 
@@ -53,7 +50,7 @@ impl PendingAuthorization {
         now_ms: u64,
     ) -> Self {
         PendingAuthorization {
-            state: URL_SAFE_NO_PAD.encode(random),
+            state: crate::base64url::encode(random),
             redirect_uri: redirect_uri.to_owned(),
             scopes: scopes.to_vec(),
             created_at_ms: now_ms,
@@ -72,7 +69,7 @@ impl PendingAuthorization {
     pub fn openid(mut self, flow: Flow, issuer: &str, random: [u8; STATE_BYTES]) -> Self {
         self.flow = flow;
         self.issuer = Some(issuer.to_owned());
-        self.nonce = Some(URL_SAFE_NO_PAD.encode(random));
+        self.nonce = Some(crate::base64url::encode(random));
         self
     }
 
@@ -250,10 +247,14 @@ impl AuthorizationRequest<'_> {
 
     /// The URL to send the person to (the endpoint's own query kept, RFC 6749 §3.1).
     pub fn to_url(&self) -> String {
-        let query = form_urlencoded::Serializer::new(String::new())
+        crate::url::with_query(self.endpoint, &self.query())
+    }
+
+    /// The [`AuthorizationRequest::parameters`], form-encoded as the URL carries them.
+    pub fn query(&self) -> String {
+        form_urlencoded::Serializer::new(String::new())
             .extend_pairs(self.parameters())
-            .finish();
-        crate::url::with_query(self.endpoint, &query)
+            .finish()
     }
 }
 

@@ -159,6 +159,40 @@ pub fn api_url(api_base: Option<&str>, google_origin: &str, path_and_query: &str
     format!("{}{path_and_query}", api_base.unwrap_or(google_origin))
 }
 
+/// Where the reader puts each problem it finds. The setup screen lists them in words
+/// (`Vec<ConfigError>`); the front door only needs to know whether there is one
+/// ([`AnyProblem`]), and since a message is made only when asked for, none of the words (nor
+/// the formatting that makes some of them) is in its module.
+pub trait Problems {
+    /// One more problem with `field`; `message` says it, for whoever keeps the words.
+    fn add<M: Into<String>>(&mut self, field: &str, message: impl FnOnce() -> M);
+    fn is_empty(&self) -> bool;
+}
+
+impl Problems for Vec<ConfigError> {
+    fn add<M: Into<String>>(&mut self, field: &str, message: impl FnOnce() -> M) {
+        self.push(ConfigError::new(field, message()));
+    }
+
+    fn is_empty(&self) -> bool {
+        <[ConfigError]>::is_empty(self)
+    }
+}
+
+/// Whether any problem was found, and nothing else.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct AnyProblem(bool);
+
+impl Problems for AnyProblem {
+    fn add<M: Into<String>>(&mut self, _field: &str, _message: impl FnOnce() -> M) {
+        self.0 = true;
+    }
+
+    fn is_empty(&self) -> bool {
+        !self.0
+    }
+}
+
 impl ClientConfig {
     /// Parses config.json. `fallback_client_id` (pasted on the setup screen) is used when the
     /// file has none. Returns every problem found, not just the first.
@@ -166,31 +200,47 @@ impl ClientConfig {
         text: &str,
         fallback_client_id: Option<&str>,
     ) -> Result<Self, Vec<ConfigError>> {
-        let map = Json::parse_object(text).map_err(|e| {
-            vec![match e {
-                ReadError::Syntax(e) => {
-                    ConfigError::new("config.json", format!("is not valid JSON: {e}"))
-                }
-                _ => ConfigError::new("config.json", "must be a JSON object"),
-            }]
-        })?;
-        Self::from_map(&map, fallback_client_id)
+        Self::read(text, fallback_client_id, Vec::new())
+    }
+
+    /// [`ClientConfig::from_json`], with the problems put in `problems`.
+    pub fn read<P: Problems>(
+        text: &str,
+        fallback_client_id: Option<&str>,
+        mut problems: P,
+    ) -> Result<Self, P> {
+        match Json::parse_object(text) {
+            Ok(map) => Self::from_map(&map, fallback_client_id, problems),
+            Err(ReadError::Syntax(e)) => {
+                problems.add("config.json", || format!("is not valid JSON: {e}"));
+                Err(problems)
+            }
+            Err(_) => {
+                problems.add("config.json", || "must be a JSON object");
+                Err(problems)
+            }
+        }
     }
 
     /// The configuration used when no config.json exists: Google's endpoints, and the client id
     /// pasted on the setup screen if any.
     pub fn from_fallback(fallback_client_id: Option<&str>) -> Result<Self, Vec<ConfigError>> {
-        Self::from_map(&Object::default(), fallback_client_id)
+        Self::fallback(fallback_client_id, Vec::new())
     }
 
-    fn from_map(map: &Object, fallback_client_id: Option<&str>) -> Result<Self, Vec<ConfigError>> {
-        let mut errors = Vec::new();
+    /// [`ClientConfig::from_fallback`], with the problems put in `problems`.
+    pub fn fallback<P: Problems>(fallback_client_id: Option<&str>, problems: P) -> Result<Self, P> {
+        Self::from_map(&Object::default(), fallback_client_id, problems)
+    }
+
+    fn from_map<P: Problems>(
+        map: &Object,
+        fallback_client_id: Option<&str>,
+        mut errors: P,
+    ) -> Result<Self, P> {
         for key in map.names() {
             if !KNOWN_FIELDS.contains(&key) && !ENDPOINT_FIELDS.contains(&key) {
-                errors.push(ConfigError::new(
-                    key,
-                    "is not a known setting (check its spelling)",
-                ));
+                errors.add(key, || "is not a known setting (check its spelling)");
             }
         }
 
@@ -199,15 +249,12 @@ impl ClientConfig {
             Some(Json::String(_)) | None => match fallback_client_id {
                 Some(id) if !id.trim().is_empty() => check_client_id(id, &mut errors),
                 _ => {
-                    errors.push(ConfigError::new(
-                        "client_id",
-                        "is missing: create an OAuth client of type \"Web application\" in Google Cloud Console and paste its client ID",
-                    ));
+                    errors.add("client_id", || "is missing: create an OAuth client of type \"Web application\" in Google Cloud Console and paste its client ID");
                     String::new()
                 }
             },
             Some(_) => {
-                errors.push(ConfigError::new("client_id", "must be a string"));
+                errors.add("client_id", || "must be a string");
                 String::new()
             }
         };
@@ -220,12 +267,12 @@ impl ClientConfig {
                 "token id_token" | "id_token token" => Some(Flow::TokenIdToken),
                 "code" => Some(Flow::Code),
                 _ => {
-                    errors.push(ConfigError::new("flow", FLOW_CHOICES));
+                    errors.add("flow", || FLOW_CHOICES);
                     None
                 }
             },
             Some(_) => {
-                errors.push(ConfigError::new("flow", FLOW_CHOICES));
+                errors.add("flow", || FLOW_CHOICES);
                 None
             }
         };
@@ -240,18 +287,16 @@ impl ClientConfig {
                     .map(str::to_owned)
                     .collect();
                 if scopes.len() != items.len() || scopes.is_empty() {
-                    errors.push(ConfigError::new(
-                        "scopes",
-                        "must be a non-empty list of scope strings without spaces or quotes",
-                    ));
+                    errors.add("scopes", || {
+                        "must be a non-empty list of scope strings without spaces or quotes"
+                    });
                 }
                 scopes
             }
             Some(_) => {
-                errors.push(ConfigError::new(
-                    "scopes",
-                    "must be a list of strings, such as [\"openid\", \"email\"]",
-                ));
+                errors.add("scopes", || {
+                    "must be a list of strings, such as [\"openid\", \"email\"]"
+                });
                 Vec::new()
             }
         };
@@ -276,10 +321,9 @@ impl ClientConfig {
             Some(value) => match value.as_integer::<u64>() {
                 Some(secs) if secs <= 3600 => secs,
                 _ => {
-                    errors.push(ConfigError::new(
-                        "renew_lead_secs",
-                        "must be a whole number of seconds from 0 to 3600",
-                    ));
+                    errors.add("renew_lead_secs", || {
+                        "must be a whole number of seconds from 0 to 3600"
+                    });
                     DEFAULT_RENEW_LEAD_SECS
                 }
             },
@@ -289,12 +333,12 @@ impl ClientConfig {
             None => None,
             Some(Json::String(url)) => {
                 if let Err(problem) = check_endpoint(url) {
-                    errors.push(ConfigError::new("issuer", problem.to_string()));
+                    errors.add("issuer", || problem.to_string());
                 }
                 Some(url.clone())
             }
             Some(_) => {
-                errors.push(ConfigError::new("issuer", "must be a URL string"));
+                errors.add("issuer", || "must be a URL string");
                 None
             }
         };
@@ -310,12 +354,12 @@ impl ClientConfig {
                 None => is_google.then(|| google.to_owned()),
                 Some(Json::String(url)) => {
                     if let Err(problem) = check_endpoint(url) {
-                        errors.push(ConfigError::new(field, problem.to_string()));
+                        errors.add(field, || problem.to_string());
                     }
                     Some(url.clone())
                 }
                 Some(_) => {
-                    errors.push(ConfigError::new(field, "must be a URL string"));
+                    errors.add(field, || "must be a URL string");
                     None
                 }
             }
@@ -336,10 +380,7 @@ impl ClientConfig {
                 ("userinfo_endpoint", &userinfo),
             ] {
                 if value.is_none() {
-                    errors.push(ConfigError::new(
-                        field,
-                        "is missing: give every endpoint, or only \"issuer\" to read them from its discovery document",
-                    ));
+                    errors.add(field, || "is missing: give every endpoint, or only \"issuer\" to read them from its discovery document");
                 }
             }
         }
@@ -352,37 +393,28 @@ impl ClientConfig {
             (false, _) => Flow::Code,
         });
         if flow == Flow::Code && google_shaped {
-            errors.push(ConfigError::new(
-                "flow",
-                "\"code\" cannot work against Google from a page alone: Google's token endpoint refuses to exchange a code without the client secret, even with PKCE, and a secret shipped in a page is no secret. Use \"token id_token\" (or \"token\") with Google; use \"code\" with a provider that accepts public clients",
-            ));
+            errors.add("flow", || "\"code\" cannot work against Google from a page alone: Google's token endpoint refuses to exchange a code without the client secret, even with PKCE, and a secret shipped in a page is no secret. Use \"token id_token\" (or \"token\") with Google; use \"code\" with a provider that accepts public clients");
         }
         if flow.has_id_token() && !openid {
-            errors.push(ConfigError::new(
-                "scopes",
+            errors.add("scopes", || {
                 format!(
                     "must include \"openid\" for the \"{}\" flow, which verifies an ID token",
                     flow.name()
-                ),
-            ));
+                )
+            });
         }
         if !needs_discovery && !google_shaped && flow.has_id_token() && jwks_uri.is_none() {
-            errors.push(ConfigError::new(
-                "jwks_uri",
-                "is missing: the ID token's signature is checked against the provider's keys",
-            ));
+            errors.add("jwks_uri", || {
+                "is missing: the ID token's signature is checked against the provider's keys"
+            });
         }
         if !needs_discovery && flow == Flow::Code && token.is_none() {
-            errors.push(ConfigError::new(
-                "token_endpoint",
-                "is missing: the code flow exchanges the code there",
-            ));
+            errors.add("token_endpoint", || {
+                "is missing: the code flow exchanges the code there"
+            });
         }
         if flow == Flow::Token && !google_shaped {
-            errors.push(ConfigError::new(
-                "flow",
-                "\"token\" needs Google's token info endpoint to check who the token was issued to; with another provider use \"token id_token\" or \"code\"",
-            ));
+            errors.add("flow", || "\"token\" needs Google's token info endpoint to check who the token was issued to; with another provider use \"token id_token\" or \"code\"");
         }
         let endpoints = Endpoints {
             issuer: issuer.unwrap_or_else(|| GOOGLE_ISSUER.to_owned()),
@@ -397,12 +429,12 @@ impl ClientConfig {
                 None => None,
                 Some(Json::String(origin)) => {
                     if let Err(problem) = check_origin(origin) {
-                        errors.push(ConfigError::new("api_base", problem.to_string()));
+                        errors.add("api_base", || problem.to_string());
                     }
                     Some(origin.trim_end_matches('/').to_owned())
                 }
                 Some(_) => {
-                    errors.push(ConfigError::new("api_base", "must be an origin string"));
+                    errors.add("api_base", || "must be an origin string");
                     None
                 }
             },
@@ -428,6 +460,17 @@ impl ClientConfig {
         } else {
             Err(errors)
         }
+    }
+
+    /// Whether signing in needs nothing that only other providers need: no discovery, no code
+    /// exchange (so no PKCE, refresh tokens or DPoP), no provider sign-out. Google, its
+    /// emulator, and any provider configured like them are; the page then loads the app module
+    /// built without the rest (README → Architecture).
+    pub fn is_google_shaped(&self) -> bool {
+        !self.needs_discovery
+            && self.flow != Flow::Code
+            && !self.dpop
+            && self.endpoints.end_session.is_none()
     }
 
     /// What identifies this client to the revocation endpoint: RFC 7009 has a public client
@@ -459,15 +502,20 @@ impl ClientConfig {
         let discovery = self.needs_discovery.then_some(e.issuer.as_str());
         let keys = self.flow.has_id_token().then_some(e.jwks_uri.as_str());
         let token = (self.flow == Flow::Code).then_some(e.token.as_str());
-        let mut origins: Vec<String> = [e.tokeninfo.as_deref(), e.revocation.as_deref()]
+        let found = [e.tokeninfo.as_deref(), e.revocation.as_deref()]
             .into_iter()
             .chain([Some(e.userinfo.as_str()), discovery, keys, token])
             .flatten()
             .chain(apis)
-            .filter_map(|u| crate::url::HttpUrl::parse(u).ok().map(|u| u.origin()))
-            .collect();
-        origins.sort();
-        origins.dedup();
+            .filter_map(|u| crate::url::HttpUrl::parse(u).ok().map(|u| u.origin()));
+        // Sorted and without repeats, kept so as each arrives: a handful of origins, and no
+        // general sort's code in the page's first module.
+        let mut origins: Vec<String> = Vec::new();
+        for origin in found {
+            if let Err(at) = origins.binary_search(&origin) {
+                origins.insert(at, origin);
+            }
+        }
         origins
     }
 
@@ -489,7 +537,7 @@ fn choice<T: Copy>(
     map: &Object,
     field: &str,
     options: &[(&str, T)],
-    errors: &mut Vec<ConfigError>,
+    errors: &mut impl Problems,
 ) -> T {
     let default = options[0].1;
     let Some(value) = map.get(field) else {
@@ -501,19 +549,18 @@ fn choice<T: Copy>(
     {
         Some((_, chosen)) => *chosen,
         None => {
-            let names: Vec<String> = options.iter().map(|(n, _)| format!("\"{n}\"")).collect();
-            errors.push(ConfigError::new(
-                field,
-                format!("must be {}", names.join(" or ")),
-            ));
+            errors.add(field, || {
+                let names: Vec<String> = options.iter().map(|(n, _)| format!("\"{n}\"")).collect();
+                format!("must be {}", names.join(" or "))
+            });
             default
         }
     }
 }
 
-fn check_client_id(id: &str, errors: &mut Vec<ConfigError>) -> String {
+fn check_client_id(id: &str, errors: &mut impl Problems) -> String {
     if id.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        errors.push(ConfigError::new("client_id", "must not contain spaces"));
+        errors.add("client_id", || "must not contain spaces");
     }
     id.to_owned()
 }
@@ -627,6 +674,44 @@ mod tests {
             fields(&errors),
             vec!["userinfo_endpoint", "jwks_uri", "token_endpoint"]
         );
+    }
+
+    #[test]
+    fn counting_problems_agrees_with_listing_them() {
+        for text in [
+            r#"{"client_id":"a"}"#,
+            r#"{"client_id":"a","flow":"sideways"}"#,
+            r#"{"client_id":"a b","display":"window","scopes":[]}"#,
+            r#"{"issuer":"http://op.example"}"#,
+            "not json",
+            "[1]",
+        ] {
+            let words = ClientConfig::from_json(text, None);
+            let counted = ClientConfig::read(text, None, AnyProblem::default());
+            assert_eq!(counted.as_ref().ok(), words.as_ref().ok(), "{text}");
+            assert_eq!(counted.is_err(), words.is_err(), "{text}");
+        }
+        assert!(ClientConfig::fallback(Some("x"), AnyProblem::default()).is_ok());
+        assert!(ClientConfig::fallback(None, AnyProblem::default()).is_err());
+    }
+
+    #[test]
+    fn only_the_implicit_grant_with_fixed_endpoints_is_google_shaped() {
+        let read = |text: &str| ClientConfig::from_json(text, None).unwrap();
+        assert!(read(r#"{"client_id":"a"}"#).is_google_shaped());
+        assert!(read(r#"{"client_id":"a","flow":"token"}"#).is_google_shaped());
+        let issuer_only = read(r#"{"client_id":"a","issuer":"https://id.example"}"#);
+        assert!(!issuer_only.is_google_shaped(), "discovery");
+        let with_logout = read(
+            r#"{"client_id":"a","end_session_endpoint":"https://accounts.google.com/logout"}"#,
+        );
+        assert!(!with_logout.is_google_shaped(), "RP-initiated logout");
+        let mut code = read(r#"{"client_id":"a"}"#);
+        code.flow = Flow::Code;
+        assert!(!code.is_google_shaped(), "code exchange");
+        let mut bound = read(r#"{"client_id":"a"}"#);
+        bound.dpop = true;
+        assert!(!bound.is_google_shaped(), "DPoP");
     }
 
     #[test]

@@ -8,9 +8,6 @@
 //! Hashing is the caller's (WebCrypto), as for `at_hash` and PKCE: this module produces the
 //! bytes to hash and takes the SHA-256 digest back.
 
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine;
-
 use crate::error::AuthError;
 use crate::json::{Json, Object, ReadError};
 
@@ -137,7 +134,7 @@ impl PublicKey {
 /// `base64url(digest)`: the JWK thumbprint (`dpop_jkt`, `cnf.jkt`) from the SHA-256 of
 /// [`PublicKey::thumbprint_input`], or `ath` from the SHA-256 of the access token (§4.2).
 pub fn encode_digest(sha256: &[u8; 32]) -> String {
-    URL_SAFE_NO_PAD.encode(sha256)
+    crate::base64url::encode(sha256)
 }
 
 /// `htu`: the request's URL without query and fragment (RFC 9449 §4.2).
@@ -180,7 +177,7 @@ impl Claims {
         nonce: Option<&str>,
     ) -> Result<Self, DpopError> {
         Ok(Claims {
-            jti: URL_SAFE_NO_PAD.encode(random),
+            jti: crate::base64url::encode(random),
             htm: method.to_owned(),
             htu: htu(url)?,
             iat: now_ms / 1000,
@@ -237,8 +234,8 @@ impl UnsignedProof {
         ]);
         let signing_input = format!(
             "{}.{}",
-            URL_SAFE_NO_PAD.encode(header.to_text()),
-            URL_SAFE_NO_PAD.encode(claims.to_json().to_text())
+            crate::base64url::encode(header.to_text()),
+            crate::base64url::encode(claims.to_json().to_text())
         );
         UnsignedProof {
             header,
@@ -256,7 +253,7 @@ impl UnsignedProof {
         Ok(format!(
             "{}.{}",
             self.signing_input,
-            URL_SAFE_NO_PAD.encode(signature)
+            crate::base64url::encode(signature)
         ))
     }
 }
@@ -331,6 +328,8 @@ pub fn retry_with_nonce(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use base64::Engine;
     use sha2::{Digest, Sha256};
 
     fn sha256(text: &str) -> [u8; 32] {
@@ -503,7 +502,7 @@ mod tests {
             format!(
                 "{}.{}",
                 proof.signing_input,
-                URL_SAFE_NO_PAD.encode([7; 64])
+                crate::base64url::encode([7; 64])
             )
         );
         assert_eq!(proof.sign(&[7; 70]), Err(DpopError::BadSignature(70)));

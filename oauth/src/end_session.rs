@@ -4,8 +4,6 @@
 
 use crate::authorization::STATE_BYTES;
 use crate::json::{Json, Object, ObjectWriter, ReadError};
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine;
 use subtle::ConstantTimeEq;
 
 /// What this tab keeps (sessionStorage) while the person is at the provider: the `state` sent,
@@ -20,7 +18,7 @@ impl PendingLogout {
     /// A fresh logout with 256 random bits of `state`, as a sign-in's.
     pub fn new(random: [u8; STATE_BYTES], revoked: bool) -> Self {
         PendingLogout {
-            state: URL_SAFE_NO_PAD.encode(random),
+            state: crate::base64url::encode(random),
             revoked,
         }
     }

@@ -235,7 +235,7 @@ impl Claims {
 
 /// `at_hash`: base64url of the left half of the access token's SHA-256 (OIDC Core §3.2.2.9).
 pub fn half_hash(sha256: &[u8; 32]) -> String {
-    URL_SAFE_NO_PAD.encode(&sha256[..16])
+    crate::base64url::encode(&sha256[..16])
 }
 
 /// An RSA public key from a JWKS (RFC 7517), as WebCrypto's `importKey("jwk", …)` takes it.
@@ -343,12 +343,12 @@ impl Jwks {
 
 /// PKCE (RFC 7636 §4.1): a verifier of 43 characters from 32 random bytes.
 pub fn code_verifier(random: [u8; 32]) -> String {
-    URL_SAFE_NO_PAD.encode(random)
+    crate::base64url::encode(random)
 }
 
 /// PKCE S256 (§4.2): `base64url(SHA-256(verifier))`; the caller hashes with WebCrypto.
 pub fn s256_challenge(verifier_sha256: &[u8; 32]) -> String {
-    URL_SAFE_NO_PAD.encode(verifier_sha256)
+    crate::base64url::encode(verifier_sha256)
 }
 
 #[cfg(test)]
@@ -356,7 +356,7 @@ mod tests {
     use super::*;
 
     fn b64(json: &str) -> String {
-        URL_SAFE_NO_PAD.encode(json)
+        crate::base64url::encode(json)
     }
 
     fn token(header: &str, claims: &str) -> String {
@@ -364,7 +364,7 @@ mod tests {
             "{}.{}.{}",
             b64(header),
             b64(claims),
-            URL_SAFE_NO_PAD.encode([1u8, 2, 3])
+            crate::base64url::encode([1u8, 2, 3])
         )
     }
 
@@ -416,7 +416,7 @@ mod tests {
             format!(
                 "{}.{}",
                 parsed.signing_input,
-                URL_SAFE_NO_PAD.encode([1u8, 2, 3])
+                crate::base64url::encode([1u8, 2, 3])
             ),
             t
         );

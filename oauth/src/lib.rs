@@ -19,7 +19,9 @@
 
 pub mod api;
 pub mod authorization;
+pub mod base64url;
 pub mod callback;
+pub mod checked_config;
 pub mod config;
 pub mod csp;
 pub mod discovery;

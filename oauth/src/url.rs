@@ -83,7 +83,12 @@ impl<'a> HttpUrl<'a> {
 /// (RFC 6749 §3.1: it must be kept; OIDC RP-Initiated Logout §2 likewise), then with `&`.
 pub fn with_query(endpoint: &str, query: &str) -> String {
     let separator = if endpoint.contains('?') { '&' } else { '?' };
-    format!("{endpoint}{separator}{query}")
+    // Concatenated, not `format!`: this runs in the front door, which carries no formatting.
+    let mut url = String::with_capacity(endpoint.len() + 1 + query.len());
+    url.push_str(endpoint);
+    url.push(separator);
+    url.push_str(query);
+    url
 }
 
 /// Checks an endpoint URL: absolute http(s), secure unless loopback, no fragment.

@@ -1,17 +1,18 @@
-//! Each step of the grant as the page performs it, in protocol order: the implicit grant (with
-//! or without an ID token) or the code grant with PKCE. Decisions are the `oauth` crate's; this
+//! Steps 2 to 4 of the grant as the page performs them, in protocol order (step 1, the start,
+//! is `super::start`): the answer of the implicit grant (with or without an ID token) or of the
+//! code grant with PKCE, its checks, and sign-out. Decisions are the `oauth` crate's; this
 //! module only fetches inputs for it and acts on its answers.
 
 use super::{end_session, oidc, session_store};
+use crate::browser::clock::now_ms;
+use crate::browser::location;
 use crate::browser::storage::{self, keys, Area};
-use crate::browser::{clock::now_ms, location, random::random_bytes};
-use crate::dpop;
 use crate::error::{ApiStep, AppError};
 use crate::google::{revocation, token_info, user_info};
-use crate::timeline::{self, Field, Step};
-use oauth::authorization::{AuthorizationRequest, PendingAuthorization, STATE_BYTES};
-use oauth::callback::{check_code_response, UnverifiedToken};
-use oauth::dpop::TokenType;
+use crate::timeline::{self, Step};
+use crate::OTHER_PROVIDERS;
+use oauth::authorization::PendingAuthorization;
+use oauth::callback::UnverifiedToken;
 use oauth::id_token::Claims;
 use oauth::refresh::RefreshGrant;
 use oauth::{
@@ -34,157 +35,6 @@ pub struct SignedIn {
     pub refresh: Option<RefreshGrant>,
     /// The newest ID token, for `id_token_hint` at RP-initiated logout; memory only.
     pub id_token: Option<String>,
-}
-
-/// How a request asks the provider: as usual, silently (`prompt=none`, renewal), or with the
-/// account chooser ("Use another account", `prompt=select_account` and no `login_hint`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Ask {
-    Normally,
-    Silently,
-    ForAnotherAccount,
-}
-
-impl Ask {
-    pub fn apply(self, pending: PendingAuthorization) -> PendingAuthorization {
-        match self {
-            Ask::Normally => pending,
-            Ask::Silently => pending.silent(),
-            Ask::ForAnotherAccount => pending.choosing_account(),
-        }
-    }
-}
-
-/// A fresh pending authorization for this page asking for `scopes`, with 256 random bits of
-/// state, and for OpenID Connect a nonce as strong, and the PKCE verifier for the code flow.
-/// Sign-in asks for the configured scopes only; a feature asks for its own on top when it first
-/// needs them (incremental authorization, least privilege: RFC 9700 §2.3).
-pub fn new_pending(
-    config: &ClientConfig,
-    scopes: &[String],
-) -> Result<PendingAuthorization, AppError> {
-    let mut pending = PendingAuthorization::new(
-        random_bytes::<STATE_BYTES>()?,
-        &location::redirect_uri(),
-        scopes,
-        now_ms(),
-    );
-    if config.flow.has_id_token() {
-        pending = pending.openid(
-            config.flow,
-            &config.endpoints.issuer,
-            random_bytes::<STATE_BYTES>()?,
-        );
-    }
-    Ok(pending)
-}
-
-/// Step 1: keeps `pending` in this tab (replacing any older one: only the newest request's
-/// answer is accepted) and returns the authorization URL to visit. Against Google every request
-/// carries `include_granted_scopes=true`, so a new token keeps what was granted before.
-pub fn prepare_request(
-    config: &ClientConfig,
-    pending: PendingAuthorization,
-    login_hint: Option<&str>,
-) -> Result<(String, PendingAuthorization), AppError> {
-    let (pending, challenge) = if config.flow == Flow::Code {
-        let (verifier, challenge) = oidc::take_pkce()?;
-        (pending.with_code_verifier(verifier), Some(challenge))
-    } else {
-        (pending, None)
-    };
-    // The code is bound to the page's key before it exists (RFC 9449 §10); the key is made
-    // ahead, like the PKCE pair, since a popup must open inside the click.
-    let dpop_jkt = match config.dpop {
-        true => Some(dpop::jkt().ok_or(AppError::NotReady)?),
-        false => None,
-    };
-    storage::set(Area::Session, keys::PENDING, &pending.to_json())?;
-    let request = AuthorizationRequest {
-        endpoint: &config.endpoints.authorization,
-        client_id: &config.client_id,
-        pending: &pending,
-        login_hint: pending.login_hint(login_hint),
-        prompt: pending.prompt(),
-        include_granted_scopes: config.google,
-        response_type: &config.response_type,
-        code_challenge: challenge.as_deref(),
-        dpop_jkt: dpop_jkt.as_deref(),
-    };
-    let url = request.to_url();
-    let fields = request
-        .parameters()
-        .iter()
-        .map(|(n, v)| Field::parameter(n, v))
-        .collect();
-    timeline::record(
-        Step::AuthorizationRequest,
-        "The page sends you to the authorization endpoint",
-        fields,
-        None,
-        Some(format!("GET {}", config.endpoints.authorization)),
-        None,
-    );
-    Ok((url, pending))
-}
-
-/// Signs in by leaving the page; the answer comes back to this page's URL. `return_to` names
-/// the view to show again afterwards.
-pub fn start_sign_in(
-    config: &ClientConfig,
-    login_hint: Option<&str>,
-    return_to: Option<String>,
-) -> Result<(), AppError> {
-    let hint = login_hint
-        .map(str::to_owned)
-        .or_else(session_store::login_hint);
-    start_authorization(config, &config.scopes, hint.as_deref(), return_to)
-}
-
-/// "Use another account" by leaving the page: the provider's account chooser, no hint. A
-/// session in use stays until another account's sign-in replaces it (see [`retire`]).
-pub fn start_choosing_account(config: &ClientConfig) -> Result<(), AppError> {
-    let pending = Ask::ForAnotherAccount.apply(new_pending(config, &config.scopes)?);
-    leave_for(config, pending, None)
-}
-
-/// Asks for `scopes` by leaving the page: a sign-in, or incremental authorization (the
-/// configured scopes plus what a view needs, for the signed-in account's `login_hint`). The
-/// answer comes back through [`complete_sign_in`] like any other, to the view `return_to`.
-pub fn start_authorization(
-    config: &ClientConfig,
-    scopes: &[String],
-    login_hint: Option<&str>,
-    return_to: Option<String>,
-) -> Result<(), AppError> {
-    let pending = new_pending(config, scopes)?.returning_to(return_to);
-    leave_for(config, pending, login_hint)
-}
-
-fn leave_for(
-    config: &ClientConfig,
-    pending: PendingAuthorization,
-    login_hint: Option<&str>,
-) -> Result<(), AppError> {
-    let (url, _) = prepare_request(config, pending, login_hint)?;
-    timeline::save_before_leaving();
-    location::navigate(&url)?;
-    Ok(())
-}
-
-/// This tab's pending request, read without spending it.
-fn peek_pending() -> Option<PendingAuthorization> {
-    PendingAuthorization::from_json(&storage::get(Area::Session, keys::PENDING)?).ok()
-}
-
-/// The view a full-page sign-in asked to come back to, read before the pending state is spent.
-pub fn pending_return_to() -> Option<String> {
-    peek_pending()?.return_to
-}
-
-/// The state of this tab's pending request, if any.
-pub fn pending_state() -> Option<String> {
-    peek_pending().map(|p| p.state)
 }
 
 /// Steps 2–4: the redirect came back with `response` (already removed from the URL: a
@@ -210,14 +60,18 @@ pub async fn complete_sign_in(config: &ClientConfig, response: &str) -> Result<S
         .and_then(|text| PendingAuthorization::from_json(&text).ok());
     // The session this answer may replace (a tab signed in that asked for another account).
     let previous = session_store::load(config);
-    let mut refresh_token = None;
-    let token = match pending.as_ref().map(|p| p.flow) {
+    let (token, refresh_token) = match pending.as_ref().map(|p| p.flow) {
+        // `cfg`, not `OTHER_PROVIDERS`, wherever an `await` is left out: an async function's
+        // state machine keeps the code of every future it awaits, reachable or not.
+        #[cfg(not(feature = "other-providers"))]
+        Some(Flow::Code) => return Err(AppError::NotInThisModule),
+        #[cfg(feature = "other-providers")]
         Some(Flow::Code) => {
-            let grant = check_code_response(response, pending).inspect_err(record_failed_check)?;
+            let grant = oauth::callback::check_code_response(response, pending)
+                .inspect_err(record_failed_check)?;
             record_state_check();
             let answer = oidc::exchange_code(config, grant).await?;
-            refresh_token = answer.refresh_token;
-            answer.token
+            (answer.token, answer.refresh_token)
         }
         _ => {
             let token =
@@ -228,7 +82,7 @@ pub async fn complete_sign_in(config: &ClientConfig, response: &str) -> Result<S
                 true,
                 "The only token type this client understands.",
             );
-            token
+            (token, None)
         }
     };
     let requested = token.requested_scopes.clone();
@@ -388,10 +242,11 @@ pub async fn resume(config: &ClientConfig) -> Result<Option<SignedIn>, AppError>
         expire(&session);
         return Err(AuthError::SessionExpired.into());
     }
-    if session.token_type == TokenType::DPoP {
+    #[cfg(feature = "other-providers")]
+    if session.token_type == oauth::dpop::TokenType::DPoP {
         // The key outlived the reload in IndexedDB: the token can still be proved.
-        dpop::prepare().await?;
-        dpop::bind(&session.access_token);
+        crate::dpop::prepare().await?;
+        crate::dpop::bind(&session.access_token);
     }
     match load_user(config, &session).await {
         // The refresh token and ID token were in memory only: after a reload renewal is the
@@ -512,14 +367,20 @@ pub async fn sign_out(
     location::replace_with_clean_url()?;
     announce();
     let revoked = revoke(config, signed_in).await;
+    #[cfg(feature = "other-providers")]
     if config.dpop {
         // After revocation, whose request carries a proof: the key that proved this session is
         // deleted, so nothing can be proved with it again. The next sign-in's key is made now,
         // as the next PKCE pair is: a popup must open inside the click, with no time to make one.
-        dpop::forget().await?;
-        dpop::prepare().await?;
+        crate::dpop::forget().await?;
+        crate::dpop::prepare().await?;
     }
-    let Some(endpoint) = &config.endpoints.end_session else {
+    let Some(endpoint) = config
+        .endpoints
+        .end_session
+        .as_ref()
+        .filter(|_| OTHER_PROVIDERS)
+    else {
         return revoked.map(SignedOut::Here);
     };
     end_session::leave(
@@ -543,6 +404,7 @@ pub async fn revoke(config: &ClientConfig, signed_in: &SignedIn) -> Result<Revok
         config.revocation_client_id(),
     )
     .await;
+    #[cfg(feature = "other-providers")]
     let refresh = match &signed_in.refresh {
         Some(grant) => {
             revocation::revoke_refresh_token(endpoint, &grant.refresh_token, &config.client_id)
@@ -551,6 +413,9 @@ pub async fn revoke(config: &ClientConfig, signed_in: &SignedIn) -> Result<Revok
         }
         None => Ok(()),
     };
+    // Only another provider gives refresh tokens.
+    #[cfg(not(feature = "other-providers"))]
+    let refresh = Ok(());
     let access = access.and_then(|outcome| refresh.map(|()| outcome));
     match access {
         Ok(revocation::Revocation::Revoked) => Ok(Revoked::Yes),

@@ -8,5 +8,6 @@ pub mod popup;
 pub mod refresh;
 pub mod relay;
 pub mod session_store;
+pub mod start;
 
 pub use flow::SignedIn;

@@ -3,12 +3,15 @@
 //! opener, and a BroadcastChannel for when COOP has cut `window.opener`); this tab makes every
 //! check itself with the pending state it kept.
 
-use super::flow::{self, Ask};
+use super::flow;
+use super::start::{self, Ask};
 use super::{session_store, SignedIn};
 use crate::browser::channel::{Channel, WindowMessages};
 use crate::browser::clock::now_ms;
+use crate::browser::handoff::OpenPopup;
 use crate::browser::popup::{has_focus, Popup};
 use crate::error::AppError;
+use crate::timeline::{Inspector, RequestLog};
 use futures_channel::oneshot;
 use gloo_timers::callback::Interval;
 use oauth::renewal::{needs_interaction, ChannelMessage};
@@ -37,6 +40,9 @@ pub struct PopupAttempt {
     silent: bool,
     /// What was asked for, asked again if a silent attempt has to go on interactively.
     scopes: Vec<String>,
+    /// Answers relayed before this module listened (the front door's popup, see
+    /// [`PopupAttempt::adopt`]): `(from the popup's postMessage, text)`.
+    early: Vec<(bool, String)>,
 }
 
 /// Opens the popup asking for `scopes` (the configured ones to sign in or renew; more for
@@ -48,16 +54,18 @@ pub fn open(
     scopes: &[String],
     ask: Ask,
     login_hint: Option<&str>,
+    log: &impl RequestLog,
 ) -> Result<PopupAttempt, AppError> {
     let silent = ask == Ask::Silently;
-    let pending = ask.apply(flow::new_pending(config, scopes)?);
-    let (url, pending) = flow::prepare_request(config, pending, login_hint)?;
+    let pending = ask.apply(start::new_pending(config, scopes)?);
+    let (url, pending) = start::prepare_request(config, pending, login_hint, log)?;
     match Popup::open(&url)? {
         Some(popup) => Ok(PopupAttempt {
             popup,
             state: pending.state,
             silent,
             scopes: scopes.to_vec(),
+            early: Vec::new(),
         }),
         None => {
             session_store::forget_pending();
@@ -67,6 +75,33 @@ pub fn open(
 }
 
 impl PopupAttempt {
+    /// What the app needs to go on waiting for this popup, once it takes the page over from the
+    /// front door (which opened it inside the click). A sign-in popup is never a silent one.
+    pub fn hand_over(self, messages: Vec<(bool, String)>) -> OpenPopup {
+        OpenPopup {
+            window: self.popup.window().clone(),
+            state: self.state,
+            scopes: self.scopes,
+            messages,
+        }
+    }
+
+    /// The popup's window (the front door tells its messages from others' by it).
+    pub fn window(&self) -> &web_sys::Window {
+        self.popup.window()
+    }
+
+    /// Goes on waiting for a popup the front door opened.
+    pub fn adopt(open: OpenPopup) -> PopupAttempt {
+        PopupAttempt {
+            popup: Popup::from_window(open.window),
+            state: open.state,
+            silent: false,
+            scopes: open.scopes,
+            early: open.messages,
+        }
+    }
+
     /// Waits for the answer and checks it like a redirect's. A silent attempt answered with
     /// "needs interaction" goes on interactively in the same popup.
     pub async fn finish(
@@ -75,11 +110,18 @@ impl PopupAttempt {
         login_hint: Option<&str>,
     ) -> Result<SignedIn, AppError> {
         loop {
-            let fragment = wait_for_answer(&self.popup, &self.state).await?;
+            let early = std::mem::take(&mut self.early)
+                .into_iter()
+                .find_map(|(direct, text)| answer_to(&self.state, direct, &text));
+            let fragment = match early {
+                Some(fragment) => fragment,
+                None => wait_for_answer(&self.popup, &self.state).await?,
+            };
             match flow::complete_sign_in(config, &fragment).await {
                 Err(AppError::Auth(error)) if self.silent && needs_interaction(&error) => {
-                    let pending = flow::new_pending(config, &self.scopes)?;
-                    let (url, pending) = flow::prepare_request(config, pending, login_hint)?;
+                    let pending = start::new_pending(config, &self.scopes)?;
+                    let (url, pending) =
+                        start::prepare_request(config, pending, login_hint, &Inspector)?;
                     if !self.popup.navigate(&url) {
                         session_store::forget_pending();
                         return Err(AppError::Auth(error));
@@ -96,9 +138,7 @@ impl PopupAttempt {
     }
 }
 
-/// Resolves with the fragment the popup relays, or `PopupClosed`. From the popup's own
-/// postMessage any answer counts (the checks decide); from the channel, which every tab hears,
-/// only one carrying this attempt's state.
+/// Resolves with the fragment the popup relays ([`answer_to`] decides which), or `PopupClosed`.
 async fn wait_for_answer(popup: &Popup, state: &str) -> Result<String, AppError> {
     struct Waiting;
     impl Drop for Waiting {
@@ -116,16 +156,11 @@ async fn wait_for_answer(popup: &Popup, state: &str) -> Result<String, AppError>
             let _ = sender.send(outcome);
         }
     };
-    let relayed = |text: &str| match ChannelMessage::from_json(text) {
-        Some(ChannelMessage::AuthorizationResponse { state, fragment }) => Some((state, fragment)),
-        _ => None,
-    };
-
     let _direct = WindowMessages::listen({
-        let (popup, deliver) = (popup.clone(), deliver.clone());
+        let (popup, deliver, expected) = (popup.clone(), deliver.clone(), state.to_owned());
         move |source, text| {
             if popup.is_source(&source) {
-                if let Some((_, fragment)) = relayed(&text) {
+                if let Some(fragment) = answer_to(&expected, true, &text) {
                     deliver(Ok(fragment));
                 }
             }
@@ -134,10 +169,8 @@ async fn wait_for_answer(popup: &Popup, state: &str) -> Result<String, AppError>
     let _broadcast = Channel::open({
         let (expected, deliver) = (state.to_owned(), deliver.clone());
         move |text| {
-            if let Some((Some(state), fragment)) = relayed(&text) {
-                if state == expected {
-                    deliver(Ok(fragment));
-                }
+            if let Some(fragment) = answer_to(&expected, false, &text) {
+                deliver(Ok(fragment));
             }
         }
     })?;
@@ -162,6 +195,18 @@ async fn wait_for_answer(popup: &Popup, state: &str) -> Result<String, AppError>
     receiver.await.unwrap_or(Err(AppError::PopupClosed))
 }
 
+/// The fragment `text` relays, if it answers the request with `state`: from the popup's own
+/// postMessage any relayed answer counts, from the channel only one carrying that state.
+fn answer_to(state: &str, from_popup: bool, text: &str) -> Option<String> {
+    match ChannelMessage::from_json(text)? {
+        ChannelMessage::AuthorizationResponse {
+            state: relayed,
+            fragment,
+        } if from_popup || relayed.as_deref() == Some(state) => Some(fragment),
+        _ => None,
+    }
+}
+
 /// An answer relayed after its attempt gave up (COOP hid the popup, so it looked closed): if it
 /// carries this tab's pending state and nothing else is waiting, finish the sign-in with it.
 pub fn late_answer(text: &str) -> Option<String> {
@@ -172,6 +217,6 @@ pub fn late_answer(text: &str) -> Option<String> {
     else {
         return None;
     };
-    let pending_state = flow::pending_state()?;
+    let pending_state = start::pending_state()?;
     (!attempt_waiting() && state == pending_state).then_some(fragment)
 }

@@ -1,43 +1,12 @@
-//! Loads the features module (the second wasm module, see `crate::host`) once per page, and
-//! mounts its views. Where it lives comes from the page's import map, which the build writes
-//! with a Subresource Integrity hash for the module's JavaScript and for its wasm: `import()`
-//! checks the first through the map (Chromium 127+), `fetch` the second with `integrity`.
+//! Loads the features module (see `crate::host`) once per page, and mounts its views. Where it
+//! lives comes from the page's import map ([`super::modules`]).
 
+use super::modules::{self, FEATURES};
 use super::{js_function, BrowserError};
 use js_sys::{Function, Promise};
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
-
-/// The import map's names for the module's JavaScript and its wasm.
-pub const MODULE_SPECIFIER: &str = "browser-oauth/features";
-pub const WASM_SPECIFIER: &str = "browser-oauth/features.wasm";
-
-#[wasm_bindgen(inline_js = r#"
-export function load_features(js, wasm) {
-  const map = document.querySelector('script[type="importmap"]');
-  if (!map) return Promise.reject(new Error('this build has no import map naming the features module'));
-  const spec = JSON.parse(map.textContent);
-  const relative = spec.imports && spec.imports[wasm];
-  if (!relative) return Promise.reject(new Error('the import map does not name the features wasm'));
-  const integrity = (spec.integrity && spec.integrity[relative]) || '';
-  return import(js).then(async (module) => {
-    const url = new URL(relative, document.baseURI);
-    await module.default({ module_or_path: fetch(url, { integrity, credentials: 'same-origin' }) });
-    return module;
-  });
-}
-export function when_idle(timeout) {
-  return new Promise((resolve) => {
-    if (typeof requestIdleCallback === 'function') requestIdleCallback(() => resolve(), { timeout });
-    else setTimeout(resolve, 0);
-  });
-}
-"#)]
-extern "C" {
-    fn load_features(js: &str, wasm: &str) -> Promise;
-    fn when_idle(timeout: u32) -> Promise;
-}
 
 thread_local! {
     /// The one load of this page: a JavaScript promise, so every view awaits the same one. A
@@ -60,7 +29,7 @@ pub struct FeaturesModule(JsValue);
 pub async fn load() -> Result<FeaturesModule, BrowserError> {
     let promise = LOAD.with(|load| {
         load.borrow_mut()
-            .get_or_insert_with(|| load_features(MODULE_SPECIFIER, WASM_SPECIFIER))
+            .get_or_insert_with(|| FEATURES.start_loading())
             .clone()
     });
     match JsFuture::from(promise).await {
@@ -71,7 +40,7 @@ pub async fn load() -> Result<FeaturesModule, BrowserError> {
         }
         Err(error) => {
             LOAD.with(|load| load.borrow_mut().take());
-            Err(BrowserError::from_js("the features module", error))
+            Err(BrowserError::from_js(FEATURES.what, error))
         }
     }
 }
@@ -90,7 +59,7 @@ pub fn is_loaded() -> bool {
 /// already under way or done: a prefetch, so that opening a view finds the module ready.
 pub async fn load_when_idle(timeout_ms: u32) -> Result<FeaturesModule, BrowserError> {
     if LOAD.with(|load| load.borrow().is_none()) {
-        let _ = JsFuture::from(when_idle(timeout_ms)).await;
+        modules::idle(timeout_ms).await;
     }
     load().await
 }

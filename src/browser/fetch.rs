@@ -7,6 +7,10 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Headers, RequestCache, RequestCredentials, RequestInit, Response};
 
+/// The one way `window()` fails, said without formatting `BrowserError` (the front door
+/// carries no formatting it does not need).
+const NO_WINDOW: &str = "the page has no window (not running in a browser)";
+
 /// What came back: the status, the response headers asked for, and the body text, whatever the
 /// status.
 pub struct Answer {
@@ -54,8 +58,20 @@ pub async fn fetch(
     if let Some(body) = body {
         init.set_body(&body.into());
     }
-    let window = window().map_err(|e| e.to_string())?;
-    let response: Response = JsFuture::from(window.fetch_with_str_and_init(url, &init))
+    let window = window().map_err(|_| NO_WINDOW.to_owned())?;
+    read(window.fetch_with_str_and_init(url, &init), keep).await
+}
+
+/// `fetch(url)` as it is, a same-origin GET with same-origin credentials (what index.html's
+/// preload of config.json asks, so the preloaded answer is the one used): no request options
+/// to build, which spares the front door their bindings.
+pub async fn get(url: &str, keep: &[&str]) -> Result<Answer, String> {
+    let window = window().map_err(|_| NO_WINDOW.to_owned())?;
+    read(window.fetch_with_str(url), keep).await
+}
+
+async fn read(fetched: js_sys::Promise, keep: &[&str]) -> Result<Answer, String> {
+    let response: Response = JsFuture::from(fetched)
         .await
         .map_err(|e| js_message(&e))?
         .unchecked_into();

@@ -18,7 +18,10 @@ pub fn take_authorization_response() -> Option<String> {
         return Some(hash);
     }
     let search = location.search().ok()?;
-    if search.is_empty() || !looks_like_authorization_response(&search[1..]) {
+    // `strip_prefix`, not `[1..]`: a slice of a string brings the panic that names a character
+    // boundary, and with it Debug formatting of characters, into the front door (about 4 KB).
+    let query = search.strip_prefix('?')?;
+    if !looks_like_authorization_response(query) {
         return None;
     }
     // The redirect URI has no query of its own, so all of it goes: the code is single use
@@ -44,7 +47,7 @@ pub fn replace_with_clean_url() -> Result<(), BrowserError> {
     let search = location
         .search()
         .map_err(|e| BrowserError::from_js("location", e))?;
-    replace_url(&format!("{path}{search}"))
+    replace_url(&(path + &search))
 }
 
 /// This page's origin, as Google Cloud Console's "Authorized JavaScript origins" wants it.
@@ -62,7 +65,7 @@ pub fn redirect_uri() -> String {
         .ok()
         .and_then(|w| w.location().pathname().ok())
         .unwrap_or_else(|| "/".into());
-    format!("{}{path}", origin())
+    origin() + &path
 }
 
 /// Leaves the page for `url` (the authorization endpoint).

@@ -42,6 +42,15 @@ impl Popup {
         let _ = self.0.close();
     }
 
+    /// The popup a window handle names (one another module of this page opened).
+    pub fn from_window(window: web_sys::Window) -> Popup {
+        Popup(window)
+    }
+
+    pub fn window(&self) -> &web_sys::Window {
+        &self.0
+    }
+
     /// Whether a `message` event's `source` is this popup.
     pub fn is_source(&self, source: &JsValue) -> bool {
         js_sys::Object::is(source, self.0.as_ref())

@@ -15,6 +15,11 @@ pub mod keys {
     pub const DRAFT_PREFIX: &str = "browser-oauth.draft.";
     /// sessionStorage: the inspector's timeline across a redirect (access tokens hidden).
     pub const TIMELINE: &str = "browser-oauth.timeline";
+    /// sessionStorage: which app module reads this tab's answers (`browser::modules`), noted
+    /// when a request is sent, so the front door starts loading it before config.json is read.
+    pub const APP_MODULE: &str = "browser-oauth.app";
+    /// sessionStorage: the authorization request the front door sent, for the app to record.
+    pub const SENT_REQUEST: &str = "browser-oauth.timeline.sent";
     /// sessionStorage: the view this tab shows (profile, tasks, calendar), so a reload stays
     /// on it (a redirect comes back to it through the pending state's `return_to`).
     pub const VIEW: &str = "browser-oauth.view";

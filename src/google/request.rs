@@ -218,7 +218,12 @@ async fn unrecorded(
     }
     let mut attempt = 1;
     loop {
+        // Only a provider other than Google offers DPoP. `cfg`, not `crate::OTHER_PROVIDERS`:
+        // an async function keeps the code of every future it awaits.
+        #[cfg(feature = "other-providers")]
         let presentation = dpop::present(step, method, url, bearer).await;
+        #[cfg(not(feature = "other-providers"))]
+        let presentation: Result<Option<Presentation>, ApiError> = Ok(None);
         let mut exchange = HttpExchange {
             method: method.as_str().to_owned(),
             url: url.to_owned(),

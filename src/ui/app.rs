@@ -1,4 +1,5 @@
-//! The root: load config.json, then either the setup screen or the signed-in/out app.
+//! The root: take the page over from the front door with what it handed over, then either the
+//! setup screen or the signed-in/out app.
 
 use super::auth_context::{use_auth, AuthProvider, AuthStatus, Notice};
 use super::components::{
@@ -6,130 +7,65 @@ use super::components::{
     LazyFeature, Setup, SignedInView, StatusAnnouncer,
 };
 use crate::auth::oidc;
-use crate::browser::fetch::fetch;
+use crate::browser::focus;
+use crate::browser::handoff::{Door, Handoff, OpenPopup};
 use crate::browser::storage::{self, keys, Area};
 use crate::browser::{csp, location};
+use crate::config_source::ConfigSource;
 use crate::error::AppError;
 use crate::host::Feature;
 use oauth::csp::blocked_connect_origins;
 use oauth::discovery::document_url;
-use oauth::{ClientConfig, ConfigError};
+use oauth::ClientConfig;
+use std::cell::RefCell;
 use std::rc::Rc;
+use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::spawn_local;
-use web_sys::RequestCredentials;
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq)]
+/// The app module's entry (`src/bin/app_*.rs` export it as `take_over`): the front door calls
+/// it with what it holds, once this module is loaded. Yew then replaces the page's body, the
+/// front door's buttons included, with the same frame and card.
+pub fn take_over(handoff: &JsValue) {
+    // What the steps before this page load and the front door's request put on the record.
+    crate::timeline::restore();
+    let handoff = Handoff::from_js(handoff);
+    let arrival = Rc::new(Arrival {
+        answer: handoff.answer.map(Rc::from),
+        popup: RefCell::new(handoff.popup),
+        focus: handoff.focus,
+        click: handoff.click,
+    });
+    yew::Renderer::<App>::with_props(AppProps {
+        arrival,
+        config: handoff.config,
+    })
+    .render();
+}
+
+/// What this page load arrived with, from the front door.
+pub struct Arrival {
+    /// The authorization response taken out of the URL before anything else ran.
+    pub answer: Option<Rc<str>>,
+    /// A sign-in popup the front door opened; the auth context takes it (once).
+    pub popup: RefCell<Option<OpenPopup>>,
+    /// The front door's button that had the keyboard focus.
+    pub focus: Option<Door>,
+    /// A click the front door could not carry out: the auth context does it.
+    pub click: Option<Door>,
+}
+
+#[derive(Properties)]
 pub struct AppProps {
-    /// The authorization response taken out of the URL before the first render.
-    pub callback: Option<Rc<str>>,
-    /// config.json, fetched before the app mounts: the page has nothing to show without it, and
-    /// rendering a "loading" screen first cost a whole extra render (~30 ms measured on (a)).
+    pub arrival: Rc<Arrival>,
+    /// config.json as the front door fetched it (index.html preloads it).
     pub config: ConfigSource,
 }
 
-/// What fetching config.json gave.
-#[derive(Debug, Clone, PartialEq)]
-pub enum ConfigSource {
-    Found(String),
-    Missing,
-    /// A web page came back in its place: a server that answers every path it has no file for
-    /// with index.html (a single-page app's fallback, as `trunk serve` does) has no config.json.
-    PageInstead {
-        content_type: Option<String>,
-    },
-    Unreadable(String),
-}
-
-impl ConfigSource {
-    pub async fn fetch() -> Self {
-        // Relative, so the app works from any sub-path it is deployed under; same-origin
-        // credentials, as index.html's preload of it asks, so the preloaded answer is used.
-        match fetch(
-            "config.json",
-            "GET",
-            &[],
-            None,
-            RequestCredentials::SameOrigin,
-            &["content-type"],
-            false,
-        )
-        .await
-        {
-            Ok(answer) => {
-                let content_type = answer
-                    .headers
-                    .iter()
-                    .find(|(name, _)| name == "content-type")
-                    .map(|(_, value)| value.as_str());
-                ConfigSource::from_answer(answer.status, content_type, answer.text)
-            }
-            Err(reason) => ConfigSource::Unreadable(reason),
-        }
+impl PartialEq for AppProps {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.arrival, &other.arrival) && self.config == other.config
     }
-
-    /// Is this answer to `GET config.json` the file, or a page served in its place? No JSON text
-    /// starts with `<`; an HTML content type counts too, unless the body is a JSON object (a host
-    /// that labels config.json wrongly still serves it).
-    pub fn from_answer(status: u16, content_type: Option<&str>, body: String) -> Self {
-        match status {
-            404 => ConfigSource::Missing,
-            200..=299 => {
-                let start = body.trim_start_matches(|c: char| c == '\u{feff}' || c.is_whitespace());
-                let labelled_html = content_type.is_some_and(is_html);
-                if start.starts_with('<') || (labelled_html && !start.starts_with('{')) {
-                    ConfigSource::PageInstead {
-                        content_type: content_type.map(str::to_owned),
-                    }
-                } else {
-                    ConfigSource::Found(body)
-                }
-            }
-            _ => ConfigSource::Unreadable(format!("HTTP {status}")),
-        }
-    }
-
-    fn parse(&self, pasted_client_id: Option<&str>) -> Result<ClientConfig, Vec<ConfigError>> {
-        let file_problem = |message: String| ConfigError {
-            field: "config.json".into(),
-            message,
-        };
-        let absent = |why: String| {
-            ClientConfig::from_fallback(pasted_client_id).map_err(|mut errors| {
-                errors.insert(0, file_problem(why));
-                errors
-            })
-        };
-        match self {
-            ConfigSource::Found(text) => ClientConfig::from_json(text, pasted_client_id),
-            ConfigSource::Missing => {
-                absent("was not found beside index.html; Google's endpoints are assumed".into())
-            }
-            ConfigSource::PageInstead { content_type } => {
-                let evidence = match content_type {
-                    Some(content_type) if is_html(content_type) => {
-                        format!("Content-Type: {content_type}")
-                    }
-                    _ => "it starts with \"<\", which no JSON does".into(),
-                };
-                absent(format!(
-                    "was not found beside index.html: the server sent a web page in its place \
-                     ({evidence}), as trunk serve and other single-page-app servers answer any \
-                     path they have no file for with index.html; Google's endpoints are assumed"
-                ))
-            }
-            ConfigSource::Unreadable(reason) => Err(vec![file_problem(format!(
-                "could not be loaded ({reason})"
-            ))]),
-        }
-    }
-}
-
-/// `text/html` or XHTML, whatever parameters follow (`; charset=utf-8`).
-fn is_html(content_type: &str) -> bool {
-    let essence = content_type.split(';').next().unwrap_or_default().trim();
-    essence.eq_ignore_ascii_case("text/html")
-        || essence.eq_ignore_ascii_case("application/xhtml+xml")
 }
 
 #[component]
@@ -148,9 +84,19 @@ pub fn App(props: &AppProps) -> Html {
         })
     };
 
+    // The focus goes where it was on the front door's card (Yew replaced that button).
+    let focus_door = props.arrival.focus;
+    use_effect_with((), move |_| match focus_door {
+        Some(Door::SignIn) => focus::focus_first(&["main .card.signed-out .button.primary"]),
+        Some(Door::AnotherAccount) => {
+            focus::focus_first(&["main .card.signed-out .button.secondary"])
+        }
+        None => {}
+    });
+
     let body = match &*parsed {
         Err(errors) => html! { <Setup errors={errors.clone()} {on_client_id} /> },
-        Ok(config) => app_for(config, &props.callback),
+        Ok(config) => app_for(config, &props.arrival),
     };
     layout(body)
 }
@@ -158,25 +104,34 @@ pub fn App(props: &AppProps) -> Html {
 /// The app for a usable `config`: its provider's discovery document first if it names only an
 /// issuer. Unless the page's Content-Security-Policy blocks an origin `config` fetches from:
 /// that is said before anyone is sent to the provider, whose answer could not be checked.
-fn app_for(config: &Rc<ClientConfig>, callback: &Option<Rc<str>>) -> Html {
+fn app_for(config: &Rc<ClientConfig>, arrival: &Rc<Arrival>) -> Html {
     let blocked = blocked_connect_origins(&csp::meta_policies(), config, &location::origin());
     if !blocked.is_empty() {
         return policy_mismatch_view(&blocked);
     }
     if config.needs_discovery {
-        return html! { <Discovering config={config.clone()} callback={callback.clone()} /> };
+        if !crate::OTHER_PROVIDERS {
+            return notice_view(&Notice::Error(AppError::NotInThisModule), html! {});
+        }
+        return html! { <Discovering config={config.clone()} arrival={arrival.clone()} /> };
     }
     html! {
-        <AuthProvider config={config.clone()} callback={callback.clone()}>
+        <AuthProvider config={config.clone()} arrival={arrival.clone()}>
             <Home />
         </AuthProvider>
     }
 }
 
-#[derive(Properties, PartialEq)]
+#[derive(Properties)]
 struct DiscoveringProps {
     config: Rc<ClientConfig>,
-    callback: Option<Rc<str>>,
+    arrival: Rc<Arrival>,
+}
+
+impl PartialEq for DiscoveringProps {
+    fn eq(&self, other: &Self) -> bool {
+        self.config == other.config && Rc::ptr_eq(&self.arrival, &other.arrival)
+    }
 }
 
 /// Only an issuer was configured: read its discovery document first. A document that does not
@@ -205,7 +160,7 @@ fn Discovering(props: &DiscoveringProps) -> Html {
             </>
         },
         // The endpoints the provider advertises may live on origins config.json did not name.
-        Some(Ok(config)) => app_for(config, &props.callback),
+        Some(Ok(config)) => app_for(config, &props.arrival),
     }
 }
 
@@ -239,111 +194,5 @@ fn Home() -> Html {
             }
             <StatusAnnouncer />
         </>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    const INDEX_HTML: &str = "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\" />";
-
-    fn source(status: u16, content_type: Option<&str>, body: &str) -> ConfigSource {
-        ConfigSource::from_answer(status, content_type, body.to_owned())
-    }
-
-    #[test]
-    fn trunk_serves_index_html_for_a_missing_config_json() {
-        // What `trunk serve` answers for /config.json when there is none: 200, its index.html.
-        assert_eq!(
-            source(200, Some("text/html"), INDEX_HTML),
-            ConfigSource::PageInstead {
-                content_type: Some("text/html".into())
-            }
-        );
-    }
-
-    #[test]
-    fn a_page_is_recognised_by_its_body_whatever_its_label() {
-        for content_type in [None, Some("application/json"), Some("text/plain")] {
-            assert_eq!(
-                source(
-                    200,
-                    content_type,
-                    "\u{feff}\n  <html><body>not found</body></html>"
-                ),
-                ConfigSource::PageInstead {
-                    content_type: content_type.map(str::to_owned)
-                },
-                "{content_type:?}"
-            );
-        }
-    }
-
-    #[test]
-    fn an_html_label_on_anything_but_an_object_is_a_page() {
-        assert!(matches!(
-            source(200, Some("TEXT/HTML; charset=utf-8"), "Not found"),
-            ConfigSource::PageInstead { .. }
-        ));
-        assert!(matches!(
-            source(200, Some("application/xhtml+xml"), ""),
-            ConfigSource::PageInstead { .. }
-        ));
-    }
-
-    #[test]
-    fn a_json_object_is_the_config_even_when_labelled_html() {
-        let body = r#" {"client_id": "x"}"#;
-        for content_type in [Some("application/json"), None, Some("text/html")] {
-            assert_eq!(
-                source(200, content_type, body),
-                ConfigSource::Found(body.into())
-            );
-        }
-    }
-
-    #[test]
-    fn broken_json_is_still_the_file_and_reported_as_json() {
-        // Not a page: the parser's own message, naming the byte, is the right one here.
-        assert_eq!(
-            source(200, Some("application/json"), "{ this is not json"),
-            ConfigSource::Found("{ this is not json".into())
-        );
-    }
-
-    #[test]
-    fn not_found_and_other_statuses() {
-        assert_eq!(
-            source(404, Some("text/html"), INDEX_HTML),
-            ConfigSource::Missing
-        );
-        assert_eq!(
-            source(500, Some("text/html"), INDEX_HTML),
-            ConfigSource::Unreadable("HTTP 500".into())
-        );
-    }
-
-    #[test]
-    fn a_page_in_its_place_is_reported_as_not_found_and_why() {
-        let errors = source(200, Some("text/html"), INDEX_HTML)
-            .parse(None)
-            .unwrap_err();
-        assert_eq!(errors[0].field, "config.json");
-        let message = &errors[0].message;
-        assert!(message.starts_with("was not found"), "{message}");
-        assert!(message.contains("Content-Type: text/html"), "{message}");
-        assert!(message.contains("trunk serve"), "{message}");
-        assert!(!message.contains("JSON"), "{message}");
-        // As with no file at all, the rest of the setup still applies: a client id is missing.
-        assert!(errors.iter().any(|e| e.field == "client_id"), "{errors:?}");
-    }
-
-    #[test]
-    fn a_pasted_client_id_works_when_a_page_came_instead() {
-        let config = source(200, Some("text/html"), INDEX_HTML)
-            .parse(Some("1234-abc.apps.googleusercontent.com"))
-            .expect("Google's endpoints and the pasted client id");
-        assert_eq!(config.client_id, "1234-abc.apps.googleusercontent.com");
     }
 }

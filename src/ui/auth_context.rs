@@ -1,11 +1,16 @@
 //! The auth context: a provider component wrapping a reducer (the shape of yew's
 //! `examples/contexts`), and the `use_auth` hook components read it through.
 
-use crate::auth::flow::{self, Ask, Revoked, SignedOut};
+use crate::auth::flow::{self, Revoked, SignedOut};
+use crate::auth::popup::PopupAttempt;
+use crate::auth::start::{self, Ask, Started};
 use crate::auth::{end_session, oidc, popup, refresh, session_store, SignedIn};
 use crate::browser::channel::Channel;
+use crate::browser::handoff::Door;
 use crate::error::{ApiStep, AppError};
 use crate::google::ApiError;
+use crate::timeline::Inspector;
+use crate::ui::app::Arrival;
 use oauth::authorization::requested_scopes;
 use oauth::renewal::{needs_interaction, ChannelMessage};
 use oauth::{AuthError, ClientConfig, Display, Flow};
@@ -174,48 +179,34 @@ impl AuthContext {
     }
 
     fn sign_in_with(&self, display: Display, ask: Ask) {
-        let hint = session_store::login_hint();
         let signed_in = matches!(self.state.status, AuthStatus::SignedIn(_));
         // Signed in, a failure keeps the session and says why; signed out, it is the outcome.
         let failed = move |error| match signed_in {
             true => AuthAction::Notice(Notice::Error(error)),
             false => AuthAction::Failed(error),
         };
-        let redirect = |config: &ClientConfig| match ask {
-            Ask::ForAnotherAccount => flow::start_choosing_account(config),
-            _ => flow::start_sign_in(config, hint.as_deref(), None),
-        };
-        let outcome = match display {
-            Display::Redirect => redirect(&self.config),
-            Display::Popup => {
-                match popup::open(&self.config, &self.config.scopes, ask, hint.as_deref()) {
-                    Ok(attempt) => {
-                        let (config, state) = (self.config.clone(), self.state.clone());
-                        state.dispatch(match signed_in {
-                            true => AuthAction::Renewing,
-                            false => AuthAction::WaitingForPopup,
-                        });
-                        spawn_local(async move {
-                            state.dispatch(match attempt.finish(&config, hint.as_deref()).await {
-                                Ok(signed_in) => AuthAction::SignedIn {
-                                    signed_in: signed_in.into(),
-                                    notice: None,
-                                    return_to: None,
-                                },
-                                Err(error) => failed(error),
-                            });
-                        });
-                        Ok(())
-                    }
-                    // Signed out, the card offers "Continue in this tab"; signed in, go there.
-                    Err(AppError::PopupBlocked) if signed_in => redirect(&self.config),
-                    Err(error) => Err(error),
-                }
+        let outcome = match start::sign_in(&self.config, display, ask, &Inspector) {
+            // Signed out, the card offers "Continue in this tab"; signed in, go there.
+            Err(AppError::PopupBlocked) if signed_in => {
+                start::sign_in(&self.config, Display::Redirect, ask, &Inspector).map(|_| ())
             }
+            Ok(Started::InPopup(attempt)) => {
+                self.follow_popup(attempt, signed_in);
+                Ok(())
+            }
+            outcome => outcome.map(|_| ()),
         };
         if let Err(error) = outcome {
             self.state.dispatch(failed(error));
         }
+    }
+
+    fn follow_popup(&self, attempt: PopupAttempt, signed_in: bool) {
+        self.state.dispatch(match signed_in {
+            true => AuthAction::Renewing,
+            false => AuthAction::WaitingForPopup,
+        });
+        await_popup(self.state.clone(), self.config.clone(), attempt, signed_in);
     }
 
     /// Renews the session in a popup with `prompt=none` (falling back to an interactive popup,
@@ -226,17 +217,20 @@ impl AuthContext {
         };
         let hint = current.session.login_hint().map(str::to_owned);
         let (config, state) = (self.config.clone(), self.state.clone());
-        let redirect =
-            move |config: &ClientConfig, state: &UseReducerHandle<AuthState>, return_to| {
-                if let Err(error) = flow::start_sign_in(config, hint.as_deref(), return_to) {
-                    state.dispatch(AuthAction::Notice(Notice::Error(error)));
-                }
-            };
+        let redirect = move |config: &ClientConfig,
+                             state: &UseReducerHandle<AuthState>,
+                             return_to| {
+            if let Err(error) = start::start_sign_in(config, hint.as_deref(), return_to, &Inspector)
+            {
+                state.dispatch(AuthAction::Notice(Notice::Error(error)));
+            }
+        };
         match popup::open(
             &config,
             &config.scopes,
             Ask::Silently,
             current.session.login_hint(),
+            &Inspector,
         ) {
             Ok(attempt) => {
                 state.dispatch(AuthAction::Renewing);
@@ -269,7 +263,7 @@ impl AuthContext {
         let AuthStatus::SignedIn(current) = &self.state.status else {
             return;
         };
-        if current.refresh.is_none() || self.state.renewing {
+        if !crate::OTHER_PROVIDERS || current.refresh.is_none() || self.state.renewing {
             return;
         }
         let (current, config, state) = (current.clone(), self.config.clone(), self.state.clone());
@@ -293,30 +287,33 @@ impl AuthContext {
         let scopes = requested_scopes(&self.config.scopes, extra);
         let hint = current.session.login_hint().map(str::to_owned);
         let (config, state) = (self.config.clone(), self.state.clone());
-        let redirect =
-            |return_to| flow::start_authorization(&config, &scopes, hint.as_deref(), return_to);
+        let redirect = |return_to| {
+            start::start_authorization(&config, &scopes, hint.as_deref(), return_to, &Inspector)
+        };
         let outcome = match config.display {
             Display::Redirect => redirect(return_to),
-            Display::Popup => match popup::open(&config, &scopes, Ask::Normally, hint.as_deref()) {
-                Ok(attempt) => {
-                    state.dispatch(AuthAction::Renewing);
-                    let (config, state, hint) = (config.clone(), state.clone(), hint.clone());
-                    spawn_local(async move {
-                        state.dispatch(match attempt.finish(&config, hint.as_deref()).await {
-                            Ok(signed_in) => AuthAction::SignedIn {
-                                signed_in: signed_in.into(),
-                                notice: None,
-                                return_to: None,
-                            },
-                            // The session in use stays; the view says what is still missing.
-                            Err(error) => AuthAction::Notice(Notice::Error(error)),
+            Display::Popup => {
+                match popup::open(&config, &scopes, Ask::Normally, hint.as_deref(), &Inspector) {
+                    Ok(attempt) => {
+                        state.dispatch(AuthAction::Renewing);
+                        let (config, state, hint) = (config.clone(), state.clone(), hint.clone());
+                        spawn_local(async move {
+                            state.dispatch(match attempt.finish(&config, hint.as_deref()).await {
+                                Ok(signed_in) => AuthAction::SignedIn {
+                                    signed_in: signed_in.into(),
+                                    notice: None,
+                                    return_to: None,
+                                },
+                                // The session in use stays; the view says what is still missing.
+                                Err(error) => AuthAction::Notice(Notice::Error(error)),
+                            });
                         });
-                    });
-                    Ok(())
+                        Ok(())
+                    }
+                    Err(AppError::PopupBlocked) => redirect(return_to),
+                    Err(error) => Err(error),
                 }
-                Err(AppError::PopupBlocked) => redirect(return_to),
-                Err(error) => Err(error),
-            },
+            }
         };
         if let Err(error) = outcome {
             state.dispatch(AuthAction::Notice(Notice::Error(error)));
@@ -387,17 +384,48 @@ fn signed_out_words(google: bool, revoked: Revoked) -> &'static str {
     }
 }
 
+/// Waits for a sign-in popup's answer (one this module opened, or the front door's) and says
+/// how it ended. Signed in already, a failure keeps the session and says why.
+fn await_popup(
+    state: UseReducerHandle<AuthState>,
+    config: Rc<ClientConfig>,
+    attempt: PopupAttempt,
+    signed_in: bool,
+) {
+    let hint = session_store::login_hint();
+    spawn_local(async move {
+        state.dispatch(match attempt.finish(&config, hint.as_deref()).await {
+            Ok(signed_in) => AuthAction::SignedIn {
+                signed_in: signed_in.into(),
+                notice: None,
+                return_to: None,
+            },
+            Err(error) if signed_in => AuthAction::Notice(Notice::Error(error)),
+            Err(error) => AuthAction::Failed(error),
+        });
+    });
+}
+
 #[hook]
 pub fn use_auth() -> AuthContext {
     use_context::<AuthContext>().expect("use_auth must be called inside <AuthProvider>")
 }
 
-#[derive(Properties, PartialEq)]
+#[derive(Properties)]
 pub struct AuthProviderProps {
     pub config: Rc<ClientConfig>,
-    /// The authorization response taken from the URL before the first render, if any.
-    pub callback: Option<Rc<str>>,
+    /// What the page arrived with: the authorization response taken from the URL before
+    /// anything rendered, a popup the front door opened.
+    pub arrival: Rc<Arrival>,
     pub children: Children,
+}
+
+impl PartialEq for AuthProviderProps {
+    fn eq(&self, other: &Self) -> bool {
+        self.config == other.config
+            && Rc::ptr_eq(&self.arrival, &other.arrival)
+            && self.children == other.children
+    }
 }
 
 #[component]
@@ -405,20 +433,31 @@ pub fn AuthProvider(props: &AuthProviderProps) -> Html {
     // With no response to check and no stored session there is nothing to wait for: start
     // signed out, and the sign-in button is usable from the first render.
     let nothing_to_check = *use_memo((), |_| {
-        props.callback.is_none()
+        props.arrival.answer.is_none()
             && !session_store::is_stored(&props.config)
-            && !end_session::is_pending()
+            && !(crate::OTHER_PROVIDERS && end_session::is_pending())
     });
+    let popup_open = *use_memo((), |_| props.arrival.popup.borrow().is_some());
     let state = use_reducer(|| AuthState {
-        status: if nothing_to_check {
-            AuthStatus::SignedOut
-        } else {
-            AuthStatus::Starting
+        status: match (popup_open, nothing_to_check) {
+            (true, _) => AuthStatus::WaitingForPopup,
+            (false, true) => AuthStatus::SignedOut,
+            (false, false) => AuthStatus::Starting,
         },
         notice: None,
         renewing: false,
         return_to: None,
     });
+    // The popup the front door opened inside the click: waited for from this first render,
+    // before the channel below listens, so its answer is taken by this attempt, not as a late one.
+    {
+        let (state, config, arrival) = (state.clone(), props.config.clone(), props.arrival.clone());
+        use_memo((), move |_| {
+            if let Some(open) = arrival.popup.borrow_mut().take() {
+                await_popup(state, config, PopupAttempt::adopt(open), false);
+            }
+        });
+    }
     // The session this tab holds, for the channel handler (a reducer handle is a snapshot).
     let current = use_mut_ref(|| None::<Rc<SignedIn>>);
     {
@@ -459,7 +498,7 @@ pub fn AuthProvider(props: &AuthProviderProps) -> Html {
     // The first sign-in's PKCE pair (and DPoP key), made while the person reads the page.
     use_effect_with((props.config.flow, props.config.dpop), |(flow, dpop)| {
         let dpop = *dpop;
-        if *flow == Flow::Code {
+        if crate::OTHER_PROVIDERS && *flow == Flow::Code {
             spawn_local(async move {
                 let _ = oidc::prepare_pkce().await;
                 if dpop {
@@ -469,8 +508,11 @@ pub fn AuthProvider(props: &AuthProviderProps) -> Html {
         }
     });
     {
-        let (state, config, callback) =
-            (state.clone(), props.config.clone(), props.callback.clone());
+        let (state, config, callback) = (
+            state.clone(),
+            props.config.clone(),
+            props.arrival.answer.clone(),
+        );
         // Once, on start: finish a sign-in that just came back, or resume a stored session.
         use_effect_with((), move |_| {
             if nothing_to_check {
@@ -485,6 +527,16 @@ pub fn AuthProvider(props: &AuthProviderProps) -> Html {
         config: props.config.clone(),
         channel,
     };
+    // A click the front door took but could not carry out: done again here, so that what went
+    // wrong is said in this module's words (a popup may still open: the click is recent).
+    {
+        let (context, click) = (context.clone(), props.arrival.click);
+        use_effect_with((), move |_| match click {
+            Some(Door::SignIn) => context.sign_in(),
+            Some(Door::AnotherAccount) => context.use_another_account(),
+            None => {}
+        });
+    }
     html! {
         <ContextProvider<AuthContext> context={context}>
             { props.children.clone() }
@@ -500,7 +552,11 @@ async fn start_action(config: &ClientConfig, callback: Option<Rc<str>>) -> AuthA
         return_to,
     };
     // Back from the provider's logout page: the state this tab sent must come back with it.
-    if let Some(outcome) = end_session::finish(callback.as_deref()) {
+    let logout = match crate::OTHER_PROVIDERS {
+        true => end_session::finish(callback.as_deref()),
+        false => None,
+    };
+    if let Some(outcome) = logout {
         return AuthAction::SignedOut(Some(match outcome {
             Ok(true) => Notice::Info(
                 "Signed out here and at the provider: the tokens were revoked, and the provider ended your session there too.",
@@ -513,7 +569,7 @@ async fn start_action(config: &ClientConfig, callback: Option<Rc<str>>) -> AuthA
     }
     match callback {
         Some(fragment) => {
-            let return_to = flow::pending_return_to();
+            let return_to = start::pending_return_to();
             match flow::complete_sign_in(config, &fragment).await {
                 Ok(fresh) => signed_in(fresh, None, return_to),
                 // A rejected response (a replay from the back button, a forgery) must not end a

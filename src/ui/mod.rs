@@ -11,5 +11,4 @@ pub mod keyboard;
 pub mod tasks_state;
 pub mod view;
 
-pub use app::{App, AppProps};
-pub use components::PopupRelay;
+pub use app::{take_over, App, AppProps};

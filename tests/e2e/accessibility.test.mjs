@@ -11,6 +11,9 @@ const h = useHarness();
 /** The announcer: the app's one polite live region. */
 const announcer = (page) => page.getByTestId('announcer');
 
+/** The app (and its features module, the inspector) has taken the page over from the front door. */
+const settled = (page) => page.getByTestId('inspector').waitFor();
+
 for (const colorScheme of ['light', 'dark']) {
   const open = async (suffix = '') => {
     const page = await h.newPage({ colorScheme });
@@ -19,7 +22,6 @@ for (const colorScheme of ['light', 'dark']) {
   };
   const audit = (page, label) => h.audit(page, label, { schemes: null });
   /** The inspector arrives with the features module once the page is idle. */
-  const settled = (page) => page.getByTestId('inspector').waitFor();
 
   h.test(`${colorScheme}: the setup screen with errors, the sign-in screens and every alert of sign-in pass axe`, async () => {
     assert.equal(await (await h.newPage({ colorScheme })).evaluate(() => matchMedia('(prefers-color-scheme: dark)').matches), colorScheme === 'dark');
@@ -140,6 +142,7 @@ for (const colorScheme of ['light', 'dark']) {
 h.test('the audit fails on a serious violation: an image with a link inside is nested-interactive', async () => {
   const page = await h.openApp();
   await h.waitSignedOut(page);
+  await settled(page); // the app has taken the page over from the front door: what is planted stays
   // Built with DOM calls (no markup from strings: the page's Trusted Types policy refuses them).
   await page.evaluate(() => {
     const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
@@ -162,6 +165,7 @@ h.test('the audit fails on a serious violation: an image with a link inside is n
 h.test('the audit checks contrast in each scheme: dark grey text, fine on light paper, fails on dark', async () => {
   const page = await h.openApp();
   await h.waitSignedOut(page);
+  await settled(page); // as above
   // Through the CSSOM, which the page's style-src allows (a style attribute in markup it would not).
   await page.evaluate(() => {
     const p = document.createElement('p');

@@ -14,6 +14,7 @@
 
 use crate::Result;
 use base64::Engine;
+use oauth::checked_config::{CheckedConfig, META_NAME};
 use oauth::ClientConfig;
 use sha2::{Digest, Sha256};
 use std::fs;
@@ -278,19 +279,69 @@ fn attributes(tag: &str) -> Vec<(&str, (usize, usize))> {
     }
 }
 
-/// Writes the CSP into `dir/index.html` from `dir/config.json` (if any); returns the header form.
+/// Writes the CSP into `dir/index.html` from `dir/config.json` (if any), and the config as it
+/// was checked ([`with_checked_config`]); returns the header form.
 pub fn write(dir: &Path) -> Result<String> {
     let index_path = dir.join("index.html");
     let html =
         fs::read_to_string(&index_path).map_err(|e| format!("{}: {e}", index_path.display()))?;
-    let (config, warning) = configured(fs::read_to_string(dir.join("config.json")).ok().as_deref());
+    let config_json = fs::read_to_string(dir.join("config.json")).ok();
+    let (config, warning) = configured(config_json.as_deref());
     if let Some(warning) = warning {
         eprintln!("xtask csp: {warning}");
     }
     let policy = Policy::compute(&html, &config);
-    fs::write(&index_path, with_meta(&html, &policy)?)
-        .map_err(|e| format!("{}: {e}", index_path.display()))?;
+    let html = with_checked_config(&with_meta(&html, &policy)?, config_json.as_deref())?;
+    fs::write(&index_path, html).map_err(|e| format!("{}: {e}", index_path.display()))?;
     Ok(policy.header())
+}
+
+/// index.html with the meta tag of `oauth::checked_config` for `config_json`: what
+/// `ClientConfig::from_json` made of it and the file's SHA-256, so the front door can sign in
+/// with it as long as the page serves exactly these bytes. None for a config.json that is
+/// absent or has problems (the app then reads it and says what is wrong). Written beside the
+/// CSP, which is computed from the same file: the two always agree.
+pub fn with_checked_config(index_html: &str, config_json: Option<&str>) -> Result<String> {
+    let lower = index_html.to_ascii_lowercase();
+    let mut html = index_html.to_owned();
+    for marker in [
+        format!("<meta name=\"{META_NAME}\""),
+        format!("<meta name={META_NAME} "),
+    ] {
+        if let Some(start) = lower.find(&marker) {
+            let end = start
+                + lower[start..]
+                    .find('>')
+                    .ok_or("index.html: unterminated meta")?
+                + 1;
+            html.replace_range(start..end, "");
+            break;
+        }
+    }
+    let checked = config_json.and_then(|text| {
+        let config = oauth::ClientConfig::from_json(text, None).ok()?;
+        let sha256 = oauth::base64url::encode(Sha256::digest(text.as_bytes()));
+        Some(CheckedConfig { sha256, config })
+    });
+    let Some(checked) = checked else {
+        return Ok(html);
+    };
+    // Form encoding has no `"` or `<`; its `&` is written as `&amp;` in an attribute.
+    let tag = format!(
+        r#"<meta name="{META_NAME}" content="{}">"#,
+        checked.to_text().replace('&', "&amp;")
+    );
+    let lower = html.to_ascii_lowercase();
+    let charset = lower
+        .find("<meta charset")
+        .ok_or("index.html has no <meta charset>")?;
+    let insert = charset
+        + lower[charset..]
+            .find('>')
+            .ok_or("index.html: unterminated meta")?
+        + 1;
+    html.insert_str(insert, &tag);
+    Ok(html)
 }
 
 /// For the end-to-end harness, which serves a config of each test's choosing: index.html
@@ -311,7 +362,7 @@ pub fn describe(index_html: &str, config_json: Option<&str>) -> Result<String> {
     origins.sort();
     origins.dedup();
     let answer = serde_json::json!({
-        "html": with_meta(index_html, &policy)?,
+        "html": with_checked_config(&with_meta(index_html, &policy)?, config_json)?,
         "header": policy.header(),
         "origins": origins,
     });
@@ -325,6 +376,31 @@ mod tests {
     const TRUNK_INDEX: &str = "<!doctype html><html><head><meta charset=\"utf-8\" />\n<title>t</title>\n<script type=\"module\">\nimport init from '/app.js';\nawait init();\n</script><script src=\"/x.js\"></script></head><body></body></html>";
 
     const EMULATOR: &str = r#"{"client_id":"c","issuer":"http://127.0.0.1:9","jwks_uri":"http://127.0.0.1:9/oauth2/v3/certs","authorization_endpoint":"http://127.0.0.1:9/o/oauth2/v2/auth","tokeninfo_endpoint":"http://127.0.0.1:9/tokeninfo","userinfo_endpoint":"http://127.0.0.1:9/oauth2/v3/userinfo","revocation_endpoint":"http://127.0.0.1:9/revoke","api_base":"http://127.0.0.1:9"}"#;
+
+    #[test]
+    fn the_checked_config_is_written_for_a_valid_config_json_only_and_replaced_not_repeated() {
+        let html = with_checked_config(TRUNK_INDEX, Some(EMULATOR)).unwrap();
+        let again = with_checked_config(&html, Some(EMULATOR)).unwrap();
+        assert_eq!(again, html, "written once, in the same place");
+        let marker = "<meta name=\"browser-oauth-config\" content=\"";
+        let start = html.find(marker).unwrap() + marker.len();
+        let content = &html[start..start + html[start..].find('"').unwrap()];
+        let checked = CheckedConfig::from_text(&content.replace("&amp;", "&")).unwrap();
+        assert_eq!(
+            checked.config,
+            ClientConfig::from_json(EMULATOR, None).unwrap()
+        );
+        assert_eq!(
+            checked.sha256,
+            oauth::base64url::encode(Sha256::digest(EMULATOR.as_bytes()))
+        );
+        // Without a usable config.json (none, broken, no client id) there is no tag, and an
+        // older one goes.
+        for config in [None, Some("{"), Some(r#"{"flow":"token"}"#)] {
+            let html = with_checked_config(&html, config).unwrap();
+            assert!(!html.contains("browser-oauth-config"), "{config:?}");
+        }
+    }
 
     #[test]
     fn inline_script_is_hashed_and_external_one_is_not() {

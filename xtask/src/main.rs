@@ -17,8 +17,9 @@
 
 mod bench;
 mod csp;
-mod features;
+mod modules;
 mod mutants;
+mod names;
 mod setup;
 
 use std::env;
@@ -217,18 +218,40 @@ fn test() -> Result {
         "-D",
         "warnings",
     ]))?;
-    run(command("cargo").args([
-        "clippy",
-        "--package",
-        "browser-oauth",
-        "--all-targets",
-        "--target",
-        "wasm32-unknown-unknown",
-        "--quiet",
-        "--",
-        "-D",
-        "warnings",
-    ]))?;
+    // The wasm builds, each with the features a module is built with: the apps and the
+    // features module (default), the app for Google (`ui` alone), the front door (neither).
+    for selection in [
+        &[
+            "--package",
+            "browser-oauth",
+            "--package",
+            "front-door",
+            "--all-targets",
+        ][..],
+        &[
+            "--package",
+            "browser-oauth",
+            "--no-default-features",
+            "--features",
+            "ui",
+            "--all-targets",
+        ],
+        &[
+            "--package",
+            "browser-oauth",
+            "--no-default-features",
+            "--lib",
+        ],
+    ] {
+        run(command("cargo").arg("clippy").args(selection).args([
+            "--target",
+            "wasm32-unknown-unknown",
+            "--quiet",
+            "--",
+            "-D",
+            "warnings",
+        ]))?;
+    }
     run(command("cargo").args(["test", "--workspace"]))?;
     mutants::mutants()?;
     run(command("cargo")
@@ -277,7 +300,8 @@ pub fn xtask_binary() -> Result<PathBuf> {
 
 /// Trunk's post_build hook (its hooks run concurrently, so one hook does every step, in order):
 /// copies config.json, which is deployment-specific and not in git, into the build when present;
-/// in release builds minifies the JS glue (Trunk's own minifier fails on wasm-bindgen's output and
+/// in release builds gives the wasm imports and exports short names (`names`), minifies the JS
+/// glue (Trunk's own minifier fails on wasm-bindgen's output and
 /// leaves it as is) and renews its integrity hash; then writes the CSP for what was staged.
 fn post_build() -> Result {
     let staging = env::var_os("TRUNK_STAGING_DIR").ok_or("post-build runs as Trunk's hook")?;
@@ -288,11 +312,12 @@ fn post_build() -> Result {
             .map_err(|e| format!("copying config.json: {e}"))?;
     }
     if env::var("TRUNK_PROFILE").as_deref() == Ok("release") {
+        names::shorten_all(&staging)?;
         minify_js(&staging)?;
     }
     let index = staging.join("index.html");
     let html = fs::read_to_string(&index).map_err(|e| format!("{}: {e}", index.display()))?;
-    let html = features::publish(&html, &staging)?;
+    let html = modules::publish(&html, &staging)?;
     fs::write(&index, html).map_err(|e| format!("{}: {e}", index.display()))?;
     csp::write(&staging).map(|_| ())
 }

@@ -1,3 +1,0 @@
-fn main() {
-    browser_oauth::start();
-}
