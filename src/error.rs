@@ -18,6 +18,14 @@ pub enum ApiStep {
     ReopenTask,
     RenameTask,
     DeleteTask,
+    EditTask,
+    MoveTask,
+    MoveTaskToList,
+    ClearCompleted,
+    CreateList,
+    RenameList,
+    DeleteList,
+    CountTasks,
     ListEvents,
     Discovery,
     Keys,
@@ -35,6 +43,13 @@ impl ApiStep {
                 | ApiStep::ReopenTask
                 | ApiStep::RenameTask
                 | ApiStep::DeleteTask
+                | ApiStep::EditTask
+                | ApiStep::MoveTask
+                | ApiStep::MoveTaskToList
+                | ApiStep::ClearCompleted
+                | ApiStep::CreateList
+                | ApiStep::RenameList
+                | ApiStep::DeleteList
         )
     }
 
@@ -50,6 +65,14 @@ impl ApiStep {
             ApiStep::ReopenTask => "reopening the task",
             ApiStep::RenameTask => "renaming the task",
             ApiStep::DeleteTask => "deleting the task",
+            ApiStep::EditTask => "saving the task's notes and due date",
+            ApiStep::MoveTask => "moving the task",
+            ApiStep::MoveTaskToList => "moving the task to another list",
+            ApiStep::ClearCompleted => "clearing the completed tasks",
+            ApiStep::CreateList => "making the list",
+            ApiStep::RenameList => "renaming the list",
+            ApiStep::DeleteList => "deleting the list",
+            ApiStep::CountTasks => "counting the list's tasks",
             ApiStep::ListEvents => "loading your upcoming events",
             ApiStep::Discovery => "reading the provider's discovery document",
             ApiStep::Keys => "loading the provider's signing keys (JWKS)",
@@ -79,8 +102,10 @@ pub enum AppError {
     NotReady,
     #[error("The provider's configuration could not be used: {0}.")]
     Discovery(#[from] oauth::discovery::DiscoveryError),
-    #[error("Google's consent page came back without {}: it was unticked, so what needs it stays off until you grant it.", described(.0))]
+    #[error("Google's consent page came back without {}: its box was left unticked (Google starts them unticked, and grants only what is ticked), so what needs it stays off. Ask again, and tick it on Google's page.", described(.0))]
     ScopesDeclined(Vec<String>),
+    #[error("The task list “{0}” is no longer at Google (deleted in another app or tab?): Google answered that it does not know it. The lists are loaded again.")]
+    TaskListGone(String),
     #[error("{what} could not be loaded: it is a separate part of this page, fetched when needed, and the browser could not get it ({reason}). Check the connection and try again.")]
     FeatureUnavailable { what: &'static str, reason: String },
     #[error("This page could not make or load its DPoP key, which binds the provider's tokens to this browser: {0}.")]
@@ -128,6 +153,7 @@ impl AppError {
             AppError::NotReady => "not_ready",
             AppError::Discovery(e) => e.code(),
             AppError::FeatureUnavailable { .. } => "module_load_failed",
+            AppError::TaskListGone(_) => "task_list_gone",
             AppError::PolicyBlocksConfig(_) => "csp_blocks_config",
             AppError::RefreshFailed(_) => "refresh_failed",
             AppError::EndSession(e) => e.code(),
@@ -236,6 +262,7 @@ mod tests {
                 .contains("“View your tasks” (https://www.googleapis.com/auth/tasks.readonly)"),
             "{e}"
         );
+        assert!(e.to_string().contains("left unticked"), "{e}");
     }
 
     #[test]

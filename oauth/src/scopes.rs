@@ -118,6 +118,15 @@ impl GrantedScopes {
             })
     }
 
+    /// Whether the token names the person: it carries a sign-in scope (`openid`, `email` or
+    /// `profile`). Without one Google's token info says nothing of whose token it is (no `sub`,
+    /// no `email`) and its user info refuses the token, so who is signed in is not known.
+    pub fn names_the_person(&self) -> bool {
+        ["openid", "email", "profile"]
+            .iter()
+            .any(|scope| self.contains(scope))
+    }
+
     /// The requested scopes this set does not cover.
     pub fn missing<'a>(&self, requested: &'a [String]) -> Vec<&'a str> {
         requested
@@ -245,5 +254,30 @@ mod tests {
     fn repeated_spaces_do_not_make_empty_scopes() {
         let granted = GrantedScopes::from_space_delimited("  a  b ");
         assert_eq!(granted.iter().collect::<Vec<_>>(), vec!["a", "b"]);
+    }
+
+    #[test]
+    fn only_a_sign_in_scope_names_the_person() {
+        for names in [
+            "openid",
+            "email",
+            "https://www.googleapis.com/auth/userinfo.email",
+            "https://www.googleapis.com/auth/userinfo.profile https://www.googleapis.com/auth/tasks",
+        ] {
+            assert!(
+                GrantedScopes::from_space_delimited(names).names_the_person(),
+                "{names}"
+            );
+        }
+        for nobody in [
+            "",
+            google::TASKS,
+            "https://www.googleapis.com/auth/tasks.readonly",
+        ] {
+            assert!(
+                !GrantedScopes::from_space_delimited(nobody).names_the_person(),
+                "{nobody}"
+            );
+        }
     }
 }

@@ -115,7 +115,8 @@ fn checked(received: crate::browser::fetch::Answer) -> Result<String, ApiError> 
 
 /// A form POST whose answer, success or not, the caller reads itself (the token endpoint
 /// answers errors in OAuth's JSON, RFC 6749 §5.2, and so does the pushed authorization request
-/// endpoint, RFC 9126 §2.3): the status and body, unless nothing came.
+/// endpoint, RFC 9126 §2.3; revocation's 400 can mean "nothing left to revoke",
+/// `oauth::revocation::read_answer`): the status and body, unless nothing came.
 pub async fn exchange(step: Step, url: &str, form: &str) -> Result<(u16, String), ApiError> {
     let received = recorded(
         step,

@@ -272,6 +272,26 @@ try {
     await logoutOp.stop();
   }
 
+  // Google as it really answers (issue 22): a token with no sign-in scope says whose it is to
+  // nobody, so the profile names nobody; a Workspace account's domain.
+  await h.beforeEachTest({ name: 'screenshots: google answers' });
+  const tasksOnly = { ...h.defaultConfig(), scopes: ['https://www.googleapis.com/auth/tasks'] };
+  h.setConfig(tasksOnly);
+  const nobody = await h.openApp();
+  await nobody.setViewportSize({ width: 1000, height: 720 });
+  await h.signIn(nobody);
+  await shot(nobody, 'signed-in-nobody', { fullPage: false });
+  await nobody.context().close();
+  h.setConfig(h.defaultConfig());
+  const workspace = await h.openApp();
+  await workspace.setViewportSize({ width: 1000, height: 720 });
+  await h.signIn(workspace, { account: 'katherine@workspace.example.test' });
+  await shot(workspace, 'signed-in-workspace', { fullPage: false });
+  await h.expireTokens();
+  await h.signOutButton(workspace).click();
+  await workspace.locator('.notice.info').filter({ hasText: 'already expired' }).waitFor();
+  await shot(workspace, 'signed-out-expired-at-google', { fullPage: false });
+
   // Dark mode: the main screens in a browser that prefers it (prefers-color-scheme: dark).
   await h.beforeEachTest({ name: 'screenshots: dark' });
   const dark = await h.newPage({ colorScheme: 'dark' });
@@ -301,6 +321,12 @@ try {
   await h.grantFromView(dark, 'Allow viewing my calendar events');
   await dark.getByTestId('event').first().waitFor();
   await shot(dark, 'calendar-dark', { fullPage: false });
+  h.setConfig(tasksOnly);
+  const darkNobody = await h.newPage({ colorScheme: 'dark' });
+  await darkNobody.setViewportSize({ width: 1000, height: 720 });
+  await h.goto(darkNobody, h.appUrl);
+  await h.signIn(darkNobody);
+  await shot(darkNobody, 'signed-in-nobody-dark', { fullPage: false });
   h.setConfig({ flow: 'bogus', scopes: 'x', authorization_endpoint: 'not a url' });
   const darkSetup = await h.newPage({ colorScheme: 'dark' });
   await darkSetup.setViewportSize({ width: 1000, height: 720 });

@@ -377,7 +377,7 @@ proptest! {
             access_token: "at".into(),
             expires_at_ms: 0,
             granted_scopes: oauth::GrantedScopes::default(),
-            subject: "s".into(),
+            subject: Some("s".into()),
             email: None,
             token_type: oauth::dpop::TokenType::Bearer,
         };
