@@ -90,7 +90,7 @@ pub struct Presentation {
 }
 
 /// The proof `step`'s request needs, if any: beside the bound access token (with its `ath`),
-/// and to the token and revocation endpoints when DPoP is in use. `None` otherwise: always for
+/// and to the token, revocation and pushed authorization request endpoints when DPoP is in use. `None` otherwise: always for
 /// Google, and for discovery and keys. Each proof is put on the timeline, header and claims.
 pub async fn present(
     step: Step,
@@ -105,8 +105,14 @@ pub async fn present(
         Some(token) => BOUND.with(|b| b.borrow().as_deref() == Some(token)),
         None => false,
     };
+    // A push carries one too (RFC 9449 §10.1): the provider binds the code to its key, as
+    // `dpop_jkt` beside it asks.
     let wanted = bound_token
-        || (access_token.is_none() && matches!(step, Step::TokenExchange | Step::Revocation));
+        || (access_token.is_none()
+            && matches!(
+                step,
+                Step::TokenExchange | Step::Revocation | Step::PushedAuthorizationRequest
+            ));
     if !wanted {
         return Ok(None);
     }

@@ -3,7 +3,7 @@
 
 use crate::browser::BrowserError;
 use crate::google::ApiError;
-use oauth::AuthError;
+use oauth::{AuthError, ProviderName};
 
 /// Which call failed, so the message can say what was being done.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -18,10 +18,19 @@ pub enum ApiStep {
     ReopenTask,
     RenameTask,
     DeleteTask,
+    EditTask,
+    MoveTask,
+    MoveTaskToList,
+    ClearCompleted,
+    CreateList,
+    RenameList,
+    DeleteList,
+    CountTasks,
     ListEvents,
     Discovery,
     Keys,
     TokenExchange,
+    PushedAuthorization,
 }
 
 impl ApiStep {
@@ -34,6 +43,13 @@ impl ApiStep {
                 | ApiStep::ReopenTask
                 | ApiStep::RenameTask
                 | ApiStep::DeleteTask
+                | ApiStep::EditTask
+                | ApiStep::MoveTask
+                | ApiStep::MoveTaskToList
+                | ApiStep::ClearCompleted
+                | ApiStep::CreateList
+                | ApiStep::RenameList
+                | ApiStep::DeleteList
         )
     }
 
@@ -49,10 +65,21 @@ impl ApiStep {
             ApiStep::ReopenTask => "reopening the task",
             ApiStep::RenameTask => "renaming the task",
             ApiStep::DeleteTask => "deleting the task",
+            ApiStep::EditTask => "saving the task's notes and due date",
+            ApiStep::MoveTask => "moving the task",
+            ApiStep::MoveTaskToList => "moving the task to another list",
+            ApiStep::ClearCompleted => "clearing the completed tasks",
+            ApiStep::CreateList => "making the list",
+            ApiStep::RenameList => "renaming the list",
+            ApiStep::DeleteList => "deleting the list",
+            ApiStep::CountTasks => "counting the list's tasks",
             ApiStep::ListEvents => "loading your upcoming events",
             ApiStep::Discovery => "reading the provider's discovery document",
             ApiStep::Keys => "loading the provider's signing keys (JWKS)",
             ApiStep::TokenExchange => "asking the token endpoint for a token",
+            ApiStep::PushedAuthorization => {
+                "pushing the authorization request to the provider (RFC 9126)"
+            }
         }
     }
 }
@@ -75,22 +102,30 @@ pub enum AppError {
     NotReady,
     #[error("The provider's configuration could not be used: {0}.")]
     Discovery(#[from] oauth::discovery::DiscoveryError),
-    #[error("Google's consent page came back without {}: it was unticked, so what needs it stays off until you grant it.", described(.0))]
+    #[error("Google's consent page came back without {}: its box was left unticked (Google starts them unticked, and grants only what is ticked), so what needs it stays off. Ask again, and tick it on Google's page.", described(.0))]
     ScopesDeclined(Vec<String>),
+    #[error("The task list “{0}” is no longer at Google (deleted in another app or tab?): Google answered that it does not know it. The lists are loaded again.")]
+    TaskListGone(String),
     #[error("{what} could not be loaded: it is a separate part of this page, fetched when needed, and the browser could not get it ({reason}). Check the connection and try again.")]
     FeatureUnavailable { what: &'static str, reason: String },
     #[error("This page could not make or load its DPoP key, which binds the provider's tokens to this browser: {0}.")]
     DpopKey(#[from] crate::dpop::KeyError),
     #[error("This page's Content-Security-Policy does not let it reach {}, which config.json names: the policy was written for another config.json. Sign-in is off until they agree, since the provider's answer could not be checked.", .0.join(" and "))]
     PolicyBlocksConfig(Vec<String>),
-    #[error("Renewing the session with the refresh token failed: {0} The refresh token is dropped; “Stay signed in” asks the provider again in a small window (browsers allow it only after a click).")]
+    #[error("{}", refresh_failed(&.0.to_string()))]
     RefreshFailed(Box<AppError>),
+    #[error("{0}")]
+    Par(#[from] oauth::par::ParError),
     #[error("{0}")]
     EndSession(#[from] oauth::end_session::EndSessionError),
     /// A module built without `other-providers` was given a config that needs it; the front
     /// door chooses the module from config.json, so this means a build out of step with it.
     #[error("This part of the page signs in with Google only (the implicit grant), but config.json asks for another provider's code flow. Reload the page: it then loads the part built for any provider.")]
     NotInThisModule,
+}
+
+fn refresh_failed(cause: &str) -> String {
+    format!("Renewing the session with the refresh token failed: {cause} The refresh token is dropped; “Stay signed in” asks the provider again in a small window (browsers allow it only after a click).")
 }
 
 /// “View your tasks” (https://…/tasks.readonly) and …, for a sentence.
@@ -118,11 +153,24 @@ impl AppError {
             AppError::NotReady => "not_ready",
             AppError::Discovery(e) => e.code(),
             AppError::FeatureUnavailable { .. } => "module_load_failed",
+            AppError::TaskListGone(_) => "task_list_gone",
             AppError::PolicyBlocksConfig(_) => "csp_blocks_config",
             AppError::RefreshFailed(_) => "refresh_failed",
             AppError::EndSession(e) => e.code(),
             AppError::DpopKey(_) => "dpop_key_unavailable",
+            AppError::Par(e) => e.code(),
             AppError::NotInThisModule => "not_in_this_module",
+        }
+    }
+
+    /// The sentence shown to the person: `Display`'s, with the provider that answered named
+    /// (`by`: Google, or the provider at its host) where `Display` says "the provider".
+    pub fn sentence(&self, by: &ProviderName) -> String {
+        match self {
+            AppError::Auth(e) => e.sentence(by),
+            AppError::Par(e) => e.sentence(by),
+            AppError::RefreshFailed(e) => refresh_failed(&e.sentence(by)),
+            other => other.to_string(),
         }
     }
 
@@ -130,6 +178,7 @@ impl AppError {
     pub fn provider_description(&self) -> Option<&str> {
         match self {
             AppError::Auth(AuthError::Provider(e)) => e.description.as_deref(),
+            AppError::Par(e) => e.description(),
             AppError::RefreshFailed(e) => e.provider_description(),
             _ => None,
         }
@@ -213,6 +262,7 @@ mod tests {
                 .contains("“View your tasks” (https://www.googleapis.com/auth/tasks.readonly)"),
             "{e}"
         );
+        assert!(e.to_string().contains("left unticked"), "{e}");
     }
 
     #[test]
@@ -225,5 +275,34 @@ mod tests {
             },
         );
         assert_eq!(e.code(), "invalid_token");
+    }
+
+    #[test]
+    fn a_providers_refusal_names_the_provider_that_refused() {
+        let refused = AppError::Auth(AuthError::Provider(oauth::ProviderError {
+            code: "invalid_request".into(),
+            description: Some("PAR required".into()),
+            uri: None,
+        }));
+        let other = ProviderName::Other("127.0.0.1:9000".into());
+        assert_eq!(
+            refused.sentence(&other),
+            "The provider at 127.0.0.1:9000 found the authorization request malformed. (invalid_request)"
+        );
+        assert!(refused
+            .sentence(&ProviderName::Google)
+            .starts_with("Google found"));
+        let nested = AppError::RefreshFailed(Box::new(refused.clone()));
+        assert!(nested
+            .sentence(&other)
+            .contains("The provider at 127.0.0.1:9000 found"));
+        assert!(!nested.sentence(&other).contains("Google"));
+        assert_eq!(nested.provider_description(), Some("PAR required"));
+        assert_eq!(nested.code(), "refresh_failed");
+        // Nothing else changes with the provider.
+        assert_eq!(
+            AppError::PopupClosed.sentence(&other),
+            AppError::PopupClosed.to_string()
+        );
     }
 }

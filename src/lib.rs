@@ -19,7 +19,8 @@ pub mod timeline;
 pub mod ui;
 
 /// Whether this build carries what only providers other than Google need (discovery, the code
-/// exchange with PKCE, refresh tokens, RP-initiated logout, DPoP). Where it is `false` every
+/// exchange with PKCE, refresh tokens, RP-initiated logout, DPoP, pushed authorization
+/// requests). Where it is `false` every
 /// branch it guards is dead code, and the optimiser leaves none of it in the module: the app
 /// for Google and the front door are built so (Cargo feature `other-providers`).
 pub const OTHER_PROVIDERS: bool = cfg!(feature = "other-providers");

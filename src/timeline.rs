@@ -19,6 +19,8 @@ use std::rc::Rc;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Step {
     Discovery,
+    /// RFC 9126: the authorization request's parameters pushed to the provider first.
+    PushedAuthorizationRequest,
     AuthorizationRequest,
     Redirect,
     Check,
@@ -31,8 +33,9 @@ pub enum Step {
 }
 
 impl Step {
-    const ALL: [Step; 10] = [
+    const ALL: [Step; 11] = [
         Step::Discovery,
+        Step::PushedAuthorizationRequest,
         Step::AuthorizationRequest,
         Step::Redirect,
         Step::Check,
@@ -48,6 +51,7 @@ impl Step {
     pub fn name(self) -> &'static str {
         match self {
             Step::Discovery => "Discovery",
+            Step::PushedAuthorizationRequest => "PushedAuthorizationRequest",
             Step::AuthorizationRequest => "AuthorizationRequest",
             Step::TokenExchange => "TokenExchange",
             Step::Keys => "Keys",

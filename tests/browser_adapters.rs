@@ -41,7 +41,7 @@ fn session() -> Session {
         access_token: "ya29.secret".into(),
         expires_at_ms: u64::MAX,
         granted_scopes: GrantedScopes::from_space_delimited("openid"),
-        subject: "1".into(),
+        subject: Some("1".into()),
         email: None,
         token_type: Default::default(),
     }
@@ -109,13 +109,13 @@ fn session_storage_mode_keeps_the_session_in_session_storage_only() {
         .unwrap()
         .contains("ya29.secret"));
     assert_eq!(storage::get(Area::Local, keys::SESSION), None);
-    session_store::clear(None);
+    session_store::clear(session_store::Keep::Nothing);
     assert_eq!(session_store::load(&config("session")), None);
 }
 
 #[wasm_bindgen_test]
 fn memory_mode_never_writes_the_token() {
-    session_store::clear(None);
+    session_store::clear(session_store::Keep::Nothing);
     session_store::save(&config("memory"), &session()).unwrap();
     assert_eq!(storage::get(Area::Session, keys::SESSION), None);
     assert_eq!(session_store::load(&config("memory")), None);
@@ -130,7 +130,7 @@ fn full_sign_out_forgets_drafts_but_expiry_keeps_them() {
         storage::get(Area::Session, &draft).as_deref(),
         Some("buy milk")
     );
-    session_store::clear(None);
+    session_store::clear(session_store::Keep::Nothing);
     assert_eq!(storage::get(Area::Session, &draft), None);
 }
 
@@ -142,13 +142,25 @@ fn clear_after_expiry_forgets_the_session_and_keeps_the_login_hint() {
     assert_eq!(storage::get(Area::Session, keys::SESSION), None);
     assert_eq!(storage::get(Area::Session, keys::PENDING), None);
     assert_eq!(session_store::login_hint().as_deref(), Some("1"));
-    session_store::clear(None);
+    session_store::clear(session_store::Keep::Nothing);
     assert_eq!(session_store::login_hint(), None);
+    // A token that named nobody leaves no hint, but keeps what the person was doing.
+    storage::set(Area::Session, keys::VIEW, "\"tasks\"").unwrap();
+    let nobody = Session {
+        subject: None,
+        email: None,
+        ..session()
+    };
+    flow::expire(&nobody);
+    assert_eq!(session_store::login_hint(), None);
+    assert!(storage::get(Area::Session, keys::VIEW).is_some());
+    session_store::clear(session_store::Keep::Nothing);
+    assert_eq!(storage::get(Area::Session, keys::VIEW), None);
 }
 
 #[wasm_bindgen_test]
 async fn response_without_a_pending_sign_in_is_refused() {
-    session_store::clear(None);
+    session_store::clear(session_store::Keep::Nothing);
     let error = flow::complete_sign_in(
         &config("session"),
         "#access_token=a&token_type=Bearer&state=s",
@@ -204,7 +216,7 @@ fn a_date_is_the_same_day_in_every_time_zone() {
 
 #[wasm_bindgen_test]
 fn the_view_is_remembered_in_the_tab() {
-    session_store::clear(None);
+    session_store::clear(session_store::Keep::Nothing);
     assert_eq!(View::stored(), View::Profile);
     View::Tasks.store();
     assert_eq!(View::stored(), View::Tasks);
@@ -225,7 +237,7 @@ fn expiry_keeps_the_view_and_the_tasks_draft_but_sign_out_forgets_them() {
     flow::expire(&session());
     assert_eq!(View::stored(), View::Tasks);
     assert!(storage::get(Area::Session, keys::TASKS).is_some());
-    session_store::clear(None);
+    session_store::clear(session_store::Keep::Nothing);
     assert_eq!(storage::get(Area::Session, keys::VIEW), None);
     assert_eq!(storage::get(Area::Session, keys::TASKS), None);
 }
@@ -336,6 +348,7 @@ fn op_token(id_token: &str, nonce: &str) -> oauth::UnverifiedToken {
         id_token: Some(id_token.into()),
         nonce: Some(nonce.into()),
         token_type: Default::default(),
+        response_iss: None,
     }
 }
 

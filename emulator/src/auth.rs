@@ -332,17 +332,46 @@ pub fn error_redirect(req: &AuthRequest, error: &str) -> String {
     respond(req, f.finish())
 }
 
-/// The code grant's authorization response with Google's extra fields. Google never
-/// redeems such a code for a client without a secret (see `POST /token`).
-pub fn code_redirect(req: &AuthRequest, code: &str, scopes: &[String], prompt: &str) -> String {
+/// What Google adds to a granted authorization response: who the account is for the app
+/// (`authuser`, the account's index in the browser; `hd`, a Workspace account's domain) and how
+/// it was decided (`prompt`).
+#[derive(Debug, Clone, Copy)]
+pub struct Annotations<'a> {
+    pub hd: Option<&'a str>,
+    pub prompt: &'a str,
+}
+
+impl Annotations<'_> {
+    /// `authuser`, then `hd` for a Workspace account, then `prompt`: the order real answers
+    /// quote (`…&authuser=0&hd=example.com&prompt=consent`).
+    fn append(&self, f: &mut form_urlencoded::Serializer<'_, String>) {
+        f.append_pair("authuser", "0");
+        if let Some(hd) = self.hd {
+            f.append_pair("hd", hd);
+        }
+        f.append_pair("prompt", self.prompt);
+    }
+}
+
+/// The code grant's authorization response with Google's extra fields: `state`, then `iss`
+/// (RFC 9207), then the code, as real answers quote it
+/// (`?state=…&iss=https%3A%2F%2Faccounts.google.com&code=4%2F0A…&scope=…&authuser=0&prompt=consent`).
+/// Google never redeems such a code for a client without a secret (see `POST /token`).
+pub fn code_redirect(
+    req: &AuthRequest,
+    issuer: &str,
+    code: &str,
+    scopes: &[String],
+    annotations: Annotations,
+) -> String {
     let mut f = form_urlencoded::Serializer::new(String::new());
-    f.append_pair("code", code);
     if let Some(state) = &req.state {
         f.append_pair("state", state);
     }
-    f.append_pair("scope", &scopes.join(" "))
-        .append_pair("authuser", "0")
-        .append_pair("prompt", prompt);
+    f.append_pair("iss", issuer)
+        .append_pair("code", code)
+        .append_pair("scope", &scopes.join(" "));
+    annotations.append(&mut f);
     respond(req, f.finish())
 }
 
@@ -355,12 +384,14 @@ pub struct Issued<'a> {
 }
 
 /// Successful implicit-grant response (RFC 6749 §4.2.2, OIDC Core §3.2.2.5) with Google's
-/// extra fields, in Google's order.
+/// extra fields, in Google's order; last the opaque `version_info` real fragments end with
+/// (`…&authuser=0&prompt=consent&version_info=CmxfU1ZJ…`), which a client must ignore.
 pub fn implicit_redirect(
     req: &AuthRequest,
     issued: Issued,
     scopes: &[String],
-    prompt: &str,
+    annotations: Annotations,
+    version_info: &str,
 ) -> String {
     let mut f = form_urlencoded::Serializer::new(String::new());
     if let Some(state) = &req.state {
@@ -375,7 +406,8 @@ pub fn implicit_redirect(
     if let Some(id_token) = issued.id_token {
         f.append_pair("id_token", id_token);
     }
-    f.append_pair("authuser", "0").append_pair("prompt", prompt);
+    annotations.append(&mut f);
+    f.append_pair("version_info", version_info);
     respond(req, f.finish())
 }
 
@@ -764,30 +796,44 @@ mod tests {
             id_token: None,
         };
         r.state = Some("xyz".into());
+        let consent = Annotations {
+            hd: None,
+            prompt: "consent",
+        };
         assert_eq!(
-            implicit_redirect(&r, token, &scopes, "consent"),
+            implicit_redirect(&r, token, &scopes, consent, "Cm1"),
             format!(
                 "{URI}#state=xyz&access_token=ya29.abc&token_type=Bearer&expires_in=3599\
                  &scope=email+https%3A%2F%2Fwww.googleapis.com%2Fauth%2Fuserinfo.email+openid\
-                 &authuser=0&prompt=consent"
+                 &authuser=0&prompt=consent&version_info=Cm1"
             )
         );
+        let workspace = Annotations {
+            hd: Some("workspace.example.test"),
+            ..consent
+        };
+        assert!(implicit_redirect(&r, token, &scopes, workspace, "Cm1")
+            .ends_with("&authuser=0&hd=workspace.example.test&prompt=consent&version_info=Cm1"));
         let both = Issued {
             id_token: Some("h.p.s"),
             ..token
         };
-        assert!(implicit_redirect(&r, both, &scopes, "consent")
+        assert!(implicit_redirect(&r, both, &scopes, consent, "Cm1")
             .contains("&scope=email+https%3A%2F%2Fwww.googleapis.com%2Fauth%2Fuserinfo.email+openid&id_token=h.p.s&authuser=0&"));
         let id_only = Issued {
             access_token: None,
             ..both
         };
+        let silent = Annotations {
+            hd: None,
+            prompt: "none",
+        };
         assert_eq!(
-            implicit_redirect(&r, id_only, &scopes, "none"),
-            format!("{URI}#state=xyz&id_token=h.p.s&authuser=0&prompt=none")
+            implicit_redirect(&r, id_only, &scopes, silent, "Cm1"),
+            format!("{URI}#state=xyz&id_token=h.p.s&authuser=0&prompt=none&version_info=Cm1")
         );
         r.state = None;
-        assert!(implicit_redirect(&r, token, &[], "none")
+        assert!(implicit_redirect(&r, token, &[], silent, "Cm1")
             .starts_with(&format!("{URI}#access_token=ya29.abc&")));
     }
 
@@ -797,9 +843,22 @@ mod tests {
         r.response_type = ResponseType::parse("code").unwrap();
         r.state = Some("st".into());
         let scopes = catalog::normalise_scopes(&["openid"]);
+        let consent = Annotations {
+            hd: None,
+            prompt: "consent",
+        };
         assert_eq!(
-            code_redirect(&r, "4/0Axyz", &scopes, "consent"),
-            format!("{URI}?code=4%2F0Axyz&state=st&scope=openid&authuser=0&prompt=consent")
+            code_redirect(
+                &r,
+                "https://accounts.google.com",
+                "4/0Axyz",
+                &scopes,
+                consent
+            ),
+            format!(
+                "{URI}?state=st&iss=https%3A%2F%2Faccounts.google.com&code=4%2F0Axyz\
+                 &scope=openid&authuser=0&prompt=consent"
+            )
         );
         assert_eq!(
             error_redirect(&r, "access_denied"),

@@ -9,6 +9,11 @@ pub struct Account {
     pub family_name: &'static str,
     /// Background colour of the avatar circle.
     pub colour: &'static str,
+    /// The Google Workspace domain of a Workspace account: Google names it as `hd` in the
+    /// authorization response, the ID token and user info ("The hosted G Suite domain of the
+    /// user", OpenID Connect on developers.google.com/identity/openid-connect); consumer
+    /// accounts have none.
+    pub hd: Option<&'static str>,
 }
 
 impl Account {
@@ -25,13 +30,14 @@ impl Account {
     }
 }
 
-pub const ACCOUNTS: [Account; 2] = [
+pub const ACCOUNTS: [Account; 3] = [
     Account {
         sub: "100000000000000000001",
         email: "ada@example.test",
         given_name: "Ada",
         family_name: "Lovelace",
         colour: "#7b1fa2",
+        hd: None,
     },
     Account {
         sub: "100000000000000000002",
@@ -39,6 +45,15 @@ pub const ACCOUNTS: [Account; 2] = [
         given_name: "Grace",
         family_name: "Hopper",
         colour: "#00796b",
+        hd: None,
+    },
+    Account {
+        sub: "100000000000000000003",
+        email: "katherine@workspace.example.test",
+        given_name: "Katherine",
+        family_name: "Johnson",
+        colour: "#1565c0",
+        hd: Some("workspace.example.test"),
     },
 ];
 
@@ -116,6 +131,14 @@ pub fn scope_description(scope: &str) -> &'static str {
         .find(|(s, _)| *s == scope)
         .map(|(_, d)| *d)
         .unwrap_or("Unknown scope")
+}
+
+/// Whether the scopes name the person at all. Without one of them Google's token info leaves
+/// out `sub` and `email` (google-auth-library-nodejs, `TokenInfo`: `sub` optional, `email`
+/// "Provided only if your scope included the email scope value") and user info refuses the
+/// token (google-api-nodejs-client#3900 quotes its 401).
+pub fn has_sign_in_scope(scopes: &[String]) -> bool {
+    scopes.iter().any(|s| is_sign_in_scope(s))
 }
 
 /// Sign-in scopes are always granted: Google's granular consent lets the user untick

@@ -82,6 +82,10 @@ pub struct Claims {
     pub azp: String,
     pub aud: String,
     pub sub: String,
+    /// A Workspace account's domain ("hd: The domain associated with the Google Workspace or
+    /// Cloud organization of the user", developers.google.com/identity/openid-connect).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hd: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -126,6 +130,7 @@ impl Claims {
             azp: s.client_id.to_string(),
             aud: s.client_id.to_string(),
             sub: a.sub.to_string(),
+            hd: a.hd.map(str::to_owned),
             email: email.then(|| a.email.to_string()),
             email_verified: email.then_some(true),
             at_hash: s.access_token.map(at_hash),

@@ -14,6 +14,10 @@ use std::thread::{self, JoinHandle};
 
 const BITS: usize = 2048;
 
+/// How long a key is nominally current before the next one takes over: the hours Google's
+/// key set is cacheable for at most.
+pub const ROTATION_SECS: u64 = 6 * 3600;
+
 /// One RS256 key pair and its `kid`.
 pub struct Key {
     /// Hex of the first 20 bytes of SHA-256 of the modulus: 40 hex digits, like Google's kids.
@@ -98,6 +102,8 @@ impl Slot {
 /// emulator listens at once and only the first ID token may wait for the key.
 pub struct KeyRing {
     current: Slot,
+    /// Unix seconds the current key became current.
+    pub(crate) since: u64,
     previous: Option<Arc<Key>>,
     /// Signs the `unknown_kid` forgery; never published. Made on first use.
     unpublished: Option<Arc<Key>>,
@@ -113,6 +119,7 @@ impl KeyRing {
     pub fn new() -> KeyRing {
         KeyRing {
             current: Slot::spawn(),
+            since: crate::tokens::now(),
             previous: None,
             unpublished: None,
         }
@@ -122,6 +129,7 @@ impl KeyRing {
     pub fn with_key(key: Arc<Key>) -> KeyRing {
         KeyRing {
             current: Slot::ready(key),
+            since: crate::tokens::now(),
             previous: None,
             unpublished: None,
         }
@@ -137,8 +145,18 @@ impl KeyRing {
         let old = self.current.get();
         let new = Arc::new(Key::generate());
         self.current = Slot::ready(Arc::clone(&new));
+        self.since = crate::tokens::now();
         self.previous = Some(old);
         new
+    }
+
+    /// Seconds a cache may keep the key set: until the current key's nominal rotation, so the
+    /// value counts down as Google's does (its `Cache-Control: public, max-age=…` on
+    /// `/oauth2/v3/certs` shrinks towards the next rotation; "use the Cache-Control header to
+    /// determine when to retrieve the keys again", developers.google.com/identity/openid-connect).
+    /// The emulator rotates only when asked (`POST /emulator/rotate-keys`), so the count stops at 0.
+    pub fn max_age(&self, now: u64) -> u64 {
+        (self.since + ROTATION_SECS).saturating_sub(now)
     }
 
     /// The keys the JWKS publishes: current first, then the previous one.

@@ -113,6 +113,13 @@ pub struct Knobs {
     /// key left out), whatever the request's cache directives: a CDN edge or HTTP cache still
     /// holding it. Counts down.
     pub stale_jwks: u32,
+    /// The consent page's boxes for the scopes that are not sign-in scopes start ticked. Off by
+    /// default, as at Google, whose granular consent screen starts them unticked, so that Allow
+    /// alone grants the sign-in scopes only (see `pages::consent_page`).
+    pub consent_preticked: bool,
+    /// User info's `email_verified` as the string `"true"`, the form Google's endpoints sent
+    /// before (token info still does) instead of the boolean.
+    pub email_verified_as_string: bool,
 }
 
 impl Default for Knobs {
@@ -128,6 +135,8 @@ impl Default for Knobs {
             id_token_forgery: None,
             jwks_without_current_key: false,
             stale_jwks: 0,
+            consent_preticked: false,
+            email_verified_as_string: false,
         }
     }
 }
@@ -178,14 +187,9 @@ impl Knobs {
                         })?),
                     }
                 }
-                "jwks_without_current_key" => {
-                    next.jwks_without_current_key = match value {
-                        Value::Null => false,
-                        v => v
-                            .as_bool()
-                            .ok_or_else(|| format!("{key} must be a boolean or null"))?,
-                    }
-                }
+                "jwks_without_current_key" => next.jwks_without_current_key = flag(key, value)?,
+                "consent_preticked" => next.consent_preticked = flag(key, value)?,
+                "email_verified_as_string" => next.email_verified_as_string = flag(key, value)?,
                 "stale_jwks" => {
                     next.stale_jwks = match value {
                         Value::Null => 0,
@@ -234,6 +238,16 @@ impl Knobs {
 
     pub fn delay(&self, endpoint: &str) -> Option<u64> {
         self.delay_ms.get(endpoint).copied().filter(|&ms| ms > 0)
+    }
+}
+
+/// A boolean knob; `null` is its default, false.
+fn flag(key: &str, value: &Value) -> Result<bool, String> {
+    match value {
+        Value::Null => Ok(false),
+        v => v
+            .as_bool()
+            .ok_or_else(|| format!("{key} must be a boolean or null")),
     }
 }
 
@@ -421,6 +435,22 @@ mod tests {
         assert!(k.merge(&json!({"stale_jwks": "once"})).is_err());
         k.merge(&json!({"stale_jwks": 1})).unwrap();
         k.merge(&json!({"stale_jwks": null})).unwrap();
+        assert_eq!(k, Knobs::default());
+    }
+
+    #[test]
+    fn googles_kinder_past_behaviours_are_switched_on_and_off() {
+        let mut k = Knobs::default();
+        assert!(
+            !k.consent_preticked && !k.email_verified_as_string,
+            "Google's today by default"
+        );
+        k.merge(&json!({"consent_preticked": true, "email_verified_as_string": true}))
+            .unwrap();
+        assert!(k.consent_preticked && k.email_verified_as_string);
+        assert!(k.merge(&json!({"consent_preticked": "yes"})).is_err());
+        k.merge(&json!({"consent_preticked": null, "email_verified_as_string": null}))
+            .unwrap();
         assert_eq!(k, Knobs::default());
     }
 

@@ -137,11 +137,19 @@ pub fn account_chooser_page(req: &AuthRequest, request_id: &str, base_url: &str)
 
 /// The consent screen: account choice, granular scope checkboxes, Allow / Cancel. The account
 /// `chosen` on the chooser, else the one `login_hint` names, else the first, is preselected.
+///
+/// The sign-in scopes are granted with the account and cannot be unticked; the others start
+/// unticked unless `preticked`, as on Google's granular consent screen, where "users can select
+/// which permissions they want to approve" and the app "can't assume users grant all requested
+/// scopes" (developers.google.com/identity/protocols/oauth2/resources/granular-permissions);
+/// its boxes start empty, so Continue alone grants the sign-in scopes only (reported as
+/// "scope checkbox defaults to unchecked", openillumi.com/?p=103422, and on Stack Overflow).
 pub fn consent_page(
     req: &AuthRequest,
     request_id: &str,
     base_url: &str,
     chosen: Option<&Account>,
+    preticked: bool,
 ) -> String {
     let preselected: &Account = chosen
         .or_else(|| req.login_hint.as_deref().and_then(catalog::account_by_hint))
@@ -165,7 +173,7 @@ pub fn consent_page(
             label = escape(&format!("{} ({})", a.name(), a.email)),
         ));
     }
-    body.push_str("<h2>This will allow the app to</h2>");
+    body.push_str("<h2>Select what the app can access</h2>");
     for s in &req.scopes {
         let sign_in = catalog::is_sign_in_scope(s);
         let label = format!(
@@ -182,13 +190,14 @@ pub fn consent_page(
             ));
         } else {
             body.push_str(&format!(
-                "<label class=\"scope\"><input type=\"checkbox\" name=\"scope\" value=\"{v}\" checked>{label}</label>",
-                v = escape(s)
+                "<label class=\"scope\"><input type=\"checkbox\" name=\"scope\" value=\"{v}\"{checked}>{label}</label>",
+                v = escape(s),
+                checked = if preticked { " checked" } else { "" },
             ));
         }
     }
     body.push_str(
-        "<p class=\"details\">Make sure you trust this app. You can untick access you don't want to give.</p>\
+        "<p class=\"details\">Make sure you trust this app. Tick what you want to give it; what stays unticked is not granted.</p>\
          <div class=\"buttons\"><button type=\"submit\" name=\"decision\" value=\"deny\">Cancel</button>\
          <button type=\"submit\" class=\"primary\" name=\"decision\" value=\"allow\">Allow</button></div>\
          </form>",
@@ -239,14 +248,19 @@ mod tests {
 
     #[test]
     fn consent_page_contents() {
-        let html = consent_page(&req(), "rid\"", "http://127.0.0.1:1", None);
+        let html = consent_page(&req(), "rid\"", "http://127.0.0.1:1", None, false);
         assert!(html.contains(BANNER));
         assert!(html.contains("&lt;app&gt;") && !html.contains("<app>"));
         assert!(html.contains("value=\"rid&quot;\""));
         assert!(html.contains("value=\"100000000000000000002\" checked>"));
         assert!(html.contains("Ada Lovelace (ada@example.test)"));
         assert!(html.contains("<input type=\"hidden\" name=\"scope\" value=\"openid\">"));
-        assert!(html
+        assert!(
+            html.contains("name=\"scope\" value=\"https://www.googleapis.com/auth/tasks\">"),
+            "starts unticked, as at Google"
+        );
+        let ticked = consent_page(&req(), "rid", "http://127.0.0.1:1", None, true);
+        assert!(ticked
             .contains("name=\"scope\" value=\"https://www.googleapis.com/auth/tasks\" checked>"));
         assert!(html
             .contains("<button type=\"submit\" name=\"decision\" value=\"deny\">Cancel</button>"));
@@ -258,7 +272,7 @@ mod tests {
     #[test]
     fn the_chosen_account_wins_over_the_hint() {
         let ada = &ACCOUNTS[0];
-        let html = consent_page(&req(), "rid", "http://127.0.0.1:1", Some(ada));
+        let html = consent_page(&req(), "rid", "http://127.0.0.1:1", Some(ada), false);
         assert!(html.contains(&format!("value=\"{}\" checked>", ada.sub)));
         assert!(!html.contains("value=\"100000000000000000002\" checked>"));
     }

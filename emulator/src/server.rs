@@ -2,7 +2,7 @@
 //! shared state; [`start`] puts it behind `tiny_http`, one thread per request so that a
 //! delayed endpoint never holds up the others.
 
-use crate::auth::{self, AuthRequest, Client, Issued, Silent};
+use crate::auth::{self, Annotations, AuthRequest, Client, Issued, Silent};
 use crate::calendar::{self, CalendarStore};
 use crate::catalog::{self, OTHER_CLIENT_ID};
 use crate::google_api::{self, Reply};
@@ -470,7 +470,13 @@ impl App {
         let html = if auth_req.prompt.iter().any(|p| p == "select_account") {
             pages::account_chooser_page(&auth_req, &request_id, &self.base_url)
         } else {
-            pages::consent_page(&auth_req, &request_id, &self.base_url, None)
+            pages::consent_page(
+                &auth_req,
+                &request_id,
+                &self.base_url,
+                None,
+                st.knobs.consent_preticked,
+            )
         };
         st.pending.insert(request_id, auth_req);
         Response::html(200, html)
@@ -495,7 +501,13 @@ impl App {
         match field("account").and_then(catalog::account_by_sub) {
             Some(account) => {
                 let auth_req = &st.pending[request_id];
-                let html = pages::consent_page(auth_req, request_id, &self.base_url, Some(account));
+                let html = pages::consent_page(
+                    auth_req,
+                    request_id,
+                    &self.base_url,
+                    Some(account),
+                    st.knobs.consent_preticked,
+                );
                 Response::html(200, html)
             }
             None => {
@@ -555,10 +567,14 @@ impl App {
         prompt: &str,
     ) -> String {
         let rt = req.response_type;
+        let annotations = Annotations {
+            hd: catalog::account_by_sub(sub).and_then(|a| a.hd),
+            prompt,
+        };
         if rt.code {
             // Google's codes look like this; no one can redeem them here (see `/token`).
             let code = format!("4/0A{}", tokens::random_string(70));
-            return auth::code_redirect(req, &code, &scopes, prompt);
+            return auth::code_redirect(req, &self.base_url, &code, &scopes, annotations);
         }
         let token = rt.token.then(|| issue(st, req, sub, scopes.clone()));
         let access_token = token.as_ref().map(|t| t.token.as_str());
@@ -570,7 +586,9 @@ impl App {
             expires_in: st.knobs.token_lifetime_secs,
             id_token: id_token.as_deref(),
         };
-        auth::implicit_redirect(req, issued, &scopes, prompt)
+        // Opaque to clients; Google's are base64url like this one.
+        let version_info = format!("Cm{}", tokens::random_string(62));
+        auth::implicit_redirect(req, issued, &scopes, annotations, &version_info)
     }
 
     /// A signed ID token for the account, honouring the audience, lifetime and forgery knobs.
@@ -615,12 +633,14 @@ impl App {
             let mut st = self.state();
             st.knobs.take_stale_jwks() || st.knobs.jwks_without_current_key
         };
-        let jwks = self.keys().jwks(without_current);
-        // Google lets caches keep its keys for hours; an app that meets an unknown kid must
-        // refetch past its HTTP cache.
+        let mut keys = self.keys();
+        let jwks = keys.jwks(without_current);
+        // Google lets caches keep its keys for hours, counting down to the next rotation; an
+        // app that meets an unknown kid must refetch past its HTTP cache.
+        let max_age = keys.max_age(tokens::now());
         Response::json(200, &jwks).with(
             "Cache-Control",
-            "public, max-age=21600, must-revalidate, no-transform",
+            format!("public, max-age={max_age}, must-revalidate, no-transform"),
         )
     }
 
@@ -681,7 +701,8 @@ impl App {
                     &TokenInfo {
                         azp: &t.aud,
                         aud: &t.aud,
-                        sub: &t.sub,
+                        // A token with no sign-in scope does not say whose it is.
+                        sub: catalog::has_sign_in_scope(&t.scopes).then_some(t.sub.as_str()),
                         scope: t.scopes.join(" "),
                         exp: t.expires_at.to_string(),
                         expires_in: t.expires_at.saturating_sub(now).to_string(),
@@ -728,8 +749,27 @@ impl App {
                 "Bearer realm=\"https://accounts.google.com/\", error=\"invalid_token\"",
             );
         };
+        if !catalog::has_sign_in_scope(&t.scopes) {
+            // Google's answer for a valid token that carries none of openid, email and profile
+            // (quoted in google-api-nodejs-client#3900).
+            return Response::json(
+                401,
+                &google_error_body(
+                    401,
+                    "Request is missing required authentication credential. Expected OAuth 2 \
+                     access token, login cookie or other valid authentication credential. See \
+                     https://developers.google.com/identity/sign-in/web/devconsole-project.",
+                    "required",
+                ),
+            )
+            .with(
+                "WWW-Authenticate",
+                "Bearer realm=\"https://accounts.google.com/\"",
+            );
+        }
         let profile = catalog::has_profile_scope(&t.scopes);
         let email = catalog::has_email_scope(&t.scopes);
+        let verified = st.knobs.email_verified_as_string;
         Response::json(
             200,
             &UserInfo {
@@ -740,7 +780,11 @@ impl App {
                 picture: profile
                     .then(|| format!("{}/emulator/avatar/{}.svg", self.base_url, account.sub)),
                 email: email.then_some(account.email),
-                email_verified: email.then_some(true),
+                email_verified: email.then(|| match verified {
+                    true => Value::String("true".into()),
+                    false => Value::Bool(true),
+                }),
+                hd: account.hd.filter(|_| email || profile),
             },
         )
         .with(
@@ -752,7 +796,7 @@ impl App {
     /// `POST /revoke` (RFC 7009 §2.1; Google also accepts the token in the query).
     fn revoke(&self, req: &Request) -> Response {
         let token = req.body_param("token").or_else(|| req.query_param("token"));
-        let revoked = token.is_some_and(|t| self.state().store.revoke(&t));
+        let revoked = token.is_some_and(|t| self.state().store.revoke(&t, tokens::now()));
         if revoked {
             Response::json(200, &json!({}))
         } else {
@@ -840,7 +884,8 @@ fn issue(st: &mut State, req: &AuthRequest, sub: &str, scopes: Vec<String>) -> T
 struct TokenInfo<'a> {
     azp: &'a str,
     aud: &'a str,
-    sub: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sub: Option<&'a str>,
     scope: String,
     exp: String,
     expires_in: String,
@@ -865,8 +910,12 @@ struct UserInfo<'a> {
     picture: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     email: Option<&'a str>,
+    /// A boolean, or with the `email_verified_as_string` knob the string `"true"`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    email_verified: Option<bool>,
+    email_verified: Option<Value>,
+    /// A Workspace account's domain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    hd: Option<&'a str>,
 }
 
 /// `POST /token`. Google refuses to redeem a code for a client that sends no secret, PKCE or
@@ -1028,6 +1077,10 @@ mod tests {
     }
 
     const BASE: &str = "http://127.0.0.1:1";
+
+    fn urlencode(s: &str) -> String {
+        form_urlencoded::byte_serialize(s.as_bytes()).collect()
+    }
 
     fn get(path: &str) -> Request {
         let (path, query) = path.split_once('?').unwrap_or((path, ""));
@@ -1738,7 +1791,11 @@ mod tests {
         assert_eq!(q["authuser"], "0");
         assert_eq!(q["prompt"], "consent");
         assert!(q["scope"].contains("openid"));
-        assert!(query.starts_with("code="), "Google's order: {query}");
+        assert!(
+            query.starts_with(&format!("state=st&iss={}&code=", urlencode(BASE))),
+            "Google's order, with RFC 9207's iss naming the issuer: {query}"
+        );
+        assert_eq!(q["iss"], BASE);
         assert!(app.state().store.tokens().is_empty());
 
         let mut t = post(
@@ -1773,6 +1830,131 @@ mod tests {
         assert_eq!(
             r.header("location").unwrap(),
             format!("{URI}?error=access_denied&state=st")
+        );
+    }
+
+    // ---- Google as it really answers (issue 22) ----
+
+    /// Consents to `scope` as `account`, ticking `ticked` on the page; returns the Location.
+    fn decide_as(app: &App, scope: &str, account: &str, ticked: &[&str]) -> String {
+        let mut q = form_urlencoded::Serializer::new(String::new());
+        q.append_pair("client_id", APP_ID)
+            .append_pair("redirect_uri", URI)
+            .append_pair("response_type", "token")
+            .append_pair("scope", scope)
+            .append_pair("state", "st");
+        let page = app.handle(&get(&format!("{AUTH_PATH}?{}", q.finish())));
+        let rid = request_id(&body(&page));
+        let mut form = form_urlencoded::Serializer::new(String::new());
+        form.append_pair("request_id", &rid)
+            .append_pair("decision", "allow")
+            .append_pair("account", account);
+        for s in scope.split(' ').filter(|s| catalog::is_sign_in_scope(s)) {
+            form.append_pair("scope", s);
+        }
+        for s in ticked {
+            form.append_pair("scope", s);
+        }
+        let r = app.handle(&post(DECISION_PATH, &form.finish()));
+        r.header("location").unwrap().to_string()
+    }
+
+    fn user_info(app: &App, token: &str) -> Response {
+        let mut r = get(USERINFO_PATH);
+        r.headers = vec![("authorization".into(), format!("Bearer {token}"))];
+        app.handle(&r)
+    }
+
+    #[test]
+    fn the_consent_page_starts_unticked_unless_the_knob_says_otherwise() {
+        let app = app();
+        let page = body(&app.handle(&get(Q)));
+        assert!(page.contains("value=\"https://www.googleapis.com/auth/tasks\">"));
+        set_knobs(&app, r#"{"consent_preticked": true}"#);
+        let page = body(&app.handle(&get(Q)));
+        assert!(page.contains("value=\"https://www.googleapis.com/auth/tasks\" checked>"));
+    }
+
+    #[test]
+    fn a_token_without_a_sign_in_scope_does_not_say_whose_it_is() {
+        let app = app();
+        let tasks = "https://www.googleapis.com/auth/tasks";
+        let f = fragment(&decide_as(&app, tasks, "100000000000000000001", &[tasks]));
+        assert_eq!(f["scope"], tasks);
+        let token = &f["access_token"];
+        let info = app.handle(&get(&format!("{TOKENINFO_PATH}?access_token={token}")));
+        assert_eq!(info.status, 200);
+        let info: Value = serde_json::from_slice(&info.body).unwrap();
+        assert_eq!(info["aud"], APP_ID);
+        assert!(
+            info.get("sub").is_none() && info.get("email").is_none(),
+            "{info}"
+        );
+        let ui = user_info(&app, token);
+        assert_eq!(ui.status, 401, "Google's user info refuses it");
+        assert!(body(&ui).contains("Request is missing required authentication credential"));
+    }
+
+    #[test]
+    fn a_workspace_account_carries_hd_and_answers_end_with_version_info() {
+        let app = app();
+        let location = decide_as(&app, "openid email", "100000000000000000003", &[]);
+        let (_, raw) = location.split_once('#').unwrap();
+        assert!(
+            raw.contains("&authuser=0&hd=workspace.example.test&prompt=consent&version_info=Cm"),
+            "{raw}"
+        );
+        let f = fragment(&location);
+        let ui: Value = serde_json::from_slice(&user_info(&app, &f["access_token"]).body).unwrap();
+        assert_eq!(ui["hd"], "workspace.example.test");
+        assert_eq!(ui["email_verified"], true);
+        // A consumer account has no hd anywhere.
+        let f = fragment(&decide_as(
+            &app,
+            "openid email",
+            "100000000000000000001",
+            &[],
+        ));
+        assert!(!f.contains_key("hd"));
+        assert!(f.contains_key("version_info"));
+    }
+
+    #[test]
+    fn email_verified_comes_as_a_string_with_the_knob() {
+        let app = app();
+        set_knobs(&app, r#"{"email_verified_as_string": true}"#);
+        let f = fragment(&decide_as(
+            &app,
+            "openid email",
+            "100000000000000000001",
+            &[],
+        ));
+        let ui: Value = serde_json::from_slice(&user_info(&app, &f["access_token"]).body).unwrap();
+        assert_eq!(ui["email_verified"], "true");
+    }
+
+    #[test]
+    fn the_key_sets_max_age_counts_down_to_the_next_rotation() {
+        let app = app();
+        let max_age = |app: &App| -> u64 {
+            let r = app.handle(&get(CERTS_PATH));
+            let cc = r.header("cache-control").unwrap().to_string();
+            let n = cc.split("max-age=").nth(1).unwrap();
+            n.split(',').next().unwrap().parse().unwrap()
+        };
+        assert!(max_age(&app) <= crate::keys::ROTATION_SECS);
+        app.keys().since -= 1000;
+        let left = max_age(&app);
+        assert!(
+            left <= crate::keys::ROTATION_SECS - 1000 && left > crate::keys::ROTATION_SECS - 1010,
+            "{left}"
+        );
+        app.keys().since = 0;
+        assert_eq!(max_age(&app), 0, "past the rotation, caches must ask again");
+        app.handle(&post("/emulator/rotate-keys", ""));
+        assert!(
+            max_age(&app) > crate::keys::ROTATION_SECS - 5,
+            "a new key starts the count"
         );
     }
 }

@@ -102,16 +102,31 @@ impl Store {
         }
     }
 
-    /// Revokes a known, not yet revoked token; expired tokens can still be revoked.
-    /// Returns false for unknown or already revoked tokens, as Google answers 400 then.
-    pub fn revoke(&mut self, token: &str) -> bool {
-        match self.tokens.iter_mut().find(|t| t.token == token) {
-            Some(t) if !t.revoked => {
-                t.revoked = true;
-                true
-            }
-            _ => false,
+    /// Revokes a token, and with it the whole grant it belongs to, as Google does: every token
+    /// issued to the same client for the same account stops working, and the account's consent
+    /// to the client is gone (its next request shows the consent page again; `prompt=none`
+    /// answers `consent_required`). Google Identity Services documents `revoke` as "Revokes all
+    /// of the scopes that the user granted to the app"
+    /// (developers.google.com/identity/oauth2/web/reference/js-reference#google.accounts.oauth2.revoke).
+    ///
+    /// Returns false, and changes nothing, for a token that is unknown, already revoked or
+    /// expired: Google answers 400 for each (an expired access token cannot be revoked;
+    /// google-auth-library-nodejs#1175 quotes the answer), unlike RFC 7009 §2.2's 200.
+    pub fn revoke(&mut self, token: &str, now: u64) -> bool {
+        let Some(t) = self.tokens.iter().find(|t| t.token == token) else {
+            return false;
+        };
+        if t.revoked || now >= t.expires_at {
+            return false;
         }
+        let grant = (t.aud.clone(), t.sub.clone());
+        for t in &mut self.tokens {
+            if t.aud == grant.0 && t.sub == grant.1 {
+                t.revoked = true;
+            }
+        }
+        self.grants.remove(&grant);
+        true
     }
 
     /// Makes every token expired as of `now`. Returns how many tokens were affected.
@@ -198,18 +213,51 @@ mod tests {
     }
 
     #[test]
-    fn revocation_is_once_and_works_on_expired_tokens() {
+    fn revocation_is_once_and_refused_for_expired_tokens() {
         let mut s = Store::default();
         let t = s.issue("c", "1", vec![], 10, 1000);
         assert!(s.validate(&t.token, 1001).is_ok());
-        assert!(s.revoke(&t.token));
+        assert!(s.revoke(&t.token, 1001));
         assert_eq!(s.validate(&t.token, 1001), Err(Invalid::Revoked));
-        assert!(!s.revoke(&t.token), "second revocation fails like Google's");
-        assert!(!s.revoke("ya29.unknown"));
-        let e = s.issue("c", "1", vec![], 0, 1000);
         assert!(
-            s.revoke(&e.token),
-            "expired but unrevoked tokens can be revoked"
+            !s.revoke(&t.token, 1001),
+            "second revocation fails like Google's"
+        );
+        assert!(!s.revoke("ya29.unknown", 1001));
+        let e = s.issue("c", "1", vec![], 10, 1000);
+        assert!(
+            !s.revoke(&e.token, 1010),
+            "Google answers 400 for an expired token"
+        );
+        assert_eq!(s.validate(&e.token, 1010), Err(Invalid::Expired));
+    }
+
+    #[test]
+    fn revoking_one_token_ends_the_whole_grant() {
+        let mut s = Store::default();
+        s.record_grant("c", "1", &scopes(&["openid", "a"]));
+        s.record_grant("c", "2", &scopes(&["openid"]));
+        s.record_grant("other", "1", &scopes(&["openid"]));
+        let first = s.issue("c", "1", vec![], 3599, 1000);
+        let second = s.issue("c", "1", vec![], 3599, 1100);
+        let grace = s.issue("c", "2", vec![], 3599, 1100);
+        let elsewhere = s.issue("other", "1", vec![], 3599, 1100);
+        assert!(s.revoke(&first.token, 1200));
+        assert_eq!(s.validate(&second.token, 1200), Err(Invalid::Revoked));
+        assert!(s.granted("c", "1").is_empty(), "the consent goes with it");
+        assert!(
+            s.validate(&grace.token, 1200).is_ok(),
+            "another account's grant stays"
+        );
+        assert!(
+            s.validate(&elsewhere.token, 1200).is_ok(),
+            "another client's grant stays"
+        );
+        assert_eq!(s.granted("other", "1"), scopes(&["openid"]).as_slice());
+        assert_eq!(
+            s.signed_in(),
+            Some("1"),
+            "Google's own session is not ended"
         );
     }
 

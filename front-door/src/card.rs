@@ -104,26 +104,53 @@ pub fn enable_styles() -> Promise {
 }
 
 /// Inside the sign-in popup, for the moment before it closes: the page's own frame, and what
-/// is happening (as the app's busy card says it).
+/// is happening (as the app's busy card says it). The popup has no app, so the card itself is
+/// the live region.
 pub fn show_relaying() {
-    let Some(document) = document() else { return };
-    let Ok(Some(card)) = document.query_selector("main .card") else {
-        return;
-    };
-    let (Some(spinner), Some(text)) = (
-        element(&document, "span", "spinner"),
-        element(&document, "p", ""),
-    ) else {
-        return;
-    };
-    let _ = spinner.set_attribute("aria-hidden", "true");
-    text.set_text_content(Some(
-        "Handing the answer back to the page that asked. This window closes by itself.",
-    ));
+    if let Some(card) =
+        show_busy("Handing the answer back to the page that asked. This window closes by itself.")
+    {
+        let _ = card.remove_attribute("aria-busy");
+        let _ = card.set_attribute("aria-live", "polite");
+    }
+}
+
+/// Back from the provider (or with a session to resume): the app's busy card at once, in the
+/// app's words, rather than index.html's "You are signed out" while the answer waits for it.
+pub fn show_checking() {
+    if let Some(card) = show_busy("Checking the answer and the token…") {
+        let _ = card.set_attribute("data-testid", "verifying");
+    }
+}
+
+/// index.html's card made the busy card: a spinner and `words`.
+fn show_busy(words: &str) -> Option<Element> {
+    let document = document()?;
+    let card = document.query_selector("main .card").ok()??;
+    let spinner = element(&document, "span", "spinner")?;
+    let text = element(&document, "p", "")?;
+    spinner.set_attribute("aria-hidden", "true").ok()?;
+    text.set_text_content(Some(words));
     card.set_class_name("card verifying");
-    let _ = card.remove_attribute("aria-busy");
-    let _ = card.set_attribute("aria-live", "polite");
     card.replace_children_with_node_2(&spinner, &text);
+    Some(card)
+}
+
+/// The app cannot be loaded, and the answer it is to check waits here: the busy card says so
+/// instead of spinning.
+fn show_answer_kept(document: &Document) {
+    let Ok(Some(card)) = document.query_selector("main .card.verifying") else {
+        return;
+    };
+    if let Ok(Some(spinner)) = card.query_selector(".spinner") {
+        spinner.remove();
+    }
+    let _ = card.remove_attribute("aria-busy");
+    if let Ok(Some(text)) = card.query_selector("p") {
+        text.set_text_content(Some(
+            "The answer is kept in this tab, and checked as soon as the rest of the page has loaded.",
+        ));
+    }
 }
 
 /// The app could not be loaded: said above the card in words, with its code and "Try again"
@@ -154,6 +181,7 @@ pub fn show_load_failure(what: &str, reason: &str, retry: fn()) {
     listener.forget();
     let _ = notice.append_child(&again);
     let _ = main.insert_before(&notice, main.first_child().as_ref());
+    show_answer_kept(&document);
 }
 
 fn notice(document: &Document, what: &str, reason: &str) -> Option<Element> {

@@ -100,6 +100,9 @@ async fn arrive(answer: Option<String>) {
         true => modules::noted_app().map(|app| (app, app.start_loading(), card::enable_styles())),
         false => None,
     };
+    if app_needed_now && storage::get(Area::Session, keys::LOGOUT).is_none() {
+        card::show_checking();
+    }
     let source = ConfigSource::fetch().await;
     let config = checked_config(&source).await;
     let app = match (&config, &source) {
@@ -180,7 +183,9 @@ fn knock(door: Door) {
     };
     // No inspector here: the request is noted for the app, which records it when it takes over.
     match start::sign_in(&config, config.display, ask, &NoteForApp) {
-        Ok(Started::Leaving) => {}
+        // On its way: the door opens for Google-shaped configs alone, whose requests are never
+        // pushed first (RFC 9126 is another provider's, and the app's).
+        Ok(Started::Leaving(_)) => {}
         Ok(Started::InPopup(attempt)) => {
             let opened = listen_for(attempt);
             with_held(|held| held.popup = Some(opened));

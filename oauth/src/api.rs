@@ -9,6 +9,7 @@
 //! `WWW-Authenticate` names the scopes that would do, when the browser lets the page read it
 //! (cross-origin, only if the server lists it in `Access-Control-Expose-Headers`).
 
+use crate::challenge;
 use crate::http_date;
 use crate::json::Json;
 
@@ -61,7 +62,7 @@ pub enum ApiError {
     Unauthorized,
     #[error("the token does not carry the permission this needs{}", needed(.scopes))]
     InsufficientScope { scopes: Vec<String> },
-    #[error("Google is limiting how often this app may call it{}", wait(.retry_after_ms))]
+    #[error("the server is limiting how often this app may call it{}", wait(.retry_after_ms))]
     RateLimited { retry_after_ms: Option<u64> },
     #[error("access was refused (HTTP 403): {0}")]
     Forbidden(String),
@@ -116,6 +117,15 @@ impl ApiError {
             ApiError::Malformed(_) => "malformed_response",
             ApiError::Proof(_) => "dpop_proof_failed",
             ApiError::NotSent(_) => "not_sent",
+        }
+    }
+
+    /// The status of an answer that was neither a success nor one of the kinds above (a 404
+    /// among them), or of a server failure: what decides whether a missing document is absent.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            ApiError::Rejected { status, .. } | ApiError::Server { status, .. } => Some(*status),
+            _ => None,
         }
     }
 
@@ -266,17 +276,21 @@ pub fn check_answer(answer: &Answer<'_>, now_ms: u64) -> Result<(), ApiError> {
 
 fn classify_forbidden(answer: &Answer<'_>, retry_after_ms: Option<u64>) -> ApiError {
     let body = GoogleError::parse(answer.body);
-    let challenge = answer.www_authenticate.map(BearerChallenge::parse);
+    // RFC 6750 §3: the Bearer challenge, wherever it stands among the header's challenges.
+    let challenge = answer
+        .www_authenticate
+        .and_then(|header| challenge::for_scheme(header, "Bearer"));
     let reasons = || body.iter().flat_map(|b| b.reasons());
     let scope_challenge = challenge
         .as_ref()
-        .is_some_and(|c| c.error.as_deref() == Some("insufficient_scope"));
+        .is_some_and(|c| c.param("error") == Some("insufficient_scope"));
     if scope_challenge
         || reasons()
             .any(|r| r == "insufficientPermissions" || r == "ACCESS_TOKEN_SCOPE_INSUFFICIENT")
     {
         let scopes = challenge
-            .and_then(|c| c.scope)
+            .as_ref()
+            .and_then(|c| c.param("scope"))
             .map(|s| {
                 s.split(' ')
                     .filter(|s| !s.is_empty())
@@ -361,64 +375,6 @@ impl GoogleError {
             .chain(&self.details)
             .filter_map(|e| e.reason.as_deref())
     }
-}
-
-/// The parts of an RFC 6750 §3 `Bearer` challenge this app reads.
-#[derive(Debug, Default, PartialEq, Eq)]
-struct BearerChallenge {
-    error: Option<String>,
-    scope: Option<String>,
-}
-
-impl BearerChallenge {
-    fn parse(header: &str) -> Self {
-        Self::parse_scheme(header, "bearer")
-    }
-
-    /// Reads the `auth-param`s, of the form `name=token` or `name="quoted string"` in any order,
-    /// of the challenge for `scheme` (lower case): the header's first challenge, or a later one
-    /// when the server offers several (RFC 9110 §11.6.1; a DPoP server may offer Bearer too).
-    fn parse_scheme(header: &str, scheme: &str) -> Self {
-        let mut challenge = BearerChallenge::default();
-        let mut rest = header.trim_start();
-        let mut ours = false;
-        loop {
-            rest = rest.trim_start_matches([' ', ',']);
-            let Some((name, after)) = rest.split_once(['=', ' ']) else {
-                return challenge;
-            };
-            if !rest[name.len()..].starts_with('=') {
-                // A scheme name starts the next challenge (auth-params always have '=').
-                if ours {
-                    return challenge;
-                }
-                ours = name.eq_ignore_ascii_case(scheme);
-                rest = after;
-                continue;
-            }
-            let after = after.trim_start();
-            let (value, next) = match after.strip_prefix('"') {
-                Some(quoted) => match quoted.split_once('"') {
-                    Some((value, next)) => (value, next),
-                    None => (quoted, ""),
-                },
-                None => after.split_at(after.find(',').unwrap_or(after.len())),
-            };
-            if ours {
-                match name.trim().to_ascii_lowercase().as_str() {
-                    "error" => challenge.error = Some(value.trim().to_owned()),
-                    "scope" => challenge.scope = Some(value.trim().to_owned()),
-                    _ => {}
-                }
-            }
-            rest = next;
-        }
-    }
-}
-
-/// The `error` of the header's challenge for `scheme` (lower case), if it has one.
-pub(crate) fn challenge_error(header: &str, scheme: &str) -> Option<String> {
-    BearerChallenge::parse_scheme(header, scheme).error
 }
 
 /// Google's error bodies come in two shapes: OAuth's `{"error": "...", "error_description": "..."}`
@@ -540,23 +496,6 @@ mod tests {
             check_answer(&answer(403, body), 0).unwrap_err().code(),
             "insufficient_scope"
         );
-    }
-
-    #[test]
-    fn each_scheme_reads_only_its_own_challenge() {
-        let header =
-            r#"Bearer realm="r", error="invalid_token", DPoP algs="ES256", error="use_dpop_nonce""#;
-        assert_eq!(
-            challenge_error(header, "bearer").as_deref(),
-            Some("invalid_token")
-        );
-        assert_eq!(
-            challenge_error(header, "dpop").as_deref(),
-            Some("use_dpop_nonce")
-        );
-        assert_eq!(challenge_error(header, "basic"), None);
-        assert_eq!(challenge_error("DPoP", "dpop"), None);
-        assert_eq!(challenge_error(r#"DPoP error="a" Bearer"#, "bearer"), None);
     }
 
     #[test]
@@ -689,6 +628,16 @@ mod tests {
     }
 
     #[test]
+    fn a_retry_after_beyond_u64_reads_as_the_longest_wait() {
+        let longest = retry_after_ms(&u64::MAX.to_string(), 0).unwrap();
+        assert_eq!(
+            retry_after_ms("99999999999999999999999", 0),
+            Some(longest / 1000 * 1000)
+        );
+        assert!(longest / 1000 * 1000 >= u64::MAX - 1000);
+    }
+
+    #[test]
     fn messages_are_sentences_with_the_wait() {
         let e = ApiError::RateLimited {
             retry_after_ms: Some(1500),
@@ -698,6 +647,12 @@ mod tests {
             scopes: vec!["a".into(), "b".into()],
         };
         assert!(e.to_string().ends_with("(a or b)"), "{e}");
+    }
+
+    #[test]
+    fn methods_are_named_as_http_names_them() {
+        let names = [Method::Get, Method::Post, Method::Patch, Method::Delete].map(Method::as_str);
+        assert_eq!(names, ["GET", "POST", "PATCH", "DELETE"]);
     }
 
     #[test]
@@ -748,5 +703,23 @@ mod tests {
         assert_eq!(Method::from_name("get"), None);
         assert_eq!(Method::from_name("HEAD"), None);
         assert_eq!(Method::Put.as_str(), "PUT");
+    }
+
+    #[test]
+    fn a_missing_document_keeps_its_status() {
+        let answer = |status| Answer {
+            status,
+            www_authenticate: None,
+            retry_after: None,
+            body: "",
+        };
+        let missing = check_answer(&answer(404), 0).unwrap_err();
+        assert_eq!(missing.status(), Some(404));
+        assert_eq!(
+            check_answer(&answer(503), 0).unwrap_err().status(),
+            Some(503)
+        );
+        assert_eq!(check_answer(&answer(401), 0).unwrap_err().status(), None);
+        assert_eq!(ApiError::Network("offline".into()).status(), None);
     }
 }

@@ -3,6 +3,7 @@
 
 use crate::config::Flow;
 use crate::json::{Json, Object, ObjectWriter, ReadError};
+use crate::par::PushedRequest;
 
 /// Bytes of randomness in `state`: 256 bits, twice the 128 that RFC 6749 §10.10 asks of a guess.
 pub const STATE_BYTES: usize = 32;
@@ -26,6 +27,9 @@ pub struct PendingAuthorization {
     pub flow: Flow,
     /// The issuer the request went to: an answer naming another (RFC 9207 `iss`) is refused.
     pub issuer: Option<String>,
+    /// The provider says it names itself in every answer (RFC 9207's
+    /// `authorization_response_iss_parameter_supported`): an answer without `iss` is refused.
+    pub iss_required: bool,
     /// OpenID Connect's `nonce`: the ID token must carry it back (replay protection).
     pub nonce: Option<String>,
     /// PKCE's `code_verifier` (RFC 7636), sent only to the token endpoint with the code.
@@ -59,6 +63,7 @@ impl PendingAuthorization {
             return_to: None,
             flow: Flow::Token,
             issuer: None,
+            iss_required: false,
             nonce: None,
             code_verifier: None,
         }
@@ -70,6 +75,14 @@ impl PendingAuthorization {
         self.flow = flow;
         self.issuer = Some(issuer.to_owned());
         self.nonce = Some(crate::base64url::encode(random));
+        self
+    }
+
+    /// Whether the answer must carry `iss` (RFC 9207 §2.4: "Clients MUST reject authorization
+    /// responses without the iss parameter from authorization servers that do support the
+    /// parameter"); an answer with an ID token is named by that token's `iss` instead.
+    pub fn requiring_iss(mut self, required: bool) -> Self {
+        self.iss_required = required;
         self
     }
 
@@ -123,6 +136,7 @@ impl PendingAuthorization {
             .string("return_to", self.return_to.as_deref())
             .string("flow", Some(self.flow.name()))
             .string("issuer", self.issuer.as_deref())
+            .bool("iss_required", self.iss_required)
             .string("nonce", self.nonce.as_deref())
             .string("code_verifier", self.code_verifier.as_deref())
             .finish()
@@ -152,6 +166,7 @@ impl PendingAuthorization {
                 }
             },
             issuer: o.string("issuer")?,
+            iss_required: o.bool("iss_required")?.unwrap_or(false),
             nonce: o.string("nonce")?,
             code_verifier: o.string("code_verifier")?,
         })
@@ -256,6 +271,17 @@ impl AuthorizationRequest<'_> {
             .extend_pairs(self.parameters())
             .finish()
     }
+
+    /// The same request pushed to `par_endpoint` first (RFC 9126), when the provider offers
+    /// one: its parameters then travel in a form body, not in the authorization URL.
+    pub fn pushed_to(&self, par_endpoint: &str) -> PushedRequest {
+        PushedRequest::new(
+            par_endpoint,
+            self.endpoint,
+            self.client_id,
+            &self.parameters(),
+        )
+    }
 }
 
 #[cfg(test)]
@@ -283,6 +309,11 @@ mod tests {
         assert_eq!(
             PendingAuthorization::from_json(&choosing.to_json()),
             Ok(choosing)
+        );
+        let strict = pending().requiring_iss(true);
+        assert_eq!(
+            PendingAuthorization::from_json(&strict.to_json()),
+            Ok(strict)
         );
         assert!(PendingAuthorization::from_json(r#"{"state":"s"}"#).is_err());
     }
@@ -397,5 +428,39 @@ mod tests {
         assert!(request.to_url().ends_with(
             "&code_challenge=ch&code_challenge_method=S256&dpop_jkt=0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I"
         ));
+    }
+
+    #[test]
+    fn an_offered_push_endpoint_takes_every_parameter_off_the_url() {
+        let p = pending().openid(Flow::Code, "https://id.example", [3; STATE_BYTES]);
+        let request = AuthorizationRequest {
+            endpoint: "https://id.example/auth",
+            client_id: "abc",
+            pending: &p,
+            login_hint: Some("ada@example.test"),
+            prompt: &[],
+            include_granted_scopes: false,
+            response_type: "code",
+            code_challenge: Some("ch"),
+            dpop_jkt: Some("jkt"),
+        };
+        let url = request.to_url();
+        let push = request.pushed_to("https://id.example/par");
+        assert_eq!(push.endpoint, "https://id.example/par");
+        assert_eq!(push.authorization_endpoint, "https://id.example/auth");
+        // The same parameters as the URL would have carried, in a form body (RFC 9126 §2.1).
+        assert_eq!(
+            Some(push.body.as_str()),
+            url.split_once('?').map(|(_, q)| q)
+        );
+        for name in [
+            "state=",
+            "nonce",
+            "code_challenge=ch",
+            "dpop_jkt=jkt",
+            "login_hint",
+        ] {
+            assert!(push.body.contains(name), "{name} in {}", push.body);
+        }
     }
 }

@@ -28,6 +28,9 @@ pub struct UnverifiedToken {
     pub nonce: Option<String>,
     /// `Bearer`, or `DPoP` when the token is bound to this page's key (RFC 9449).
     pub token_type: TokenType,
+    /// The authorization response's RFC 9207 `iss`, beside an ID token from the authorization
+    /// endpoint: that ID token's `iss` must be exactly it (§2.4). `None` from the token endpoint.
+    pub response_iss: Option<String>,
 }
 
 /// A code that passed the response checks, with what its exchange needs (RFC 6749 §4.1.3,
@@ -62,10 +65,19 @@ fn check_common(
         Some(state) if bool::from(state.as_bytes().ct_eq(pending.state.as_bytes())) => {}
         _ => return Err(AuthError::StateMismatch),
     }
-    if let (Some(sent_to), Some(iss)) = (pending.issuer.as_deref(), response.iss()) {
-        if iss != sent_to {
-            return Err(AuthError::IssuerMismatch(iss.to_owned()));
+    // RFC 9207 §2.4, for errors too: "clients MUST NOT assume that the error originates from
+    // the intended authorization server".
+    match (pending.issuer.as_deref(), response.iss()) {
+        (Some(sent_to), Some(iss)) if iss != sent_to => {
+            return Err(AuthError::IssuerMismatch(iss.to_owned()))
         }
+        // An answer with an ID token is named by the token's signed `iss`, which is checked
+        // against the same issuer: certified providers (panva's oidc-provider) send no `iss`
+        // beside one, whatever their metadata says.
+        (_, None) if pending.iss_required && !response.has_id_token() => {
+            return Err(AuthError::IssuerMissing)
+        }
+        _ => {}
     }
     if let AuthorizationResponse::Error { error, .. } = response {
         return Err(AuthError::Provider(error));
@@ -82,6 +94,7 @@ pub fn check_response(
 ) -> Result<UnverifiedToken, AuthError> {
     let response = check_common(fragment, pending.as_ref())?;
     let pending = pending.ok_or(AuthError::NoPendingAuthorization)?;
+    let response_iss = response.iss().map(str::to_owned);
     let AuthorizationResponse::Success(token) = response else {
         return Err(AuthError::MissingParameter("access_token"));
     };
@@ -91,6 +104,7 @@ pub fn check_response(
         // Not asked for: an ID token here is not ours to trust, so it is dropped unread.
         (false, _) => None,
     };
+    let has_id_token = id_token.is_some();
     // No proof goes to the authorization endpoint: only Bearer is ours here.
     let (access_token, expires_in, token_type) = check_token(
         token.access_token,
@@ -107,6 +121,7 @@ pub fn check_response(
         id_token,
         nonce: pending.nonce,
         token_type,
+        response_iss: response_iss.filter(|_| has_id_token),
     })
 }
 
@@ -353,5 +368,47 @@ mod tests {
             Some(p),
         );
         assert_eq!(e.unwrap_err().code(), "issuer_mismatch");
+    }
+
+    #[test]
+    fn a_provider_that_names_itself_must_name_itself_every_time() {
+        let strict = oidc_pending(Flow::Code).requiring_iss(true);
+        let without = format!("?code=c1&state={}", strict.state);
+        assert_eq!(
+            check_code_response(&without, Some(strict.clone())).unwrap_err(),
+            AuthError::IssuerMissing
+        );
+        let error = format!("?error=access_denied&state={}", strict.state);
+        assert_eq!(
+            check_code_response(&error, Some(strict.clone())).unwrap_err(),
+            AuthError::IssuerMissing,
+            "an error without iss is not known to be the provider's"
+        );
+        let with = format!("{without}&iss=https%3A%2F%2Fop.example");
+        assert!(check_code_response(&with, Some(strict)).is_ok());
+        // Beside an ID token, the token's own iss names the provider.
+        let implicit = oidc_pending(Flow::TokenIdToken).requiring_iss(true);
+        let f = fragment(&implicit.state, "");
+        assert_eq!(
+            check_response(&f, Some(implicit.clone()), 0).unwrap_err(),
+            AuthError::IssuerMissing
+        );
+        assert!(check_response(&format!("{f}&id_token=a.b.c"), Some(implicit), 0).is_ok());
+        // A provider that never said it would: an answer without iss is taken.
+        let lax = oidc_pending(Flow::Code);
+        assert!(check_code_response(&format!("?code=c1&state={}", lax.state), Some(lax)).is_ok());
+    }
+
+    #[test]
+    fn the_answers_iss_goes_with_its_id_token() {
+        let p = oidc_pending(Flow::TokenIdToken);
+        let f = format!(
+            "{}&id_token=a.b.c&iss=https%3A%2F%2Fop.example",
+            fragment(&p.state, "")
+        );
+        let token = check_response(&f, Some(p.clone()), 0).unwrap();
+        assert_eq!(token.response_iss.as_deref(), Some("https://op.example"));
+        let plain = check_response(&fragment(&p.state, "&id_token=a.b.c"), Some(p), 0).unwrap();
+        assert_eq!(plain.response_iss, None);
     }
 }

@@ -10,6 +10,7 @@
 //! authorization response.
 
 use crate::config::{ClientConfig, Display, Endpoints, Flow, TokenStorage};
+use crate::par::Policy;
 
 /// The `name` of the meta tag that carries it.
 pub const META_NAME: &str = "browser-oauth-config";
@@ -47,6 +48,7 @@ impl CheckedConfig {
             ("tokeninfo", &e.tokeninfo),
             ("revocation", &e.revocation),
             ("end_session", &e.end_session),
+            ("par_endpoint", &e.pushed_authorization_request),
             ("api_base", &e.api_base),
         ] {
             if let Some(value) = value {
@@ -61,6 +63,12 @@ impl CheckedConfig {
             Display::Redirect => "redirect",
             Display::Popup => "popup",
         };
+        // A pushing config is not Google-shaped: the front door must know it, to hand it over.
+        let par = match c.par {
+            Policy::NotOffered => "no",
+            Policy::Offered => "offered",
+            Policy::Required => "required",
+        };
         out.append_pair("token_storage", storage)
             .append_pair("display", display)
             .append_pair("renew_lead_secs", &c.renew_lead_secs.to_string())
@@ -68,6 +76,8 @@ impl CheckedConfig {
             .append_pair("google", flag(c.google))
             .append_pair("response_type", &c.response_type)
             .append_pair("dpop", flag(c.dpop))
+            .append_pair("par", par)
+            .append_pair("iss_parameter", flag(c.iss_parameter))
             .finish()
     }
 
@@ -104,6 +114,12 @@ impl CheckedConfig {
             "popup" => Display::Popup,
             _ => return None,
         };
+        let par = match get("par")?.as_str() {
+            "no" => Policy::NotOffered,
+            "offered" => Policy::Offered,
+            "required" => Policy::Required,
+            _ => return None,
+        };
         let scope = get("scope")?;
         Some(CheckedConfig {
             sha256: get("sha256")?,
@@ -119,6 +135,7 @@ impl CheckedConfig {
                     userinfo: get("userinfo")?,
                     revocation: get("revocation"),
                     end_session: get("end_session"),
+                    pushed_authorization_request: get("par_endpoint"),
                     jwks_uri: get("jwks_uri")?,
                     api_base: get("api_base"),
                 },
@@ -129,6 +146,8 @@ impl CheckedConfig {
                 google: bool("google")?,
                 response_type: get("response_type")?,
                 dpop: bool("dpop")?,
+                par,
+                iss_parameter: bool("iss_parameter")?,
             },
         })
     }
@@ -153,13 +172,15 @@ mod tests {
             r#"{"client_id":"c","issuer":"http://127.0.0.1:9","jwks_uri":"http://127.0.0.1:9/oauth2/v3/certs","authorization_endpoint":"http://127.0.0.1:9/o/oauth2/v2/auth?x=1&y=2","tokeninfo_endpoint":"http://127.0.0.1:9/tokeninfo","userinfo_endpoint":"http://127.0.0.1:9/oauth2/v3/userinfo","revocation_endpoint":"http://127.0.0.1:9/revoke","api_base":"http://127.0.0.1:9"}"#,
             r#"{"client_id":"spa","issuer":"https://op.example"}"#,
             r#"{"client_id":"a","end_session_endpoint":"https://accounts.google.com/logout"}"#,
+            r#"{"client_id":"a","flow":"token id_token","issuer":"https://op.example","authorization_endpoint":"https://op.example/a","userinfo_endpoint":"https://op.example/u","jwks_uri":"https://op.example/k","pushed_authorization_request_endpoint":"https://op.example/par"}"#,
         ] {
             let written = checked(json);
-            assert_eq!(
-                CheckedConfig::from_text(&written.to_text()),
-                Some(written),
-                "{json}"
-            );
+            let read = CheckedConfig::from_text(&written.to_text());
+            // The front door hands a config that pushes to the app for any provider.
+            if json.contains("pushed_authorization_request_endpoint") {
+                assert!(!read.as_ref().unwrap().config.is_google_shaped(), "{json}");
+            }
+            assert_eq!(read, Some(written), "{json}");
         }
     }
 

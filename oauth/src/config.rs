@@ -84,6 +84,9 @@ pub struct Endpoints {
     /// OpenID Connect RP-Initiated Logout: where sign-out ends the provider's session too.
     /// Google has none.
     pub end_session: Option<String>,
+    /// RFC 9126's `pushed_authorization_request_endpoint`: where authorization requests are
+    /// pushed before the browser goes to the authorization endpoint. Google has none.
+    pub pushed_authorization_request: Option<String>,
     pub jwks_uri: String,
     /// An origin used in place of Google's API hosts (for the emulator).
     pub api_base: Option<String>,
@@ -110,6 +113,12 @@ pub struct ClientConfig {
     /// Tokens bound to this page's key (DPoP, RFC 9449): only in the code flow with a
     /// discovered provider that offers ES256 ([`crate::dpop::offered`]); never for Google.
     pub dpop: bool,
+    /// Pushed authorization requests (RFC 9126): from the provider's metadata, or offered when
+    /// config.json names the endpoint; never for Google.
+    pub par: crate::par::Policy,
+    /// The provider's metadata says `authorization_response_iss_parameter_supported: true`:
+    /// an authorization response without `iss` is then refused (RFC 9207 §2.4).
+    pub iss_parameter: bool,
 }
 
 /// One problem with one field of config.json.
@@ -130,13 +139,14 @@ impl ConfigError {
 }
 
 /// config.json's endpoint settings.
-pub const ENDPOINT_FIELDS: [&str; 8] = [
+pub const ENDPOINT_FIELDS: [&str; 9] = [
     "issuer",
     "authorization_endpoint",
     "token_endpoint",
     "userinfo_endpoint",
     "revocation_endpoint",
     "end_session_endpoint",
+    "pushed_authorization_request_endpoint",
     "jwks_uri",
     "tokeninfo_endpoint",
 ];
@@ -244,12 +254,17 @@ impl ClientConfig {
             }
         }
 
+        // Named in the advice for a missing client id, before the issuer itself is checked.
+        let names_another_issuer = other_issuer_in(map).is_some();
         let client_id = match map.get("client_id") {
             Some(Json::String(id)) if !id.trim().is_empty() => check_client_id(id, &mut errors),
             Some(Json::String(_)) | None => match fallback_client_id {
                 Some(id) if !id.trim().is_empty() => check_client_id(id, &mut errors),
                 _ => {
-                    errors.add("client_id", || "is missing: create an OAuth client of type \"Web application\" in Google Cloud Console and paste its client ID");
+                    errors.add("client_id", || match names_another_issuer {
+                        true => "is missing: register a public client (no secret, PKCE) for this page at the provider named by \"issuer\" and paste its client ID",
+                        false => "is missing: create an OAuth client of type \"Web application\" in Google Cloud Console and paste its client ID",
+                    });
                     String::new()
                 }
             },
@@ -371,6 +386,9 @@ impl ClientConfig {
         let revocation = endpoint("revocation_endpoint", GOOGLE_REVOCATION_ENDPOINT);
         // Google advertises no end_session_endpoint: its "default" is none.
         let end_session = endpoint("end_session_endpoint", "").filter(|url| !url.is_empty());
+        // Google pushes nothing (RFC 9126 is not among its endpoints).
+        let pushed_authorization_request =
+            endpoint("pushed_authorization_request_endpoint", "").filter(|url| !url.is_empty());
         let jwks_uri = endpoint("jwks_uri", GOOGLE_JWKS_URI);
         // Google-shaped: Google itself, or a stand-in for it that has Google's token info.
         let google_shaped = is_google || tokeninfo.is_some();
@@ -424,6 +442,7 @@ impl ClientConfig {
             userinfo: userinfo.unwrap_or_default(),
             revocation,
             end_session,
+            pushed_authorization_request,
             jwks_uri: jwks_uri.unwrap_or_default(),
             api_base: match map.get("api_base") {
                 None => None,
@@ -440,6 +459,16 @@ impl ClientConfig {
             },
         };
 
+        // Named by hand, the endpoint is offered: requests are then pushed (RFC 9126 §5).
+        let par = match endpoints.pushed_authorization_request.is_some() {
+            true => crate::par::Policy::Offered,
+            false => crate::par::Policy::NotOffered,
+        };
+        if google_shaped && par.pushes() {
+            errors.add("pushed_authorization_request_endpoint", || {
+                "is not for Google: Google has no pushed authorization request endpoint (RFC 9126)"
+            });
+        }
         if errors.is_empty() {
             Ok(ClientConfig {
                 client_id,
@@ -456,6 +485,8 @@ impl ClientConfig {
                     _ => crate::authorization::response_type(flow).to_owned(),
                 },
                 dpop: false,
+                par,
+                iss_parameter: false,
             })
         } else {
             Err(errors)
@@ -463,7 +494,7 @@ impl ClientConfig {
     }
 
     /// Whether signing in needs nothing that only other providers need: no discovery, no code
-    /// exchange (so no PKCE, refresh tokens or DPoP), no provider sign-out. Google, its
+    /// exchange (so no PKCE, refresh tokens or DPoP), no provider sign-out, no pushed request. Google, its
     /// emulator, and any provider configured like them are; the page then loads the app module
     /// built without the rest (README → Architecture).
     pub fn is_google_shaped(&self) -> bool {
@@ -471,12 +502,30 @@ impl ClientConfig {
             && self.flow != Flow::Code
             && !self.dpop
             && self.endpoints.end_session.is_none()
+            && self.par_endpoint().is_none()
     }
 
     /// What identifies this client to the revocation endpoint: RFC 7009 has a public client
     /// send its `client_id`; Google's endpoint takes the token alone.
     pub fn revocation_client_id(&self) -> Option<&str> {
         (!self.google).then_some(self.client_id.as_str())
+    }
+
+    /// Who answers, for sentences: Google (or its stand-in, the emulator), or the provider at
+    /// its issuer's host.
+    pub fn provider_name(&self) -> crate::error::ProviderName {
+        match self.google {
+            true => crate::error::ProviderName::Google,
+            false => crate::error::ProviderName::for_issuer(&self.endpoints.issuer),
+        }
+    }
+
+    /// Where authorization requests are pushed first (RFC 9126), when they are.
+    pub fn par_endpoint(&self) -> Option<&str> {
+        self.endpoints
+            .pushed_authorization_request
+            .as_deref()
+            .filter(|_| self.par.pushes())
     }
 
     /// The URL of an API call: `google_origin` (such as [`GOOGLE_TASKS_API`]) unless
@@ -502,12 +551,16 @@ impl ClientConfig {
         let discovery = self.needs_discovery.then_some(e.issuer.as_str());
         let keys = self.flow.has_id_token().then_some(e.jwks_uri.as_str());
         let token = (self.flow == Flow::Code).then_some(e.token.as_str());
-        let found = [e.tokeninfo.as_deref(), e.revocation.as_deref()]
-            .into_iter()
-            .chain([Some(e.userinfo.as_str()), discovery, keys, token])
-            .flatten()
-            .chain(apis)
-            .filter_map(|u| crate::url::HttpUrl::parse(u).ok().map(|u| u.origin()));
+        let found = [
+            e.tokeninfo.as_deref(),
+            e.revocation.as_deref(),
+            self.par_endpoint(),
+        ]
+        .into_iter()
+        .chain([Some(e.userinfo.as_str()), discovery, keys, token])
+        .flatten()
+        .chain(apis)
+        .filter_map(|u| crate::url::HttpUrl::parse(u).ok().map(|u| u.origin()));
         // Sorted and without repeats, kept so as each arrives: a handful of origins, and no
         // general sort's code in the page's first module.
         let mut origins: Vec<String> = Vec::new();
@@ -529,6 +582,21 @@ impl ClientConfig {
         crate::url::HttpUrl::parse(&self.endpoints.userinfo)
             .map(|u| vec![u.origin()])
             .unwrap_or_default()
+    }
+}
+
+/// The provider config.json names, when it names one other than Google (or a stand-in for
+/// Google, which has Google's token info): read from the text alone, so the setup screen can
+/// speak of it even when the file has other problems.
+pub fn other_issuer(text: &str) -> Option<String> {
+    other_issuer_in(&Json::parse_object(text).ok()?)
+}
+
+fn other_issuer_in(map: &Object) -> Option<String> {
+    match map.get("issuer") {
+        _ if map.get("tokeninfo_endpoint").is_some() => None,
+        Some(Json::String(issuer)) if issuer != GOOGLE_ISSUER => Some(issuer.clone()),
+        _ => None,
     }
 }
 
@@ -712,6 +780,10 @@ mod tests {
         let mut bound = read(r#"{"client_id":"a"}"#);
         bound.dpop = true;
         assert!(!bound.is_google_shaped(), "DPoP");
+        let pushed = read(
+            r#"{"client_id":"a","flow":"token id_token","issuer":"https://op.example","authorization_endpoint":"https://op.example/a","userinfo_endpoint":"https://op.example/u","jwks_uri":"https://op.example/k","pushed_authorization_request_endpoint":"https://op.example/par"}"#,
+        );
+        assert!(!pushed.is_google_shaped(), "pushed authorization requests");
     }
 
     #[test]
@@ -782,6 +854,152 @@ mod tests {
         assert_eq!(fields(&errors), vec!["client-id"]);
     }
 
+    fn problems(text: &str, fallback: Option<&str>) -> Vec<(String, String)> {
+        ClientConfig::from_json(text, fallback)
+            .err()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|e| (e.field, e.message))
+            .collect()
+    }
+
+    #[test]
+    fn a_blank_client_id_is_missing_and_a_pasted_one_fills_it() {
+        let missing = problems(r#"{"client_id":"  "}"#, None);
+        assert_eq!(missing.len(), 1);
+        assert!(missing[0].1.starts_with("is missing"), "{missing:?}");
+        assert!(problems(r#"{"client_id":"  "}"#, Some(" \t"))[0]
+            .1
+            .starts_with("is missing"));
+        let config = ClientConfig::from_json(r#"{"client_id":" "}"#, Some("pasted")).unwrap();
+        assert_eq!(config.client_id, "pasted");
+    }
+
+    #[test]
+    fn a_client_id_with_a_space_or_a_control_character_is_refused() {
+        // As written in config.json: JSON escapes.
+        for id in ["a b", r"a\u0001b", r"ab\n"] {
+            let text = format!(r#"{{"client_id":"{id}"}}"#);
+            assert_eq!(
+                problems(&text, None),
+                vec![("client_id".to_owned(), "must not contain spaces".to_owned())],
+                "{id}"
+            );
+        }
+        assert_eq!(
+            problems("{}", Some("a b")),
+            vec![("client_id".to_owned(), "must not contain spaces".to_owned())]
+        );
+    }
+
+    #[test]
+    fn scope_tokens_are_rfc_6749s_characters() {
+        // §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E )
+        for good in ["!", "#", "[", "]", "~", "a:b/c"] {
+            let text = format!(r#"{{"client_id":"c","scopes":["openid","{good}"]}}"#);
+            assert_eq!(problems(&text, None), vec![], "{good}");
+        }
+        for bad in [r#"a\"b"#, r"a\\b", "a b", r"\u007f", "é", ""] {
+            let text = format!(r#"{{"client_id":"c","scopes":["openid","{bad}"]}}"#);
+            assert_eq!(
+                fields(&ClientConfig::from_json(&text, None).unwrap_err()),
+                ["scopes"],
+                "{bad}"
+            );
+        }
+        let one_not_a_string = r#"{"client_id":"c","scopes":["openid",5]}"#;
+        assert_eq!(
+            fields(&ClientConfig::from_json(one_not_a_string, None).unwrap_err()),
+            ["scopes"]
+        );
+        let none = r#"{"client_id":"c","scopes":[]}"#;
+        assert_eq!(
+            fields(&ClientConfig::from_json(none, None).unwrap_err()),
+            ["scopes"]
+        );
+    }
+
+    #[test]
+    fn each_flow_is_read_by_its_name() {
+        for flow in [Flow::Token, Flow::TokenIdToken, Flow::Code] {
+            let text = format!(
+                r#"{{"client_id":"c","flow":"{}","issuer":"https://id.example","authorization_endpoint":"https://id.example/a","token_endpoint":"https://id.example/t","userinfo_endpoint":"https://id.example/u","jwks_uri":"https://id.example/k","tokeninfo_endpoint":"https://id.example/i"}}"#,
+                flow.name()
+            );
+            match ClientConfig::from_json(&text, None) {
+                Ok(config) => assert_eq!(config.flow, flow),
+                // The code flow against a stand-in for Google is refused, by its name.
+                Err(errors) => assert_eq!((flow, fields(&errors)), (Flow::Code, vec!["flow"])),
+            }
+        }
+        assert_eq!(
+            ClientConfig::from_json(r#"{"client_id":"c","flow":"id_token token"}"#, None)
+                .unwrap()
+                .flow,
+            Flow::TokenIdToken
+        );
+    }
+
+    #[test]
+    fn the_lead_time_is_at_most_an_hour() {
+        let at = |secs: u64| {
+            ClientConfig::from_json(
+                &format!(r#"{{"client_id":"c","renew_lead_secs":{secs}}}"#),
+                None,
+            )
+            .map(|c| c.renew_lead_secs)
+            .map_err(|e| fields(&e).join(","))
+        };
+        assert_eq!(at(3600), Ok(3600));
+        assert_eq!(at(0), Ok(0));
+        assert_eq!(at(3601), Err("renew_lead_secs".into()));
+    }
+
+    #[test]
+    fn response_type_is_spelled_as_the_provider_documents_it() {
+        let google = ClientConfig::from_json(r#"{"client_id":"c"}"#, None).unwrap();
+        assert_eq!(google.response_type, "token id_token");
+        let plain =
+            ClientConfig::from_json(r#"{"client_id":"c","scopes":["email"]}"#, None).unwrap();
+        assert_eq!(plain.response_type, "token");
+        let other = ClientConfig::from_json(
+            r#"{"client_id":"c","flow":"token id_token","issuer":"https://id.example","authorization_endpoint":"https://id.example/a","userinfo_endpoint":"https://id.example/u","jwks_uri":"https://id.example/k"}"#,
+            None,
+        )
+        .unwrap();
+        assert_eq!(other.response_type, "id_token token");
+    }
+
+    #[test]
+    fn a_public_client_names_itself_to_the_revocation_endpoint_but_not_to_googles() {
+        let google = ClientConfig::from_json(r#"{"client_id":"c"}"#, None).unwrap();
+        assert_eq!(google.revocation_client_id(), None);
+        let other = ClientConfig::from_json(
+            r#"{"client_id":"spa","issuer":"https://id.example","authorization_endpoint":"https://id.example/a","token_endpoint":"https://id.example/t","userinfo_endpoint":"https://id.example/u","jwks_uri":"https://id.example/k"}"#,
+            None,
+        )
+        .unwrap();
+        assert_eq!(other.revocation_client_id(), Some("spa"));
+    }
+
+    #[test]
+    fn the_code_flow_connects_to_its_token_endpoint() {
+        let other = ClientConfig::from_json(
+            r#"{"client_id":"spa","issuer":"https://id.example","authorization_endpoint":"https://id.example/a","token_endpoint":"https://tokens.example/t","userinfo_endpoint":"https://id.example/u","jwks_uri":"https://keys.example/k"}"#,
+            None,
+        )
+        .unwrap();
+        assert_eq!(other.flow, Flow::Code);
+        assert_eq!(
+            other.connect_origins(),
+            vec![
+                "https://id.example",
+                "https://keys.example",
+                "https://tokens.example"
+            ]
+        );
+    }
+
     #[test]
     fn scope_with_space_is_rejected() {
         let errors =
@@ -844,5 +1062,79 @@ mod tests {
         let origins = local.connect_origins();
         assert!(origins.contains(&"http://127.0.0.1:8787".to_string()));
         assert!(!origins.contains(&GOOGLE_TASKS_API.to_string()));
+    }
+
+    #[test]
+    fn a_push_endpoint_named_by_hand_is_offered_and_never_google() {
+        let by_hand = ClientConfig::from_json(
+            r#"{"client_id":"a","issuer":"https://op.example","authorization_endpoint":"https://op.example/a","userinfo_endpoint":"https://op.example/u","token_endpoint":"https://op.example/t","jwks_uri":"https://op.example/k","pushed_authorization_request_endpoint":"https://par.example/par"}"#,
+            None,
+        )
+        .unwrap();
+        assert_eq!(by_hand.par, crate::par::Policy::Offered);
+        assert_eq!(by_hand.par_endpoint(), Some("https://par.example/par"));
+        assert!(by_hand
+            .connect_origins()
+            .contains(&"https://par.example".to_owned()));
+        let google = ClientConfig::from_json(
+            r#"{"client_id":"a","pushed_authorization_request_endpoint":"https://par.example/par"}"#,
+            None,
+        )
+        .unwrap_err();
+        assert_eq!(
+            fields(&google),
+            vec!["pushed_authorization_request_endpoint"]
+        );
+        let plain = ClientConfig::from_json(r#"{"client_id":"a"}"#, None).unwrap();
+        assert_eq!(plain.par_endpoint(), None);
+    }
+
+    #[test]
+    fn the_provider_is_named_by_its_issuers_host() {
+        use crate::error::ProviderName;
+        let google = ClientConfig::from_json(r#"{"client_id":"a"}"#, None).unwrap();
+        assert_eq!(google.provider_name(), ProviderName::Google);
+        let other = ClientConfig::from_json(
+            r#"{"client_id":"a","issuer":"https://id.example.com:8443/realms/x"}"#,
+            None,
+        )
+        .unwrap();
+        assert_eq!(
+            other.provider_name(),
+            ProviderName::Other("id.example.com:8443".into())
+        );
+    }
+
+    #[test]
+    fn the_setup_screen_learns_the_provider_from_a_broken_file() {
+        assert_eq!(
+            other_issuer(r#"{"issuer":"https://op.example","flow":"bogus"}"#).as_deref(),
+            Some("https://op.example")
+        );
+        assert_eq!(
+            other_issuer(r#"{"issuer":"https://accounts.google.com"}"#),
+            None
+        );
+        assert_eq!(other_issuer(r#"{"client_id":"a"}"#), None);
+        assert_eq!(other_issuer("{ not json"), None);
+        assert_eq!(other_issuer(r#"{"issuer":7}"#), None);
+        // The emulator names its own origin as issuer, beside Google's token info.
+        assert_eq!(
+            other_issuer(
+                r#"{"issuer":"http://127.0.0.1:8787","tokeninfo_endpoint":"http://127.0.0.1:8787/tokeninfo"}"#
+            ),
+            None
+        );
+    }
+
+    #[test]
+    fn a_missing_client_id_is_asked_of_the_provider_config_json_names() {
+        let google = ClientConfig::from_json("{}", None).unwrap_err();
+        assert!(google[0].message.contains("Google Cloud Console"));
+        let other =
+            ClientConfig::from_json(r#"{"issuer":"https://op.example"}"#, None).unwrap_err();
+        assert_eq!(fields(&other), vec!["client_id"]);
+        assert!(!other[0].message.contains("Google"), "{}", other[0].message);
+        assert!(other[0].message.contains("at the provider"));
     }
 }

@@ -306,8 +306,8 @@ pub fn asks_for_nonce(status: u16, www_authenticate: Option<&str>, body: &str) -
             .and_then(|o| o.string("error").ok().flatten())
             .is_some_and(|e| e == "use_dpop_nonce"),
         401 => www_authenticate
-            .and_then(|h| crate::api::challenge_error(h, "dpop"))
-            .is_some_and(|e| e == "use_dpop_nonce"),
+            .and_then(|h| crate::challenge::for_scheme(h, "DPoP"))
+            .is_some_and(|c| c.param("error") == Some("use_dpop_nonce")),
         _ => false,
     }
 }

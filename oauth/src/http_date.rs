@@ -131,6 +131,64 @@ mod tests {
         );
     }
 
+    const DAY_MS: u64 = 86_400_000;
+
+    #[test]
+    fn each_field_is_bounded_where_the_calendar_bounds_it() {
+        let at = |text: &str| parse_ms(text);
+        let midnight = at("Mon, 31 Jan 2000 00:00:00 GMT").unwrap();
+        assert_eq!(
+            at("Mon, 31 Jan 2000 23:59:59 GMT"),
+            Some(midnight + DAY_MS - 1000)
+        );
+        // A leap second (RFC 9110 allows 60) is read as the next minute's first.
+        assert_eq!(at("Mon, 31 Jan 2000 23:59:60 GMT"), Some(midnight + DAY_MS));
+        for bad in [
+            "Mon, 31 Jan 2000 23:59:61 GMT",
+            "Mon, 31 Jan 2000 23:60:00 GMT",
+            "Mon, 31 Jan 2000 24:00:00 GMT",
+            "Mon, 32 Jan 2000 00:00:00 GMT",
+            "Mon, 00 Jan 2000 00:00:00 GMT",
+        ] {
+            assert_eq!(at(bad), None, "{bad}");
+        }
+        assert_eq!(
+            at("Mon, 1 Jan 2000 00:00:00 GMT"),
+            at("Sat, 01 Jan 2000 00:00:00 GMT")
+        );
+    }
+
+    #[test]
+    fn two_digit_years_turn_between_69_and_70() {
+        assert_eq!(
+            parse_ms("Thursday, 01-Jan-70 00:00:00 GMT"),
+            Some(0),
+            "70 is 1970"
+        );
+        assert_eq!(
+            parse_ms("Tuesday, 31-Dec-69 23:59:59 GMT"),
+            parse_ms("Tue, 31 Dec 2069 23:59:59 GMT"),
+            "69 is 2069"
+        );
+        assert_eq!(parse_ms("Tue, 31 Dec 969 23:59:59 GMT"), None);
+    }
+
+    #[test]
+    fn leap_days_are_where_the_gregorian_calendar_puts_them() {
+        for (date, ms) in [
+            ("Tue, 29 Feb 2000 00:00:00 GMT", 951_782_400_000),
+            ("Wed, 01 Mar 2000 00:00:00 GMT", 951_868_800_000),
+            ("Thu, 29 Feb 2024 12:00:00 GMT", 1_709_208_000_000),
+            ("Sun, 28 Feb 2100 00:00:00 GMT", 4_107_456_000_000),
+            ("Mon, 01 Mar 2100 00:00:00 GMT", 4_107_542_400_000),
+            ("Tue, 29 Feb 2400 00:00:00 GMT", 13_574_563_200_000),
+            ("Fri, 31 Dec 9999 23:59:59 GMT", 253_402_300_799_000),
+        ] {
+            assert_eq!(format_ms(ms), date);
+            assert_eq!(parse_ms(date), Some(ms), "{date}");
+        }
+    }
+
     #[test]
     fn nonsense_is_refused() {
         for bad in [

@@ -320,6 +320,21 @@ impl Claims {
     }
 }
 
+/// The `iss` values an ID token may carry: the configured issuer (for Google also its older
+/// spelling without the scheme); but beside an authorization response that named its issuer
+/// (RFC 9207), exactly that one, which [`crate::callback`] has checked is the configured
+/// issuer: "the value in the iss parameter MUST always be identical to the iss claim in the
+/// ID Token" (§2.4).
+pub fn accepted_issuers<'a>(configured: &'a str, response_iss: Option<&'a str>) -> Vec<&'a str> {
+    match response_iss {
+        Some(iss) => vec![iss],
+        None if configured == crate::config::GOOGLE_ISSUER => {
+            vec![crate::config::GOOGLE_ISSUER, "accounts.google.com"]
+        }
+        None => vec![configured],
+    }
+}
+
 /// `at_hash`: base64url of the left half of the access token's SHA-256 (OIDC Core §3.2.2.9).
 pub fn half_hash(sha256: &[u8; 32]) -> String {
     crate::base64url::encode(&sha256[..16])
@@ -708,6 +723,35 @@ mod tests {
         assert_eq!(
             s256_challenge(&digest),
             "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
+        );
+    }
+
+    #[test]
+    fn an_answer_that_named_its_issuer_holds_the_id_token_to_that_very_spelling() {
+        let google = crate::config::GOOGLE_ISSUER;
+        assert_eq!(
+            accepted_issuers(google, None),
+            [google, "accounts.google.com"]
+        );
+        assert_eq!(accepted_issuers(google, Some(google)), [google]);
+        assert_eq!(
+            accepted_issuers("https://op.example", None),
+            ["https://op.example"]
+        );
+        let older = claims(&CLAIMS.replace("https://accounts.google.com", "accounts.google.com"));
+        assert_eq!(
+            older.verify(&expect(1500)),
+            Ok(()),
+            "without iss in the answer"
+        );
+        let issuers = accepted_issuers(google, Some(google));
+        let e = older.verify(&Expectations {
+            issuers: &issuers,
+            ..expect(1500)
+        });
+        assert_eq!(
+            e,
+            Err(IdTokenError::WrongIssuer("accounts.google.com".into()))
         );
     }
 }

@@ -16,8 +16,9 @@ const GOOGLE_PARAMS: &str = "https://developers.google.com/identity/protocols/oa
 /// What an authorization request or response parameter means, if it is one we know.
 pub fn explain(parameter: &str) -> Option<Explanation> {
     let (text, link) = match parameter {
-        "client_id" => ("Which app is asking: the OAuth client registered in Google Cloud Console. Public, not a secret.", RFC6749_4_2_1),
-        "redirect_uri" => ("Where Google sends the answer: this page, exactly as registered (scheme, host, port, path).", "https://www.rfc-editor.org/rfc/rfc6749#section-3.1.2"),
+        "client_id" => ("Which app is asking: the OAuth client registered at the provider (for Google, in Google Cloud Console). Public, not a secret.", RFC6749_4_2_1),
+        "redirect_uri" => ("Where the provider sends the answer: this page, exactly as registered (scheme, host, port, path).", "https://www.rfc-editor.org/rfc/rfc6749#section-3.1.2"),
+        "request_uri" => ("The provider's reference to the parameters this page pushed to it just before (RFC 9126): short-lived, used once, and all the address bar carries besides client_id.", "https://www.rfc-editor.org/rfc/rfc9126#section-4"),
         "response_type" => ("\"token\" asks for the implicit grant: the access token comes straight back in the URL fragment. \"token id_token\" adds a signed ID token; \"code\" asks for a one-time code to exchange (the code grant).", RFC6749_4_2_1),
         "nonce" => ("A one-time random value the ID token must carry back: proof that the ID token was made for this request, not replayed from another.", "https://openid.net/specs/openid-connect-core-1_0.html#IDToken"),
         "id_token" => ("The provider's signed statement of who you are and for which app (a JWT). Checked here: RS256 signature with the provider's published key, issuer, audience, expiry, nonce and at_hash.", "https://openid.net/specs/openid-connect-core-1_0.html#IDToken"),
@@ -34,9 +35,9 @@ pub fn explain(parameter: &str) -> Option<Explanation> {
         "scope" => ("What the app may do. In a response: what was actually granted, which may be less than asked (granular consent).", "https://www.rfc-editor.org/rfc/rfc6749#section-3.3"),
         "state" => ("A one-time random value this tab kept; the answer must carry it back, which proves it answers this tab's request (CSRF defence).", "https://www.rfc-editor.org/rfc/rfc6749#section-10.12"),
         "include_granted_scopes" => ("Google's incremental authorization: the new token also carries scopes granted earlier.", GOOGLE_PARAMS),
-        "login_hint" => ("Which account to suggest, so Google can skip the account chooser.", GOOGLE_PARAMS),
-        "prompt" => ("\"none\" asks Google to answer without showing anything (silent renewal); \"consent\" and \"select_account\" force those screens.", GOOGLE_PARAMS),
-        "access_token" => ("The bearer token: whoever holds it can call Google's APIs as you until it expires. Kept out of URLs, history and logs.", RFC6749_4_2_2),
+        "login_hint" => ("Which account to suggest, so the provider can skip the account chooser.", GOOGLE_PARAMS),
+        "prompt" => ("\"none\" asks the provider to answer without showing anything (silent renewal); \"consent\" and \"select_account\" force those screens.", GOOGLE_PARAMS),
+        "access_token" => ("The bearer token: whoever holds it can call the APIs it was issued for, as you, until it expires. Kept out of URLs, history and logs.", RFC6749_4_2_2),
         "token_type" => ("How to use the token: \"Bearer\", or \"DPoP\" when the request carried a DPoP proof (the token is then bound to this page's key). A client must not use a token type it does not understand.", "https://www.rfc-editor.org/rfc/rfc6749#section-7.1"),
         "expires_in" => ("Seconds the token lives, counted from when the answer arrived here (never from a server's clock).", RFC6749_4_2_2),
         "authuser" => ("Google's index of the signed-in account in this browser. Not part of OAuth; ignored.", RFC6749_4_2_2),
@@ -173,6 +174,51 @@ mod tests {
     }
 
     #[test]
+    fn each_parameter_links_to_where_it_is_specified() {
+        let rfc6749 = "https://www.rfc-editor.org/rfc/rfc6749#section-";
+        let table = [
+            ("client_id", format!("{rfc6749}4.2.1")),
+            ("redirect_uri", format!("{rfc6749}3.1.2")),
+            ("response_type", format!("{rfc6749}4.2.1")),
+            ("nonce", "openid-connect-core-1_0.html#IDToken".into()),
+            ("id_token", "openid-connect-core-1_0.html#IDToken".into()),
+            ("code", format!("{rfc6749}4.1.2")),
+            ("code_challenge", "rfc7636#section-4.2".into()),
+            ("dpop_jkt", "rfc9449#section-10".into()),
+            ("DPoP header", "rfc9449#section-4.2".into()),
+            ("DPoP claims", "rfc9449#section-4.2".into()),
+            ("code_challenge_method", "rfc7636#section-4.3".into()),
+            ("code_verifier", "rfc7636#section-4.5".into()),
+            ("grant_type", format!("{rfc6749}4.1.3")),
+            ("iss", "rfc9207".into()),
+            ("session_state", format!("{rfc6749}4.2.2")),
+            ("scope", format!("{rfc6749}3.3")),
+            ("state", format!("{rfc6749}10.12")),
+            ("include_granted_scopes", GOOGLE_PARAMS.into()),
+            ("login_hint", GOOGLE_PARAMS.into()),
+            ("prompt", GOOGLE_PARAMS.into()),
+            ("access_token", format!("{rfc6749}4.2.2")),
+            ("token_type", format!("{rfc6749}7.1")),
+            ("expires_in", format!("{rfc6749}4.2.2")),
+            ("authuser", format!("{rfc6749}4.2.2")),
+            ("hd", format!("{rfc6749}4.2.2")),
+            ("error", format!("{rfc6749}4.2.2.1")),
+            ("error_description", format!("{rfc6749}4.2.2.1")),
+            ("error_uri", format!("{rfc6749}4.2.2.1")),
+            ("token", "rfc7009#section-2.1".into()),
+        ];
+        let mut texts = Vec::new();
+        for (parameter, link) in &table {
+            let e = explain(parameter).unwrap_or_else(|| panic!("{parameter}"));
+            assert!(e.link.ends_with(link.as_str()), "{parameter}: {}", e.link);
+            texts.push(e.text);
+        }
+        texts.sort();
+        texts.dedup();
+        assert_eq!(texts.len(), table.len(), "each parameter has its own words");
+    }
+
+    #[test]
     fn unknown_parameters_have_no_explanation() {
         assert_eq!(explain("foo"), None);
     }
@@ -207,7 +253,33 @@ mod tests {
 
     #[test]
     fn secrets_are_recognised_by_name() {
-        assert!(is_secret("access_token") && is_secret("state"));
-        assert!(!is_secret("scope"));
+        for secret in [
+            "access_token",
+            "state",
+            "token",
+            "id_token",
+            "code",
+            "code_verifier",
+            "nonce",
+            "refresh_token",
+        ] {
+            assert!(is_secret(secret), "{secret}");
+        }
+        for public in ["scope", "client_id", "code_challenge", "token_type"] {
+            assert!(!is_secret(public), "{public}");
+        }
+    }
+
+    #[test]
+    fn a_secret_of_the_shortest_secret_length_is_hidden() {
+        let secret = "a".repeat(MIN_SECRET_LEN);
+        let out = redact_all(&format!("x {secret} y"), [("state", secret.as_str())]);
+        assert_eq!(out, "x [state aaaa… hidden, 8 characters] y");
+        let shorter = &secret[1..];
+        assert_eq!(
+            redact_all(shorter, [("state", shorter)]),
+            shorter,
+            "one character less is prose"
+        );
     }
 }

@@ -204,13 +204,23 @@ impl Json {
     }
 
     /// An integer written without fraction or exponent that fits in `T`.
-    pub fn as_integer<T: std::str::FromStr>(&self) -> Option<T> {
+    pub fn as_integer<T: Integer>(&self) -> Option<T> {
         match self {
-            Json::Number(n) if !n.contains(['.', 'e', 'E']) => n.parse().ok(),
+            // An integer type's `FromStr` refuses a fraction and an exponent itself.
+            Json::Number(n) => n.parse().ok(),
             _ => None,
         }
     }
 }
+
+/// The types [`Json::as_integer`] reads: integers only, so "1.5" and "1e3" are never read as
+/// numbers of another kind.
+pub trait Integer: std::str::FromStr {}
+
+macro_rules! integers {
+    ($($t:ty),*) => { $(impl Integer for $t {})* };
+}
+integers!(u8, u16, u32, u64, u128, usize, i8, i16, i32, i64, i128, isize);
 
 /// The members of a JSON object, read by name with the types this crate expects. A member that is
 /// absent or `null` reads as `None`; one of another type is a [`FieldError`], as serde's derived
@@ -250,10 +260,7 @@ impl Object {
         })
     }
 
-    pub fn integer<T: std::str::FromStr>(
-        &self,
-        field: &'static str,
-    ) -> Result<Option<T>, FieldError> {
+    pub fn integer<T: Integer>(&self, field: &'static str) -> Result<Option<T>, FieldError> {
         self.typed(field, "must be a whole number in range", Json::as_integer)
     }
 
@@ -373,10 +380,16 @@ impl Parser<'_> {
         self.text.as_bytes().get(self.at).copied()
     }
 
+    /// Consumes the bytes from here that satisfy `accept`. Every loop of the reader is bounded
+    /// by the text's length rather than by its position arithmetic, so that no wrong step (a
+    /// mutant's `+=` made `*=`) can make it spin forever: it fails instead.
+    fn take_while(&mut self, accept: impl Fn(u8) -> bool) {
+        let rest = self.text.as_bytes().get(self.at..).unwrap_or_default();
+        self.at += rest.iter().take_while(|b| accept(**b)).count();
+    }
+
     fn skip_whitespace(&mut self) {
-        while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
-            self.at += 1;
-        }
+        self.take_while(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'));
     }
 
     /// Consumes `byte` after any whitespace, or fails with `problem`.
@@ -426,7 +439,8 @@ impl Parser<'_> {
             self.at += 1;
             return Ok(Json::Object(members));
         }
-        loop {
+        // Each member takes at least `"":0` (four bytes), so the text's length bounds the turns.
+        for _ in 0..self.text.len() {
             self.skip_whitespace();
             if self.peek() != Some(b'"') {
                 return Err(self.error("expected a member name"));
@@ -452,6 +466,7 @@ impl Parser<'_> {
                 _ => return Err(self.error("expected `,` or `}`")),
             }
         }
+        Err(self.error("unexpected end of text"))
     }
 
     fn array(&mut self) -> Result<Json, JsonError> {
@@ -461,7 +476,8 @@ impl Parser<'_> {
             self.at += 1;
             return Ok(Json::Array(items));
         }
-        loop {
+        // Each item takes at least one byte.
+        for _ in 0..self.text.len() {
             items.push(self.value()?);
             self.skip_whitespace();
             match self.peek() {
@@ -473,6 +489,7 @@ impl Parser<'_> {
                 _ => return Err(self.error("expected `,` or `]`")),
             }
         }
+        Err(self.error("unexpected end of text"))
     }
 
     fn literal(&mut self, word: &'static str, value: Json) -> Result<Json, JsonError> {
@@ -510,9 +527,7 @@ impl Parser<'_> {
     }
 
     fn digits(&mut self) {
-        while matches!(self.peek(), Some(b'0'..=b'9')) {
-            self.at += 1;
-        }
+        self.take_while(|b| b.is_ascii_digit());
     }
 
     fn required_digits(&mut self) -> Result<(), JsonError> {
@@ -529,7 +544,8 @@ impl Parser<'_> {
         self.at += 1; // the opening quote
         let mut out = String::new();
         let mut run = self.at;
-        loop {
+        // Each turn takes at least one byte.
+        for _ in 0..self.text.len() {
             match self.peek() {
                 None => return Err(self.error("unterminated string")),
                 Some(b'"') => {
@@ -547,6 +563,7 @@ impl Parser<'_> {
                 Some(_) => self.at += 1,
             }
         }
+        Err(self.error("unterminated string"))
     }
 
     fn escape(&mut self, out: &mut String) -> Result<(), JsonError> {
@@ -795,6 +812,135 @@ mod tests {
         assert_eq!(Json::parse(&deep).unwrap_err().problem, "nested too deeply");
         let ok = "[".repeat(MAX_DEPTH) + &"]".repeat(MAX_DEPTH);
         assert!(Json::parse(&ok).is_ok());
+    }
+
+    #[test]
+    fn fractions_and_exponents_are_not_integers() {
+        for text in ["1.0", "1e3", "1E3", "-0.5"] {
+            assert_eq!(
+                Json::parse(text).unwrap().as_integer::<i64>(),
+                None,
+                "{text}"
+            );
+        }
+        assert_eq!(Json::parse("-12").unwrap().as_integer::<i64>(), Some(-12));
+        assert_eq!(
+            Json::parse("300").unwrap().as_integer::<u8>(),
+            None,
+            "out of range"
+        );
+    }
+
+    #[test]
+    fn every_escape_is_decoded() {
+        let v = Json::parse(r#""\b\f\n\r\t\"\\\/\u0041""#).unwrap();
+        assert_eq!(v.as_str(), Some("\u{8}\u{c}\n\r\t\"\\/A"));
+        assert_eq!(
+            Json::parse(r#""\x""#).unwrap_err().problem,
+            "invalid escape"
+        );
+    }
+
+    #[test]
+    fn each_lone_surrogate_is_named_as_one() {
+        for text in [
+            r#""\ude00""#,
+            r#""\ud83d""#,
+            r#""\ud83dx""#,
+            r#""\ud83d\u0041""#,
+        ] {
+            assert_eq!(
+                Json::parse(text).unwrap_err().problem,
+                "lone surrogate in a \\u escape",
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn only_control_characters_are_written_as_u_escapes() {
+        assert_eq!(
+            Json::string("a b\u{1f}\u{7f}é").to_text(),
+            "\"a b\\u001f\u{7f}é\""
+        );
+    }
+
+    #[test]
+    fn nested_values_are_indented_by_their_depth() {
+        let v = Json::Array(vec![
+            Json::Array(vec![Json::Null]),
+            Json::object([("a", Json::Array(Vec::new()))]),
+        ]);
+        assert_eq!(
+            v.to_pretty_text(),
+            "[\n  [\n    null\n  ],\n  {\n    \"a\": []\n  }\n]"
+        );
+        assert_eq!(v.to_text(), r#"[[null],{"a":[]}]"#);
+    }
+
+    #[test]
+    fn the_depth_limit_counts_nesting_not_siblings() {
+        let siblings = format!("[{}[]]", "[],".repeat(2 * MAX_DEPTH));
+        assert!(Json::parse(&siblings).is_ok());
+        let members = format!(
+            "{{{}\"z\":{{}}}}",
+            (0..2 * MAX_DEPTH)
+                .map(|i| format!("\"{i}\":{{}},"))
+                .collect::<String>()
+        );
+        assert!(Json::parse(&members).is_ok());
+    }
+
+    #[test]
+    fn typed_readers_read_their_type_and_name_what_is_wrong() {
+        let o = obj(r#"{"n":7,"s":"x","list":[1,2],"strings":["a"],"bad":["a",1],"nil":null}"#);
+        assert_eq!(o.typed_value::<u32>("n"), Ok(Some(7)));
+        assert_eq!(o.typed_value::<String>("s"), Ok(Some("x".into())));
+        assert_eq!(o.typed_value::<Vec<u32>>("list"), Ok(Some(vec![1, 2])));
+        assert_eq!(o.typed_value::<u32>("nil"), Ok(None));
+        assert_eq!(o.typed_value::<u32>("absent"), Ok(None));
+        assert_eq!(
+            o.typed_value::<u32>("s").unwrap_err().expected,
+            "must be a whole number in range"
+        );
+        assert_eq!(
+            o.typed_value::<String>("n").unwrap_err().expected,
+            "must be a string"
+        );
+        assert_eq!(
+            o.typed_value::<Vec<u32>>("n").unwrap_err(),
+            FieldError {
+                field: "list",
+                expected: "must be a list"
+            }
+        );
+        assert_eq!(o.list::<u32>("list"), Ok(Some(vec![1, 2])));
+        assert_eq!(o.list::<String>("strings"), Ok(Some(vec!["a".into()])));
+        assert_eq!(o.list::<u32>("absent"), Ok(None));
+        assert_eq!(
+            o.list::<u32>("n"),
+            Err(FieldError {
+                field: "n",
+                expected: "must be a list"
+            })
+        );
+        assert!(o.list::<String>("bad").is_err(), "one item of another type");
+    }
+
+    #[test]
+    fn object_of_takes_an_object_only() {
+        let value = Json::parse(r#"{"a":1}"#).unwrap();
+        assert_eq!(
+            object_of(&value, "page").unwrap().integer::<u8>("a"),
+            Ok(Some(1))
+        );
+        assert_eq!(
+            object_of(&Json::Array(Vec::new()), "page"),
+            Err(FieldError {
+                field: "page",
+                expected: "must be an object"
+            })
+        );
     }
 
     #[test]

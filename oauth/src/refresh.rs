@@ -162,7 +162,7 @@ mod tests {
             access_token: "at-1".into(),
             expires_at_ms: 5_000,
             granted_scopes: GrantedScopes::from_space_delimited("openid email"),
-            subject: "ada".into(),
+            subject: Some("ada".into()),
             email: Some("ada@example.test".into()),
             token_type: TokenType::Bearer,
         }
@@ -293,6 +293,7 @@ mod tests {
             id_token: None,
             nonce: None,
             token_type: TokenType::Bearer,
+            response_iss: None,
         }
     }
 
@@ -301,7 +302,7 @@ mod tests {
         let s = session().refreshed(token(Some(60), None), None);
         assert_eq!(s.access_token, "at-2");
         assert_eq!(s.expires_at_ms, Session::expiry(1_000_000, 60));
-        assert_eq!(s.subject, "ada");
+        assert_eq!(s.subject.as_deref(), Some("ada"));
         assert_eq!(s.email.as_deref(), Some("ada@example.test"));
         assert_eq!(s.granted_scopes, session().granted_scopes);
         let narrower = session().refreshed(token(Some(60), Some("openid")), None);

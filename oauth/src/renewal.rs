@@ -117,7 +117,7 @@ mod tests {
             access_token: "t".into(),
             expires_at_ms: 600_000,
             granted_scopes: GrantedScopes::default(),
-            subject: "1".into(),
+            subject: Some("1".into()),
             email: None,
             token_type: Default::default(),
         };

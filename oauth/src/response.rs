@@ -84,6 +84,11 @@ impl AuthorizationResponse {
         }
     }
 
+    /// Whether the answer carries an ID token (`response_type=id_token token`).
+    pub fn has_id_token(&self) -> bool {
+        matches!(self, AuthorizationResponse::Success(t) if t.id_token.is_some())
+    }
+
     /// RFC 9207's `iss`, when the answer carries one.
     pub fn iss(&self) -> Option<&str> {
         match self {

@@ -50,18 +50,23 @@ pub fn cut<'a>(text: &'a str, max_chars: usize, secrets: &[&str]) -> Cow<'a, str
     let Some((mut at, _)) = text.char_indices().nth(max_chars) else {
         return Cow::Borrowed(text);
     };
-    while let Some(start) = secrets
-        .iter()
-        .filter(|secret| !secret.is_empty())
-        .flat_map(|secret| {
-            text.match_indices(*secret)
-                .map(|(start, found)| (start, start + found.len()))
-        })
-        .filter(|&(start, end)| start < at && at < end)
-        .map(|(start, _)| start)
-        .min()
-    {
-        at = start;
+    // Each move goes to an earlier byte, so the text's length bounds the moves: a wrong
+    // comparison then gives a wrong cut instead of a loop that never ends.
+    for _ in 0..text.len() {
+        let straddling = secrets
+            .iter()
+            .filter(|secret| !secret.is_empty())
+            .flat_map(|secret| {
+                text.match_indices(*secret)
+                    .map(|(start, found)| (start, start + found.len()))
+            })
+            .filter(|&(start, end)| start < at && end > at)
+            .map(|(start, _)| start)
+            .min();
+        match straddling {
+            Some(start) => at = start,
+            None => break,
+        }
     }
     let left_out = text[at..].chars().count();
     Cow::Owned(format!(
@@ -166,6 +171,29 @@ mod tests {
         // A secret wholly inside what is kept is left for redaction to hide.
         let whole = cut(text, text.find("\",\"x").unwrap() + 2, &["ya29.secret"]);
         assert!(whole.contains("ya29.secret"));
+    }
+
+    #[test]
+    fn a_secret_ending_where_the_cut_falls_is_kept_whole_before_it() {
+        let secret = "s3cr3t-value";
+        let text = format!("{secret} and more");
+        assert_eq!(
+            cut(&text, secret.len(), &[secret]),
+            format!("{secret}… 9 more characters not kept")
+        );
+    }
+
+    #[test]
+    fn the_budget_holds_a_sign_in_and_dozens_of_tasks_calls() {
+        // About a dozen sign-in steps (10–20 KB in all), then fifty Tasks calls of 4 KB each.
+        let mut sizes = vec![1_500; 12];
+        sizes.extend([4_096; 50]);
+        assert_eq!(oldest_to_drop(&sizes, &TIMELINE), 0);
+        sizes.extend([4_096; 20]);
+        assert!(
+            oldest_to_drop(&sizes, &TIMELINE) > 0,
+            "a quarter of a megabyte at most"
+        );
     }
 
     #[test]

@@ -147,6 +147,19 @@ mod tests {
     }
 
     #[test]
+    fn a_retry_that_ends_exactly_at_the_time_budget_is_still_made() {
+        let p = RetryPolicy::default();
+        assert_eq!(
+            p.decide(Method::Get, 1, &server(503), 19_750, 0.0),
+            Decision::RetryAfter(250)
+        );
+        assert_eq!(
+            p.decide(Method::Get, 1, &server(503), 19_751, 0.0),
+            Decision::GiveUp
+        );
+    }
+
+    #[test]
     fn retry_after_is_never_undercut() {
         let p = RetryPolicy::default();
         assert_eq!(

@@ -22,6 +22,33 @@ pub fn refresh_token_revocation_body(refresh_token: &str, client_id: &str) -> St
         .finish()
 }
 
+/// What a revocation answer means for sign-out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Revocation {
+    /// Revoked (RFC 7009 §2.2: 200). At Google, with the token the whole grant is gone: every
+    /// token of it, and the consent.
+    Revoked,
+    /// The server no longer knew the token as a live one: expired, or revoked already. RFC 7009
+    /// §2.2 has it answer 200 then ("invalid tokens do not cause an error response"); Google
+    /// answers `400 {"error": "invalid_token", "error_description": "Token expired or revoked"}`.
+    /// Either way nothing is left to revoke: the sign-out is complete, not failed.
+    AlreadyUnusable,
+}
+
+/// Reads a revocation answer: `Some` when it says the token is revoked or was already unusable,
+/// `None` for any other answer (a real failure, which the API layer classifies).
+pub fn read_answer(status: u16, body: &str) -> Option<Revocation> {
+    match status {
+        200..=299 => Some(Revocation::Revoked),
+        400 => {
+            let error = crate::json::Json::parse(body).ok()?;
+            (error.get("error")?.as_str()? == "invalid_token")
+                .then_some(Revocation::AlreadyUnusable)
+        }
+        _ => None,
+    }
+}
+
 /// One `name=value` pair, form-encoded.
 pub(crate) fn form_body(name: &str, value: &str) -> String {
     form_urlencoded::Serializer::new(String::new())
@@ -31,6 +58,30 @@ pub(crate) fn form_body(name: &str, value: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
+    #[test]
+    fn googles_answer_for_an_expired_token_means_nothing_was_left_to_revoke() {
+        assert_eq!(read_answer(200, "{}"), Some(Revocation::Revoked));
+        assert_eq!(read_answer(200, ""), Some(Revocation::Revoked));
+        assert_eq!(
+            read_answer(
+                400,
+                r#"{"error":"invalid_token","error_description":"Token expired or revoked"}"#
+            ),
+            Some(Revocation::AlreadyUnusable)
+        );
+        for (status, body) in [
+            (400, r#"{"error":"invalid_request"}"#),
+            (400, "not json"),
+            (400, r#"{"error":{"message":"invalid_token"}}"#),
+            (401, r#"{"error":"invalid_token"}"#),
+            (503, ""),
+        ] {
+            assert_eq!(read_answer(status, body), None, "{status} {body}");
+        }
+    }
+
     #[test]
     fn token_is_form_encoded() {
         assert_eq!(

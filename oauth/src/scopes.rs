@@ -118,6 +118,15 @@ impl GrantedScopes {
             })
     }
 
+    /// Whether the token names the person: it carries a sign-in scope (`openid`, `email` or
+    /// `profile`). Without one Google's token info says nothing of whose token it is (no `sub`,
+    /// no `email`) and its user info refuses the token, so who is signed in is not known.
+    pub fn names_the_person(&self) -> bool {
+        ["openid", "email", "profile"]
+            .iter()
+            .any(|scope| self.contains(scope))
+    }
+
     /// The requested scopes this set does not cover.
     pub fn missing<'a>(&self, requested: &'a [String]) -> Vec<&'a str> {
         requested
@@ -200,8 +209,75 @@ mod tests {
     }
 
     #[test]
+    fn the_scopes_asked_for_are_described_in_consent_words() {
+        assert_eq!(
+            google::describe(google::TASKS),
+            Some("Create, edit, organize, and delete all your tasks")
+        );
+        assert_eq!(
+            google::describe(google::TASKS_READONLY),
+            Some("View your tasks")
+        );
+        assert_eq!(
+            google::describe(google::CALENDAR_EVENTS_READONLY),
+            Some("View events on all your calendars")
+        );
+        assert_eq!(google::describe(google::CALENDAR), None);
+    }
+
+    #[test]
+    fn an_api_covers_its_read_only_and_its_write_scopes() {
+        assert!(TASKS_API.covers(google::TASKS_READONLY), "read only");
+        assert!(TASKS_API.covers(google::TASKS), "read and write");
+        assert!(CALENDAR_API.covers(google::CALENDAR));
+        assert!(!CALENDAR_API.covers(google::TASKS));
+    }
+
+    #[test]
+    fn aliases_work_both_ways() {
+        let long =
+            GrantedScopes::from_space_delimited("https://www.googleapis.com/auth/userinfo.profile");
+        assert!(long.contains("profile"));
+        let short = GrantedScopes::from_space_delimited("email");
+        assert!(short.contains("https://www.googleapis.com/auth/userinfo.email"));
+        assert!(!short.contains("https://www.googleapis.com/auth/userinfo.profile"));
+        assert!(!short.contains("profile"));
+    }
+
+    #[test]
+    fn an_empty_grant_is_empty() {
+        assert!(GrantedScopes::from_space_delimited("  ").is_empty());
+        assert!(!GrantedScopes::from_space_delimited("openid").is_empty());
+    }
+
+    #[test]
     fn repeated_spaces_do_not_make_empty_scopes() {
         let granted = GrantedScopes::from_space_delimited("  a  b ");
         assert_eq!(granted.iter().collect::<Vec<_>>(), vec!["a", "b"]);
+    }
+
+    #[test]
+    fn only_a_sign_in_scope_names_the_person() {
+        for names in [
+            "openid",
+            "email",
+            "https://www.googleapis.com/auth/userinfo.email",
+            "https://www.googleapis.com/auth/userinfo.profile https://www.googleapis.com/auth/tasks",
+        ] {
+            assert!(
+                GrantedScopes::from_space_delimited(names).names_the_person(),
+                "{names}"
+            );
+        }
+        for nobody in [
+            "",
+            google::TASKS,
+            "https://www.googleapis.com/auth/tasks.readonly",
+        ] {
+            assert!(
+                !GrantedScopes::from_space_delimited(nobody).names_the_person(),
+                "{nobody}"
+            );
+        }
     }
 }

@@ -16,8 +16,9 @@ pub struct Session {
     pub access_token: String,
     pub expires_at_ms: u64,
     pub granted_scopes: GrantedScopes,
-    /// The Google account's stable id (`sub`), also usable as `login_hint`.
-    pub subject: String,
+    /// The Google account's stable id (`sub`), also usable as `login_hint`. `None` for a token
+    /// that carries no sign-in scope: Google's token info then does not say whose it is.
+    pub subject: Option<String>,
     pub email: Option<String>,
     /// `DPoP` when the token is bound to this page's key: every use carries a proof.
     pub token_type: TokenType,
@@ -31,7 +32,7 @@ impl Session {
             .string("access_token", Some(&self.access_token))
             .integer("expires_at_ms", self.expires_at_ms)
             .strings("granted_scopes", self.granted_scopes.iter())
-            .string("subject", Some(&self.subject))
+            .string("subject", self.subject.as_deref())
             .string("email", self.email.as_deref())
             .string(
                 "token_type",
@@ -49,7 +50,7 @@ impl Session {
                 "granted_scopes",
                 o.strings("granted_scopes")?,
             )?),
-            subject: Object::required("subject", o.string("subject")?)?,
+            subject: o.string("subject")?,
             email: o.string("email")?,
             token_type: match o.string("token_type")?.as_deref() {
                 // Absent in records written before DPoP, and for Bearer.
@@ -85,7 +86,7 @@ impl Session {
             expires_at_ms: Session::expiry(token.received_at_ms, lifetime),
             access_token: token.access_token,
             granted_scopes,
-            subject: claims.sub.clone(),
+            subject: Some(claims.sub.clone()),
             email: claims.email.clone(),
         }
     }
@@ -98,9 +99,10 @@ impl Session {
 
     /// Whether a new session in this tab replaces this one for someone else ("Use another
     /// account"): then this token is nobody's any more and is revoked. The same person's new
-    /// token must not revoke the old one: Google revokes the whole grant with either.
+    /// token must not revoke the old one: Google revokes the whole grant with either. When
+    /// either token does not say whose it is, it cannot be told, so nothing is revoked.
     pub fn superseded_by(&self, new: &Session) -> bool {
-        self.subject != new.subject
+        matches!((&self.subject, &new.subject), (Some(old), Some(new)) if old != new)
     }
 
     pub fn is_expired(&self, now_ms: u64) -> bool {
@@ -112,9 +114,10 @@ impl Session {
         self.expires_at_ms.saturating_sub(now_ms) / 1000
     }
 
-    /// The best `login_hint` for signing this person in again: the email if known, else `sub`.
-    pub fn login_hint(&self) -> &str {
-        self.email.as_deref().unwrap_or(&self.subject)
+    /// The best `login_hint` for signing this person in again: the email if known, else `sub`;
+    /// none when the token did not say who it is for.
+    pub fn login_hint(&self) -> Option<&str> {
+        self.email.as_deref().or(self.subject.as_deref())
     }
 }
 
@@ -127,7 +130,7 @@ mod tests {
             access_token: "t".into(),
             expires_at_ms,
             granted_scopes: GrantedScopes::default(),
-            subject: "1".into(),
+            subject: Some("1".into()),
             email: None,
             token_type: TokenType::Bearer,
         }
@@ -143,6 +146,7 @@ mod tests {
             id_token: Some("a.b.c".into()),
             nonce: Some("n".into()),
             token_type: TokenType::DPoP,
+            response_iss: None,
         };
         let claims = crate::id_token::Claims {
             iss: "https://op.example".into(),
@@ -163,7 +167,7 @@ mod tests {
     #[test]
     fn an_id_token_session_takes_who_from_the_id_token_and_scopes_from_the_answer() {
         let s = verified(Some(3600), Some("openid"));
-        assert_eq!(s.subject, "ada");
+        assert_eq!(s.subject.as_deref(), Some("ada"));
         assert_eq!(s.email.as_deref(), Some("ada@example.test"));
         assert_eq!(s.expires_at_ms, Session::expiry(1_000_000, 3600));
         assert_eq!(s.granted_scopes.iter().collect::<Vec<_>>(), vec!["openid"]);
@@ -209,6 +213,13 @@ mod tests {
         assert_eq!(Session::from_json(&s.to_json()), Ok(s.clone()));
         assert!(s.to_json().starts_with(r#"{"access_token":"t","#));
         assert!(Session::from_json(r#"{"access_token":"t"}"#).is_err());
+        s.subject = None;
+        s.email = None;
+        assert_eq!(
+            Session::from_json(&s.to_json()),
+            Ok(s.clone()),
+            "a session that does not know whose it is reads back"
+        );
         s.token_type = TokenType::DPoP;
         assert!(s.to_json().ends_with(r#","token_type":"DPoP"}"#));
         assert_eq!(Session::from_json(&s.to_json()), Ok(s.clone()));
@@ -219,9 +230,14 @@ mod tests {
     #[test]
     fn login_hint_prefers_email() {
         let mut s = session(0);
-        assert_eq!(s.login_hint(), "1");
+        assert_eq!(s.login_hint(), Some("1"));
         s.email = Some("ada@example.test".into());
-        assert_eq!(s.login_hint(), "ada@example.test");
+        assert_eq!(s.login_hint(), Some("ada@example.test"));
+        let nobody = Session {
+            subject: None,
+            ..session(0)
+        };
+        assert_eq!(nobody.login_hint(), None);
     }
 
     #[test]
@@ -234,9 +250,15 @@ mod tests {
         };
         assert!(!ada.superseded_by(&renewed));
         let grace = Session {
-            subject: "2".into(),
+            subject: Some("2".into()),
             ..session(10)
         };
         assert!(ada.superseded_by(&grace));
+        let unknown = Session {
+            subject: None,
+            ..session(10)
+        };
+        assert!(!ada.superseded_by(&unknown), "unknown: nothing is revoked");
+        assert!(!unknown.superseded_by(&grace));
     }
 }

@@ -108,6 +108,7 @@ pub(crate) fn read_token_answer(
             id_token,
             nonce,
             token_type,
+            response_iss: None,
         },
     })
 }

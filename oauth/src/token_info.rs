@@ -50,7 +50,10 @@ impl TokenInfo {
 }
 
 /// Turns an unverified token into a session if token info shows it was issued to `client_id`.
-/// Both `aud` and, when present, `azp` must name us; a missing `aud` is a rejection.
+/// Both `aud` and, when present, `azp` must name us; a missing `aud` is a rejection. `sub` is
+/// required of a token that carries a sign-in scope; one that carries none (only, say, Tasks)
+/// is nobody's in particular to Google's token info, which then leaves `sub` out
+/// (google-auth-library-nodejs: `TokenInfo.sub` optional), and the session does not say who.
 pub fn verify_token_info(
     token: UnverifiedToken,
     info: &TokenInfo,
@@ -72,18 +75,18 @@ pub fn verify_token_info(
     if remaining <= 0 {
         return Err(AuthError::InvalidToken);
     }
-    let subject = info
-        .sub
-        .clone()
-        .filter(|s| !s.is_empty())
-        .ok_or(AuthError::MissingParameter("sub"))?;
+    let granted_scopes = GrantedScopes::from_space_delimited(&info.scope);
+    let subject = info.sub.clone().filter(|s| !s.is_empty());
+    if subject.is_none() && granted_scopes.names_the_person() {
+        return Err(AuthError::MissingParameter("sub"));
+    }
     // The response's expires_in is the lifetime measured from when it arrived; token info's
     // covers tokens whose response left it out (RFC 6749 makes it only RECOMMENDED).
     let lifetime = token.expires_in.unwrap_or(remaining as u64);
     Ok(Session {
         access_token: token.access_token,
         expires_at_ms: Session::expiry(token.received_at_ms, lifetime),
-        granted_scopes: GrantedScopes::from_space_delimited(&info.scope),
+        granted_scopes,
         subject,
         email: info.email.clone(),
         token_type: token.token_type,
@@ -106,6 +109,7 @@ mod tests {
             id_token: None,
             nonce: None,
             token_type: Default::default(),
+            response_iss: None,
         }
     }
 
@@ -119,7 +123,7 @@ mod tests {
     #[test]
     fn our_token_becomes_a_session_with_the_granted_scopes() {
         let session = verify_token_info(token(), &info(CLIENT), CLIENT).unwrap();
-        assert_eq!(session.subject, "42");
+        assert_eq!(session.subject.as_deref(), Some("42"));
         assert!(session.granted_scopes.contains("email"));
         assert_eq!(session.expires_at_ms, Session::expiry(1_000_000, 3599));
     }
@@ -188,5 +192,33 @@ mod tests {
         i.expires_in = Some(100);
         let session = verify_token_info(t, &i, CLIENT).unwrap();
         assert_eq!(session.expires_at_ms, Session::expiry(1_000_000, 100));
+    }
+
+    #[test]
+    fn a_token_with_no_sign_in_scope_is_nobodys_in_particular() {
+        let i = TokenInfo::from_json(&format!(
+            r#"{{"azp":"{CLIENT}","aud":"{CLIENT}","scope":"https://www.googleapis.com/auth/tasks","exp":"1700003599","expires_in":"3599","access_type":"online"}}"#
+        ))
+        .unwrap();
+        let session = verify_token_info(token(), &i, CLIENT).unwrap();
+        assert_eq!((session.subject, session.email), (None, None));
+        assert!(session
+            .granted_scopes
+            .contains("https://www.googleapis.com/auth/tasks"));
+    }
+
+    #[test]
+    fn a_token_with_a_sign_in_scope_must_say_whose_it_is() {
+        let mut i = info(CLIENT);
+        i.sub = None;
+        assert_eq!(
+            verify_token_info(token(), &i, CLIENT).unwrap_err(),
+            AuthError::MissingParameter("sub")
+        );
+        i.sub = Some(String::new());
+        assert_eq!(
+            verify_token_info(token(), &i, CLIENT).unwrap_err(),
+            AuthError::MissingParameter("sub")
+        );
     }
 }

@@ -14,6 +14,8 @@ pub struct UserInfo {
     pub picture: Option<String>,
     pub email: Option<String>,
     pub email_verified: Option<bool>,
+    /// A Google Workspace account's domain.
+    pub hd: Option<String>,
 }
 
 impl UserInfo {
@@ -27,13 +29,28 @@ impl UserInfo {
             family_name: o.string("family_name")?,
             picture: o.string("picture")?,
             email: o.string("email")?,
-            email_verified: o.bool("email_verified")?,
+            email_verified: match o.get("email_verified") {
+                // Google's endpoints have sent the string form too (token info still does).
+                Some(Json::String(text)) => match text.as_str() {
+                    "true" => Some(true),
+                    "false" => Some(false),
+                    _ => {
+                        return Err(crate::json::FieldError {
+                            field: "email_verified",
+                            expected: "must be true or false",
+                        }
+                        .into())
+                    }
+                },
+                _ => o.bool("email_verified")?,
+            },
+            hd: o.string("hd")?,
         })
     }
 
     /// OIDC Core §5.3.2: the `sub` in user info MUST match the one the token was issued for.
     pub fn check_subject(&self, session: &Session) -> Result<(), AuthError> {
-        if self.sub == session.subject {
+        if session.subject.as_deref() == Some(self.sub.as_str()) {
             Ok(())
         } else {
             Err(AuthError::SubjectMismatch)
@@ -67,7 +84,7 @@ mod tests {
             access_token: "t".into(),
             expires_at_ms: 0,
             granted_scopes: GrantedScopes::default(),
-            subject: sub.into(),
+            subject: Some(sub.into()),
             email: None,
             token_type: Default::default(),
         }
@@ -98,5 +115,27 @@ mod tests {
         let u = UserInfo::from_json(r#"{"sub":"1","picture":"javascript:alert(1)"}"#).unwrap();
         assert_eq!(u.safe_picture(), None);
         assert_eq!(u.display_name(), "1");
+    }
+
+    #[test]
+    fn email_verified_is_read_as_a_boolean_or_the_string_google_sent_before() {
+        for (value, expected) in [
+            ("true", Some(true)),
+            ("\"true\"", Some(true)),
+            ("\"false\"", Some(false)),
+            ("false", Some(false)),
+        ] {
+            let u =
+                UserInfo::from_json(&format!(r#"{{"sub":"1","email_verified":{value}}}"#)).unwrap();
+            assert_eq!(u.email_verified, expected, "{value}");
+        }
+        assert!(UserInfo::from_json(r#"{"sub":"1","email_verified":"yes"}"#).is_err());
+        assert!(UserInfo::from_json(r#"{"sub":"1","email_verified":1}"#).is_err());
+    }
+
+    #[test]
+    fn a_workspace_accounts_domain_is_read() {
+        let u = UserInfo::from_json(r#"{"sub":"1","hd":"workspace.example.test"}"#).unwrap();
+        assert_eq!(u.hd.as_deref(), Some("workspace.example.test"));
     }
 }

@@ -16,14 +16,17 @@ use oauth::callback::UnverifiedToken;
 use oauth::id_token::Claims;
 use oauth::refresh::RefreshGrant;
 use oauth::{
-    check_response, verify_token_info, AuthError, ClientConfig, Flow, Session, TokenInfo, UserInfo,
+    check_response, verify_token_info, AuthError, ClientConfig, Flow, GrantedScopes, Session,
+    TokenInfo, UserInfo,
 };
 
 /// A verified session and the person it belongs to.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SignedIn {
     pub session: Session,
-    pub user: UserInfo,
+    /// Who the person is, as user info says; `None` when the token carries no sign-in scope, so
+    /// that neither token info nor user info says whose it is.
+    pub user: Option<UserInfo>,
     /// Scopes the last authorization asked for that the token does not carry: the person
     /// unticked them on the consent page (Google's granular consent). Empty after a reload.
     pub declined: Vec<String>,
@@ -123,7 +126,7 @@ fn record_state_check() {
 async fn verify_token(
     config: &ClientConfig,
     token: UnverifiedToken,
-) -> Result<(Session, UserInfo, Option<Claims>), AppError> {
+) -> Result<(Session, Option<UserInfo>, Option<Claims>), AppError> {
     let claims = match config.flow {
         Flow::Token => None,
         // Beside an access token from the authorization endpoint at_hash is required.
@@ -141,16 +144,41 @@ async fn verify_token(
         // info goes out at the same time (one round trip instead of two, and both to the
         // provider that issued the token), but its answer is held unread: nothing of it is
         // shown, stored or recorded unless the audience check passes, and it is dropped if not.
-        let (info, user) = futures_util::future::join(
-            token_info::fetch(tokeninfo, &token.access_token),
-            user_info::fetch_held(&config.endpoints.userinfo, &token.access_token),
-        )
-        .await;
+        // A token whose answer grants no sign-in scope is not sent there at all: Google's user
+        // info refuses it with a 401, which would read as an expired session.
+        let asked = token
+            .scope
+            .as_deref()
+            .map(GrantedScopes::from_space_delimited)
+            .unwrap_or_else(|| GrantedScopes::from_list(token.requested_scopes.clone()));
+        let held = async {
+            match asked.names_the_person() {
+                true => Some(
+                    user_info::fetch_held(&config.endpoints.userinfo, &token.access_token).await,
+                ),
+                false => None,
+            }
+        };
+        let (info, held) =
+            futures_util::future::join(token_info::fetch(tokeninfo, &token.access_token), held)
+                .await;
         let info = info.map_err(|e| AppError::from_api(ApiStep::TokenInfo, e))?;
         let session = session_from_token_info(config, token, &info, None)?;
-        let user = user_info::read(user.release())
-            .map_err(|e| AppError::from_api(ApiStep::UserInfo, e))?;
-        check_user(&user, &session)?;
+        let user = match (&session.subject, held) {
+            // Token info says whose it is: user info says the rest.
+            (Some(_), Some(held)) => Some(
+                user_info::read(held.release())
+                    .map_err(|e| AppError::from_api(ApiStep::UserInfo, e))?,
+            ),
+            (Some(_), None) => {
+                return Ok((session.clone(), load_user(config, &session).await?, None))
+            }
+            // Nobody in particular: any held answer is dropped unread.
+            (None, _) => None,
+        };
+        if let Some(user) = &user {
+            check_user(user, &session)?;
+        }
         return Ok((session, user, None));
     }
     // The verified ID token already binds the token to this app (aud, at_hash): token info and
@@ -164,6 +192,7 @@ async fn verify_token(
     let session = session_from_token_info(config, token, &info, claims.as_ref())?;
     let user = user.map_err(|e| AppError::from_api(ApiStep::UserInfo, e))?;
     check_user(&user, &session)?;
+    let user = Some(user);
     Ok((session, user, claims))
 }
 
@@ -191,7 +220,7 @@ fn session_from_token_info(
         ),
     );
     if let Some(claims) = claims {
-        if claims.sub != session.subject {
+        if session.subject.as_deref() != Some(claims.sub.as_str()) {
             let error = AuthError::IdTokenSubjectMismatch(claims.sub.clone());
             timeline::check(
                 "The ID token and token info name the same user",
@@ -254,12 +283,17 @@ fn record_failed_check(error: &AuthError) {
     timeline::check(title, false, error.to_string());
 }
 
-async fn load_user(config: &ClientConfig, session: &Session) -> Result<UserInfo, AppError> {
+/// User info for a session that says whose it is; none for a token that names nobody (user
+/// info would refuse it).
+async fn load_user(config: &ClientConfig, session: &Session) -> Result<Option<UserInfo>, AppError> {
+    if session.subject.is_none() {
+        return Ok(None);
+    }
     let user = user_info::fetch(&config.endpoints.userinfo, &session.access_token)
         .await
         .map_err(|e| AppError::from_api(ApiStep::UserInfo, e))?;
     check_user(&user, session)?;
-    Ok(user)
+    Ok(Some(user))
 }
 
 pub(crate) fn check_user(user: &UserInfo, session: &Session) -> Result<(), AppError> {
@@ -279,7 +313,7 @@ pub(crate) fn check_user(user: &UserInfo, session: &Session) -> Result<(), AppEr
 /// person (the view, unsaved text) is forgotten. A failed revocation is on the timeline and
 /// stops nothing: the new sign-in has passed every check.
 async fn retire(config: &ClientConfig, previous: &Session) {
-    session_store::clear(None);
+    session_store::clear(session_store::Keep::Nothing);
     if let Some(endpoint) = &config.endpoints.revocation {
         let _ = revocation::revoke(
             endpoint,
@@ -292,17 +326,31 @@ async fn retire(config: &ClientConfig, previous: &Session) {
 
 /// The token ran out (locally or a 401): forget it, but remember who to suggest next time.
 pub fn expire(session: &Session) {
-    session_store::clear(Some(session.login_hint()));
+    session_store::clear(session_store::Keep::WhereThePersonWas {
+        login_hint: session.login_hint(),
+    });
 }
 
 /// How a sign-out ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SignedOut {
-    /// Here: storage cleared, tokens revoked (or the provider cannot revoke).
-    Here,
+    /// Here: storage cleared, and the tokens as [`Revoked`] says.
+    Here(Revoked),
     /// The tab is on its way to the provider's logout page (RP-initiated logout); the return
     /// says what happened.
     AtProvider,
+}
+
+/// What became of the tokens at sign-out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Revoked {
+    /// Revoked by the provider (at Google, with the whole grant: the consent is gone too).
+    Yes,
+    /// The provider no longer took the token as a live one (it had expired, or was revoked
+    /// already): there was nothing left to revoke.
+    AlreadyUnusable,
+    /// The provider offers no revocation: the tokens stay valid until they expire.
+    NotOffered,
 }
 
 /// Sign-out: local state goes first, so it completes even if revocation fails; `announce` tells
@@ -315,7 +363,7 @@ pub async fn sign_out(
     signed_in: &SignedIn,
     announce: impl FnOnce(),
 ) -> Result<SignedOut, AppError> {
-    session_store::clear(None);
+    session_store::clear(session_store::Keep::Nothing);
     location::replace_with_clean_url()?;
     announce();
     let revoked = revoke(config, signed_in).await;
@@ -333,23 +381,22 @@ pub async fn sign_out(
         .as_ref()
         .filter(|_| OTHER_PROVIDERS)
     else {
-        return revoked.map(|_| SignedOut::Here);
+        return revoked.map(SignedOut::Here);
     };
     end_session::leave(
         config,
         endpoint,
         signed_in.id_token.as_deref(),
-        revoked == Ok(true),
+        matches!(revoked, Ok(Revoked::Yes | Revoked::AlreadyUnusable)),
     )?;
     Ok(SignedOut::AtProvider)
 }
 
-/// Revokes the access token and the refresh token, if any; `Ok(false)` when the provider
-/// advertises no revocation (the tokens stay valid until they expire). Sign-out here, and a
-/// sign-out announced by another tab.
-pub async fn revoke(config: &ClientConfig, signed_in: &SignedIn) -> Result<bool, AppError> {
+/// Revokes the access token and the refresh token, if any. Sign-out here, and a sign-out
+/// announced by another tab.
+pub async fn revoke(config: &ClientConfig, signed_in: &SignedIn) -> Result<Revoked, AppError> {
     let Some(endpoint) = &config.endpoints.revocation else {
-        return Ok(false);
+        return Ok(Revoked::NotOffered);
     };
     let access = revocation::revoke(
         endpoint,
@@ -362,14 +409,17 @@ pub async fn revoke(config: &ClientConfig, signed_in: &SignedIn) -> Result<bool,
         Some(grant) => {
             revocation::revoke_refresh_token(endpoint, &grant.refresh_token, &config.client_id)
                 .await
+                .map(|_| ())
         }
         None => Ok(()),
     };
     // Only another provider gives refresh tokens.
     #[cfg(not(feature = "other-providers"))]
     let refresh = Ok(());
-    access
-        .and(refresh)
-        .map(|()| true)
-        .map_err(|e| AppError::from_api(ApiStep::Revocation, e))
+    let access = access.and_then(|outcome| refresh.map(|()| outcome));
+    match access {
+        Ok(revocation::Revocation::Revoked) => Ok(Revoked::Yes),
+        Ok(revocation::Revocation::AlreadyUnusable) => Ok(Revoked::AlreadyUnusable),
+        Err(e) => Err(AppError::from_api(ApiStep::Revocation, e)),
+    }
 }

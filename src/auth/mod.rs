@@ -4,6 +4,9 @@
 pub mod end_session;
 pub mod flow;
 pub mod oidc;
+// Pushed authorization requests: only another provider offers them.
+#[cfg(feature = "other-providers")]
+pub mod par;
 pub mod popup;
 pub mod refresh;
 pub mod relay;

@@ -13,12 +13,12 @@ use crate::error::{ApiStep, AppError};
 use crate::google::request::{self, Body, Caching};
 use crate::timeline::{self, Step};
 use oauth::callback::{CodeGrant, UnverifiedToken};
-use oauth::config::{Flow, GOOGLE_ISSUER};
-use oauth::discovery::{document_url, DiscoveryError};
+use oauth::config::Flow;
+use oauth::discovery::{DiscoveryError, MetadataDocument};
 use oauth::dpop::TokenType;
 use oauth::id_token::{
-    code_verifier, s256_challenge, Claims, Expectations, IdToken, IdTokenError, Jwk, Jwks,
-    KeyChoice, KeySetSource,
+    accepted_issuers, code_verifier, s256_challenge, Claims, Expectations, IdToken, IdTokenError,
+    Jwk, Jwks, KeyChoice, KeySetSource,
 };
 use oauth::id_token_report::{IdTokenReport, Occasion, SignatureCheck, Verification};
 use oauth::refresh::check_refreshed_claims;
@@ -26,21 +26,28 @@ use oauth::token_endpoint::TokenAnswer;
 use oauth::{token_endpoint, AuthError, ClientConfig};
 use std::cell::RefCell;
 
-/// Reads `{issuer}/.well-known/openid-configuration` and returns the configuration with the
-/// endpoints it advertises, once its issuer is checked.
+/// Reads the provider's metadata (`{issuer}/.well-known/openid-configuration`, or where that
+/// is absent RFC 8414's `/.well-known/oauth-authorization-server`) and returns the
+/// configuration with the endpoints it advertises, once its issuer is checked.
 pub async fn discover(config: &ClientConfig) -> Result<ClientConfig, DiscoveryError> {
-    let url = document_url(&config.endpoints.issuer);
-    let document = request::send(Step::Discovery, &url, None, Body::None)
-        .await
-        .map_err(|e| DiscoveryError::Unreadable(e.to_string()))?;
+    let issuer = &config.endpoints.issuer;
+    let mut source = MetadataDocument::OpenIdConfiguration;
+    let document = loop {
+        match request::send(Step::Discovery, &source.url(issuer), None, Body::None).await {
+            Ok(document) => break document,
+            Err(error) => match error.status().and_then(|status| source.next_after(status)) {
+                Some(next) => source = next,
+                None => return Err(DiscoveryError::Unreadable(error.to_string())),
+            },
+        }
+    };
     let outcome = config.with_discovery(&document);
     timeline::check(
-        "The discovery document speaks for the configured issuer",
+        &format!("The {} speaks for the configured issuer", source.name()),
         outcome.is_ok(),
         match &outcome {
             Ok(_) => format!(
-                "Its issuer is exactly {} (OpenID Connect Discovery §4.3).",
-                config.endpoints.issuer
+                "Its issuer is exactly {issuer} (OpenID Connect Discovery §4.3, RFC 8414 §3.3)."
             ),
             Err(e) => e.to_string(),
         },
@@ -83,12 +90,9 @@ async fn verify(
     at_hash_required: bool,
     original: Option<&Claims>,
 ) -> Result<Claims, AppError> {
-    let issuers: &[&str] = if config.endpoints.issuer == GOOGLE_ISSUER {
-        // Google's older tokens name the issuer without the scheme.
-        &[GOOGLE_ISSUER, "accounts.google.com"]
-    } else {
-        &[config.endpoints.issuer.as_str()]
-    };
+    // Google's older tokens name the issuer without the scheme; an answer that named its
+    // issuer (RFC 9207) holds the ID token to that spelling.
+    let issuers = accepted_issuers(&config.endpoints.issuer, token.response_iss.as_deref());
     // A sign-in's ID token must carry its request's nonce; a refreshed one is held to the first
     // ID token instead.
     let nonce = match original {
@@ -114,7 +118,7 @@ async fn verify(
         None
     };
     let expect = Expectations {
-        issuers,
+        issuers: &issuers,
         client_id: &config.client_id,
         nonce,
         now_secs: (now_ms() / 1000) as i64,
@@ -307,7 +311,7 @@ pub async fn token_request(config: &ClientConfig, form: &str) -> Result<Endpoint
     if config.dpop {
         dpop::prepare().await?;
     }
-    let (status, text) = request::exchange(&config.endpoints.token, form)
+    let (status, text) = request::exchange(Step::TokenExchange, &config.endpoints.token, form)
         .await
         .map_err(|e| AppError::from_api(ApiStep::TokenExchange, e))?;
     Ok(EndpointAnswer {

@@ -4,7 +4,7 @@
 //! check itself with the pending state it kept.
 
 use super::flow;
-use super::start::{self, Ask};
+use super::start::{self, Ask, Outgoing};
 use super::{session_store, SignedIn};
 use crate::browser::channel::{Channel, WindowMessages};
 use crate::browser::clock::now_ms;
@@ -14,6 +14,8 @@ use crate::error::AppError;
 use crate::timeline::{Inspector, RequestLog};
 use futures_channel::oneshot;
 use gloo_timers::callback::Interval;
+#[cfg(feature = "other-providers")]
+use oauth::par::PushedRequest;
 use oauth::renewal::{needs_interaction, ChannelMessage};
 use oauth::ClientConfig;
 use std::cell::{Cell, RefCell};
@@ -43,6 +45,9 @@ pub struct PopupAttempt {
     /// Answers relayed before this module listened (the front door's popup, see
     /// [`PopupAttempt::adopt`]): `(from the popup's postMessage, text)`.
     early: Vec<(bool, String)>,
+    /// A request still to push (RFC 9126): the popup waits on a blank page meanwhile.
+    #[cfg(feature = "other-providers")]
+    push: Option<PushedRequest>,
 }
 
 /// Opens the popup asking for `scopes` (the configured ones to sign in or renew; more for
@@ -58,14 +63,23 @@ pub fn open(
 ) -> Result<PopupAttempt, AppError> {
     let silent = ask == Ask::Silently;
     let pending = ask.apply(start::new_pending(config, scopes)?);
-    let (url, pending) = start::prepare_request(config, pending, login_hint, log)?;
-    match Popup::open(&url)? {
+    let (outgoing, pending) = start::prepare_request(config, pending, login_hint, log)?;
+    let first = match &outgoing {
+        Outgoing::Redirect(url) => url.as_str(),
+        // A push is answered after the click, but the popup must open inside it: it opens
+        // blank (this origin's empty document) and is sent on once the provider has answered.
+        #[cfg(feature = "other-providers")]
+        Outgoing::Push(_) => "about:blank",
+    };
+    match Popup::open(first)? {
         Some(popup) => Ok(PopupAttempt {
             popup,
             state: pending.state,
             silent,
             scopes: scopes.to_vec(),
             early: Vec::new(),
+            #[cfg(feature = "other-providers")]
+            push: outgoing.into_push(),
         }),
         None => {
             session_store::forget_pending();
@@ -99,6 +113,9 @@ impl PopupAttempt {
             silent: false,
             scopes: open.scopes,
             early: open.messages,
+            // The front door opens popups for Google-shaped configs alone: nothing to push.
+            #[cfg(feature = "other-providers")]
+            push: None,
         }
     }
 
@@ -109,6 +126,13 @@ impl PopupAttempt {
         config: &ClientConfig,
         login_hint: Option<&str>,
     ) -> Result<SignedIn, AppError> {
+        #[cfg(feature = "other-providers")]
+        if let Some(push) = self.push.take() {
+            if !self.push_then_go(config, &push).await? {
+                session_store::forget_pending();
+                return Err(AppError::PopupClosed);
+            }
+        }
         loop {
             let early = std::mem::take(&mut self.early)
                 .into_iter()
@@ -120,9 +144,14 @@ impl PopupAttempt {
             match flow::complete_sign_in(config, &fragment).await {
                 Err(AppError::Auth(error)) if self.silent && needs_interaction(&error) => {
                     let pending = start::new_pending(config, &self.scopes)?;
-                    let (url, pending) =
+                    let (outgoing, pending) =
                         start::prepare_request(config, pending, login_hint, &Inspector)?;
-                    if !self.popup.navigate(&url) {
+                    let went = match outgoing {
+                        Outgoing::Redirect(url) => self.popup.navigate(&url),
+                        #[cfg(feature = "other-providers")]
+                        Outgoing::Push(push) => self.push_then_go(config, &push).await?,
+                    };
+                    if !went {
                         session_store::forget_pending();
                         return Err(AppError::Auth(error));
                     }
@@ -133,6 +162,26 @@ impl PopupAttempt {
                     self.popup.close();
                     return outcome;
                 }
+            }
+        }
+    }
+}
+
+#[cfg(feature = "other-providers")]
+impl PopupAttempt {
+    /// Sends the popup to the authorization endpoint once the provider has answered `push`;
+    /// false if the popup is gone. A failed push closes it: the error is this tab's to show.
+    async fn push_then_go(
+        &self,
+        config: &ClientConfig,
+        push: &PushedRequest,
+    ) -> Result<bool, AppError> {
+        match super::par::destination(config, push).await {
+            Ok(url) => Ok(self.popup.navigate(&url)),
+            Err(error) => {
+                self.popup.close();
+                session_store::forget_pending();
+                Err(error)
             }
         }
     }

@@ -18,7 +18,7 @@ pub fn relay_to_opener(fragment: &str) {
     post_to_opener(&message);
     let _ = Channel::post_once(&message);
     // A popup starts with a copy of its opener's sessionStorage: drop the token and state copies.
-    session_store::clear(None);
+    session_store::clear(session_store::Keep::Nothing);
     let success = matches!(
         AuthorizationResponse::from_fragment(fragment),
         Ok(AuthorizationResponse::Success(_) | AuthorizationResponse::Code { .. })

@@ -27,17 +27,28 @@ pub fn is_stored(config: &ClientConfig) -> bool {
         && storage::get(Area::Session, keys::SESSION).is_some()
 }
 
-/// Forgets the session and any sign-in in progress. After expiry (a login hint to keep), the
-/// view and unsaved text stay too, so signing in again picks up where the person was; a
-/// sign-out forgets them.
-pub fn clear(keep_login_hint: Option<&str>) {
+/// What a cleared session leaves behind in the tab.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Keep<'a> {
+    /// A sign-out: the view and unsaved text are forgotten too.
+    Nothing,
+    /// The token ran out: the view and unsaved text stay, so signing in again picks up where
+    /// the person was, and the account to suggest, when the token said whose it was.
+    WhereThePersonWas { login_hint: Option<&'a str> },
+}
+
+/// Forgets the session and any sign-in in progress, and what `keep` does not keep.
+pub fn clear(keep: Keep<'_>) {
     storage::remove(Area::Session, keys::SESSION);
     storage::remove(Area::Session, keys::PENDING);
-    match keep_login_hint {
-        Some(hint) => {
-            let _ = storage::set(Area::Session, keys::LOGIN_HINT, hint);
-        }
-        None => {
+    match keep {
+        Keep::WhereThePersonWas { login_hint } => match login_hint {
+            Some(hint) => {
+                let _ = storage::set(Area::Session, keys::LOGIN_HINT, hint);
+            }
+            None => storage::remove(Area::Session, keys::LOGIN_HINT),
+        },
+        Keep::Nothing => {
             // A full sign-out forgets what the person typed, too.
             storage::remove(Area::Session, keys::LOGIN_HINT);
             storage::remove(Area::Session, keys::VIEW);

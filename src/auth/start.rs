@@ -12,6 +12,8 @@ use crate::error::AppError;
 use crate::timeline::RequestLog;
 use crate::OTHER_PROVIDERS;
 use oauth::authorization::{AuthorizationRequest, PendingAuthorization, STATE_BYTES};
+#[cfg(feature = "other-providers")]
+use oauth::par::PushedRequest;
 use oauth::url::with_query;
 use oauth::{ClientConfig, Display, Flow};
 
@@ -49,25 +51,51 @@ pub fn new_pending(
         now_ms(),
     );
     if config.flow.has_id_token() {
-        pending = pending.openid(
-            config.flow,
-            &config.endpoints.issuer,
-            random_bytes::<STATE_BYTES>()?,
-        );
+        pending = pending
+            .openid(
+                config.flow,
+                &config.endpoints.issuer,
+                random_bytes::<STATE_BYTES>()?,
+            )
+            .requiring_iss(config.iss_parameter);
     }
     Ok(pending)
 }
 
+/// How an authorization request leaves this tab.
+#[derive(Debug)]
+pub enum Outgoing {
+    /// To the authorization endpoint, every parameter in the URL's query.
+    Redirect(String),
+    /// Pushed to the provider first (RFC 9126: another provider's, never Google's): the
+    /// browser goes on once the provider has answered ([`super::par::destination`]).
+    #[cfg(feature = "other-providers")]
+    Push(PushedRequest),
+}
+
+#[cfg(feature = "other-providers")]
+impl Outgoing {
+    /// The push still to make, if this request is pushed.
+    pub fn into_push(self) -> Option<PushedRequest> {
+        match self {
+            Outgoing::Redirect(_) => None,
+            Outgoing::Push(push) => Some(push),
+        }
+    }
+}
+
 /// Step 1: keeps `pending` in this tab (replacing any older one: only the newest request's
-/// answer is accepted) and returns the authorization URL to visit. Against Google every request
-/// carries `include_granted_scopes=true`, so a new token keeps what was granted before.
+/// answer is accepted) and returns how the request leaves: the authorization URL to visit, or,
+/// where another provider offers it, the push to make first (RFC 9126). Against Google every
+/// request carries `include_granted_scopes=true`, so a new token keeps what was granted before.
 pub fn prepare_request(
     config: &ClientConfig,
     pending: PendingAuthorization,
     login_hint: Option<&str>,
     log: &impl RequestLog,
-) -> Result<(String, PendingAuthorization), AppError> {
-    let needs_other_providers = config.flow == Flow::Code || config.dpop;
+) -> Result<(Outgoing, PendingAuthorization), AppError> {
+    let needs_other_providers =
+        config.flow == Flow::Code || config.dpop || config.par_endpoint().is_some();
     if needs_other_providers && !OTHER_PROVIDERS {
         return Err(AppError::NotInThisModule);
     }
@@ -96,19 +124,40 @@ pub fn prepare_request(
         code_challenge: challenge.as_deref(),
         dpop_jkt: dpop_jkt.as_deref(),
     };
+    // Only the app pushes (the front door opens for Google-shaped configs alone), so the push
+    // is put on the app's timeline, not through `log`.
+    #[cfg(feature = "other-providers")]
+    if let Some(endpoint) = config.par_endpoint() {
+        let push = super::par::pushed(config, &request, endpoint);
+        return Ok((Outgoing::Push(push), pending));
+    }
     let query = request.query();
     log.sent(&config.endpoints.authorization, &query);
-    Ok((with_query(&config.endpoints.authorization, &query), pending))
+    let url = with_query(&config.endpoints.authorization, &query);
+    Ok((Outgoing::Redirect(url), pending))
 }
 
-/// Signs in by leaving the page; the answer comes back to this page's URL. `return_to` names
-/// the view to show again afterwards.
+/// How this tab leaves for the provider.
+#[must_use = "a pushed request leaves only once it is made"]
+#[derive(Debug)]
+pub enum Leaving {
+    /// It is on its way: the authorization URL was navigated to.
+    Now,
+    /// Another provider's request, pushed first (RFC 9126): the tab leaves with
+    /// [`super::par::leave`] once the provider has answered.
+    #[cfg(feature = "other-providers")]
+    AfterPush(PushedRequest),
+}
+
+/// Signs in by leaving the page (after pushing the request, where another provider offers
+/// that); the answer comes back to this page's URL. `return_to` names the view to show again
+/// afterwards.
 pub fn start_sign_in(
     config: &ClientConfig,
     login_hint: Option<&str>,
     return_to: Option<String>,
     log: &impl RequestLog,
-) -> Result<(), AppError> {
+) -> Result<Leaving, AppError> {
     let hint = login_hint
         .map(str::to_owned)
         .or_else(session_store::login_hint);
@@ -120,7 +169,7 @@ pub fn start_sign_in(
 pub fn start_choosing_account(
     config: &ClientConfig,
     log: &impl RequestLog,
-) -> Result<(), AppError> {
+) -> Result<Leaving, AppError> {
     let pending = Ask::ForAnotherAccount.apply(new_pending(config, &config.scopes)?);
     leave_for(config, pending, None, log)
 }
@@ -134,7 +183,7 @@ pub fn start_authorization(
     login_hint: Option<&str>,
     return_to: Option<String>,
     log: &impl RequestLog,
-) -> Result<(), AppError> {
+) -> Result<Leaving, AppError> {
     let pending = new_pending(config, scopes)?.returning_to(return_to);
     leave_for(config, pending, login_hint, log)
 }
@@ -144,11 +193,16 @@ fn leave_for(
     pending: PendingAuthorization,
     login_hint: Option<&str>,
     log: &impl RequestLog,
-) -> Result<(), AppError> {
-    let (url, _) = prepare_request(config, pending, login_hint, log)?;
-    log.leaving();
-    location::navigate(&url)?;
-    Ok(())
+) -> Result<Leaving, AppError> {
+    match prepare_request(config, pending, login_hint, log)?.0 {
+        Outgoing::Redirect(url) => {
+            log.leaving();
+            location::navigate(&url)?;
+            Ok(Leaving::Now)
+        }
+        #[cfg(feature = "other-providers")]
+        Outgoing::Push(push) => Ok(Leaving::AfterPush(push)),
+    }
 }
 
 /// This tab's pending request, read without spending it.
@@ -182,8 +236,9 @@ pub fn sign_in_label(config: &ClientConfig, hint: Option<&str>) -> String {
 
 /// Where a sign-in the person asked for went.
 pub enum Started {
-    /// This tab is on its way to the provider; the answer comes back to this page's URL.
-    Leaving,
+    /// This tab is on its way to the provider (at once, or once the push is answered); the
+    /// answer comes back to this page's URL.
+    Leaving(Leaving),
     /// A popup went there; its answer comes back through it.
     InPopup(PopupAttempt),
 }
@@ -199,13 +254,11 @@ pub fn sign_in(
 ) -> Result<Started, AppError> {
     let hint = session_store::login_hint();
     match display {
-        Display::Redirect => {
-            match ask {
-                Ask::ForAnotherAccount => start_choosing_account(config, log)?,
-                _ => start_sign_in(config, hint.as_deref(), None, log)?,
-            }
-            Ok(Started::Leaving)
+        Display::Redirect => match ask {
+            Ask::ForAnotherAccount => start_choosing_account(config, log),
+            _ => start_sign_in(config, hint.as_deref(), None, log),
         }
+        .map(Started::Leaving),
         Display::Popup => {
             popup::open(config, &config.scopes, ask, hint.as_deref(), log).map(Started::InPopup)
         }

@@ -12,6 +12,17 @@ pub fn iso(ms: u64) -> String {
     String::from(js_sys::Date::new(&JsValue::from_f64(ms as f64)).to_iso_string())
 }
 
+/// Today in the person's own time zone, as `YYYY-MM-DD`.
+pub fn today() -> String {
+    let d = js_sys::Date::new_0();
+    format!(
+        "{:04}-{:02}-{:02}",
+        d.get_full_year(),
+        d.get_month() + 1,
+        d.get_date()
+    )
+}
+
 /// A date-time from an API (RFC 3339) in the person's own time zone and locale, such as
 /// "Wed, Nov 26, 2:30 PM"; the text as given if the browser cannot read it.
 pub fn local_date_time(rfc3339: &str) -> String {

@@ -6,6 +6,8 @@ pub mod calendar;
 pub mod json_api;
 pub mod request;
 pub mod revocation;
+pub mod task_dates;
+pub mod task_order;
 pub mod tasks;
 pub mod token_info;
 pub mod url;

@@ -166,10 +166,12 @@ impl<'a> Sent<'a> {
 }
 
 /// A form POST whose answer, success or not, the caller reads itself (the token endpoint
-/// answers errors in OAuth's JSON, RFC 6749 §5.2): the status and body, unless nothing came.
-pub async fn exchange(url: &str, form: &str) -> Result<(u16, String), ApiError> {
+/// answers errors in OAuth's JSON, RFC 6749 §5.2, and so does the pushed authorization request
+/// endpoint, RFC 9126 §2.3; revocation's 400 can mean "nothing left to revoke",
+/// `oauth::revocation::read_answer`): the status and body, unless nothing came.
+pub async fn exchange(step: Step, url: &str, form: &str) -> Result<(u16, String), ApiError> {
     let body = Body::Form(form);
-    let sent = Sent::new(Step::TokenExchange, Method::Post, url, None, &body);
+    let sent = Sent::new(step, Method::Post, url, None, &body);
     let received = recorded(&sent, Caching::Allowed).await?;
     Ok((received.status, received.text))
 }

@@ -1,14 +1,17 @@
 //! Token revocation at sign-out (RFC 7009).
 
-use super::request::{send, ApiError, Body};
+use super::request::{exchange, ApiError};
 use crate::timeline::Step;
-use oauth::revocation::{refresh_token_revocation_body, revocation_body};
+use oauth::api::{check_answer, Answer};
+use oauth::revocation::{read_answer, refresh_token_revocation_body, revocation_body};
+
+pub use oauth::revocation::Revocation;
 
 pub async fn revoke(
     endpoint: &str,
     access_token: &str,
     client_id: Option<&str>,
-) -> Result<(), ApiError> {
+) -> Result<Revocation, ApiError> {
     post(endpoint, &revocation_body(access_token, client_id)).await
 }
 
@@ -17,7 +20,7 @@ pub async fn revoke_refresh_token(
     endpoint: &str,
     refresh_token: &str,
     client_id: &str,
-) -> Result<(), ApiError> {
+) -> Result<Revocation, ApiError> {
     post(
         endpoint,
         &refresh_token_revocation_body(refresh_token, client_id),
@@ -25,8 +28,23 @@ pub async fn revoke_refresh_token(
     .await
 }
 
-async fn post(endpoint: &str, form: &str) -> Result<(), ApiError> {
-    send(Step::Revocation, endpoint, None, Body::Form(form))
-        .await
-        .map(|_| ())
+/// The answer decides: revoked, already unusable (Google's 400 for an expired token), or a
+/// failure the API layer names.
+async fn post(endpoint: &str, form: &str) -> Result<Revocation, ApiError> {
+    let (status, body) = exchange(Step::Revocation, endpoint, form).await?;
+    if let Some(outcome) = read_answer(status, &body) {
+        return Ok(outcome);
+    }
+    let answer = Answer {
+        status,
+        www_authenticate: None,
+        retry_after: None,
+        body: &body,
+    };
+    Err(check_answer(&answer, 0)
+        .err()
+        .unwrap_or(ApiError::Rejected {
+            status,
+            message: oauth::api::error_message(&body),
+        }))
 }

@@ -56,6 +56,11 @@ pub struct Task {
     pub due: Option<String>,
     /// Completed in one of Google's own apps (shown only with "show hidden").
     pub hidden: bool,
+    /// The task this one is a subtask of.
+    pub parent: Option<String>,
+    /// Its place among its siblings, as Google orders them: a string compared as text
+    /// (`"00000000000000000000"`, `…01`, …). `None` until Google has the task.
+    pub position: Option<String>,
 }
 
 impl FromJson for Task {
@@ -78,6 +83,8 @@ impl FromJson for Task {
             status,
             due: o.string("due")?,
             hidden: o.bool("hidden")?.unwrap_or(false),
+            parent: o.string("parent")?,
+            position: o.string("position")?,
         })
     }
 }
@@ -102,6 +109,13 @@ pub enum TaskChange {
     /// Back to "needs action": Google wants `completed` cleared too.
     Reopen,
     Rename(String),
+    /// Notes and the due date: each `Some` is sent (`Some(None)` clears it, as JSON `null`),
+    /// each `None` left out, so the PATCH carries only what changed. A due date is the RFC 3339
+    /// text of midnight UTC that day (see `task_dates`).
+    Edit {
+        notes: Option<Option<String>>,
+        due: Option<Option<String>>,
+    },
 }
 
 impl TaskChange {
@@ -113,6 +127,15 @@ impl TaskChange {
                 ("status", Json::string("needsAction")),
             ]),
             TaskChange::Rename(title) => Json::object([("title", Json::string(title))]),
+            TaskChange::Edit { notes, due } => {
+                Json::object([("notes", notes), ("due", due)].into_iter().filter_map(
+                    |(name, value)| {
+                        value
+                            .as_ref()
+                            .map(|value| (name, Json::optional(value.as_deref())))
+                    },
+                ))
+            }
         };
         value.to_text()
     }
@@ -126,8 +149,24 @@ impl TaskChange {
                 task.hidden = false;
             }
             TaskChange::Rename(title) => task.title = title.clone(),
+            TaskChange::Edit { notes, due } => {
+                if let Some(notes) = notes {
+                    task.notes = notes.clone().filter(|n| !n.is_empty());
+                }
+                if let Some(due) = due {
+                    task.due = due.clone();
+                }
+            }
         }
     }
+}
+
+/// Where `tasks.move` (and `tasks.insert`) put a task: under `parent` (the top level without
+/// one), just after its sibling `previous` (first among its siblings without one).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Placement {
+    pub parent: Option<String>,
+    pub previous: Option<String>,
 }
 
 pub fn task_lists_url(api: &FeatureSession, page_token: Option<&str>) -> String {
@@ -234,6 +273,104 @@ pub async fn delete_task(
         .map_err(writing)
 }
 
+/// `tasks.move`: to `placement` in its list, or with `destination` to the top of another list
+/// (`destinationTasklist`), keeping its id. Google answers with the task where it now is.
+pub async fn move_task(
+    host: &Host,
+    api: &FeatureSession,
+    list_id: &str,
+    task_id: &str,
+    placement: &Placement,
+    destination: Option<&str>,
+) -> Result<Task, ApiError> {
+    let path = with_query(
+        &format!(
+            "/tasks/v1/lists/{}/tasks/{}/move",
+            segment(list_id),
+            segment(task_id)
+        ),
+        &[
+            ("parent", placement.parent.as_deref()),
+            ("previous", placement.previous.as_deref()),
+            ("destinationTasklist", destination),
+        ],
+    );
+    let url = api.api_url(GOOGLE_TASKS_API, &path);
+    call_json(host, Method::Post, &url, None)
+        .await
+        .map_err(writing)
+}
+
+/// `tasks.clear`: Google hides every completed task of the list (204).
+pub async fn clear_completed(
+    host: &Host,
+    api: &FeatureSession,
+    list_id: &str,
+) -> Result<(), ApiError> {
+    let path = format!("/tasks/v1/lists/{}/clear", segment(list_id));
+    host.call(Method::Post, &api.api_url(GOOGLE_TASKS_API, &path), None)
+        .await
+        .map(|_| ())
+        .map_err(writing)
+}
+
+fn list_url(api: &FeatureSession, list_id: Option<&str>) -> String {
+    let path = match list_id {
+        Some(id) => format!("/tasks/v1/users/@me/lists/{}", segment(id)),
+        None => "/tasks/v1/users/@me/lists".to_owned(),
+    };
+    api.api_url(GOOGLE_TASKS_API, &path)
+}
+
+fn title_body(title: &str) -> Option<String> {
+    Some(Json::object([("title", Json::string(title))]).to_text())
+}
+
+/// `tasklists.insert`: a new list, after the others.
+pub async fn insert_list(
+    host: &Host,
+    api: &FeatureSession,
+    title: &str,
+) -> Result<TaskList, ApiError> {
+    call_json(host, Method::Post, &list_url(api, None), title_body(title))
+        .await
+        .map_err(writing)
+}
+
+/// `tasklists.patch` of the title, its one writable field.
+pub async fn rename_list(
+    host: &Host,
+    api: &FeatureSession,
+    list_id: &str,
+    title: &str,
+) -> Result<TaskList, ApiError> {
+    let url = list_url(api, Some(list_id));
+    call_json(host, Method::Patch, &url, title_body(title))
+        .await
+        .map_err(writing)
+}
+
+/// `tasklists.delete`: the list and every task in it (204).
+pub async fn delete_list(host: &Host, api: &FeatureSession, list_id: &str) -> Result<(), ApiError> {
+    host.call(Method::Delete, &list_url(api, Some(list_id)), None)
+        .await
+        .map(|_| ())
+        .map_err(writing)
+}
+
+/// How many tasks go with a list when it is deleted: all of them, completed and hidden too.
+pub async fn count_tasks(
+    host: &Host,
+    api: &FeatureSession,
+    list_id: &str,
+) -> Result<Listing<Task>, ApiError> {
+    let everything = TaskFilter {
+        show_completed: true,
+        show_hidden: true,
+    };
+    list_tasks(host, api, list_id, everything).await
+}
+
 fn new_task_url(api: &FeatureSession, list_id: &str) -> String {
     let path = format!("/tasks/v1/lists/{}/tasks", segment(list_id));
     api.api_url(GOOGLE_TASKS_API, &path)
@@ -284,6 +421,12 @@ mod tests {
         .unwrap();
         assert!(task.is_completed());
         assert!(task.hidden);
+        let sub: Task = super::super::json_api::decode(
+            r#"{"id":"t3","parent":"t1","position":"00000000000000000001"}"#,
+        )
+        .unwrap();
+        assert_eq!(sub.parent.as_deref(), Some("t1"));
+        assert_eq!(sub.position.as_deref(), Some("00000000000000000001"));
         let bare: Task = super::super::json_api::decode(r#"{"id":"t2"}"#).unwrap();
         assert_eq!(bare.status, TaskStatus::NeedsAction);
         assert_eq!(bare.title, "");
@@ -300,6 +443,25 @@ mod tests {
             TaskChange::Rename("Say \"hi\"".into()).body(),
             r#"{"title":"Say \"hi\""}"#
         );
+        let due = "2026-12-05T00:00:00.000Z";
+        assert_eq!(
+            TaskChange::Edit {
+                notes: None,
+                due: Some(Some(due.into()))
+            }
+            .body(),
+            format!(r#"{{"due":"{due}"}}"#),
+            "only what changed"
+        );
+        assert_eq!(
+            TaskChange::Edit {
+                notes: Some(Some("Bring the tables".into())),
+                due: Some(None)
+            }
+            .body(),
+            r#"{"notes":"Bring the tables","due":null}"#,
+            "a due date is cleared with null"
+        );
     }
 
     #[test]
@@ -311,6 +473,18 @@ mod tests {
         TaskChange::Reopen.apply(&mut task);
         assert!(!task.is_completed() && !task.hidden);
         TaskChange::Rename("b".into()).apply(&mut task);
+        TaskChange::Edit {
+            notes: Some(Some("n".into())),
+            due: Some(Some("2026-12-05T00:00:00.000Z".into())),
+        }
+        .apply(&mut task);
+        assert_eq!(task.notes.as_deref(), Some("n"));
+        TaskChange::Edit {
+            notes: Some(Some(String::new())),
+            due: Some(None),
+        }
+        .apply(&mut task);
+        assert_eq!((task.notes.as_deref(), task.due.as_deref()), (None, None));
         TaskChange::Complete.apply(&mut task);
         assert_eq!((task.title.as_str(), task.is_completed()), ("b", true));
     }

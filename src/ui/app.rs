@@ -15,7 +15,7 @@ use crate::config_source::ConfigSource;
 use crate::error::AppError;
 use crate::host::Feature;
 use oauth::csp::blocked_connect_origins;
-use oauth::discovery::document_url;
+use oauth::discovery::MetadataDocument;
 use oauth::ClientConfig;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -95,7 +95,13 @@ pub fn App(props: &AppProps) -> Html {
     });
 
     let body = match &*parsed {
-        Err(errors) => html! { <Setup errors={errors.clone()} {on_client_id} /> },
+        Err(errors) => {
+            let other_issuer = match &props.config {
+                ConfigSource::Found(text) => oauth::config::other_issuer(text),
+                _ => None,
+            };
+            html! { <Setup errors={errors.clone()} {on_client_id} {other_issuer} /> }
+        }
         Ok(config) => app_for(config, &props.arrival),
     };
     layout(body)
@@ -111,7 +117,11 @@ fn app_for(config: &Rc<ClientConfig>, arrival: &Rc<Arrival>) -> Html {
     }
     if config.needs_discovery {
         if !crate::OTHER_PROVIDERS {
-            return notice_view(&Notice::Error(AppError::NotInThisModule), html! {});
+            return notice_view(
+                &Notice::Error(AppError::NotInThisModule),
+                &config.provider_name(),
+                html! {},
+            );
         }
         return html! { <Discovering config={config.clone()} arrival={arrival.clone()} /> };
     }
@@ -154,9 +164,11 @@ fn Discovering(props: &DiscoveringProps) -> Html {
         },
         Some(Err(error)) => html! {
             <>
-                { notice_view(&Notice::Error(error.clone()), html! {}) }
-                <p>{ format!("Check \"issuer\" in config.json ({}): the app reads {} and signs in only if that document names exactly this issuer.",
-                    props.config.endpoints.issuer, document_url(&props.config.endpoints.issuer)) }</p>
+                { notice_view(&Notice::Error(error.clone()), &props.config.provider_name(), html! {}) }
+                <p>{ format!("Check \"issuer\" in config.json ({}): the app reads {} (or, where that is absent, {}) and signs in only if the document names exactly this issuer.",
+                    props.config.endpoints.issuer,
+                    MetadataDocument::OpenIdConfiguration.url(&props.config.endpoints.issuer),
+                    MetadataDocument::OAuthAuthorizationServer.url(&props.config.endpoints.issuer)) }</p>
             </>
         },
         // The endpoints the provider advertises may live on origins config.json did not name.
@@ -172,7 +184,7 @@ fn Home() -> Html {
         .state
         .notice
         .clone()
-        .map(|notice| notice_view(&notice, html! {}));
+        .map(|notice| notice_view(&notice, &auth.config.provider_name(), html! {}));
     // The inspector comes with the features module, fetched once the page has settled.
     let signed_in = match &auth.state.status {
         AuthStatus::SignedIn(signed_in) => Some(Some(signed_in.clone())),

@@ -1,9 +1,9 @@
 //! The auth context: a provider component wrapping a reducer (the shape of yew's
 //! `examples/contexts`), and the `use_auth` hook components read it through.
 
-use crate::auth::flow::{self, SignedOut};
+use crate::auth::flow::{self, Revoked, SignedOut};
 use crate::auth::popup::PopupAttempt;
-use crate::auth::start::{self, Ask, Started};
+use crate::auth::start::{self, Ask, Leaving, Started};
 use crate::auth::{end_session, oidc, popup, refresh, session_store, SignedIn};
 use crate::browser::channel::Channel;
 use crate::browser::handoff::Door;
@@ -185,19 +185,17 @@ impl AuthContext {
             true => AuthAction::Notice(Notice::Error(error)),
             false => AuthAction::Failed(error),
         };
-        let outcome = match start::sign_in(&self.config, display, ask, &Inspector) {
+        let started = match start::sign_in(&self.config, display, ask, &Inspector) {
             // Signed out, the card offers "Continue in this tab"; signed in, go there.
             Err(AppError::PopupBlocked) if signed_in => {
-                start::sign_in(&self.config, Display::Redirect, ask, &Inspector).map(|_| ())
+                start::sign_in(&self.config, Display::Redirect, ask, &Inspector)
             }
-            Ok(Started::InPopup(attempt)) => {
-                self.follow_popup(attempt, signed_in);
-                Ok(())
-            }
-            outcome => outcome.map(|_| ()),
+            started => started,
         };
-        if let Err(error) = outcome {
-            self.state.dispatch(failed(error));
+        match started {
+            Ok(Started::InPopup(attempt)) => self.follow_popup(attempt, signed_in),
+            Ok(Started::Leaving(leaving)) => leave(&self.state, &self.config, leaving, failed),
+            Err(error) => self.state.dispatch(failed(error)),
         }
     }
 
@@ -215,27 +213,28 @@ impl AuthContext {
         let AuthStatus::SignedIn(current) = &self.state.status else {
             return;
         };
-        let hint = current.session.login_hint().to_owned();
+        let hint = current.session.login_hint().map(str::to_owned);
         let (config, state) = (self.config.clone(), self.state.clone());
-        let redirect = move |config: &ClientConfig,
-                             state: &UseReducerHandle<AuthState>,
-                             return_to| {
-            if let Err(error) = start::start_sign_in(config, Some(&hint), return_to, &Inspector) {
-                state.dispatch(AuthAction::Notice(Notice::Error(error)));
-            }
-        };
+        let redirect =
+            move |config: &Rc<ClientConfig>, state: &UseReducerHandle<AuthState>, return_to| {
+                let notice = |error| AuthAction::Notice(Notice::Error(error));
+                match start::start_sign_in(config, hint.as_deref(), return_to, &Inspector) {
+                    Ok(leaving) => leave(state, config, leaving, notice),
+                    Err(error) => state.dispatch(notice(error)),
+                }
+            };
         match popup::open(
             &config,
             &config.scopes,
             Ask::Silently,
-            Some(current.session.login_hint()),
+            current.session.login_hint(),
             &Inspector,
         ) {
             Ok(attempt) => {
                 state.dispatch(AuthAction::Renewing);
-                let hint = current.session.login_hint().to_owned();
+                let hint = current.session.login_hint().map(str::to_owned);
                 spawn_local(async move {
-                    match attempt.finish(&config, Some(&hint)).await {
+                    match attempt.finish(&config, hint.as_deref()).await {
                         Ok(signed_in) => state.dispatch(AuthAction::SignedIn {
                             signed_in: signed_in.into(),
                             notice: Some(Notice::Info(
@@ -284,20 +283,22 @@ impl AuthContext {
             return;
         };
         let scopes = requested_scopes(&self.config.scopes, extra);
-        let hint = current.session.login_hint().to_owned();
+        let hint = current.session.login_hint().map(str::to_owned);
         let (config, state) = (self.config.clone(), self.state.clone());
         let redirect = |return_to| {
-            start::start_authorization(&config, &scopes, Some(&hint), return_to, &Inspector)
+            let notice = |error| AuthAction::Notice(Notice::Error(error));
+            start::start_authorization(&config, &scopes, hint.as_deref(), return_to, &Inspector)
+                .map(|leaving| leave(&state, &config, leaving, notice))
         };
         let outcome = match config.display {
             Display::Redirect => redirect(return_to),
             Display::Popup => {
-                match popup::open(&config, &scopes, Ask::Normally, Some(&hint), &Inspector) {
+                match popup::open(&config, &scopes, Ask::Normally, hint.as_deref(), &Inspector) {
                     Ok(attempt) => {
                         state.dispatch(AuthAction::Renewing);
                         let (config, state, hint) = (config.clone(), state.clone(), hint.clone());
                         spawn_local(async move {
-                            state.dispatch(match attempt.finish(&config, Some(&hint)).await {
+                            state.dispatch(match attempt.finish(&config, hint.as_deref()).await {
                                 Ok(signed_in) => AuthAction::SignedIn {
                                     signed_in: signed_in.into(),
                                     notice: None,
@@ -349,13 +350,9 @@ impl AuthContext {
                 }
             };
             let notice = match flow::sign_out(&config, &signed_in, announce).await {
-                Ok(SignedOut::Here) => Notice::Info(
-                    match (config.google, config.endpoints.revocation.is_some()) {
-                        (true, _) => "Signed out. The access token was revoked at Google and removed from this tab.",
-                        (false, true) => "Signed out. The tokens were revoked at the provider and removed from this tab.",
-                        (false, false) => "Signed out of this tab. The provider offers no revocation, so its token stays valid until it expires.",
-                    },
-                ),
+                Ok(SignedOut::Here(revoked)) => {
+                    Notice::Info(signed_out_words(config.google, revoked))
+                }
                 // The tab is leaving for the provider's logout page; its return says the rest.
                 Ok(SignedOut::AtProvider) => return,
                 Err(error) => Notice::Error(error),
@@ -371,6 +368,45 @@ impl AuthContext {
             self.state
                 .dispatch(AuthAction::Failed(AuthError::SessionExpired.into()));
         }
+    }
+}
+
+/// Follows a start that leaves this tab: it is on its way, or (another provider's pushed
+/// request, RFC 9126) it leaves once the provider has answered the push; a push that fails is
+/// dispatched as `failed` makes it.
+fn leave(
+    state: &UseReducerHandle<AuthState>,
+    config: &Rc<ClientConfig>,
+    leaving: Leaving,
+    failed: impl FnOnce(AppError) -> AuthAction + 'static,
+) {
+    match leaving {
+        Leaving::Now => {}
+        #[cfg(feature = "other-providers")]
+        Leaving::AfterPush(push) => {
+            let (state, config) = (state.clone(), config.clone());
+            spawn_local(async move {
+                if let Err(error) = crate::auth::par::leave(&config, push).await {
+                    state.dispatch(failed(error));
+                }
+            });
+        }
+    }
+    // The app for Google never pushes: nothing is left to do.
+    #[cfg(not(feature = "other-providers"))]
+    let _ = (state, config, failed);
+}
+
+/// What a sign-out says. At Google revoking a token ends the whole grant (every token of it,
+/// and the consent), so the person is told the next sign-in asks again; a token Google no
+/// longer took (expired) left nothing to revoke, which is said plainly, not as a failure.
+fn signed_out_words(google: bool, revoked: Revoked) -> &'static str {
+    match (google, revoked) {
+        (true, Revoked::Yes) => "Signed out. Google revoked the token and, with it, ended this app's access to your account: the next sign-in will ask for your consent again.",
+        (true, Revoked::AlreadyUnusable) => "Signed out. The token had already expired at Google, so there was nothing left to revoke; this app's access stays in your Google Account until you remove it there (myaccount.google.com, Security, third-party connections).",
+        (false, Revoked::Yes) => "Signed out. The tokens were revoked at the provider and removed from this tab.",
+        (false, Revoked::AlreadyUnusable) => "Signed out. The provider no longer took the token (it had already expired or been revoked), so there was nothing left to revoke.",
+        (_, Revoked::NotOffered) => "Signed out of this tab. The provider offers no revocation, so its token stays valid until it expires.",
     }
 }
 
@@ -592,7 +628,7 @@ fn on_signed_out_elsewhere(
     let Some(signed_in) = current.borrow_mut().take() else {
         return;
     };
-    session_store::clear(None);
+    session_store::clear(session_store::Keep::Nothing);
     dispatcher.dispatch(AuthAction::SignedOutElsewhere);
     let config = config.clone();
     spawn_local(async move {

@@ -26,7 +26,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { startAppServer, startEmulator, launchBrowser, emulatorConfig, AUTH_PATH, ADA, TASKS_READONLY } from '../e2e/harness.mjs';
+import { startAppServer, startEmulator, launchBrowser, emulatorConfig, AUTH_PATH, ADA, TASKS_READONLY, tickAll } from '../e2e/harness.mjs';
 
 const ROOT = process.cwd();
 const DIST = path.resolve(ROOT, process.env.APP_DIST || 'dist');
@@ -135,6 +135,7 @@ async function firstVisit(context, target, network) {
 async function consent(page, emulatorOrigin, targetOrigin) {
   await page.waitForURL((u) => u.origin === emulatorOrigin && u.pathname === AUTH_PATH);
   await page.getByRole('radio', { name: new RegExp(ADA.email.replace(/\./g, '\\.')) }).check();
+  await tickAll(page);
   await page.getByRole('button', { name: 'Allow', exact: true }).click();
   await page.waitForURL((u) => u.origin === targetOrigin);
 }

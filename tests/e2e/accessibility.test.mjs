@@ -273,7 +273,7 @@ h.test('the live region announces signed in, signed out in another tab and signi
   await announcer(page).filter({ hasText: 'revoked' }).waitFor();
   assert.deepEqual((await again()).filter(Boolean), [
     'Signing out and revoking the token…',
-    'Signed out. The access token was revoked at Google and removed from this tab.',
+    "Signed out. Google revoked the token and, with it, ended this app's access to your account: the next sign-in will ask for your consent again.",
   ], 'what the page waits for, then the outcome, once each');
 });
 

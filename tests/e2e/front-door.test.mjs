@@ -54,9 +54,13 @@ h.test('Sign in works before the app has loaded: the front door labels it, store
   assert.match(url.searchParams.get('response_type'), /token/);
   assert.equal(url.searchParams.get('include_granted_scopes'), 'true');
   assert.ok(url.searchParams.get('state'));
-  // The answer comes back to a page where the app loads at once and checks it.
-  app.release();
+  // The answer comes back to a page where the app loads at once and checks it; until it is in,
+  // the front door shows the app's busy card (not index.html's "You are signed out").
   await h.decide(page);
+  await page.getByTestId('verifying').filter({ hasText: 'Checking the answer and the token…' }).waitFor();
+  assert.equal(await page.getByText('You are signed out').count(), 0);
+  assert.equal(await page.locator('footer.server-line').count(), 0, 'still the front door');
+  app.release();
   await h.waitSignedIn(page);
   // The request the front door sent is on the inspector's record, with its state hidden.
   const timeline = page.getByTestId('timeline');
@@ -170,6 +174,9 @@ h.test('an app module that cannot be loaded says so in words with "Try again", a
   await alert.waitFor();
   assert.match(await alert.innerText(), /The rest of this page could not be loaded/);
   assert.ok(!new URL(page.url()).hash.includes('access_token'), 'the token left the address bar all the same');
+  const card = page.locator('main .card.verifying');
+  assert.match(await card.innerText(), /The answer is kept in this tab, and checked as soon as the rest of the page has loaded/);
+  assert.equal(await card.locator('.spinner').count(), 0, 'nothing spins while nothing loads');
   fail = false;
   await alert.getByRole('button', { name: 'Try again' }).click();
   await h.waitSignedIn(page);

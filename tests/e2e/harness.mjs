@@ -46,7 +46,7 @@ export const SESSION_KEY = 'browser-oauth.session';
 export const PENDING_KEY = 'browser-oauth.pending';
 export const CLIENT_ID_KEY = 'browser-oauth.client_id';
 export const VIEW_KEY = 'browser-oauth.view';
-export const TASKS_KEY = 'browser-oauth.tasks';
+export const TASKS_KEY = 'browser-oauth.draft.tasks';
 export const TASKS = 'https://www.googleapis.com/auth/tasks';
 export const TASKS_READONLY = 'https://www.googleapis.com/auth/tasks.readonly';
 export const CALENDAR_READONLY = 'https://www.googleapis.com/auth/calendar.events.readonly';
@@ -388,11 +388,17 @@ export async function clickForPopup(page, button) {
   return popup;
 }
 
-/** In a popup on the consent page: approve as Ada. Returns the authorization URL it showed. */
+/** On the consent page, ticks every scope's box (they start unticked, as Google's do). */
+export async function tickAll(page) {
+  for (const box of await page.locator('input[type="checkbox"][name="scope"]').all()) await box.check();
+}
+
+/** In a popup on the consent page: approve as Ada, granting all. Returns the authorization URL it showed. */
 export async function approveInPopup(popup) {
   await popup.waitForURL((u) => u.pathname === AUTH_PATH);
   const url = new URL(popup.url());
   await popup.getByRole('radio', { name: /ada@example\.test/ }).check();
+  await tickAll(popup);
   await popup.getByRole('button', { name: 'Allow', exact: true }).click();
   return url;
 }
@@ -463,6 +469,46 @@ export async function launchBrowser() {
 }
 
 // ---------------------------------------------------------------------------
+// Sharing across files
+//
+// `run-all.mjs` imports every test file into one process, each as its own suite (its hooks
+// stay its own). It calls shareAcrossFiles() first: the harnesses then share one Chromium, and
+// those with the same options one app server and one emulator, instead of starting their own.
+// Each test still gets fresh browser contexts, a reset emulator and its own config.json (see
+// beforeEachTest), so what a file sees does not depend on the files before it. Run on its own
+// (`node --test tests/e2e/x.test.mjs`), a file starts and stops its own, as before.
+
+const shared = { enabled: false, browser: null, stacks: new Map() };
+
+export function shareAcrossFiles() { shared.enabled = true; }
+
+/** Closes what the files shared (run-all.mjs, after the last file). */
+export async function closeShared() {
+  const stacks = [...shared.stacks.values()];
+  shared.stacks.clear();
+  for (const stack of stacks) {
+    const { app, emu } = await stack.catch(() => ({}));
+    await emu?.stop().catch(() => {});
+    await app?.close().catch(() => {});
+  }
+  const browser = shared.browser;
+  shared.browser = null;
+  await (await browser?.catch(() => null))?.close().catch(() => {});
+}
+
+/** The app server and emulator for these harness options, started once per process. */
+async function startStack({ basePath, dist, extraRedirectPaths }) {
+  const app = await startAppServer({ basePath, dist });
+  const redirectUris = [app.url, ...extraRedirectPaths.map((p) => app.origin + p)];
+  try {
+    return { app, emu: await startEmulator({ redirectUris }) };
+  } catch (e) {
+    await app.close().catch(() => {});
+    throw e;
+  }
+}
+
+// ---------------------------------------------------------------------------
 // The harness
 
 export class Harness {
@@ -486,20 +532,33 @@ export class Harness {
     this.extraTokens = new Set(); // forged tokens a test used
     this.refreshTokens = new Set(); // refresh tokens a provider issued: memory only, anywhere else fails
     this.currentTest = '';
+    this.shared = false; // the browser, app server and emulator are run-all.mjs's
   }
 
   // -- lifecycle -------------------------------------------------------------
 
   async start() {
-    this.app = await startAppServer({ basePath: this.opts.basePath, dist: this.opts.dist });
-    const redirectUris = [this.app.url];
-    for (const p of this.opts.extraRedirectPaths) redirectUris.push(this.app.origin + p);
-    this.emu = await startEmulator({ redirectUris });
+    if (shared.enabled) {
+      const key = JSON.stringify(this.opts);
+      if (!shared.stacks.has(key)) shared.stacks.set(key, startStack(this.opts));
+      shared.browser ??= launchBrowser();
+      this.shared = true;
+      ({ app: this.app, emu: this.emu } = await shared.stacks.get(key));
+      this.browser = await shared.browser;
+      if (!this.browser.isConnected()) {
+        // A file before this one lost the browser (it crashed, or a test closed it): a new one.
+        shared.browser = launchBrowser();
+        this.browser = await shared.browser;
+      }
+      return;
+    }
+    ({ app: this.app, emu: this.emu } = await startStack(this.opts));
     this.browser = await launchBrowser();
   }
 
   async stop() {
     await this.closeContexts().catch(() => {});
+    if (this.shared) return; // closeShared() ends them after the last file
     await this.browser?.close().catch(() => {});
     await this.emu?.stop().catch(() => {});
     await this.app?.close().catch(() => {});
@@ -527,6 +586,7 @@ export class Harness {
       issue_to_client: null, prompt_none_error: null, token_lifetime_secs: null,
       fail: null, delay_ms: null, retry_after: null, page_size: null,
       id_token_forgery: null, jwks_without_current_key: null, stale_jwks: null,
+      consent_preticked: null, email_verified_as_string: null,
     });
     this.app.setConfig(this.defaultConfig());
   }
@@ -692,15 +752,21 @@ export class Harness {
   }
 
   /**
-   * On the consent page: pick the account, untick scopes, press Allow (or Cancel),
+   * On the consent page: pick the account, tick what is granted, press Allow (or Cancel),
    * and wait until the browser is back on the app's origin. Returns the callback URL
-   * (the decision 302's Location).
+   * (the decision 302's Location). The page's boxes start unticked, as Google's do: by default
+   * every requested scope but those in `untick` is ticked, as a person granting the request
+   * would; `asIs: true` presses Allow without touching a box (Google's most common outcome).
    */
-  async decide(page, { account = ADA.email, untick = [], cancel = false } = {}) {
+  async decide(page, { account = ADA.email, untick = [], cancel = false, asIs = false } = {}) {
     const before = this.callbackUrls.length;
     await page.getByRole('radio', { name: new RegExp(account.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')) }).check();
-    for (const scope of untick) {
-      await page.locator(`input[type="checkbox"][name="scope"][value="${scope}"]`).uncheck();
+    if (!asIs) {
+      for (const box of await page.locator('input[type="checkbox"][name="scope"]').all()) {
+        const scope = await box.getAttribute('value');
+        if (untick.includes(scope)) await box.uncheck();
+        else await box.check();
+      }
     }
     await page.getByRole('button', { name: cancel ? 'Cancel' : 'Allow', exact: true }).click();
     await page.waitForURL((u) => u.origin === this.app.origin);
@@ -728,7 +794,7 @@ export class Harness {
    * request Google gets (the extra scope, include_granted_scopes, the account hint), decides on
    * the consent page and returns to the app. Returns the authorization URL.
    */
-  async grantFromView(page, button, { scope, account = ADA.email, untick = [], cancel = false } = {}) {
+  async grantFromView(page, button, { scope, account = ADA.email, untick = [], cancel = false, asIs = false } = {}) {
     await page.getByRole('button', { name: button }).click();
     await page.waitForURL((u) => u.origin === this.emu.origin && u.pathname === AUTH_PATH);
     const authUrl = new URL(page.url());
@@ -736,7 +802,7 @@ export class Harness {
       assert.ok(authUrl.searchParams.get('scope').split(' ').includes(scope), `the request asks for ${scope}: ${authUrl}`);
     }
     assert.equal(authUrl.searchParams.get('include_granted_scopes'), 'true', 'incremental authorization keeps earlier grants');
-    await this.decide(page, { account, untick, cancel });
+    await this.decide(page, { account, untick, cancel, asIs });
     return authUrl;
   }
 
@@ -781,12 +847,18 @@ export class Harness {
     return res.status === 204 ? null : res.json();
   }
 
-  /** Ada's task lists and, for the named list, every task (hidden and deleted ones too). */
+  /** Ada's task lists and, for the named list, every task (hidden and deleted ones too), every page, in Google's order. */
   async googleTasks(listTitle = 'My Tasks') {
     const lists = await this.tasksApi('/tasks/v1/users/@me/lists');
     const list = lists.items.find((l) => l.title === listTitle);
-    const tasks = await this.tasksApi(`/tasks/v1/lists/${list.id}/tasks?showHidden=true&showDeleted=true&maxResults=100`);
-    return { list, tasks: tasks.items || [] };
+    const tasks = [];
+    let page = '';
+    do {
+      const answer = await this.tasksApi(`/tasks/v1/lists/${list.id}/tasks?showHidden=true&showDeleted=true&maxResults=100${page}`);
+      tasks.push(...(answer.items || []));
+      page = answer.nextPageToken ? `&pageToken=${answer.nextPageToken}` : '';
+    } while (page);
+    return { list, tasks };
   }
 
   /** Emulator log entries for Tasks API calls (no preflights), optionally of one method. */
@@ -1016,11 +1088,16 @@ export class Harness {
 /** Create a harness and register the file-level hooks. */
 export function useHarness(opts) {
   const h = new Harness(opts);
-  before(async () => { await h.start(); }, { timeout: 60_000 });
+  let audited = { audits: 0, ms: 0 };
+  before(async () => {
+    audited = auditTime();
+    await h.start();
+  }, { timeout: 60_000 });
   after(async () => {
     await h.stop();
+    // This file's audits (in run-all.mjs, the files before it audited in the same process).
     const { audits, ms } = auditTime();
-    process.stderr.write(`axe-core: ${audits} audits, ${(ms / 1000).toFixed(1)} s\n`);
+    process.stderr.write(`axe-core: ${audits - audited.audits} audits, ${((ms - audited.ms) / 1000).toFixed(1)} s\n`);
   });
   beforeEach(async (t) => { await h.beforeEachTest(t); });
   afterEach(async () => { await h.afterEachTest(); });

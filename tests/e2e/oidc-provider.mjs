@@ -6,7 +6,8 @@
 //   // config.json: { client_id: op.clientId, issuer: op.issuer, flow: 'code', scopes: [...] }
 //   await page.click(...sign in...);
 //   await signInAtProvider(page, { login: 'ada' });   // devInteractions login + consent
-//   op.log      // every request the provider received (method, path, query, body, headers, status)
+//   op.log      // every request the provider received (method, path, query, body, headers, status,
+//               // and the answer's responseHeaders and responseBody, as sent)
 //   op.tokens() // every code, access token, ID token it issued: [{ kind, token }]
 //   await op.rotateKeys(); // ID tokens from now on signed with a new RSA key (new kid)
 //   op.sign(claims)        // a JWT signed with the provider's current key (for forged ID tokens)
@@ -212,6 +213,12 @@ const GOOGLE_FONTS_IMPORT = /@import url\(https:\/\/fonts\.googleapis\.com[^)]*\
  * - dpop: false (default: the discovery document advertises no DPoP, so clients use Bearer),
  *   true (features.dPoP: ES256 proofs accepted, tokens bound when a proof comes with the code),
  *   or { requireNonce: true } (every proof must carry the provider's DPoP-Nonce, RFC 9449 §8/§9).
+ * - par: false (default: no pushed_authorization_request_endpoint is advertised, so clients put
+ *   the parameters in the authorization URL as before), true (features.pushedAuthorizationRequests
+ *   at POST /request: offered, not required) or { required: true }
+ *   (requirePushedAuthorizationRequests: the discovery document says
+ *   require_pushed_authorization_requests, and the authorization endpoint refuses any request
+ *   without a pushed request_uri with invalid_request).
  */
 export async function startOidcProvider({
   redirectUris,
@@ -225,6 +232,7 @@ export async function startOidcProvider({
   rotateRefreshToken = true,
   rpInitiatedLogout = false,
   dpop = false,
+  par = false,
 } = {}) {
   if (!Array.isArray(redirectUris) || redirectUris.length === 0) {
     throw new Error('startOidcProvider: redirectUris must be a non-empty array');
@@ -280,6 +288,11 @@ export async function startOidcProvider({
         enabled: !!dpop,
         nonceSecret: dpop?.requireNonce ? dpopNonceSecret : undefined,
         requireNonce: () => !!dpop?.requireNonce,
+      },
+      // On by default in oidc-provider 9: off unless asked, so the other tests see no PAR.
+      pushedAuthorizationRequests: {
+        enabled: !!par,
+        requirePushedAuthorizationRequests: !!par?.required,
       },
       revocation: { enabled: true, allowedPolicy: async (ctx, c, token) => token.clientId === c.clientId },
       userinfo: { enabled: true },
@@ -377,6 +390,7 @@ export async function startOidcProvider({
       body: parseBody(req.body || Buffer.alloc(0), req.headers['content-type']),
       status: undefined,
       responseHeaders: undefined,
+      responseBody: undefined,
       at: Date.now(),
     };
     log.push(entry);
@@ -399,6 +413,7 @@ export async function startOidcProvider({
         res.end(req.method === 'HEAD' ? undefined : body);
         entry.status = res.statusCode;
         entry.responseHeaders = headersObject(res.getHeaders());
+        entry.responseBody = String(body);
         entry.intercepted = true;
         return;
       }
@@ -435,6 +450,7 @@ export async function startOidcProvider({
       }
       entry.status = res.statusCode;
       entry.responseHeaders = headersObject(res.getHeaders());
+      entry.responseBody = r.body;
       if (DEBUG) process.stderr.write(`[oidc-provider] ${entry.method} ${entry.url} -> ${entry.status}\n`);
       const out = body === undefined || body === null ? body : r.body === original.body ? body : r.body;
       return end(out, ...rest);
@@ -449,7 +465,7 @@ export async function startOidcProvider({
     clientId,
     redirectUris: [...redirectUris],
     discoveryUrl: `${issuer}/.well-known/openid-configuration`,
-    /** Every request received: { method, path, query, url, headers, body, status, responseHeaders, at }. */
+    /** Every request received: { method, path, query, url, headers, body, status, responseHeaders, responseBody, at }. */
     log,
     /** Errors the provider reported as server_error (a test would normally assert none). */
     serverErrors,

@@ -51,7 +51,7 @@ try {
   await early.setViewportSize({ width: 1000, height: 720 });
   let release;
   const held = new Promise((resolve) => { release = resolve; });
-  await early.route(/\/browser-oauth-[0-9a-f]+_bg\.wasm$/, async (route) => {
+  await early.route(/\/front-door-[0-9a-f]+_bg\.wasm$/, async (route) => {
     await held;
     await route.continue();
   });
@@ -61,6 +61,36 @@ try {
   shots.push(path.join(OUT, 'first-paint.png'));
   release();
   await h.waitSignedOut(early);
+
+  // The front door's Sign in, before the app has arrived (the app held back): the same card.
+  const door = await h.newPage();
+  await door.setViewportSize({ width: 1000, height: 720 });
+  let releaseApp;
+  const appHeld = new Promise((resolve) => { releaseApp = resolve; });
+  const APP = /\/app-(google|any-provider)-[0-9a-f]+(\.js|_bg\.wasm)$/;
+  await door.route(APP, async (route) => {
+    await appHeld;
+    await route.continue().catch(() => {});
+  });
+  await h.goto(door, h.appUrl);
+  await h.waitSignedOut(door);
+  await door.screenshot({ path: path.join(OUT, 'front-door.png') });
+  shots.push(path.join(OUT, 'front-door.png'));
+  releaseApp();
+  await door.locator('footer.server-line').waitFor();
+
+  // Back from the provider, the app cannot be fetched: said by the front door, with Try again.
+  let failApp = false;
+  await door.unroute(APP);
+  await door.route(APP, (route) => (failApp ? route.abort('connectionreset') : route.continue()));
+  await h.startSignIn(door);
+  failApp = true;
+  await h.decide(door);
+  await door.getByRole('alert').filter({ hasText: 'module_load_failed' }).waitFor();
+  await door.screenshot({ path: path.join(OUT, 'app-load-failed.png') });
+  shots.push(path.join(OUT, 'app-load-failed.png'));
+  failApp = false;
+  await door.close();
 
   const page = await h.openApp();
   await page.setViewportSize({ width: 1000, height: 720 });
@@ -231,6 +261,39 @@ try {
     await op.stop();
   }
 
+  // A provider that requires pushed authorization requests (RFC 9126): the push in the inspector,
+  // and the endpoint's refusal in words; the setup screen for a config.json naming it.
+  const parOp = await startOidcProvider({ redirectUris: [h.appUrl], par: { required: true } });
+  try {
+    await h.beforeEachTest({ name: 'screenshots: PAR' });
+    const pushed = await signedInAt(parOp);
+    await pushed.getByTestId('inspector').screenshot({ path: path.join(OUT, 'inspector-par.png') });
+    shots.push(path.join(OUT, 'inspector-par.png'));
+    const refuse = () => parOp.intercept((e) => (e.method === 'POST' && e.path === '/request'
+      ? { status: 400, body: { error: 'invalid_request', error_description: 'redirect_uri is not allowed for this client' } }
+      : undefined));
+    refuse();
+    for (const colorScheme of ['light', 'dark']) {
+      const refused = await h.newPage({ colorScheme });
+      await refused.setViewportSize({ width: 1000, height: 720 });
+      await h.goto(refused, h.appUrl);
+      await h.waitSignedOut(refused);
+      await h.signInButton(refused).click();
+      await h.alert(refused);
+      await shot(refused, colorScheme === 'dark' ? 'par-refused-dark' : 'par-refused', { fullPage: false });
+    }
+    h.setConfig({ issuer: parOp.issuer, flow: 'code' });
+    for (const colorScheme of ['light', 'dark']) {
+      const setup = await h.newPage({ colorScheme });
+      await setup.setViewportSize({ width: 1000, height: 720 });
+      await h.goto(setup, h.appUrl);
+      await setup.getByTestId('setup').waitFor();
+      await shot(setup, colorScheme === 'dark' ? 'setup-provider-dark' : 'setup-provider');
+    }
+  } finally {
+    await parOp.stop();
+  }
+
   // A provider with refresh tokens and RP-initiated logout: sign-out ends the session there too.
   const logoutOp = await startOidcProvider({ redirectUris: [h.appUrl], refreshTokens: true, rpInitiatedLogout: true });
   try {
@@ -243,6 +306,26 @@ try {
   } finally {
     await logoutOp.stop();
   }
+
+  // Google as it really answers (issue 22): a token with no sign-in scope says whose it is to
+  // nobody, so the profile names nobody; a Workspace account's domain.
+  await h.beforeEachTest({ name: 'screenshots: google answers' });
+  const tasksOnly = { ...h.defaultConfig(), scopes: ['https://www.googleapis.com/auth/tasks'] };
+  h.setConfig(tasksOnly);
+  const nobody = await h.openApp();
+  await nobody.setViewportSize({ width: 1000, height: 720 });
+  await h.signIn(nobody);
+  await shot(nobody, 'signed-in-nobody', { fullPage: false });
+  await nobody.context().close();
+  h.setConfig(h.defaultConfig());
+  const workspace = await h.openApp();
+  await workspace.setViewportSize({ width: 1000, height: 720 });
+  await h.signIn(workspace, { account: 'katherine@workspace.example.test' });
+  await shot(workspace, 'signed-in-workspace', { fullPage: false });
+  await h.expireTokens();
+  await h.signOutButton(workspace).click();
+  await workspace.locator('.notice.info').filter({ hasText: 'already expired' }).waitFor();
+  await shot(workspace, 'signed-out-expired-at-google', { fullPage: false });
 
   // Dark mode: the main screens in a browser that prefers it (prefers-color-scheme: dark).
   await h.beforeEachTest({ name: 'screenshots: dark' });
@@ -274,6 +357,12 @@ try {
   await h.grantFromView(dark, 'Allow viewing my calendar events');
   await dark.getByTestId('event').first().waitFor();
   await shot(dark, 'calendar-dark', { fullPage: false });
+  h.setConfig(tasksOnly);
+  const darkNobody = await h.newPage({ colorScheme: 'dark' });
+  await darkNobody.setViewportSize({ width: 1000, height: 720 });
+  await h.goto(darkNobody, h.appUrl);
+  await h.signIn(darkNobody);
+  await shot(darkNobody, 'signed-in-nobody-dark', { fullPage: false });
   h.setConfig({ flow: 'bogus', scopes: 'x', authorization_endpoint: 'not a url' });
   const darkSetup = await h.newPage({ colorScheme: 'dark' });
   await darkSetup.setViewportSize({ width: 1000, height: 720 });

@@ -82,3 +82,16 @@ h.test('a pasted client ID is remembered: after a reload the app offers Sign in,
   await h.waitSignedOut(page);
   assert.equal(await page.getByTestId('setup').count(), 0, 'no setup screen after the reload');
 });
+
+h.test('a config.json naming another provider gets setup words for that provider, not for Google', async () => {
+  h.setConfig({ issuer: 'https://id.example.com', flow: 'code' });
+  const page = await h.openApp();
+  await page.getByTestId('setup').waitFor();
+  const text = await page.getByTestId('setup').textContent();
+  assert.doesNotMatch(text, /Google/, `nothing names Google: ${text}`);
+  assert.match(text, /Register this page at the provider at id\.example\.com/);
+  assert.match(text, /register a public client \(no secret, PKCE\)/, 'the client_id advice too');
+  assert.equal((await page.getByTestId('redirect-uri').textContent()).trim(), h.appUrl);
+  assert.equal(await page.getByTestId('emulator-hint').count(), 0);
+  await h.audit(page, 'setup for another provider');
+});

@@ -9,7 +9,8 @@ import {
 
 const h = useHarness();
 
-const SEEDED_OPEN = ['Draft the notes on the Analytical Engine', 'Order more punch cards'];
+// In Google's order: the draft's two subtasks under it.
+const SEEDED_OPEN = ['Draft the notes on the Analytical Engine', "Translate Menabrea's paper", 'Write Note G', 'Order more punch cards'];
 const SEEDED_SHOWN = [...SEEDED_OPEN, 'Reply to Charles'];
 
 h.test('sign-in asks only for the sign-in scopes; opening Tasks asks for tasks.readonly incrementally and lands back on Tasks with the tasks', async () => {
@@ -58,15 +59,15 @@ h.test('show completed and show hidden change what Google is asked for and what 
   await h.signInWithTasks(page);
 
   await page.getByLabel('Show completed').uncheck();
-  await waitFor(async () => (await h.taskTitles(page)).length === 2, { message: 'completed tasks to go' });
+  await waitFor(async () => (await h.taskTitles(page)).length === SEEDED_OPEN.length, { message: 'completed tasks to go' });
   assert.deepEqual(await h.taskTitles(page), SEEDED_OPEN);
   assert.ok((await h.tasksCalls('GET')).some((e) => /showCompleted=false/.test(e.query)), 'showCompleted=false was sent');
 
   await page.getByLabel('Show completed').check();
   await page.getByLabel('Show hidden').check();
-  await waitFor(async () => (await h.taskTitles(page)).length === 4, { message: 'the hidden task to appear' });
+  await waitFor(async () => (await h.taskTitles(page)).length === SEEDED_SHOWN.length + 1, { message: 'the hidden task to appear' });
   assert.deepEqual(await h.taskTitles(page), [...SEEDED_SHOWN, 'Renew the library card']);
-  assert.match(await page.getByTestId('task').nth(3).textContent(), /hidden/);
+  assert.match(await page.getByTestId('task').nth(SEEDED_SHOWN.length).textContent(), /hidden/);
   assert.ok((await h.tasksCalls('GET')).some((e) => /showCompleted=true&showHidden=true/.test(e.query)), 'showHidden=true was sent');
 });
 
@@ -89,10 +90,10 @@ h.test('pages are followed through nextPageToken until every task is shown', asy
   await h.knobs({ page_size: 1 });
   const page = await h.openApp();
   await h.signInWithTasks(page);
-  await waitFor(async () => (await h.taskTitles(page)).length === 3, { message: 'all three tasks' });
+  await waitFor(async () => (await h.taskTitles(page)).length === SEEDED_SHOWN.length, { message: 'every task' });
   assert.deepEqual(await h.taskTitles(page), SEEDED_SHOWN);
   const gets = (await h.tasksCalls('GET')).filter((e) => /\/tasks$/.test(e.path));
-  assert.equal(gets.length, 3, `one request per page: ${gets.map((e) => e.query).join(' | ')}`);
+  assert.equal(gets.length, SEEDED_SHOWN.length, `one request per page: ${gets.map((e) => e.query).join(' | ')}`);
   assert.ok(gets.slice(1).every((e) => /pageToken=/.test(e.query)), 'later pages carry the pageToken');
   const listCalls = (await h.tasksCalls('GET')).filter((e) => /\/lists$/.test(e.path));
   assert.equal(listCalls.length, 2, 'two task lists, one page each');
@@ -179,8 +180,14 @@ h.test('everything works from the keyboard: add with Enter, complete with Space,
   await h.waitSaved(page);
   assert.equal(await page.evaluate(() => document.activeElement?.id), await added.getAttribute('id'), 'focus stays on the checkbox while it saves');
 
-  await page.keyboard.press('Tab'); // to Rename
-  assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('aria-label')), 'Rename “Write to Mary”');
+  // The row's controls in order: Indent, Details, Rename.
+  const label = () => page.evaluate(() => document.activeElement?.getAttribute('aria-label'));
+  await page.keyboard.press('Tab');
+  assert.equal(await label(), 'Indent “Write to Mary” under the task above');
+  await page.keyboard.press('Tab');
+  assert.equal(await label(), 'Details of “Write to Mary”: notes, due date, list');
+  await page.keyboard.press('Tab');
+  assert.equal(await label(), 'Rename “Write to Mary”');
   await page.keyboard.press('Enter');
   const field = page.getByLabel('New title for “Write to Mary”');
   await field.waitFor();

@@ -5,8 +5,9 @@
 //! - `cargo xtask test`: install what is missing, then every check and test (format, lints, native,
 //!   mutation testing of the core's security checks, wasm in headless Chromium, end to end in
 //!   headless Chromium).
-//! - `cargo xtask mutants`: only the mutation testing (cargo-mutants over the files of the oauth
-//!   crate that make security decisions); fails on any mutant the tests miss.
+//! - `cargo xtask mutants [--all | FILE…]`: only the mutation testing (cargo-mutants over the
+//!   oauth crate's security files and those brought to zero missed, the whole crate, or the
+//!   files named); fails on any mutant the tests miss, and prints what each file cost.
 //! - `cargo xtask screenshots`: build, then save a headless-Chromium screenshot of each screen.
 //! - `cargo xtask bench`: release build, then size and speed budgets against a hand-written
 //!   JavaScript page, and a long property-test run of the parsers.
@@ -20,12 +21,16 @@ mod csp;
 mod modules;
 mod mutants;
 mod names;
+mod phases;
 mod setup;
 
 use std::env;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitCode, ExitStatus};
+use std::time::{Duration, Instant};
+
+use phases::Phases;
 
 /// The emulator's client id and port for `serve`; tests start their own on free ports.
 pub const EMULATOR_CLIENT_ID: &str = "emulator-client.apps.googleusercontent.com";
@@ -40,11 +45,13 @@ fn main() -> ExitCode {
         Some("test") => test(),
         Some("screenshots") => screenshots(),
         Some("bench") => bench::bench(),
-        Some("mutants") => mutants::mutants(),
+        Some("mutants") => mutants::mutants(&args[1..]),
         Some("csp") => csp_command(&args[1..]),
         Some("post-build") => post_build(),
         _ => {
-            eprintln!("usage: cargo xtask <serve|test|mutants|bench|screenshots|csp [DIR]|setup>");
+            eprintln!(
+                "usage: cargo xtask <serve|test|mutants [--all | FILE…]|bench|screenshots|csp [DIR]|setup>"
+            );
             return ExitCode::from(2);
         }
     };
@@ -100,7 +107,7 @@ pub fn status(cmd: &mut Command) -> Result<ExitStatus> {
     cmd.status().map_err(|e| format!("{}: {e}", describe(cmd)))
 }
 
-fn describe(cmd: &Command) -> String {
+pub fn describe(cmd: &Command) -> String {
     let args: Vec<String> = cmd
         .get_args()
         .map(|a| a.to_string_lossy().into_owned())
@@ -206,81 +213,156 @@ fn oauth_client_id(text: &str) -> Option<String> {
     Some(value.split('"').next()?.to_owned())
 }
 
+/// Every check and test. Installs run in the background from the start (see `setup`), each
+/// step waiting only for the tools it needs; the mutation run goes beside the end-to-end suite,
+/// which mostly waits on the browser. `XTASK_SERIAL=1` runs the same steps one after another,
+/// installs first (how it was before, to compare). Each step's time is printed at the end.
 fn test() -> Result {
-    setup::install(setup::Needs::All)?;
-    run(command("cargo").args(["fmt", "--all", "--", "--check"]))?;
-    run(command("cargo").args([
-        "clippy",
-        "--workspace",
-        "--all-targets",
-        "--quiet",
-        "--",
-        "-D",
-        "warnings",
-    ]))?;
-    // The wasm builds, each with the features a module is built with: the apps and the
-    // features module (default), the app for Google (`ui` alone), the front door (neither).
-    for selection in [
-        &[
-            "--package",
-            "browser-oauth",
-            "--package",
-            "front-door",
+    let mut phases = Phases::default();
+    let serial = env::var("XTASK_SERIAL").is_ok_and(|v| v == "1");
+    let result = test_steps(&mut phases, serial);
+    print!("{}", phases.report());
+    result
+}
+
+fn test_steps(phases: &mut Phases, serial: bool) -> Result {
+    let mut installs = setup::Installs::start(setup::Needs::All);
+    let result = checks_and_tests(phases, &mut installs, serial);
+    for (tool, took) in installs.ran() {
+        phases.beside(&format!("install {tool}"), took);
+    }
+    result
+}
+
+fn checks_and_tests(phases: &mut Phases, installs: &mut setup::Installs, serial: bool) -> Result {
+    use setup::Tool;
+    let mut wait = |phases: &mut Phases, tools: &[Tool]| -> Result {
+        for tool in tools {
+            let start = Instant::now();
+            installs.wait(*tool)?;
+            if start.elapsed() > Duration::from_secs(1) {
+                phases.record(&format!("waiting for {}", tool.name()), start.elapsed());
+            }
+        }
+        Ok(())
+    };
+    if serial {
+        wait(phases, &setup::Tool::ALL)?;
+    }
+    phases.time("cargo fmt --check", || {
+        run(command("cargo").args(["fmt", "--all", "--", "--check"]))
+    })?;
+    phases.time("clippy (native)", || {
+        run(command("cargo").args([
+            "clippy",
+            "--workspace",
             "--all-targets",
-        ][..],
-        &[
-            "--package",
-            "browser-oauth",
-            "--no-default-features",
-            "--features",
-            "ui",
-            "--all-targets",
-        ],
-        &[
-            "--package",
-            "browser-oauth",
-            "--no-default-features",
-            "--lib",
-        ],
-    ] {
-        run(command("cargo").arg("clippy").args(selection).args([
-            "--target",
-            "wasm32-unknown-unknown",
             "--quiet",
             "--",
             "-D",
             "warnings",
-        ]))?;
+        ]))
+    })?;
+    wait(phases, &[Tool::WasmTarget])?;
+    // The wasm builds, each with the features a module is built with: the apps and the
+    // features module (default), the app for Google (`ui` alone), the front door (neither).
+    for (name, selection) in [
+        (
+            "clippy (wasm32: apps, features module, front door)",
+            &[
+                "--package",
+                "browser-oauth",
+                "--package",
+                "front-door",
+                "--all-targets",
+            ][..],
+        ),
+        (
+            "clippy (wasm32: app for Google)",
+            &[
+                "--package",
+                "browser-oauth",
+                "--no-default-features",
+                "--features",
+                "ui",
+                "--all-targets",
+            ],
+        ),
+        (
+            "clippy (wasm32: lib alone)",
+            &[
+                "--package",
+                "browser-oauth",
+                "--no-default-features",
+                "--lib",
+            ],
+        ),
+    ] {
+        phases.time(name, || {
+            run(command("cargo").arg("clippy").args(selection).args([
+                "--target",
+                "wasm32-unknown-unknown",
+                "--quiet",
+                "--",
+                "-D",
+                "warnings",
+            ]))
+        })?;
     }
-    run(command("cargo").args(["test", "--workspace"]))?;
-    mutants::mutants()?;
-    run(command("cargo")
-        .args([
-            "test",
-            "--package",
-            "browser-oauth",
-            "--target",
-            "wasm32-unknown-unknown",
-        ])
-        .env("CHROMEDRIVER", "/usr/bin/chromedriver"))?;
-    release_build("dist", "/")?;
-    release_build("target/dist-subpath", "/some/path/")?;
-    build_emulator()?;
-    end_to_end()
+    phases.time("native tests", || {
+        run(command("cargo").args(["test", "--workspace"]))
+    })?;
+    if serial {
+        let report = phases.time("mutation testing", || {
+            mutants::MutationRun::start(&mutants::Scope::Test, false)?.finish()
+        })?;
+        print!("{report}");
+    }
+    wait(phases, &[Tool::WasmBindgen, Tool::Chromium])?;
+    phases.time("wasm tests in Chromium", || {
+        run(command("cargo")
+            .args([
+                "test",
+                "--package",
+                "browser-oauth",
+                "--target",
+                "wasm32-unknown-unknown",
+            ])
+            .env("CHROMEDRIVER", "/usr/bin/chromedriver"))
+    })?;
+    wait(phases, &[Tool::Trunk, Tool::NodeModules])?;
+    phases.time("release build", || release_build("dist", "/"))?;
+    phases.time("release build (sub-path)", || {
+        release_build("target/dist-subpath", "/some/path/")
+    })?;
+    phases.time("emulator build", build_emulator)?;
+    if serial {
+        return phases.time("end to end", end_to_end);
+    }
+    wait(phases, &[Tool::CargoMutants])?;
+    let mutation = mutants::MutationRun::start(&mutants::Scope::Test, true)?;
+    let started = Instant::now();
+    let e2e = phases.time("end to end (mutation testing beside it)", end_to_end);
+    if let Err(e) = e2e {
+        mutation.stop();
+        return Err(e);
+    }
+    let report = phases.time("the rest of mutation testing", || mutation.finish());
+    phases.beside("mutation testing", started.elapsed());
+    match report {
+        Ok(report) => {
+            print!("{report}");
+            Ok(())
+        }
+        Err(e) => Err(e),
+    }
 }
 
+/// The end-to-end suite: every tests/e2e/*.test.mjs, in one node process (tests/e2e/run-all.mjs)
+/// so that the files share one Chromium, app server and emulator.
 fn end_to_end() -> Result {
-    let mut files: Vec<String> = fs::read_dir(root().join("tests/e2e"))
-        .map_err(|e| format!("tests/e2e: {e}"))?
-        .filter_map(|entry| entry.ok())
-        .map(|entry| entry.file_name().to_string_lossy().into_owned())
-        .filter(|name| name.ends_with(".test.mjs"))
-        .map(|name| format!("tests/e2e/{name}"))
-        .collect();
-    files.sort();
     run(command("node")
-        .args(["--test", "--test-concurrency=1"])
-        .args(&files)
+        .args(["--test", "tests/e2e/run-all.mjs"])
         .env("APP_DIST", "dist")
         .env("APP_DIST_SUBPATH", "target/dist-subpath")
         .env("EMULATOR_BIN", emulator_binary())

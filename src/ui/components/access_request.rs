@@ -42,7 +42,8 @@ pub fn AccessRequest(props: &AccessRequestProps) -> Html {
         .collect();
     let declined = (!declined.is_empty()).then(|| {
         let notice = Notice::Error(AppError::ScopesDeclined(declined));
-        notice_view(&notice, html! {})
+        // Tasks and Calendar are Google's APIs: Google is who answered.
+        notice_view(&notice, &oauth::ProviderName::Google, html! {})
     });
     html! {
         <section class="card access-request" data-testid={props.testid}>
@@ -67,7 +68,7 @@ pub fn AccessRequest(props: &AccessRequestProps) -> Html {
                     }
                 }) }
             </ul>
-            <p class="hint">{ "Google shows its consent page, where you can untick anything, then sends you back here. Your sign-in is kept; the new token carries what you granted before as well." }</p>
+            <p class="hint">{ "Google shows its consent page, where each permission has a box to tick (they start unticked: only what you tick is granted), then sends you back here. Your sign-in is kept; the new token carries what you granted before as well." }</p>
         </section>
     }
 }

@@ -19,7 +19,7 @@ pub struct FailureNoticeProps {
     pub view: View,
     /// What became of the person's change (rolled back, text kept), in a sentence.
     #[prop_or_default]
-    pub outcome: Option<&'static str>,
+    pub outcome: Option<AttrValue>,
 }
 
 /// A failed API call in words with its code, and what can be done about it: ask Google for
@@ -45,7 +45,7 @@ pub fn FailureNotice(props: &FailureNoticeProps) -> Html {
     let notice = Notice::Error(props.error.clone());
     let actions = html! {
         <>
-            if let Some(outcome) = props.outcome {
+            if let Some(outcome) = props.outcome.clone() {
                 <p class="notice-detail">{ outcome }</p>
             }
             if grant.is_some() || retry.is_some() {
@@ -60,5 +60,6 @@ pub fn FailureNotice(props: &FailureNoticeProps) -> Html {
             }
         </>
     };
-    notice_view(&notice, actions)
+    // Tasks and Calendar are Google's APIs: Google is who answered.
+    notice_view(&notice, &oauth::ProviderName::Google, actions)
 }

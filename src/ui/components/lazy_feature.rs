@@ -138,7 +138,7 @@ pub fn LazyFeature(props: &LazyFeatureProps) -> Html {
             };
             let again = html! { <button class="button" onclick={retry}>{ "Try again" }</button> };
             if props.now {
-                notice_view(&Notice::Error(error.clone()), again)
+                notice_view(&Notice::Error(error.clone()), &Default::default(), again)
             } else {
                 // Fetched at idle, not asked for: a quiet line, not a second alert.
                 html! {

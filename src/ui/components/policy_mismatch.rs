@@ -12,7 +12,7 @@ pub fn policy_mismatch_view(blocked: &[String]) -> Html {
     html! {
         <section class="card setup" data-testid="csp-mismatch">
             <h2>{ "The page's security policy and config.json disagree" }</h2>
-            { notice_view(&Notice::Error(AppError::PolicyBlocksConfig(blocked.to_vec())), html! {}) }
+            { notice_view(&Notice::Error(AppError::PolicyBlocksConfig(blocked.to_vec())), &Default::default(), html! {}) }
             <h3>{ "Origins config.json needs that connect-src does not allow" }</h3>
             <ul class="config-errors" data-testid="blocked-origins">
                 { for blocked.iter().map(|origin| html! { <li><code>{ origin.clone() }</code></li> }) }

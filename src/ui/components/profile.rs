@@ -18,18 +18,32 @@ pub fn profile_view(auth: &AuthContext, signed_in: &SignedIn, now: u64) -> Html 
         ..
     } = signed_in;
     let seconds_left = session.seconds_left(now);
-    let name = user.display_name().to_owned();
+    // Nothing is invented for a token that names nobody: its heading says only that it signed in.
+    let name = user
+        .as_ref()
+        .map_or("Signed in", |user| user.display_name())
+        .to_owned();
+    let email = user
+        .as_ref()
+        .and_then(|user| user.email.clone())
+        .or_else(|| session.email.clone());
     html! {
         <section class="card signed-in" data-testid="profile">
             <div class="person">
-                if let Some(picture) = user.safe_picture() {
+                if let Some(picture) = user.as_ref().and_then(|user| user.safe_picture()) {
                     <img class="avatar" data-testid="profile-picture" src={picture.to_owned()}
                         alt={format!("Profile picture of {name}")} referrerpolicy="no-referrer" />
                 }
                 <div>
                     <h2 data-testid="profile-name">{ name.clone() }</h2>
-                    if let Some(email) = &user.email {
-                        <p class="email" data-testid="profile-email">{ email.clone() }</p>
+                    if let Some(email) = email {
+                        <p class="email" data-testid="profile-email">{ email }</p>
+                    }
+                    if let Some(hd) = user.as_ref().and_then(|user| user.hd.clone()) {
+                        <p class="domain" data-testid="profile-domain">{ format!("Google Workspace account of {hd}") }</p>
+                    }
+                    if user.is_none() {
+                        <p class="hint" data-testid="profile-unknown">{ "The provider did not say which Google account this is: the token carries none of the sign-in scopes (openid, email, profile), so token info names nobody and user info would refuse it. Nothing here is guessed; add openid to scopes in config.json to see who is signed in." }</p>
                     }
                 </div>
             </div>
@@ -67,7 +81,11 @@ pub fn profile_view(auth: &AuthContext, signed_in: &SignedIn, now: u64) -> Html 
                 <p class="hint">{ "Tasks and Calendar ask Google for their own access the first time you open them." }</p>
                 <p class="hint switch-account">
                     <button class="button" onclick={another_account(auth)}>{ "Use another account" }</button>
-                    { " Google shows its account chooser; this session stays until another account signs in, and its token is then revoked." }
+                    { if session.subject.is_some() {
+                        " Google shows its account chooser; this session stays until another account signs in, and its token is then revoked."
+                    } else {
+                        " Google shows its account chooser; this session stays until another sign-in has passed its checks. Its token does not say whose it is, so it is not revoked then: it could be the same account's, whose grant revoking would end."
+                    } }
                 </p>
             }
         </section>

@@ -69,7 +69,10 @@ fn announcement(state: &AuthState, now: u64, lead_secs: u64, who: &str) -> Strin
     match &state.status {
         AuthStatus::SignedIn(signed_in) => {
             let arrived = info.map_or_else(
-                || format!("Signed in as {}.", signed_in.user.display_name()),
+                || match &signed_in.user {
+                    Some(user) => format!("Signed in as {}.", user.display_name()),
+                    None => "Signed in; the provider did not say as whom.".to_owned(),
+                },
                 str::to_owned,
             );
             if state.renewing {
@@ -111,11 +114,11 @@ mod tests {
                 access_token: "ya29.test".into(),
                 expires_at_ms: NOW + HOUR_MS,
                 granted_scopes: GrantedScopes::from_space_delimited("openid email"),
-                subject: "1".into(),
+                subject: Some("1".into()),
                 email: Some("ada@example.test".into()),
                 token_type: oauth::dpop::TokenType::Bearer,
             },
-            user: UserInfo {
+            user: Some(UserInfo {
                 sub: "1".into(),
                 name: Some("Ada Lovelace".into()),
                 given_name: None,
@@ -123,7 +126,8 @@ mod tests {
                 picture: None,
                 email: Some("ada@example.test".into()),
                 email_verified: Some(true),
-            },
+                hd: None,
+            }),
             declined: vec![],
             refresh: None,
             id_token: None,
@@ -139,6 +143,21 @@ mod tests {
         let signed_in = state(ada(), None, false);
         assert_eq!(say(&signed_in, NOW, 300), "Signed in as Ada Lovelace.");
         assert_eq!(say(&signed_in, NOW + 1_000, 300), say(&signed_in, NOW, 300));
+    }
+
+    #[test]
+    fn a_token_that_names_nobody_is_said_to_be_signed_in_without_a_name() {
+        let AuthStatus::SignedIn(ada) = ada() else {
+            unreachable!()
+        };
+        let nobody = AuthStatus::SignedIn(Rc::new(SignedIn {
+            user: None,
+            ..(*ada).clone()
+        }));
+        assert_eq!(
+            say(&state(nobody, None, false), NOW, 300),
+            "Signed in; the provider did not say as whom."
+        );
     }
 
     #[test]

@@ -1,9 +1,11 @@
-use super::{notice_view, FailureNotice, NewTaskForm, TaskFilters, TaskItem, WritePrompt};
+use super::{
+    notice_view, FailureNotice, NewTaskForm, TaskFilters, TaskItem, TaskListControls, WritePrompt,
+};
 use crate::error::{ApiStep, AppError};
 use crate::ui::auth_context::Notice;
 use crate::ui::feature_root::use_feature;
 use crate::ui::hooks::tasks::use_tasks;
-use crate::ui::tasks_state::Load;
+use crate::ui::tasks_state::{Load, Row};
 use crate::ui::view::View;
 use oauth::paging::MAX_PAGES;
 use oauth::scopes::{google, TASKS_API};
@@ -28,7 +30,10 @@ pub fn TaskBoard() -> Html {
             let tasks = tasks.clone();
             Callback::from(move |()| tasks.reload())
         });
-        let outcome = step.and_then(outcome);
+        let about = state.failure_about.clone().unwrap_or_default();
+        let outcome = step
+            .and_then(|step| outcome(step, &about))
+            .map(AttrValue::from);
         html! { <FailureNotice {error} api={TASKS_API} view={View::Tasks} {on_retry} {outcome} /> }
     });
     // Hidden once full access arrives (a popup brings it without remounting the view).
@@ -41,26 +46,52 @@ pub fn TaskBoard() -> Html {
     });
     let declined = declined_write.then(|| {
         let notice = Notice::Error(AppError::ScopesDeclined(vec![google::TASKS.into()]));
-        notice_view(&notice, html! {})
+        // Tasks and Calendar are Google's APIs: Google is who answered.
+        notice_view(&notice, &oauth::ProviderName::Google, html! {})
     });
     let refresh = {
         let tasks = tasks.clone();
         Callback::from(move |_| tasks.reload())
     };
     let list_title = state.list().map(|l| l.title.clone()).unwrap_or_default();
+    let completed = state
+        .rows()
+        .iter()
+        .filter(|r| r.task.is_completed() && !r.task.hidden)
+        .count();
+    let clear = {
+        let tasks = tasks.clone();
+        Callback::from(move |_| tasks.clear_completed())
+    };
     let rows = match &state.rows {
         Load::Loading => html! { <p class="loading" aria-live="polite">{ "Loading tasks…" }</p> },
         Load::Failed => html! {},
         Load::Ready(rows) if rows.is_empty() => {
             html! { <p class="empty">{ "No tasks to show in this list." }</p> }
         }
-        Load::Ready(rows) => html! {
-            <ul class="task-items" aria-label={format!("Tasks in {list_title}")}>
-                { for rows.iter().map(|row| html! {
-                    <TaskItem key={row.task.id.clone()} row={row.clone()} tasks={tasks.clone()} />
-                }) }
-            </ul>
-        },
+        Load::Ready(rows) => {
+            // Rows are in Google's order, each subtask after its parent: a parent's item holds
+            // its subtasks as a list of their own.
+            let shown = |id: &str| rows.iter().any(|r| r.task.id == id);
+            let top = rows
+                .iter()
+                .filter(|r| r.task.parent.as_deref().is_none_or(|p| !shown(p)));
+            html! {
+                <ul class="task-items" aria-label={format!("Tasks in {list_title}")}>
+                    { for top.map(|row| {
+                        let subtasks: Vec<Row> = rows
+                            .iter()
+                            .filter(|r| r.task.parent.as_deref() == Some(row.task.id.as_str()))
+                            .cloned()
+                            .collect();
+                        html! {
+                            <TaskItem key={row.task.id.clone()} row={row.clone()} tasks={tasks.clone()}
+                                {subtasks} loose={row.task.parent.is_some()} />
+                        }
+                    }) }
+                </ul>
+            }
+        }
     };
     html! {
         <section class="card tasks" data-testid="tasks" aria-labelledby="tasks-heading">
@@ -76,8 +107,19 @@ pub fn TaskBoard() -> Html {
             { for prompt }
             { for failure }
             <TaskFilters tasks={tasks.clone()} />
+            <TaskListControls tasks={tasks.clone()} />
             <NewTaskForm tasks={tasks.clone()} />
+            <p class="hint" id="move-hint">{ "Alt+ArrowUp and Alt+ArrowDown move a task among its siblings; Alt+ArrowRight makes it a subtask of the task above, Alt+ArrowLeft moves it out. With a pointer, drag a task by its handle onto the task it should go before." }</p>
+            if completed > 0 {
+                <p class="clear-completed">
+                    <button class="button small" onclick={clear}>
+                        { format!("Clear completed ({completed})") }</button>
+                    <span class="hint">{ format!("Google hides the {completed} completed {} of this list (“Show hidden” shows them again).", if completed == 1 { "task" } else { "tasks" }) }</span>
+                </p>
+            }
             { rows }
+            // What a move did, said once by screen readers (the rows move silently otherwise).
+            <p class="visually-hidden" role="status" data-testid="tasks-said">{ state.said.clone().unwrap_or_default() }</p>
             if !state.complete {
                 <p class="hint">{ format!("Only the first {MAX_PAGES} pages are shown.") }</p>
             }
@@ -85,18 +127,39 @@ pub fn TaskBoard() -> Html {
     }
 }
 
-/// What a failed change left behind, so the person knows nothing they did is lost.
-fn outcome(step: ApiStep) -> Option<&'static str> {
+/// What a failed change left behind, so the person knows nothing they did is lost, naming the
+/// task or list it was about.
+fn outcome(step: ApiStep, about: &str) -> Option<String> {
+    let named = |what: &str| match about.is_empty() {
+        true => what.to_owned(),
+        false => format!("“{about}”"),
+    };
     Some(match step {
         ApiStep::CreateTask => {
-            "The task was not added. What you typed is still in the New task field: press Add task to try again."
+            "The task was not added. What you typed is still in the New task field: press Add task to try again.".to_owned()
         }
         ApiStep::RenameTask => {
-            "The old title is back. Your new title is still in the field: press Save to try again."
+            "The old title is back. Your new title is still in the field: press Save to try again.".to_owned()
         }
         ApiStep::CompleteTask | ApiStep::ReopenTask | ApiStep::DeleteTask => {
-            "The task is back as it was."
+            format!("{} is back as it was.", named("The task"))
         }
+        ApiStep::EditTask => format!(
+            "{}'s notes and due date are back as they were; what you typed is still in its details, press Save to try again.",
+            named("The task")
+        ),
+        ApiStep::MoveTask => format!("{} is back where it was.", named("The task")),
+        ApiStep::MoveTaskToList => format!("{} is back in this list.", named("The task")),
+        ApiStep::ClearCompleted => "The completed tasks are back in view.".to_owned(),
+        ApiStep::CreateList => format!(
+            "The list {} was not made; its name is still in the field.",
+            named("")
+        ),
+        ApiStep::RenameList => format!(
+            "The list keeps its name {}; the new name is still in the field.",
+            named("")
+        ),
+        ApiStep::DeleteList => format!("The list {} is back, with its tasks.", named("")),
         _ => return None,
     })
 }

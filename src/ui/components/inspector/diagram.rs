@@ -12,12 +12,18 @@ const ACTORS: [&str; 4] = [
 const LANE_X: [u32; 4] = [90, 270, 450, 630];
 
 /// One arrow: from lane, to lane, label, and the step that makes it happen.
-const ARROWS: [(usize, usize, &str, Step); 12] = [
+const ARROWS: [(usize, usize, &str, Step); 13] = [
     (
         1,
         2,
         "GET /.well-known/openid-configuration (another provider)",
         Step::Discovery,
+    ),
+    (
+        1,
+        2,
+        "POST the request's parameters, get a request_uri (PAR)",
+        Step::PushedAuthorizationRequest,
     ),
     (
         1,

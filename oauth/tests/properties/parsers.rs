@@ -8,15 +8,6 @@ use oauth::{check_response, ClientConfig, Session, TokenInfo, UserInfo};
 use proptest::prelude::*;
 use serde_json::{Map, Value};
 
-/// 2000 cases per property in `cargo test`; `cargo xtask bench` sets `PROPTEST_CASES` for a long
-/// run (the stand-in for cargo-fuzz, which needs nightly Rust).
-fn cases() -> u32 {
-    std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(2000)
-}
-
 /// Keys the parsers look at, so generated objects reach past "unknown key" into each field's
 /// checks: config.json's own lists (so a new setting cannot be missed), then the answers' keys.
 fn keys() -> Vec<&'static str> {
@@ -169,7 +160,7 @@ fn same(ours: &Json, theirs: &Value) -> bool {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(cases()))]
+    #![proptest_config(ProptestConfig::with_cases(crate::cases(2000)))]
 
     #[test]
     fn fragment_parser_never_panics(input in "\\PC{0,200}") {
@@ -386,7 +377,7 @@ proptest! {
             access_token: "at".into(),
             expires_at_ms: 0,
             granted_scopes: oauth::GrantedScopes::default(),
-            subject: "s".into(),
+            subject: Some("s".into()),
             email: None,
             token_type: oauth::dpop::TokenType::Bearer,
         };

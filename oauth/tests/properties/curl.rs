@@ -51,7 +51,7 @@ fn secret() -> impl Strategy<Value = String> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(128))]
+    #![proptest_config(ProptestConfig::with_cases(crate::cases(128)))]
 
     /// `quote` gives one word that the shell reads back as the very text.
     #[test]

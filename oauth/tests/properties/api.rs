@@ -47,7 +47,7 @@ fn retry_after(error: &ApiError) -> Option<u64> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(1000))]
+    #![proptest_config(ProptestConfig::with_cases(crate::cases(1000)))]
 
     #[test]
     fn classification_never_panics_and_follows_the_status(
