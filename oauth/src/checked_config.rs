@@ -185,6 +185,19 @@ mod tests {
     }
 
     #[test]
+    fn a_config_whose_provider_requires_pushing_reads_back_as_requiring_it() {
+        // config.json cannot say "required" (discovery does, RFC 9126 §5), but a checked config
+        // carries whatever the config holds.
+        let mut written = checked(
+            r#"{"client_id":"a","flow":"token id_token","issuer":"https://op.example","authorization_endpoint":"https://op.example/a","userinfo_endpoint":"https://op.example/u","jwks_uri":"https://op.example/k","pushed_authorization_request_endpoint":"https://op.example/par"}"#,
+        );
+        written.config.par = Policy::Required;
+        let read = CheckedConfig::from_text(&written.to_text()).unwrap();
+        assert_eq!(read.config.par, Policy::Required);
+        assert_eq!(read, written);
+    }
+
+    #[test]
     fn anything_but_what_the_build_wrote_is_refused() {
         let text = checked(r#"{"client_id":"a"}"#).to_text();
         assert_eq!(CheckedConfig::from_text(""), None);

@@ -162,29 +162,30 @@ fn host_source_matches(source: &str, url: &Origin, page: &Origin) -> bool {
         Some((scheme, rest)) => (Some(scheme), rest),
         None => (None, source),
     };
-    let scheme_ok = match scheme {
-        Some(scheme) => scheme_matches(scheme, &url.scheme),
-        // No scheme: the page's own, or its secure upgrade.
-        None => scheme_matches(&page.scheme, &url.scheme),
-    };
+    // No scheme: the page's own, or its secure upgrade.
+    let scheme = scheme.unwrap_or(&page.scheme);
+    let scheme_ok = scheme_matches(scheme, &url.scheme);
+    let upgraded =
+        matches!(scheme, "http" | "ws") && matches!(url.scheme.as_str(), "https" | "wss");
     let authority = rest.split('/').next().unwrap_or("");
     let Some((host, port)) = split_port(authority) else {
         return false;
     };
-    let host_ok = match host.strip_prefix("*.") {
-        Some(parent) => url
-            .host
-            .strip_suffix(parent)
-            .is_some_and(|sub| sub.len() > 1 && sub.ends_with('.')),
-        None => host == url.host,
+    // §6.7.2.7: `*` is any host; `*.example.com` any host ending in `.example.com` (so not
+    // `example.com` itself, nor `notexample.com`), however many labels come before it.
+    let host_ok = match host.strip_prefix('*') {
+        Some("") => true,
+        Some(suffix) if suffix.starts_with('.') => url.host.ends_with(suffix),
+        _ => host == url.host,
     };
     let port_ok = match port {
         None => url.port == default_port(&url.scheme),
         Some("*") => true,
         Some(port) => port.parse::<u16>().ok().is_some_and(|port| {
             Some(port) == url.port
-                // A source for http's port 80 allows its upgrade to https on 443.
-                || (port == 80 && url.scheme == "https" && url.port == Some(443))
+                // Port 80 allows 443 only beside the scheme's own upgrade (`http://h:80` allows
+                // `https://h`, `https://h:80` does not), as Chromium's CSPSourceMatches does.
+                || (port == 80 && upgraded && url.port == Some(443))
         }),
     };
     scheme_ok && host_ok && port_ok
@@ -341,6 +342,95 @@ mod tests {
         ] {
             assert_eq!(blocked(refusing, &config, PAGE), all, "{refusing}");
         }
+    }
+
+    #[test]
+    fn a_source_without_a_port_means_the_default_port_of_the_urls_scheme() {
+        // §6.7.2.9: no port-part matches the scheme's default, written or not.
+        let written = emulator_config("http://localhost:80");
+        assert_eq!(
+            blocked("connect-src http://localhost", &written, PAGE),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            blocked("connect-src 'self'", &written, "http://localhost"),
+            Vec::<String>::new()
+        );
+        let implied = emulator_config("http://localhost");
+        assert_eq!(
+            blocked("connect-src http://localhost:80", &implied, PAGE),
+            Vec::<String>::new()
+        );
+        let other = emulator_config("http://localhost:8080");
+        assert_eq!(
+            blocked("connect-src http://localhost", &other, PAGE),
+            vec!["http://localhost:8080".to_owned()]
+        );
+    }
+
+    #[test]
+    fn port_80_allows_443_only_with_the_schemes_upgrade() {
+        let config = emulator_config("https://id.example.com");
+        let none = Vec::<String>::new();
+        let all = vec!["https://id.example.com".to_owned()];
+        assert_eq!(
+            blocked("connect-src http://id.example.com:80", &config, PAGE),
+            none
+        );
+        assert_eq!(
+            blocked(
+                "connect-src id.example.com:80",
+                &config,
+                "http://app.example"
+            ),
+            none,
+            "an http page's schemeless source upgrades with its port"
+        );
+        assert_eq!(
+            blocked("connect-src https://id.example.com:80", &config, PAGE),
+            all,
+            "no scheme upgrade, so port 80 is port 80"
+        );
+        assert_eq!(
+            blocked("connect-src id.example.com:80", &config, PAGE),
+            all,
+            "an https page's schemeless source is https"
+        );
+        let other_port = emulator_config("https://id.example.com:8443");
+        assert_eq!(
+            blocked("connect-src http://id.example.com:80", &other_port, PAGE),
+            vec!["https://id.example.com:8443".to_owned()]
+        );
+    }
+
+    #[test]
+    fn a_wildcard_host_matches_subdomains_at_any_depth_and_nothing_else() {
+        let deep = emulator_config("https://a.b.example.com");
+        assert_eq!(
+            blocked("connect-src https://*.example.com", &deep, PAGE),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            blocked("connect-src https://*", &deep, PAGE),
+            Vec::<String>::new()
+        );
+        for refusing in [
+            "connect-src https://*.example.com",
+            "connect-src https://*example.com",
+            "connect-src https://*.com:8443",
+        ] {
+            let lookalike = emulator_config("https://notexample.com");
+            assert_eq!(
+                blocked(refusing, &lookalike, PAGE),
+                vec!["https://notexample.com".to_owned()],
+                "{refusing}"
+            );
+        }
+        let parent = emulator_config("https://example.com");
+        assert_eq!(
+            blocked("connect-src https://*.example.com", &parent, PAGE),
+            vec!["https://example.com".to_owned()]
+        );
     }
 
     #[test]

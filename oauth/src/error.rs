@@ -203,6 +203,10 @@ mod tests {
             "unauthorized_client",
             "unsupported_response_type",
             "invalid_request",
+            "invalid_client",
+            "invalid_request_uri",
+            "invalid_dpop_proof",
+            "use_dpop_nonce",
             "server_error",
             "temporarily_unavailable",
         ];

@@ -644,6 +644,30 @@ export class Harness {
   tokens() { return this.emu.tokens(); }
   log() { return this.emu.log(); }
 
+  /**
+   * Waits until every request the pages have issued so far has been answered or has failed, so
+   * the emulator's and the provider's logs hold each of them: what a test checks "was never
+   * sent" after the app decided is then complete, without guessing a time for stragglers.
+   * `request.response()` settles on an answer and on a failure alike.
+   */
+  async settled({ timeout = 10_000 } = {}) {
+    const pending = this.pageRequests.map((r) => ({ r, done: false }));
+    const all = Promise.all(pending.map(async (p) => {
+      await p.r.req.response().catch(() => null);
+      p.done = true;
+    }));
+    let timer;
+    const bound = new Promise((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`requests still unanswered after ${timeout} ms: ${
+        pending.filter((p) => !p.done).map((p) => `${p.r.method} ${p.r.url}`).join(', ')}`)), timeout);
+    });
+    try {
+      await Promise.race([all, bound]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   get appUrl() { return this.app.url; }
   get appOrigin() { return this.app.origin; }
   get emulatorOrigin() { return this.emu.origin; }

@@ -81,10 +81,11 @@ h.test('with only an issuer configured, the app discovers the provider and signs
   adoptProviderTokens();
 });
 
+/** After sign-out: the signed-out page shows once the revocation is answered (the app awaits
+ * it, src/ui/auth_context.rs), so with every request of the page answered the provider's log
+ * holds it, status included (set before the answer is sent). */
 async function waitForRevocation() {
-  for (let i = 0; i < 50 && requests('POST', '/token/revocation').length === 0; i++) {
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await h.settled();
   const [revoke] = requests('POST', '/token/revocation');
   assert.ok(revoke, 'sign-out revoked the token at the advertised revocation endpoint');
   assert.equal(revoke.status, 200);
