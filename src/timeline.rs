@@ -8,6 +8,7 @@
 
 use crate::browser::clock::now_ms;
 use crate::browser::storage::{self, keys, Area};
+use oauth::id_token_report::IdTokenReport;
 use oauth::inspect::{explain, is_secret, redact_all, Explanation};
 use oauth::json::{Json, Object};
 use oauth::retention::{self, oldest_to_drop};
@@ -94,7 +95,11 @@ impl Field {
 pub struct HttpExchange {
     pub method: String,
     pub url: String,
+    /// The headers as the page gave them to fetch (the token among them: hidden wherever the
+    /// record is shown, as every secret is). What the browser adds itself is not here.
     pub request_headers: Vec<(String, String)>,
+    /// What fetch was told besides (`credentials`, `cache`), in words.
+    pub fetch_options: Vec<(String, String)>,
     pub request_body: Option<String>,
     pub status: Option<u16>,
     pub response_headers: Vec<(String, String)>,
@@ -112,6 +117,8 @@ pub struct Entry {
     pub passed: Option<bool>,
     pub detail: Option<String>,
     pub http: Option<HttpExchange>,
+    /// For the check of an ID token: the token taken apart, as it was verified.
+    pub id_token: Option<IdTokenReport>,
 }
 
 /// The whole record at one moment: what the inspector draws. The sign-in module keeps the live
@@ -134,27 +141,6 @@ struct Timeline {
     earlier: Option<String>,
     listeners: Vec<(usize, Rc<dyn Fn()>)>,
     next_listener: usize,
-}
-
-/// `[["name", "value"], …]`, as the export has always written pairs.
-fn pairs_json(pairs: &[(String, String)]) -> Json {
-    Json::Array(
-        pairs
-            .iter()
-            .map(|(a, b)| Json::Array(vec![Json::string(a), Json::string(b)]))
-            .collect(),
-    )
-}
-
-fn pairs_from(value: Option<&Json>) -> Option<Vec<(String, String)>> {
-    value?
-        .as_array()?
-        .iter()
-        .map(|pair| match pair.as_array()? {
-            [a, b] => Some((a.as_str()?.to_owned(), b.as_str()?.to_owned())),
-            _ => None,
-        })
-        .collect()
 }
 
 impl Field {
@@ -186,10 +172,11 @@ impl HttpExchange {
         Json::object([
             ("method", Json::string(&self.method)),
             ("url", Json::string(&self.url)),
-            ("request_headers", pairs_json(&self.request_headers)),
+            ("request_headers", Json::pairs(&self.request_headers)),
+            ("fetch_options", Json::pairs(&self.fetch_options)),
             ("request_body", Json::optional(self.request_body.as_deref())),
             ("status", self.status.map_or(Json::Null, Json::integer)),
-            ("response_headers", pairs_json(&self.response_headers)),
+            ("response_headers", Json::pairs(&self.response_headers)),
             (
                 "response_body",
                 Json::optional(self.response_body.as_deref()),
@@ -202,10 +189,15 @@ impl HttpExchange {
         Some(HttpExchange {
             method: o.string("method").ok()??,
             url: o.string("url").ok()??,
-            request_headers: pairs_from(o.get("request_headers"))?,
+            request_headers: o.get("request_headers").and_then(Json::as_pairs)?,
+            // Absent in copies stored before the record kept them apart.
+            fetch_options: match o.get("fetch_options") {
+                Some(options) => options.as_pairs()?,
+                None => Vec::new(),
+            },
             request_body: o.string("request_body").ok()?,
             status: o.integer("status").ok()?,
-            response_headers: pairs_from(o.get("response_headers"))?,
+            response_headers: o.get("response_headers").and_then(Json::as_pairs)?,
             response_body: o.string("response_body").ok()?,
         })
     }
@@ -221,6 +213,7 @@ impl Entry {
             h.method.len()
                 + h.url.len()
                 + pairs(&h.request_headers)
+                + pairs(&h.fetch_options)
                 + pairs(&h.response_headers)
                 + h.request_body.as_ref().map_or(0, String::len)
                 + h.response_body.as_ref().map_or(0, String::len)
@@ -232,6 +225,10 @@ impl Entry {
                 .map(|f| f.name.len() + f.value.len())
                 .sum::<usize>()
             + self.detail.as_ref().map_or(0, String::len)
+            + self
+                .id_token
+                .as_ref()
+                .map_or(0, |r| r.to_json().to_text().len())
             + http
     }
 
@@ -272,6 +269,12 @@ impl Entry {
                 "http",
                 self.http.as_ref().map_or(Json::Null, HttpExchange::to_json),
             ),
+            (
+                "id_token",
+                self.id_token
+                    .as_ref()
+                    .map_or(Json::Null, IdTokenReport::to_json),
+            ),
         ])
     }
 
@@ -296,6 +299,10 @@ impl Entry {
                 Some(http) => Some(HttpExchange::from_json(http)?),
                 None => None,
             },
+            id_token: match o.get("id_token") {
+                Some(report) => Some(IdTokenReport::from_json(report)?),
+                None => None,
+            },
         })
     }
 }
@@ -313,7 +320,7 @@ impl Snapshot {
                         .collect(),
                 ),
             ),
-            ("secrets", pairs_json(&self.secrets)),
+            ("secrets", Json::pairs(&self.secrets)),
             ("dropped", Json::integer(self.dropped as u64)),
         ])
         .to_text()
@@ -328,7 +335,7 @@ impl Snapshot {
                 .iter()
                 .map(Entry::from_json)
                 .collect::<Option<_>>()?,
-            secrets: pairs_from(o.get("secrets"))?,
+            secrets: o.get("secrets").and_then(Json::as_pairs)?,
             // Absent in copies stored before the record had a budget.
             dropped: o.integer("dropped").ok()?.unwrap_or(0),
         })
@@ -444,8 +451,28 @@ pub fn record(
         passed,
         detail,
         http,
+        id_token: None,
     };
     record_at(at_ms, entry)
+}
+
+/// The check of an ID token, with the token taken apart as it was verified.
+pub fn id_token_check(title: &str, passed: bool, detail: String, report: IdTokenReport) {
+    let at_ms = now_ms();
+    record_at(
+        at_ms,
+        Entry {
+            id: 0,
+            at_ms,
+            step: Step::Check,
+            title: title.to_owned(),
+            fields: Vec::new(),
+            passed: Some(passed),
+            detail: Some(detail),
+            http: None,
+            id_token: Some(report),
+        },
+    );
 }
 
 /// Adds `entry` as it happened at `at_ms`, numbered after the last one.
@@ -520,6 +547,7 @@ fn record_request(endpoint: &str, query: &str, at_ms: u64) {
             passed: None,
             detail: Some(format!("GET {endpoint}")),
             http: None,
+            id_token: None,
         },
     );
 }
@@ -665,10 +693,12 @@ mod tests {
             fields: Vec::new(),
             passed: None,
             detail: None,
+            id_token: None,
             http: Some(HttpExchange {
                 method: "GET".into(),
                 url: "https://tasks.googleapis.com/tasks/v1/users/@me/lists".into(),
                 request_headers: Vec::new(),
+                fetch_options: Vec::new(),
                 request_body: None,
                 status: Some(200),
                 response_headers: Vec::new(),

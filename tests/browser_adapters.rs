@@ -427,7 +427,8 @@ fn tasks_exchange(i: usize, body: &str) -> HttpExchange {
     HttpExchange {
         method: "GET".into(),
         url: format!("https://tasks.googleapis.com/tasks/v1/lists/l{i}/tasks"),
-        request_headers: vec![("credentials".into(), "omit".into())],
+        request_headers: Vec::new(),
+        fetch_options: vec![("credentials".into(), "omit".into())],
         request_body: None,
         status: Some(200),
         response_headers: vec![("content-type".into(), "application/json".into())],

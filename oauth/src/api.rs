@@ -13,11 +13,12 @@ use crate::challenge;
 use crate::http_date;
 use crate::json::Json;
 
-/// The HTTP methods the API layer uses.
+/// The HTTP methods the API layer uses (PUT only for the inspector's "Try a request").
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Method {
     Get,
     Post,
+    Put,
     Patch,
     Delete,
 }
@@ -27,9 +28,23 @@ impl Method {
         match self {
             Method::Get => "GET",
             Method::Post => "POST",
+            Method::Put => "PUT",
             Method::Patch => "PATCH",
             Method::Delete => "DELETE",
         }
+    }
+
+    pub const ALL: [Method; 5] = [
+        Method::Get,
+        Method::Post,
+        Method::Put,
+        Method::Patch,
+        Method::Delete,
+    ];
+
+    /// The method named `name` (case-sensitive, as RFC 9110 §9.1 has it).
+    pub fn from_name(name: &str) -> Option<Method> {
+        Method::ALL.into_iter().find(|m| m.as_str() == name)
     }
 
     /// Repeating the request leaves the same result (RFC 9110 §9.2.2). PATCH is not idempotent
@@ -64,6 +79,9 @@ pub enum ApiError {
     Malformed(String),
     #[error("no DPoP proof could be made for the request: {0}")]
     Proof(String),
+    /// The sign-in module would not send it (the token goes only where config.json fetches).
+    #[error("the request was not sent: {0}")]
+    NotSent(String),
 }
 
 fn needed(scopes: &[String]) -> String {
@@ -98,6 +116,7 @@ impl ApiError {
             ApiError::Network(_) => "network_error",
             ApiError::Malformed(_) => "malformed_response",
             ApiError::Proof(_) => "dpop_proof_failed",
+            ApiError::NotSent(_) => "not_sent",
         }
     }
 
@@ -170,6 +189,9 @@ impl ApiError {
                 with("malformed", vec![("message", Json::string(message))])
             }
             ApiError::Proof(message) => with("proof", vec![("message", Json::string(message))]),
+            ApiError::NotSent(message) => {
+                with("not_sent", vec![("message", Json::string(message))])
+            }
         }
     }
 
@@ -202,9 +224,18 @@ impl ApiError {
             "network" => ApiError::Network(message()?),
             "malformed" => ApiError::Malformed(message()?),
             "proof" => ApiError::Proof(message()?),
+            "not_sent" => ApiError::NotSent(message()?),
             _ => return None,
         })
     }
+}
+
+/// Whether the session's token may be sent to `url`: only to an origin among `token_origins`
+/// (the provider's and the APIs' that config.json names, [`crate::ClientConfig::connect_origins`]).
+/// Anywhere else, the page's own origin included, a bearer token would be handed to a server
+/// that has no business with it (RFC 6750 §5.3: "don't pass bearer tokens to unknown parties").
+pub fn bearer_allowed(url: &str, token_origins: &[String]) -> bool {
+    crate::url::HttpUrl::parse(url).is_ok_and(|u| token_origins.contains(&u.origin()))
 }
 
 /// An HTTP answer as the adapter received it.
@@ -402,6 +433,7 @@ mod tests {
             ApiError::Network("Failed to fetch".into()),
             ApiError::Malformed("expected a value".into()),
             ApiError::Proof("the key is gone".into()),
+            ApiError::NotSent("not an origin config.json names".into()),
         ];
         for error in all {
             let text = error.to_json().to_text();
@@ -628,7 +660,49 @@ mod tests {
         assert!(Method::Get.is_idempotent());
         assert!(Method::Patch.is_idempotent());
         assert!(Method::Delete.is_idempotent());
+        assert!(Method::Put.is_idempotent(), "RFC 9110 §9.2.2");
         assert!(!Method::Post.is_idempotent());
+    }
+
+    #[test]
+    fn the_token_goes_only_to_the_origins_config_names() {
+        let origins = vec![
+            "https://tasks.googleapis.com".to_owned(),
+            "http://127.0.0.1:8787".to_owned(),
+        ];
+        assert!(bearer_allowed(
+            "https://tasks.googleapis.com/tasks/v1/x?y",
+            &origins
+        ));
+        assert!(bearer_allowed("HTTPS://Tasks.GoogleAPIs.com/", &origins));
+        assert!(bearer_allowed(
+            "http://127.0.0.1:8787/oauth2/v3/userinfo",
+            &origins
+        ));
+        assert!(!bearer_allowed(
+            "http://127.0.0.1:8080/config.json",
+            &origins
+        ));
+        assert!(!bearer_allowed(
+            "https://tasks.googleapis.com.evil.example/",
+            &origins
+        ));
+        assert!(!bearer_allowed(
+            "https://user@tasks.googleapis.com/",
+            &origins
+        ));
+        assert!(!bearer_allowed("http://tasks.googleapis.com/", &origins));
+        assert!(!bearer_allowed("/relative", &origins));
+    }
+
+    #[test]
+    fn methods_are_found_by_their_exact_names() {
+        for method in Method::ALL {
+            assert_eq!(Method::from_name(method.as_str()), Some(method));
+        }
+        assert_eq!(Method::from_name("get"), None);
+        assert_eq!(Method::from_name("HEAD"), None);
+        assert_eq!(Method::Put.as_str(), "PUT");
     }
 
     #[test]

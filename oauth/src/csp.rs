@@ -26,15 +26,24 @@ pub fn blocked_connect_origins(
     config
         .connect_origins()
         .into_iter()
-        .filter(|needed| {
-            let Some(url) = Origin::parse(needed) else {
-                return false;
-            };
-            policies.iter().any(|policy| {
-                connect_sources(policy).is_some_and(|sources| !allows(&sources, &url, &page))
-            })
-        })
+        .filter(|needed| blocks(policies, needed, &page))
         .collect()
+}
+
+/// Whether one of `policies` forbids a page of `page_origin` to fetch `url` (`connect-src`,
+/// else `default-src`), as the browser would before sending anything. A URL that is not an
+/// absolute URL with a host is not for this check to judge, and is not reported.
+pub fn blocks_fetch(policies: &[String], url: &str, page_origin: &str) -> bool {
+    Origin::parse(page_origin).is_some_and(|page| blocks(policies, url, &page))
+}
+
+fn blocks(policies: &[String], url: &str, page: &Origin) -> bool {
+    let Some(url) = Origin::parse(url) else {
+        return false;
+    };
+    policies
+        .iter()
+        .any(|policy| connect_sources(policy).is_some_and(|sources| !allows(&sources, &url, page)))
 }
 
 /// The source list that governs `fetch`: `connect-src`, else `default-src`; `None` when the
@@ -350,6 +359,35 @@ mod tests {
             vec!["http://127.0.0.1:8787".to_owned()],
             "an https page's schemeless source does not allow plain http"
         );
+    }
+
+    #[test]
+    fn one_url_is_judged_by_its_origin_as_the_browser_would() {
+        let policy =
+            vec!["default-src 'none'; connect-src 'self' http://127.0.0.1:8787".to_owned()];
+        let page = "http://127.0.0.1:8080";
+        assert!(!blocks_fetch(
+            &policy,
+            "http://127.0.0.1:8787/tasks/v1/users/@me/lists?x=1",
+            page
+        ));
+        assert!(!blocks_fetch(
+            &policy,
+            "http://127.0.0.1:8080/config.json",
+            page
+        ));
+        assert!(blocks_fetch(&policy, "https://example.com/anything", page));
+        assert!(blocks_fetch(&policy, "http://127.0.0.1:8788/", page));
+        assert!(
+            !blocks_fetch(&[], "https://example.com/", page),
+            "no policy, nothing blocked"
+        );
+        assert!(!blocks_fetch(&policy, "not a url", page));
+        assert!(!blocks_fetch(
+            &policy,
+            "https://example.com/",
+            "not an origin"
+        ));
     }
 
     #[test]

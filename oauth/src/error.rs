@@ -191,7 +191,8 @@ mod tests {
 
     #[test]
     fn each_known_provider_code_has_its_own_explanation() {
-        let unknown = provider("weird").explanation();
+        let by = ProviderName::for_issuer("https://id.example.com");
+        let unknown = provider("weird").explanation(&by);
         let codes = [
             "access_denied",
             "interaction_required",
@@ -205,14 +206,15 @@ mod tests {
             "server_error",
             "temporarily_unavailable",
         ];
-        let mut explanations: Vec<&str> = codes.iter().map(|c| provider(c).explanation()).collect();
+        let mut explanations: Vec<String> =
+            codes.iter().map(|c| provider(c).explanation(&by)).collect();
         assert!(!explanations.contains(&unknown));
         explanations.sort();
         explanations.dedup();
         assert_eq!(explanations.len(), codes.len());
         assert_eq!(
-            provider("immediate_failed").explanation(),
-            provider("interaction_required").explanation(),
+            provider("immediate_failed").explanation(&by),
+            provider("interaction_required").explanation(&by),
             "the legacy name of interaction_required"
         );
     }

@@ -129,7 +129,7 @@ impl Claims {
 }
 
 /// A base64url-decoded JWT part read as a JSON object.
-fn object_part(part: &str, what: &'static str) -> Result<Object, IdTokenError> {
+pub(crate) fn object_part(part: &str, what: &'static str) -> Result<Object, IdTokenError> {
     let bytes = decode(part, what)?;
     let text = std::str::from_utf8(&bytes).map_err(|_| IdTokenError::Malformed(what))?;
     Json::parse_object(text).map_err(|_| IdTokenError::Malformed(what))
@@ -194,42 +194,129 @@ pub struct Expectations<'a> {
     pub access_token_sha256: Option<&'a [u8; 32]>,
 }
 
+/// A claim check [`Claims::verify`] makes, in the order it makes them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClaimRule {
+    /// `iss` is one of the accepted issuers.
+    Issuer,
+    /// `aud` contains the client id.
+    Audience,
+    /// `azp`, when present or when there are several audiences, is the client id.
+    AuthorizedParty,
+    /// `exp`, plus the skew, is still ahead of the clock.
+    Expiry,
+    /// `iat`, less the skew, is not ahead of the clock.
+    IssuedAt,
+    /// `nonce` is the pending request's.
+    Nonce,
+    /// `at_hash` is the left half of the access token's SHA-256.
+    AtHash,
+}
+
+impl ClaimRule {
+    /// The claim the rule reads.
+    pub fn claim(self) -> &'static str {
+        match self {
+            ClaimRule::Issuer => "iss",
+            ClaimRule::Audience => "aud",
+            ClaimRule::AuthorizedParty => "azp",
+            ClaimRule::Expiry => "exp",
+            ClaimRule::IssuedAt => "iat",
+            ClaimRule::Nonce => "nonce",
+            ClaimRule::AtHash => "at_hash",
+        }
+    }
+}
+
+/// What one check found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    Passed,
+    Failed(IdTokenError),
+    /// Not asked of this token (a refresh's nonce; `at_hash` with no access token beside it).
+    NotChecked,
+}
+
 impl Claims {
-    /// OIDC Core §3.1.3.7 and §3.2.2.11, in order.
-    pub fn verify(&self, expect: &Expectations<'_>) -> Result<(), IdTokenError> {
-        if !expect.issuers.contains(&self.iss.as_str()) {
-            return Err(IdTokenError::WrongIssuer(self.iss.clone()));
-        }
-        if !self.aud.0.iter().any(|a| a == expect.client_id) {
-            return Err(IdTokenError::WrongAudience);
-        }
+    /// Every claim check of OIDC Core §3.1.3.7 and §3.2.2.11, each made on its own, in order:
+    /// what the inspector takes apart, and what [`Claims::verify`] decides by.
+    pub fn checks(&self, expect: &Expectations<'_>) -> [(ClaimRule, Verdict); 7] {
+        let verdict = |ok: bool, error: IdTokenError| {
+            if ok {
+                Verdict::Passed
+            } else {
+                Verdict::Failed(error)
+            }
+        };
         // Several audiences: azp must name us. A present azp must name us anyway.
-        let azp_required = self.aud.0.len() > 1;
-        match &self.azp {
-            Some(azp) if azp != expect.client_id => return Err(IdTokenError::WrongAudience),
-            None if azp_required => return Err(IdTokenError::WrongAudience),
-            _ => {}
-        }
-        // Saturating: claims are the provider's numbers, anywhere in i64 (found by the fuzzing run).
-        if expect.now_secs >= self.exp.saturating_add(CLOCK_SKEW_SECS) {
-            return Err(IdTokenError::Expired);
-        }
-        if self.iat > expect.now_secs.saturating_add(CLOCK_SKEW_SECS) {
-            return Err(IdTokenError::IssuedInFuture);
-        }
-        if let Some(nonce) = expect.nonce {
-            if self.nonce.as_deref() != Some(nonce) {
-                return Err(IdTokenError::NonceMismatch);
-            }
-        }
-        if let Some(digest) = expect.access_token_sha256 {
-            // §3.2.2.10: with an access token in the same response, at_hash is REQUIRED.
-            let expected = half_hash(digest);
-            if self.at_hash.as_deref() != Some(expected.as_str()) {
-                return Err(IdTokenError::AtHashMismatch);
-            }
-        }
-        Ok(())
+        let azp_ok = match &self.azp {
+            Some(azp) => azp == expect.client_id,
+            None => self.aud.0.len() <= 1,
+        };
+        let nonce = match expect.nonce {
+            Some(nonce) => verdict(
+                self.nonce.as_deref() == Some(nonce),
+                IdTokenError::NonceMismatch,
+            ),
+            None => Verdict::NotChecked,
+        };
+        // §3.2.2.10: with an access token in the same response, at_hash is REQUIRED.
+        let at_hash = match expect.access_token_sha256 {
+            Some(digest) => verdict(
+                self.at_hash.as_deref() == Some(half_hash(digest).as_str()),
+                IdTokenError::AtHashMismatch,
+            ),
+            None => Verdict::NotChecked,
+        };
+        [
+            (
+                ClaimRule::Issuer,
+                verdict(
+                    expect.issuers.contains(&self.iss.as_str()),
+                    IdTokenError::WrongIssuer(self.iss.clone()),
+                ),
+            ),
+            (
+                ClaimRule::Audience,
+                verdict(
+                    self.aud.0.iter().any(|a| a == expect.client_id),
+                    IdTokenError::WrongAudience,
+                ),
+            ),
+            (
+                ClaimRule::AuthorizedParty,
+                verdict(azp_ok, IdTokenError::WrongAudience),
+            ),
+            // Saturating: claims are the provider's numbers, anywhere in i64 (found by the
+            // fuzzing run).
+            (
+                ClaimRule::Expiry,
+                verdict(
+                    expect.now_secs < self.exp.saturating_add(CLOCK_SKEW_SECS),
+                    IdTokenError::Expired,
+                ),
+            ),
+            (
+                ClaimRule::IssuedAt,
+                verdict(
+                    self.iat <= expect.now_secs.saturating_add(CLOCK_SKEW_SECS),
+                    IdTokenError::IssuedInFuture,
+                ),
+            ),
+            (ClaimRule::Nonce, nonce),
+            (ClaimRule::AtHash, at_hash),
+        ]
+    }
+
+    /// OIDC Core §3.1.3.7 and §3.2.2.11: the first failed check, in order.
+    pub fn verify(&self, expect: &Expectations<'_>) -> Result<(), IdTokenError> {
+        self.checks(expect)
+            .into_iter()
+            .find_map(|(_, verdict)| match verdict {
+                Verdict::Failed(error) => Some(Err(error)),
+                _ => None,
+            })
+            .unwrap_or(Ok(()))
     }
 }
 
@@ -511,6 +598,63 @@ mod tests {
         assert_eq!(claims(CLAIMS).verify(&e), Err(IdTokenError::AtHashMismatch));
         let missing = CLAIMS.replace(",\"at_hash\":\"AAAAAAAAAAAAAAAAAAAAAA\"", "");
         assert_eq!(verdict(&missing), Err(IdTokenError::AtHashMismatch));
+    }
+
+    fn verdicts(json: &str, e: &Expectations<'_>) -> Vec<(&'static str, Verdict)> {
+        claims(json)
+            .checks(e)
+            .into_iter()
+            .map(|(rule, v)| (rule.claim(), v))
+            .collect()
+    }
+
+    #[test]
+    fn each_check_is_made_on_its_own_so_one_bad_claim_fails_only_its_check() {
+        let mut e = expect(1500);
+        let other = [9u8; 32];
+        e.access_token_sha256 = Some(&other);
+        let found = verdicts(&CLAIMS.replace("n-123", "n-999"), &e);
+        assert_eq!(
+            found,
+            vec![
+                ("iss", Verdict::Passed),
+                ("aud", Verdict::Passed),
+                ("azp", Verdict::Passed),
+                ("exp", Verdict::Passed),
+                ("iat", Verdict::Passed),
+                ("nonce", Verdict::Failed(IdTokenError::NonceMismatch)),
+                ("at_hash", Verdict::Failed(IdTokenError::AtHashMismatch)),
+            ]
+        );
+        // verify refuses with the first failure, in the order of the checks.
+        assert_eq!(
+            claims(&CLAIMS.replace("n-123", "n-999")).verify(&e),
+            Err(IdTokenError::NonceMismatch)
+        );
+    }
+
+    #[test]
+    fn a_nonce_and_at_hash_not_asked_for_are_not_checked_rather_than_passed() {
+        let mut e = expect(1500);
+        e.nonce = None;
+        e.access_token_sha256 = None;
+        let found = verdicts(CLAIMS, &e);
+        assert_eq!(found[5], ("nonce", Verdict::NotChecked));
+        assert_eq!(found[6], ("at_hash", Verdict::NotChecked));
+        assert!(found[..5].iter().all(|(_, v)| *v == Verdict::Passed));
+    }
+
+    #[test]
+    fn the_checks_name_the_claims_they_read() {
+        let rules: Vec<&str> = claims(CLAIMS)
+            .checks(&expect(1500))
+            .iter()
+            .map(|(r, _)| r.claim())
+            .collect();
+        assert_eq!(
+            rules,
+            ["iss", "aud", "azp", "exp", "iat", "nonce", "at_hash"]
+        );
     }
 
     fn one_key_set() -> Jwks {

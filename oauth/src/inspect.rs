@@ -51,6 +51,42 @@ pub fn explain(parameter: &str) -> Option<Explanation> {
     Some(Explanation { text, link })
 }
 
+const OIDC_ID_TOKEN: &str = "https://openid.net/specs/openid-connect-core-1_0.html#IDToken";
+const OIDC_CLAIMS: &str = "https://openid.net/specs/openid-connect-core-1_0.html#StandardClaims";
+const RFC7515_HEADER: &str = "https://www.rfc-editor.org/rfc/rfc7515#section-4.1";
+
+/// What an ID token's header member or claim means, if it is one we know (OpenID Connect
+/// Core §2 and §5.1, RFC 7515 §4.1, RFC 7519 §4.1).
+pub fn explain_claim(name: &str) -> Option<Explanation> {
+    let (text, link) = match name {
+        "alg" => ("The signature algorithm. Only RS256 is accepted: \"none\" would mean no signature, and an HMAC algorithm would let anyone who knows the public key sign.", RFC7515_HEADER),
+        "kid" => ("Which of the provider's published keys signed the token: the key looked up in its key set (JWKS).", RFC7515_HEADER),
+        "typ" => ("The token's media type, JWT. Informational; not checked.", RFC7515_HEADER),
+        "iss" => ("Who issued the token: it must be exactly the configured provider.", OIDC_ID_TOKEN),
+        "sub" => ("Who the person is at this provider: a stable identifier, never reassigned. The app's notion of \"the same person\".", OIDC_ID_TOKEN),
+        "aud" => ("Whom the token is for: it must contain this app's client id, or it was made for another app.", OIDC_ID_TOKEN),
+        "azp" => ("The party the token was issued to. When present, or when aud lists several, it must be this app's client id.", OIDC_ID_TOKEN),
+        "exp" => ("When the token expires (seconds since 1970). After that it must not be accepted.", OIDC_ID_TOKEN),
+        "iat" => ("When the token was issued (seconds since 1970). A time in the future means a wrong clock here or a forgery.", OIDC_ID_TOKEN),
+        "nonce" => ("The one-time value this tab put in its request: proof the token answers this tab's sign-in and is not replayed.", OIDC_ID_TOKEN),
+        "at_hash" => ("The left half of the access token's SHA-256, base64url: binds the access token that came with it to this signed token, so neither can be swapped.", "https://openid.net/specs/openid-connect-core-1_0.html#ImplicitIDToken"),
+        "auth_time" => ("When the person last authenticated at the provider. A refreshed token must keep it.", OIDC_ID_TOKEN),
+        "acr" => ("How strongly the person authenticated (Authentication Context Class Reference).", OIDC_ID_TOKEN),
+        "amr" => ("How the person authenticated (password, one-time code, …).", OIDC_ID_TOKEN),
+        "sid" => ("The provider's session identifier, for logout.", "https://openid.net/specs/openid-connect-frontchannel-1_0.html#ClaimsContents"),
+        "jti" => ("A unique identifier of this token.", "https://www.rfc-editor.org/rfc/rfc7519#section-4.1.7"),
+        "email" => ("The person's email address, as the provider has it.", OIDC_CLAIMS),
+        "email_verified" => ("Whether the provider has verified the email address.", OIDC_CLAIMS),
+        "name" => ("The person's full name.", OIDC_CLAIMS),
+        "given_name" | "family_name" => ("Parts of the person's name.", OIDC_CLAIMS),
+        "picture" => ("The address of the person's profile picture.", OIDC_CLAIMS),
+        "locale" => ("The person's language and region.", OIDC_CLAIMS),
+        "hd" => ("Google Workspace: the domain of the account. Not part of OpenID Connect.", "https://developers.google.com/identity/openid-connect/openid-connect#an-id-tokens-payload"),
+        _ => return None,
+    };
+    Some(Explanation { text, link })
+}
+
 /// Parameters whose values are secrets: hidden until the person reveals them, never exported.
 pub fn is_secret(parameter: &str) -> bool {
     matches!(
@@ -114,6 +150,27 @@ mod tests {
             let e = explain(p).unwrap_or_else(|| panic!("{p}"));
             assert!(e.link.starts_with("https://"), "{p}");
         }
+    }
+
+    #[test]
+    fn every_claim_an_id_token_is_checked_on_is_explained() {
+        for claim in [
+            "alg",
+            "kid",
+            "iss",
+            "sub",
+            "aud",
+            "azp",
+            "exp",
+            "iat",
+            "nonce",
+            "at_hash",
+            "auth_time",
+        ] {
+            let e = explain_claim(claim).unwrap_or_else(|| panic!("{claim}"));
+            assert!(e.link.starts_with("https://"), "{claim}");
+        }
+        assert_eq!(explain_claim("x-custom"), None);
     }
 
     #[test]

@@ -182,6 +182,27 @@ impl Json {
         }
     }
 
+    /// `[["name", "value"], …]`: string pairs (headers, a record's secrets) in their order.
+    pub fn pairs(pairs: &[(String, String)]) -> Json {
+        Json::Array(
+            pairs
+                .iter()
+                .map(|(a, b)| Json::Array(vec![Json::string(a), Json::string(b)]))
+                .collect(),
+        )
+    }
+
+    /// What [`Json::pairs`] wrote; `None` for anything else.
+    pub fn as_pairs(&self) -> Option<Vec<(String, String)>> {
+        self.as_array()?
+            .iter()
+            .map(|pair| match pair.as_array()? {
+                [a, b] => Some((a.as_str()?.to_owned(), b.as_str()?.to_owned())),
+                _ => None,
+            })
+            .collect()
+    }
+
     /// An integer written without fraction or exponent that fits in `T`.
     pub fn as_integer<T: Integer>(&self) -> Option<T> {
         match self {
@@ -763,6 +784,26 @@ mod tests {
             "{\n  \"a\": [\n    1,\n    null\n  ],\n  \"b\": \"x\\\"y\",\n  \"c\": {}\n}"
         );
         assert_eq!(Json::parse(&v.to_pretty_text()), Ok(v));
+    }
+
+    #[test]
+    fn string_pairs_read_back_in_order_and_nothing_else_reads_as_pairs() {
+        let pairs = vec![
+            ("b".to_owned(), "1".to_owned()),
+            ("a".to_owned(), String::new()),
+        ];
+        let text = Json::pairs(&pairs).to_text();
+        assert_eq!(text, r#"[["b","1"],["a",""]]"#);
+        assert_eq!(Json::parse(&text).unwrap().as_pairs(), Some(pairs));
+        assert_eq!(Json::pairs(&[]).as_pairs(), Some(vec![]));
+        for not in [
+            r#"[["a"]]"#,
+            r#"[["a",1]]"#,
+            r#"{"a":"b"}"#,
+            r#"[["a","b","c"]]"#,
+        ] {
+            assert_eq!(Json::parse(not).unwrap().as_pairs(), None, "{not}");
+        }
     }
 
     #[test]

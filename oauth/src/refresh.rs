@@ -75,26 +75,31 @@ pub fn read_answer(
 
 /// OIDC Core §12.2: a refreshed ID token (already verified as any ID token is, but for the
 /// nonce) must keep `iss`, `sub`, `aud`, `azp` and `auth_time` of the original, and be issued
-/// no earlier than it.
+/// no earlier than it. Each claim compared, in order, and whether it kept to the rule
+/// (`auth_time` only when the first ID token had one).
+pub fn refreshed_claim_checks(original: &Claims, refreshed: &Claims) -> Vec<(&'static str, bool)> {
+    let mut checks = vec![
+        ("iss", refreshed.iss == original.iss),
+        ("sub", refreshed.sub == original.sub),
+        ("aud", refreshed.aud == original.aud),
+        ("azp", refreshed.azp == original.azp),
+    ];
+    if original.auth_time.is_some() {
+        checks.push(("auth_time", refreshed.auth_time == original.auth_time));
+    }
+    checks.push(("iat", refreshed.iat >= original.iat));
+    checks
+}
+
+/// The first claim [`refreshed_claim_checks`] finds changed, as the refusal.
 pub fn check_refreshed_claims(original: &Claims, refreshed: &Claims) -> Result<(), IdTokenError> {
-    let changed = if refreshed.iss != original.iss {
-        Some("iss")
-    } else if refreshed.sub != original.sub {
-        Some("sub")
-    } else if refreshed.aud != original.aud {
-        Some("aud")
-    } else if refreshed.azp != original.azp {
-        Some("azp")
-    } else if original.auth_time.is_some() && refreshed.auth_time != original.auth_time {
-        Some("auth_time")
-    } else if refreshed.iat < original.iat {
-        Some("iat")
-    } else {
-        None
-    };
-    changed.map_or(Ok(()), |claim| {
-        Err(IdTokenError::RefreshedClaimChanged(claim))
-    })
+    match refreshed_claim_checks(original, refreshed)
+        .into_iter()
+        .find(|(_, kept)| !kept)
+    {
+        Some((claim, _)) => Err(IdTokenError::RefreshedClaimChanged(claim)),
+        None => Ok(()),
+    }
 }
 
 impl Session {

@@ -20,6 +20,7 @@ use oauth::id_token::{
     accepted_issuers, code_verifier, s256_challenge, Claims, Expectations, IdToken, IdTokenError,
     Jwk, Jwks, KeyChoice, KeySetSource,
 };
+use oauth::id_token_report::{IdTokenReport, Occasion, SignatureCheck, Verification};
 use oauth::refresh::check_refreshed_claims;
 use oauth::token_endpoint::TokenAnswer;
 use oauth::{token_endpoint, AuthError, ClientConfig};
@@ -66,10 +67,7 @@ pub async fn verify_id_token(
         .id_token
         .as_deref()
         .ok_or(AuthError::MissingParameter("id_token"))?;
-    refused_on_timeline(
-        "The ID token is genuine and meant for this app",
-        verify(config, token, raw, at_hash_required, None).await,
-    )
+    verify(config, token, raw, at_hash_required, None).await
 }
 
 /// Verifies the ID token a refresh brought: as any ID token, but for the nonce (a refresh
@@ -80,20 +78,11 @@ pub async fn verify_refreshed_id_token(
     raw: &str,
     original: &Claims,
 ) -> Result<Claims, AppError> {
-    refused_on_timeline(
-        "The refreshed ID token is genuine and names the same person",
-        verify(config, token, raw, false, Some(original)).await,
-    )
+    verify(config, token, raw, false, Some(original)).await
 }
 
-/// Puts an ID token's refusal on the timeline as the failed check `title`.
-fn refused_on_timeline(title: &str, outcome: Result<Claims, AppError>) -> Result<Claims, AppError> {
-    if let Err(AppError::Auth(AuthError::IdToken(error))) = &outcome {
-        timeline::check(title, false, error.to_string());
-    }
-    outcome
-}
-
+/// The verification, put on the timeline as one check with the token taken apart
+/// ([`IdTokenReport`]: each claim and the check made on it, from the same checks that decide).
 async fn verify(
     config: &ClientConfig,
     token: &UnverifiedToken,
@@ -101,29 +90,6 @@ async fn verify(
     at_hash_required: bool,
     original: Option<&Claims>,
 ) -> Result<Claims, AppError> {
-    let id_token = IdToken::parse(raw).map_err(AuthError::from)?;
-    let key = signing_key(config, id_token.header.kid.as_deref()).await?;
-    let genuine =
-        verify_rs256(&key, id_token.signing_input.as_bytes(), &id_token.signature).await?;
-    if !genuine {
-        return Err(AuthError::IdToken(IdTokenError::BadSignature).into());
-    }
-    timeline::check(
-        "The ID token's signature is the provider's",
-        true,
-        format!(
-            "RS256, verified by the browser's WebCrypto with the key \"{}\" from {}.",
-            key.kid.as_deref().unwrap_or("(no kid)"),
-            config.endpoints.jwks_uri
-        ),
-    );
-    // at_hash is required beside an access token from the authorization endpoint (§3.2.2.10)
-    // and checked when present beside one from the token endpoint (§3.1.3.8).
-    let digest = if at_hash_required || id_token.claims.at_hash.is_some() {
-        Some(sha256(token.access_token.as_bytes()).await?)
-    } else {
-        None
-    };
     // Google's older tokens name the issuer without the scheme; an answer that named its
     // issuer (RFC 9207) holds the ID token to that spelling.
     let issuers = accepted_issuers(&config.endpoints.issuer, token.response_iss.as_deref());
@@ -138,38 +104,131 @@ async fn verify(
         ),
         Some(_) => None,
     };
-    id_token
-        .claims
-        .verify(&Expectations {
-            issuers: &issuers,
-            client_id: &config.client_id,
-            nonce,
-            now_secs: (now_ms() / 1000) as i64,
-            access_token_sha256: digest.as_ref(),
-        })
-        .map_err(AuthError::from)?;
+    // Hidden in the token taken apart as where it was sent (after a redirect the stored record
+    // keeps it hidden for good, and so no longer knows it as a secret).
+    if let Some(nonce) = nonce {
+        timeline::secret("nonce", nonce);
+    }
+    let parsed = IdToken::parse(raw);
+    // at_hash is required beside an access token from the authorization endpoint (§3.2.2.10)
+    // and checked when present beside one from the token endpoint (§3.1.3.8).
+    let digest = if at_hash_required || parsed.as_ref().is_ok_and(|t| t.claims.at_hash.is_some()) {
+        Some(sha256(token.access_token.as_bytes()).await?)
+    } else {
+        None
+    };
+    let expect = Expectations {
+        issuers: &issuers,
+        client_id: &config.client_id,
+        nonce,
+        now_secs: (now_ms() / 1000) as i64,
+        access_token_sha256: digest.as_ref(),
+    };
+    let jwks_uri = &config.endpoints.jwks_uri;
+    let (signature, outcome) = match &parsed {
+        Err(error) => (
+            SignatureCheck::NotChecked {
+                reason: error.to_string(),
+            },
+            Err(AuthError::IdToken(error.clone()).into()),
+        ),
+        Ok(id_token) => match signed_by_provider(config, id_token).await {
+            Err(error) => (
+                SignatureCheck::NotChecked {
+                    reason: error.to_string(),
+                },
+                Err(error),
+            ),
+            Ok((kid, false)) => (
+                SignatureCheck::Invalid {
+                    kid,
+                    jwks_uri: jwks_uri.clone(),
+                },
+                Err(AuthError::IdToken(IdTokenError::BadSignature).into()),
+            ),
+            Ok((kid, true)) => (
+                SignatureCheck::Verified {
+                    kid,
+                    jwks_uri: jwks_uri.clone(),
+                },
+                claims_hold(id_token, &expect, original),
+            ),
+        },
+    };
+    let occasion = match original {
+        None => Occasion::SignIn,
+        Some(_) => Occasion::Refresh,
+    };
+    let report = IdTokenReport::new(
+        raw,
+        &Verification {
+            occasion,
+            expect: &expect,
+            signature,
+            original,
+        },
+    );
+    on_timeline(occasion, &outcome, report, digest.is_some());
+    outcome
+}
+
+/// Whether the provider's key (the one the `kid` names) verifies the signature: the key's
+/// `kid` and the verdict.
+async fn signed_by_provider(
+    config: &ClientConfig,
+    id_token: &IdToken,
+) -> Result<(Option<String>, bool), AppError> {
+    let key = signing_key(config, id_token.header.kid.as_deref()).await?;
+    let genuine =
+        verify_rs256(&key, id_token.signing_input.as_bytes(), &id_token.signature).await?;
+    Ok((key.kid, genuine))
+}
+
+/// The claims' checks, and for a refresh the comparison with the first ID token.
+fn claims_hold(
+    id_token: &IdToken,
+    expect: &Expectations<'_>,
+    original: Option<&Claims>,
+) -> Result<Claims, AppError> {
+    id_token.claims.verify(expect).map_err(AuthError::from)?;
     if let Some(original) = original {
         check_refreshed_claims(original, &id_token.claims).map_err(AuthError::from)?;
-        timeline::check(
-            "The refreshed ID token names the same person as the first",
-            true,
-            format!(
-                "Signature, iss, aud and exp checked as at sign-in; sub is still {}, and iss, aud, azp and auth_time are the first ID token's (OpenID Connect Core §12.2).",
-                id_token.claims.sub
-            ),
-        );
-        return Ok(id_token.claims);
     }
-    timeline::check(
-        "The ID token is meant for this app, fresh, and answers this tab's request",
-        true,
-        format!(
-            "iss is {}, aud names this client, exp is in the future, the nonce is the one this tab sent{}.",
-            id_token.claims.iss,
-            if digest.is_some() { ", at_hash matches the access token" } else { "" }
+    Ok(id_token.claims.clone())
+}
+
+/// The ID token's check on the timeline: passed or why not, with the token taken apart (or,
+/// for a token whose header cannot even be read, the refusal alone).
+fn on_timeline(
+    occasion: Occasion,
+    outcome: &Result<Claims, AppError>,
+    report: Option<IdTokenReport>,
+    at_hash: bool,
+) {
+    let title = match (occasion, outcome.is_ok()) {
+        (Occasion::SignIn, _) => "The ID token is genuine and meant for this app",
+        (Occasion::Refresh, true) => "The refreshed ID token names the same person as the first",
+        (Occasion::Refresh, false) => "The refreshed ID token is genuine and names the same person",
+    };
+    let detail = match (outcome, occasion) {
+        (Err(error), _) => error.to_string(),
+        (Ok(claims), Occasion::SignIn) => format!(
+            "The provider's key verifies the signature; iss is {}, aud names this client, exp is in the future, the nonce is the one this tab sent{}. Each claim and its check below.",
+            claims.iss,
+            if at_hash { ", at_hash matches the access token" } else { "" }
         ),
-    );
-    Ok(id_token.claims)
+        (Ok(claims), Occasion::Refresh) => format!(
+            "Signature, iss, aud and exp checked as at sign-in; sub is still {}, and iss, aud, azp and auth_time are the first ID token's (OpenID Connect Core §12.2).",
+            claims.sub
+        ),
+    };
+    match report {
+        Some(report) => timeline::id_token_check(title, outcome.is_ok(), detail, report),
+        None if matches!(outcome, Err(AppError::Auth(AuthError::IdToken(_)))) => {
+            timeline::check(title, false, detail)
+        }
+        None => {}
+    }
 }
 
 thread_local! {

@@ -29,8 +29,18 @@ impl Answer {
     }
 }
 
-/// Runs `fetch(url, {method, headers, body, credentials, cache})` and keeps the response headers named in
-/// `keep` (lower case) that the browser exposes. `Err` means no answer at all (a network failure,
+/// Which response headers to keep.
+#[derive(Debug, Clone, Copy)]
+pub enum Kept<'a> {
+    /// These (lower case), where the browser exposes them.
+    Named(&'a [&'a str]),
+    /// Every one the browser exposes: cross-origin, the CORS-safelisted ones and those the
+    /// server names in `Access-Control-Expose-Headers` (Fetch §3.2.4).
+    AllExposed,
+}
+
+/// Runs `fetch(url, {method, headers, body, credentials, cache})` and keeps the response headers
+/// `keep` names that the browser exposes. `Err` means no answer at all (a network failure,
 /// CORS, or the CSP refusing the origin), with the browser's reason.
 pub async fn fetch(
     url: &str,
@@ -38,7 +48,7 @@ pub async fn fetch(
     headers: &[(&str, &str)],
     body: Option<&str>,
     credentials: RequestCredentials,
-    keep: &[&str],
+    keep: Kept<'_>,
     revalidate: bool,
 ) -> Result<Answer, String> {
     let init = RequestInit::new();
@@ -59,7 +69,14 @@ pub async fn fetch(
         init.set_body(&body.into());
     }
     let window = window().map_err(|_| NO_WINDOW.to_owned())?;
-    read(window.fetch_with_str_and_init(url, &init), keep).await
+    read(
+        window.fetch_with_str_and_init(url, &init),
+        |received| match keep {
+            Kept::Named(names) => named(received, names),
+            Kept::AllExposed => all_headers(received),
+        },
+    )
+    .await
 }
 
 /// `fetch(url)` as it is, a same-origin GET with same-origin credentials (what index.html's
@@ -67,10 +84,15 @@ pub async fn fetch(
 /// to build, which spares the front door their bindings.
 pub async fn get(url: &str, keep: &[&str]) -> Result<Answer, String> {
     let window = window().map_err(|_| NO_WINDOW.to_owned())?;
-    read(window.fetch_with_str(url), keep).await
+    read(window.fetch_with_str(url), |received| named(received, keep)).await
 }
 
-async fn read(fetched: js_sys::Promise, keep: &[&str]) -> Result<Answer, String> {
+/// Awaits the response and its text; `kept` picks the headers. A closure, so the front door's
+/// `get` does not link in the walk over every header the inspector's requests ask for.
+async fn read(
+    fetched: js_sys::Promise,
+    kept: impl FnOnce(&Headers) -> Vec<(String, String)>,
+) -> Result<Answer, String> {
     let response: Response = JsFuture::from(fetched)
         .await
         .map_err(|e| js_message(&e))?
@@ -81,10 +103,28 @@ async fn read(fetched: js_sys::Promise, keep: &[&str]) -> Result<Answer, String>
     let received = response.headers();
     Ok(Answer {
         status: response.status(),
-        headers: keep
-            .iter()
-            .filter_map(|name| Some(((*name).to_owned(), received.get(name).ok()??)))
-            .collect(),
+        headers: kept(&received),
         text: text.as_string().unwrap_or_default(),
     })
+}
+
+/// The headers `names` (lower case) that the browser exposes.
+fn named(headers: &Headers, names: &[&str]) -> Vec<(String, String)> {
+    names
+        .iter()
+        .filter_map(|name| Some(((*name).to_owned(), headers.get(name).ok()??)))
+        .collect()
+}
+
+/// Every `[name, value]` a `Headers` iterates (names in lower case, repeated ones joined).
+fn all_headers(headers: &Headers) -> Vec<(String, String)> {
+    let Ok(Some(entries)) = js_sys::try_iter(headers) else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(|entry| {
+            let pair: js_sys::Array = entry.ok()?.dyn_into().ok()?;
+            Some((pair.get(0).as_string()?, pair.get(1).as_string()?))
+        })
+        .collect()
 }

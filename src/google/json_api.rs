@@ -7,14 +7,14 @@ use oauth::api::{ApiError, Method};
 use oauth::json::{object_of, FieldError, FromJson, Json};
 use oauth::paging::{Next, PageCursor};
 
-/// [`Host::call`], then the answer decoded from JSON.
+/// [`Host::api`], then the answer decoded from JSON.
 pub async fn call_json<T: FromJson>(
     host: &Host,
     method: Method,
     url: &str,
     body: Option<String>,
 ) -> Result<T, ApiError> {
-    decode(&host.call(method, url, body).await?)
+    decode(&host.api(method, url, body).await?)
 }
 
 /// Every item of a Google list, following `nextPageToken` within [`PageCursor`]'s bounds.

@@ -7,7 +7,7 @@
 //! module fetches, sleeps and fetches again.
 
 use crate::browser::clock::now_ms;
-use crate::browser::fetch::fetch;
+use crate::browser::fetch::{fetch, Kept};
 use crate::dpop::{self, Presentation};
 use crate::timeline::{self, HttpExchange, Step};
 use oauth::api::{check_answer, Answer};
@@ -24,6 +24,9 @@ pub enum Body<'a> {
     Form(&'a str),
     /// `application/json`, for the APIs' writes.
     Json(String),
+    /// As composed in the inspector's "Try a request": its type, if any, is among the request's
+    /// own headers.
+    Raw(&'a str),
 }
 
 /// Whether the browser's HTTP cache (and any cache on the way) may answer a request.
@@ -44,40 +47,34 @@ pub async fn send(
 ) -> Result<String, ApiError> {
     let method = match body {
         Body::None => Method::Get,
-        Body::Form(_) | Body::Json(_) => Method::Post,
+        Body::Form(_) | Body::Json(_) | Body::Raw(_) => Method::Post,
     };
-    attempt(step, method, url, bearer, &body, Caching::Allowed).await
+    let sent = Sent::new(step, method, url, bearer, &body);
+    Ok(attempt(&sent, Caching::Allowed).await?.text)
 }
 
 /// A GET like [`send`]'s that no cache may answer without asking the server (a key set when
 /// the copy at hand may be from before a rotation).
 pub async fn send_bypassing_caches(step: Step, url: &str) -> Result<String, ApiError> {
-    attempt(step, Method::Get, url, None, &Body::None, Caching::Bypassed).await
+    let sent = Sent::new(step, Method::Get, url, None, &Body::None);
+    Ok(attempt(&sent, Caching::Bypassed).await?.text)
 }
 
-/// An API call with a bearer token, retried as [`RetryPolicy`] decides.
+/// An API call with a bearer token, retried as [`RetryPolicy`] decides: the 2xx answer.
 pub async fn call(
     method: Method,
     url: &str,
     bearer: &str,
     body: Body<'_>,
-) -> Result<String, ApiError> {
+) -> Result<ReceivedAnswer, ApiError> {
     let policy = RetryPolicy::default();
     let started = now_ms();
     let mut attempts = 0;
+    let sent = Sent::new(Step::ApiCall, method, url, Some(bearer), &body);
     loop {
         attempts += 1;
-        let error = match attempt(
-            Step::ApiCall,
-            method,
-            url,
-            Some(bearer),
-            &body,
-            Caching::Allowed,
-        )
-        .await
-        {
-            Ok(text) => return Ok(text),
+        let error = match attempt(&sent, Caching::Allowed).await {
+            Ok(answer) => return Ok(answer),
             Err(error) => error,
         };
         let elapsed = now_ms().saturating_sub(started);
@@ -88,20 +85,39 @@ pub async fn call(
     }
 }
 
-/// One HTTP exchange, recorded on the inspector's timeline (every attempt, retries too).
-async fn attempt(
-    step: Step,
+/// A request composed in the inspector's "Try a request", with the token: sent once, as it
+/// is (its own headers, its body), recorded like every other call, and its answer returned
+/// whatever the status, with every header the browser exposes. DPoP proofs and nonces as for
+/// any request.
+/// With `token_in_body`, the body already carries the token (Google's token info wants it
+/// there) and no `Authorization` header goes along: RFC 6750 §2, one way per request.
+pub async fn send_as_composed(
     method: Method,
     url: &str,
-    bearer: Option<&str>,
-    body: &Body<'_>,
-    caching: Caching,
-) -> Result<String, ApiError> {
-    checked(recorded(step, method, url, bearer, body, caching).await?)
+    bearer: &str,
+    headers: &[(String, String)],
+    body: Option<&str>,
+    token_in_body: bool,
+) -> Result<ReceivedAnswer, ApiError> {
+    timeline::secret("access token", bearer);
+    let body = body.map_or(Body::None, Body::Raw);
+    let header = (!token_in_body).then_some(bearer);
+    let mut sent = Sent::new(Step::ApiCall, method, url, header, &body);
+    sent.headers.extend(headers.iter().cloned());
+    sent.kept = Kept::AllExposed;
+    recorded(&sent, Caching::Allowed).await
 }
 
-/// A 2xx answer's body, or why not.
-fn checked(received: crate::browser::fetch::Answer) -> Result<String, ApiError> {
+/// What came back.
+pub type ReceivedAnswer = crate::browser::fetch::Answer;
+
+/// One HTTP exchange, recorded on the inspector's timeline (every attempt, retries too).
+async fn attempt(sent: &Sent<'_>, caching: Caching) -> Result<ReceivedAnswer, ApiError> {
+    checked(recorded(sent, caching).await?)
+}
+
+/// A 2xx answer, or why not.
+fn checked(received: ReceivedAnswer) -> Result<ReceivedAnswer, ApiError> {
     let header = |name| received.header(name);
     let answer = Answer {
         status: received.status,
@@ -110,7 +126,43 @@ fn checked(received: crate::browser::fetch::Answer) -> Result<String, ApiError> 
         body: &received.text,
     };
     check_answer(&answer, now_ms())?;
-    Ok(received.text)
+    Ok(received)
+}
+
+/// A request as it goes out: what the timeline records of it and what fetch is given.
+struct Sent<'a> {
+    step: Step,
+    method: Method,
+    url: &'a str,
+    bearer: Option<&'a str>,
+    /// Headers besides the token's (`Authorization`, `DPoP`), which each attempt adds.
+    headers: Vec<(String, String)>,
+    body: Option<&'a str>,
+    kept: Kept<'static>,
+}
+
+impl<'a> Sent<'a> {
+    fn new(
+        step: Step,
+        method: Method,
+        url: &'a str,
+        bearer: Option<&'a str>,
+        body: &'a Body<'a>,
+    ) -> Self {
+        Sent {
+            step,
+            method,
+            url,
+            bearer,
+            headers: body
+                .content_type()
+                .map(|t| ("Content-Type".to_owned(), t.to_owned()))
+                .into_iter()
+                .collect(),
+            body: body.text(),
+            kept: Kept::Named(&HEADERS_THAT_MATTER),
+        }
+    }
 }
 
 /// A form POST whose answer, success or not, the caller reads itself (the token endpoint
@@ -118,15 +170,9 @@ fn checked(received: crate::browser::fetch::Answer) -> Result<String, ApiError> 
 /// endpoint, RFC 9126 §2.3; revocation's 400 can mean "nothing left to revoke",
 /// `oauth::revocation::read_answer`): the status and body, unless nothing came.
 pub async fn exchange(step: Step, url: &str, form: &str) -> Result<(u16, String), ApiError> {
-    let received = recorded(
-        step,
-        Method::Post,
-        url,
-        None,
-        &Body::Form(form),
-        Caching::Allowed,
-    )
-    .await?;
+    let body = Body::Form(form);
+    let sent = Sent::new(step, Method::Post, url, None, &body);
+    let received = recorded(&sent, Caching::Allowed).await?;
     Ok((received.status, received.text))
 }
 
@@ -136,28 +182,21 @@ pub async fn exchange(step: Step, url: &str, form: &str) -> Result<(u16, String)
 pub struct Held {
     step: Step,
     exchange: HttpExchange,
-    received: Result<crate::browser::fetch::Answer, ApiError>,
+    received: Result<ReceivedAnswer, ApiError>,
 }
 
 impl Held {
     /// Records the exchange and gives its body (or why not), as [`send`] would have.
     pub fn release(self) -> Result<String, ApiError> {
         put_on_timeline(self.step, self.exchange);
-        checked(self.received?)
+        Ok(checked(self.received?)?.text)
     }
 }
 
 /// A GET like [`send`]'s, held unrecorded and unread until [`Held::release`].
 pub async fn send_held(step: Step, url: &str, bearer: Option<&str>) -> Held {
-    let (received, exchange) = unrecorded(
-        step,
-        Method::Get,
-        url,
-        bearer,
-        &Body::None,
-        Caching::Allowed,
-    )
-    .await;
+    let sent = Sent::new(step, Method::Get, url, bearer, &Body::None);
+    let (received, exchange) = unrecorded(&sent, Caching::Allowed).await;
     Held {
         step,
         exchange,
@@ -166,16 +205,9 @@ pub async fn send_held(step: Step, url: &str, bearer: Option<&str>) -> Held {
 }
 
 /// Sends the request and puts the exchange on the timeline, whatever the outcome.
-async fn recorded(
-    step: Step,
-    method: Method,
-    url: &str,
-    bearer: Option<&str>,
-    body: &Body<'_>,
-    caching: Caching,
-) -> Result<crate::browser::fetch::Answer, ApiError> {
-    let (received, exchange) = unrecorded(step, method, url, bearer, body, caching).await;
-    put_on_timeline(step, exchange);
+async fn recorded(sent: &Sent<'_>, caching: Caching) -> Result<ReceivedAnswer, ApiError> {
+    let (received, exchange) = unrecorded(sent, caching).await;
+    put_on_timeline(sent.step, exchange);
     received
 }
 
@@ -190,26 +222,30 @@ fn put_on_timeline(step: Step, exchange: HttpExchange) {
     );
 }
 
-/// Sends the request; the exchange as the inspector would show it. With DPoP in use, the
-/// request carries a proof, and a server that answers `use_dpop_nonce` gets the request once
-/// more with its nonce (RFC 9449 §8, §9); the refused attempt goes on the timeline first.
+/// Sends the request; the exchange as the inspector would show it: the headers exactly as
+/// they were given to fetch (the token among them, hidden by the inspector's secret filter),
+/// and fetch's own options apart. With DPoP in use, the request carries a proof, and a server
+/// that answers `use_dpop_nonce` gets the request once more with its nonce (RFC 9449 §8, §9);
+/// the refused attempt goes on the timeline first.
 async fn unrecorded(
-    step: Step,
-    method: Method,
-    url: &str,
-    bearer: Option<&str>,
-    body: &Body<'_>,
+    sent: &Sent<'_>,
     caching: Caching,
-) -> (
-    Result<crate::browser::fetch::Answer, ApiError>,
-    HttpExchange,
-) {
+) -> (Result<ReceivedAnswer, ApiError>, HttpExchange) {
+    let Sent {
+        step,
+        method,
+        url,
+        bearer,
+        body,
+        kept,
+        ..
+    } = *sent;
     // Tokens this request carries are hidden in the inspector whether or not it saw them arrive
     // (after a reload, the session's token was never on the timeline).
     if let Some(token) = bearer {
         timeline::secret("access token", token);
     }
-    if let Body::Form(form) = body {
+    if let Some(form) = body.filter(|_| is_form(&sent.headers)) {
         timeline::secrets_in_form(form);
     }
     let mut attempt = 1;
@@ -223,8 +259,9 @@ async fn unrecorded(
         let mut exchange = HttpExchange {
             method: method.as_str().to_owned(),
             url: url.to_owned(),
-            request_headers: request_headers(bearer.is_some(), body, caching),
-            request_body: body.text().map(str::to_owned),
+            request_headers: sent.headers.clone(),
+            fetch_options: fetch_options(caching),
+            request_body: body.map(str::to_owned),
             status: None,
             response_headers: Vec::new(),
             response_body: None,
@@ -239,27 +276,28 @@ async fn unrecorded(
             }) => "DPoP",
             _ => "Bearer",
         };
-        if let Some(presentation) = &presentation {
-            dpop_headers(&mut exchange.request_headers, presentation);
-        }
-        let authorization = bearer.map(|token| format!("{scheme} {token}"));
-        let mut headers = Vec::new();
-        if let Some(content_type) = body.content_type() {
-            headers.push(("Content-Type", content_type));
-        }
-        if let Some(value) = &authorization {
-            headers.push(("Authorization", value.as_str()));
+        if let Some(token) = bearer {
+            let value = format!("{scheme} {token}");
+            exchange
+                .request_headers
+                .push(("Authorization".to_owned(), value));
         }
         if let Some(presentation) = &presentation {
-            headers.push(("DPoP", presentation.proof.as_str()));
+            let proof = presentation.proof.clone();
+            exchange.request_headers.push(("DPoP".to_owned(), proof));
         }
+        let headers: Vec<(&str, &str)> = exchange
+            .request_headers
+            .iter()
+            .map(|(n, v)| (n.as_str(), v.as_str()))
+            .collect();
         let received = fetch(
             url,
             method.as_str(),
             &headers,
-            body.text(),
+            body,
             RequestCredentials::Omit,
-            &HEADERS_THAT_MATTER,
+            kept,
             caching == Caching::Bypassed,
         )
         .await;
@@ -279,6 +317,15 @@ async fn unrecorded(
     }
 }
 
+/// Whether the body goes as a form (whose secret parameters the inspector then hides).
+fn is_form(headers: &[(String, String)]) -> bool {
+    headers.iter().any(|(n, v)| {
+        n.eq_ignore_ascii_case("content-type")
+            && v.to_ascii_lowercase()
+                .starts_with("application/x-www-form-urlencoded")
+    })
+}
+
 /// Keeps the server's `DPoP-Nonce`, and says whether its answer asks for one in a new proof.
 fn retry_with_nonce(url: &str, attempt: u32, received: &crate::browser::fetch::Answer) -> bool {
     let header = |name| received.header(name);
@@ -295,24 +342,10 @@ fn retry_with_nonce(url: &str, attempt: u32, received: &crate::browser::fetch::A
     )
 }
 
-/// What the inspector shows of a DPoP request: the scheme, and that a proof went along (its
-/// header and claims are the step recorded just before).
-fn dpop_headers(headers: &mut Vec<(String, String)>, presentation: &Presentation) {
-    if presentation.bound_token {
-        if let Some((_, value)) = headers.iter_mut().find(|(n, _)| n == "authorization") {
-            *value = "DPoP (the access token, bound to this page's key)".to_owned();
-        }
-    }
-    headers.push((
-        "dpop".to_owned(),
-        "a proof signed with this page's key (its header and claims: the step before)".to_owned(),
-    ));
-}
-
 impl Body<'_> {
     fn content_type(&self) -> Option<&'static str> {
         match self {
-            Body::None => None,
+            Body::None | Body::Raw(_) => None,
             Body::Form(_) => Some("application/x-www-form-urlencoded"),
             Body::Json(_) => Some("application/json"),
         }
@@ -321,7 +354,7 @@ impl Body<'_> {
     fn text(&self) -> Option<&str> {
         match self {
             Body::None => None,
-            Body::Form(form) => Some(form),
+            Body::Form(form) | Body::Raw(form) => Some(form),
             Body::Json(json) => Some(json),
         }
     }
@@ -339,29 +372,19 @@ const HEADERS_THAT_MATTER: [&str; 6] = [
     "dpop-nonce",
 ];
 
-fn request_headers(bearer: bool, body: &Body<'_>, caching: Caching) -> Vec<(String, String)> {
-    let mut headers = Vec::new();
-    if bearer {
-        // The inspector hides the token itself through the registered secrets.
-        headers.push((
-            "authorization".to_owned(),
-            "Bearer (the access token)".to_owned(),
-        ));
-    }
-    if let Some(content_type) = body.content_type() {
-        headers.push(("content-type".to_owned(), content_type.to_owned()));
-    }
-    headers.push((
+/// What fetch was told besides the headers, for the inspector.
+fn fetch_options(caching: Caching) -> Vec<(String, String)> {
+    let mut options = vec![(
         "credentials".to_owned(),
         "omit (no cookies are sent)".to_owned(),
-    ));
+    )];
     if caching == Caching::Bypassed {
-        headers.push((
+        options.push((
             "cache".to_owned(),
             "no-cache (caches must ask the server whether what they hold is current)".to_owned(),
         ));
     }
-    headers
+    options
 }
 
 #[cfg(test)]
@@ -371,9 +394,28 @@ mod tests {
     #[test]
     fn the_inspector_sees_each_bodys_type() {
         let json = Body::Json("{}".into());
-        let headers = request_headers(true, &json, Caching::Allowed);
-        assert!(headers.contains(&("content-type".into(), "application/json".into())));
-        assert_eq!(json.text(), Some("{}"));
+        let sent = Sent::new(Step::ApiCall, Method::Post, "https://x", None, &json);
+        assert_eq!(
+            sent.headers,
+            vec![("Content-Type".to_owned(), "application/json".to_owned())]
+        );
+        assert_eq!(sent.body, Some("{}"));
         assert_eq!(Body::None.content_type(), None);
+        assert_eq!(
+            Body::Raw("x").content_type(),
+            None,
+            "its type is its own header"
+        );
+        assert!(is_form(
+            &Sent::new(
+                Step::Revocation,
+                Method::Post,
+                "https://x",
+                None,
+                &Body::Form("a=b")
+            )
+            .headers
+        ));
+        assert_eq!(fetch_options(Caching::Bypassed).len(), 2);
     }
 }

@@ -267,7 +267,7 @@ pub async fn delete_task(
     task_id: &str,
 ) -> Result<(), ApiError> {
     let url = task_url(api, list_id, task_id);
-    host.call(Method::Delete, &url, None)
+    host.api(Method::Delete, &url, None)
         .await
         .map(|_| ())
         .map_err(writing)
@@ -308,7 +308,7 @@ pub async fn clear_completed(
     list_id: &str,
 ) -> Result<(), ApiError> {
     let path = format!("/tasks/v1/lists/{}/clear", segment(list_id));
-    host.call(Method::Post, &api.api_url(GOOGLE_TASKS_API, &path), None)
+    host.api(Method::Post, &api.api_url(GOOGLE_TASKS_API, &path), None)
         .await
         .map(|_| ())
         .map_err(writing)
@@ -352,7 +352,7 @@ pub async fn rename_list(
 
 /// `tasklists.delete`: the list and every task in it (204).
 pub async fn delete_list(host: &Host, api: &FeatureSession, list_id: &str) -> Result<(), ApiError> {
-    host.call(Method::Delete, &list_url(api, Some(list_id)), None)
+    host.api(Method::Delete, &list_url(api, Some(list_id)), None)
         .await
         .map(|_| ())
         .map_err(writing)

@@ -1,5 +1,6 @@
 //! The features' side: a typed client over the host object.
 
+use super::call::{read_answer, CallAnswer, CallRequest};
 use super::member;
 use crate::browser::js_function;
 use crate::timeline::Snapshot;
@@ -34,23 +35,13 @@ impl Host {
         js_function(&self.object, name)
     }
 
-    /// An API call with the session's token (see the module's table). `body` is JSON.
-    pub async fn call(
-        &self,
-        method: Method,
-        url: &str,
-        body: Option<String>,
-    ) -> Result<String, ApiError> {
+    /// A request with the session's token (see the module's table), sent as its mode says;
+    /// the answer (status, the headers the browser exposes, body) or why there is none.
+    pub async fn call(&self, request: &CallRequest) -> Result<CallAnswer, ApiError> {
         let missing = || ApiError::Network("the sign-in module offers no request function".into());
         let call = self.member(member::CALL).ok_or_else(missing)?;
-        let body = body.map_or(JsValue::NULL, |b| JsValue::from_str(&b));
         let promise: Promise = call
-            .call3(
-                &JsValue::NULL,
-                &JsValue::from_str(method.as_str()),
-                &JsValue::from_str(url),
-                &body,
-            )
+            .call1(&JsValue::NULL, &JsValue::from_str(&request.to_json()))
             .map_err(|_| missing())?
             .dyn_into()
             .map_err(|_| missing())?;
@@ -60,6 +51,16 @@ impl Host {
             .and_then(|v| v.as_string())
             .ok_or_else(missing)?;
         read_answer(&answer)
+    }
+
+    /// An API call as the views make it ([`CallRequest::api`]): the body of its 2xx answer.
+    pub async fn api(
+        &self,
+        method: Method,
+        url: &str,
+        body: Option<String>,
+    ) -> Result<String, ApiError> {
+        Ok(self.call(&CallRequest::api(method, url, body)).await?.body)
     }
 
     /// Asks the provider for `scopes` on top of what was granted; with a redirect, the tab
@@ -109,46 +110,5 @@ impl Drop for HostSubscription {
         if let Some(unsubscribe) = &self.unsubscribe {
             let _ = unsubscribe.call0(&JsValue::NULL);
         }
-    }
-}
-
-/// `{"ok": body}` or `{"error": ApiError}`, as the host's `call` answers.
-pub(super) fn answer_json(result: &Result<String, ApiError>) -> String {
-    match result {
-        Ok(body) => Json::object([("ok", Json::string(body))]),
-        Err(error) => Json::object([("error", error.to_json())]),
-    }
-    .to_text()
-}
-
-pub(super) fn read_answer(text: &str) -> Result<String, ApiError> {
-    let unreadable = || ApiError::Malformed("the sign-in module's answer could not be read".into());
-    let o = Json::parse_object(text).map_err(|_| unreadable())?;
-    if let Some(body) = o.get("ok").and_then(Json::as_str) {
-        return Ok(body.to_owned());
-    }
-    Err(o
-        .get("error")
-        .and_then(ApiError::from_json)
-        .unwrap_or_else(unreadable))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn answers_cross_as_they_were() {
-        for result in [
-            Ok("{\"items\":[]}".to_owned()),
-            Ok(String::new()),
-            Err(ApiError::Unauthorized),
-            Err(ApiError::InsufficientScope {
-                scopes: vec!["s".into()],
-            }),
-        ] {
-            assert_eq!(read_answer(&answer_json(&result)), result);
-        }
-        assert!(matches!(read_answer("nope"), Err(ApiError::Malformed(_))));
     }
 }

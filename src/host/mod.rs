@@ -13,7 +13,7 @@
 //! | what | from the host | to a feature |
 //! | --- | --- | --- |
 //! | [`FeatureSession`] | on mount, and again whenever it changes | what was granted and declined, where the APIs are; never the access token |
-//! | [`Host::call`] | the one authorised request function | the host adds the bearer, retries as `oauth::retry` decides, records the exchange for the inspector, and ends the session on a 401; the feature gets the body or an [`oauth::api::ApiError`] |
+//! | [`Host::call`] | the one authorised request function: a [`CallRequest`] (method, URL, headers, body, mode) | the host sends it only to an origin config.json names, adds the bearer (or DPoP), records the exchange for the inspector; an API call is retried as `oauth::retry` decides and a 401 ends the session; a request composed in the inspector goes once, as it is; the feature gets a [`CallAnswer`] (status, the headers the browser exposes, body) or an [`oauth::api::ApiError`] |
 //! | [`Host::request_scopes`] | incremental authorization, the configured way (popup or redirect) | a new session arrives as a new [`FeatureSession`] |
 //! | [`Host::timeline`], [`Host::subscribe`] | the protocol steps this tab took | a [`crate::timeline::Snapshot`], and a call on every change |
 //!
@@ -22,10 +22,12 @@
 //! [`Host`] is the typed client a feature holds. Another Yew app could be a feature: it needs
 //! only this module, the host object and a [`FeatureSession`].
 
+mod call;
 mod client;
 mod provide;
 mod session;
 
+pub use call::{CallAnswer, CallMode, CallRequest};
 pub use client::{Host, HostSubscription};
 pub use provide::{host_object, HostServices};
 pub use session::FeatureSession;

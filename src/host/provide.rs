@@ -1,12 +1,14 @@
 //! The host's side: the JavaScript object a feature module receives.
 
-use super::client::answer_json;
+use super::call::{answer_json, CallAnswer, CallMode, CallRequest};
 use super::member;
 use crate::google::request::{self, Body};
 use crate::timeline;
 use js_sys::{Object, Promise, Reflect};
-use oauth::api::{ApiError, Method};
+use oauth::api::{bearer_allowed, ApiError};
 use oauth::json::Json;
+use oauth::playground::{fill_token, TOKEN_PLACEHOLDER};
+use oauth::url::HttpUrl;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
@@ -17,6 +19,8 @@ pub trait HostServices {
     fn access_token(&self) -> Option<String>;
     /// The provider refused the token (401): the session ends, as for the host's own calls.
     fn token_refused(&self);
+    /// The origins the token may be sent to (config.json's provider and API origins).
+    fn token_origins(&self) -> Vec<String>;
     /// Incremental authorization for `scopes`, coming back to the view `return_to`.
     fn request_scopes(&self, scopes: Vec<String>, return_to: String);
 }
@@ -29,27 +33,19 @@ pub fn host_object(services: Rc<dyn HostServices>) -> JsValue {
     };
 
     let caller = services.clone();
-    let call = move |method: String, url: String, body: JsValue| -> Promise {
+    let call = move |request: String| -> Promise {
         let services = caller.clone();
         future_to_promise(async move {
-            let result = match (parse_method(&method), services.access_token()) {
-                (_, None) => Err(ApiError::Unauthorized),
-                (None, _) => Err(ApiError::Network(format!("unknown method {method}"))),
-                (Some(method), Some(token)) => {
-                    let body = body.as_string();
-                    let body = body.map_or(Body::None, Body::Json);
-                    request::call(method, &url, &token, body).await
-                }
+            let result = match CallRequest::from_json(&request) {
+                None => Err(ApiError::NotSent("the request could not be read".into())),
+                Some(request) => send(&*services, request).await,
             };
-            if result == Err(ApiError::Unauthorized) {
-                services.token_refused();
-            }
             Ok(JsValue::from_str(&answer_json(&result)))
         })
     };
     set(
         member::CALL,
-        Closure::<dyn Fn(String, String, JsValue) -> Promise>::new(call).into_js_value(),
+        Closure::<dyn Fn(String) -> Promise>::new(call).into_js_value(),
     );
 
     let asker = services;
@@ -91,8 +87,52 @@ pub fn host_object(services: Rc<dyn HostServices>) -> JsValue {
     object.into()
 }
 
-fn parse_method(name: &str) -> Option<Method> {
-    [Method::Get, Method::Post, Method::Patch, Method::Delete]
-        .into_iter()
-        .find(|m| m.as_str() == name)
+/// Sends a feature's request with the session's token, to an origin config.json names only.
+async fn send(services: &dyn HostServices, request: CallRequest) -> Result<CallAnswer, ApiError> {
+    let token = services.access_token().ok_or(ApiError::Unauthorized)?;
+    if !bearer_allowed(&request.url, &services.token_origins()) {
+        return Err(ApiError::NotSent(format!(
+            "the access token goes only to the provider and API origins config.json names, and {} is not one of them",
+            HttpUrl::parse(&request.url).map_or_else(|_| request.url.clone(), |u| u.origin())
+        )));
+    }
+    let answer = match request.mode {
+        CallMode::Api => {
+            let body = request.body.map_or(Body::None, Body::Json);
+            let result = request::call(request.method, &request.url, &token, body).await;
+            if result.as_ref().err() == Some(&ApiError::Unauthorized) {
+                services.token_refused();
+            }
+            result?
+        }
+        CallMode::AsComposed => {
+            let content_type = request
+                .headers
+                .iter()
+                .find(|(n, _)| n.eq_ignore_ascii_case("content-type"))
+                .map(|(_, v)| v.as_str());
+            let token_in_body = request
+                .body
+                .as_deref()
+                .is_some_and(|b| b.contains(TOKEN_PLACEHOLDER));
+            let body = request
+                .body
+                .as_deref()
+                .map(|b| fill_token(b, content_type, &token));
+            request::send_as_composed(
+                request.method,
+                &request.url,
+                &token,
+                &request.headers,
+                body.as_deref(),
+                token_in_body,
+            )
+            .await?
+        }
+    };
+    Ok(CallAnswer {
+        status: answer.status,
+        headers: answer.headers,
+        body: answer.text,
+    })
 }

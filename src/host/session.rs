@@ -12,6 +12,12 @@ pub struct FeatureSession {
     pub declined: Vec<String>,
     /// An origin standing in for Google's API hosts (the emulator), as config.json's `api_base`.
     pub api_base: Option<String>,
+    /// The provider's user info endpoint.
+    pub userinfo_endpoint: String,
+    /// Google's token info endpoint (the emulator's); none for another provider.
+    pub tokeninfo_endpoint: Option<String>,
+    /// Whether Google's APIs (Tasks, Calendar) are there to call: Google or its emulator.
+    pub google_apis: bool,
 }
 
 impl FeatureSession {
@@ -25,12 +31,28 @@ impl FeatureSession {
         oauth::config::api_url(self.api_base.as_deref(), google_origin, path_and_query)
     }
 
+    /// The endpoints the inspector's "Try a request" offers as presets.
+    pub fn endpoints(&self) -> oauth::playground::Endpoints<'_> {
+        oauth::playground::Endpoints {
+            userinfo: &self.userinfo_endpoint,
+            tokeninfo: self.tokeninfo_endpoint.as_deref(),
+            google_apis: self.google_apis,
+            api_base: self.api_base.as_deref(),
+        }
+    }
+
     pub fn to_json(&self) -> String {
         let list = |items: &[String]| Json::Array(items.iter().map(|s| Json::string(s)).collect());
         Json::object([
             ("granted_scopes", list(&self.granted_scopes)),
             ("declined", list(&self.declined)),
             ("api_base", Json::optional(self.api_base.as_deref())),
+            ("userinfo_endpoint", Json::string(&self.userinfo_endpoint)),
+            (
+                "tokeninfo_endpoint",
+                Json::optional(self.tokeninfo_endpoint.as_deref()),
+            ),
+            ("google_apis", Json::Bool(self.google_apis)),
         ])
         .to_text()
     }
@@ -40,10 +62,10 @@ impl FeatureSession {
         Some(FeatureSession {
             granted_scopes: o.strings("granted_scopes").ok()??,
             declined: o.strings("declined").ok()??,
-            api_base: match o.get("api_base") {
-                None | Some(Json::Null) => None,
-                Some(base) => Some(base.as_str()?.to_owned()),
-            },
+            api_base: o.string("api_base").ok()?,
+            userinfo_endpoint: o.string("userinfo_endpoint").ok()??,
+            tokeninfo_endpoint: o.string("tokeninfo_endpoint").ok()?,
+            google_apis: o.bool("google_apis").ok()??,
         })
     }
 }
@@ -59,6 +81,9 @@ mod tests {
             granted_scopes: vec!["openid".into(), google::TASKS_READONLY.into()],
             declined: vec![google::TASKS.into()],
             api_base: Some("http://127.0.0.1:8787".into()),
+            userinfo_endpoint: "http://127.0.0.1:8787/oauth2/v3/userinfo".into(),
+            tokeninfo_endpoint: Some("http://127.0.0.1:8787/tokeninfo".into()),
+            google_apis: true,
         };
         assert_eq!(
             FeatureSession::from_json(&session.to_json()),
@@ -66,6 +91,7 @@ mod tests {
         );
         let google_hosts = FeatureSession {
             api_base: None,
+            tokeninfo_endpoint: None,
             ..session
         };
         assert_eq!(
@@ -80,7 +106,7 @@ mod tests {
         let read_only = FeatureSession {
             granted_scopes: vec![google::TASKS_READONLY.into()],
             declined: vec![google::TASKS.into()],
-            api_base: None,
+            ..FeatureSession::default()
         };
         assert_eq!(read_only.access(&TASKS_API), Access::Read);
         assert_eq!(FeatureSession::default().access(&TASKS_API), Access::None);

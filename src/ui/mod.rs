@@ -8,6 +8,7 @@ pub mod feature_root;
 pub mod format;
 pub mod hooks;
 pub mod keyboard;
+pub mod playground_state;
 pub mod tasks_state;
 pub mod view;
 

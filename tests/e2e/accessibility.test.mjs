@@ -246,7 +246,11 @@ h.test('the live region announces signed in, signed out in another tab and signi
   const page = await h.openApp();
   await h.signIn(page);
   await announcer(page).filter({ hasText: `Signed in as ${ADA.name}.` }).waitFor();
-  assert.equal(await page.locator('[aria-live], [role="status"], [role="alert"]').count(), 1, 'one live region on the page: the announcer');
+  await page.getByTestId('inspector-announcer').waitFor({ state: 'attached' });
+  // One region for the session's status; the inspector's own speaks only in answer to what
+  // the person does there (Try a request, Copy as curl), and says nothing here.
+  assert.equal(await page.locator('[aria-live], [role="status"], [role="alert"]').count(), 2, 'the announcer and the inspector\'s region');
+  assert.equal((await page.getByTestId('inspector-announcer').textContent()).trim(), '', 'the inspector\'s region is silent');
   const said = await recordAnnouncements(page);
   await nextTick(page);
   await nextTick(page);

@@ -108,6 +108,15 @@ h.test('with a refresh token the session renews itself before expiry (no window,
   const inspector = page.getByTestId('inspector');
   await inspector.getByText('The refresh token was accepted').first().waitFor();
   assert.ok(await inspector.getByText('The refreshed ID token names the same person as the first').count() >= 1);
+  // Each ID token taken apart: the sign-in's, then each refresh's, held to the first (§12.2).
+  const reports = inspector.getByTestId('id-token');
+  assert.ok(await reports.count() >= 3, 'the first ID token and both refreshed ones');
+  assert.equal(await reports.first().locator('h4').textContent(), 'The ID token taken apart');
+  const refreshed = reports.filter({ has: page.getByRole('heading', { name: 'The refreshed ID token taken apart' }) }).last();
+  for (const c of ['signature', 'iss', 'aud', 'exp', 'first:iss', 'first:sub', 'first:aud', 'first:azp', 'first:iat']) {
+    assert.equal(await refreshed.locator(`[data-check="${c}"]`).getAttribute('data-outcome'), 'passed', c);
+  }
+  assert.equal(await refreshed.locator('[data-check="nonce"]').getAttribute('data-outcome'), 'not_checked', 'a refresh has no nonce');
 
   // The spent token is refused by the provider (and, replayed, revokes the grant).
   const replay = await postToProvider('/token', { grant_type: 'refresh_token', refresh_token: first, client_id: op.clientId });

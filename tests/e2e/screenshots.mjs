@@ -11,6 +11,28 @@ await fsp.mkdir(OUT, { recursive: true });
 const h = new Harness();
 await h.start();
 const shots = [];
+/** A shot of one element (a part of the inspector), scrolled into view. */
+async function part(locator, name) {
+  const file = path.join(OUT, `${name}.png`);
+  await locator.scrollIntoViewIfNeeded();
+  await locator.screenshot({ path: file });
+  shots.push(file);
+}
+
+/** Try a request: user info sent from the inspector, its answer, and the step copied as curl. */
+async function playgroundShots(page, suffix) {
+  const playground = page.getByTestId('playground');
+  await playground.getByRole('button', { name: 'User info' }).click();
+  await playground.getByRole('button', { name: 'Send' }).click();
+  await page.getByTestId('playground-answer').waitFor();
+  await part(playground, `inspector-playground${suffix}`);
+  const target = await playground.getByRole('link', { name: /recorded as step/ }).getAttribute('href');
+  const recorded = page.locator(target);
+  await recorded.getByRole('button', { name: 'Copy as curl' }).click();
+  await recorded.getByTestId('curl').waitFor();
+  await part(recorded, `inspector-curl${suffix}`);
+}
+
 async function shot(page, name, { fullPage = true } = {}) {
   const file = path.join(OUT, `${name}.png`);
   // The inspector comes with the features module once the page has settled: a whole-page shot
@@ -90,6 +112,7 @@ try {
   await page.getByTestId('sequence-diagram').scrollIntoViewIfNeeded();
   await shot(page, 'inspector-phone', { fullPage: false });
   await page.setViewportSize({ width: 1000, height: 720 });
+  await playgroundShots(page, '');
 
   await h.signOutButton(page).click();
   await page.getByRole('status').filter({ hasText: 'revoked' }).waitFor();
@@ -188,6 +211,13 @@ try {
   await shot(oidc, 'signed-in-id-token', { fullPage: false });
   await oidc.getByTestId('inspector').screenshot({ path: path.join(OUT, 'inspector-id-token.png') });
   shots.push(path.join(OUT, 'inspector-id-token.png'));
+  const idTokenCheck = (p) => p.getByTestId('timeline-entry').filter({ has: p.getByTestId('id-token') }).first();
+  await part(idTokenCheck(oidc), 'id-token-taken-apart');
+  const oidcDark = await h.newPage({ colorScheme: 'dark' });
+  await oidcDark.setViewportSize({ width: 1000, height: 720 });
+  await h.goto(oidcDark, h.appUrl);
+  await h.signIn(oidcDark);
+  await part(idTokenCheck(oidcDark), 'id-token-taken-apart-dark');
   await h.signOutButton(oidc).click();
   await h.waitSignedOut(oidc);
   await h.knobs({ id_token_forgery: 'bad_signature' });
@@ -195,6 +225,11 @@ try {
   await h.decide(oidc);
   await h.alert(oidc);
   await shot(oidc, 'id-token-forged', { fullPage: false });
+  await h.knobs({ id_token_forgery: 'wrong_at_hash' });
+  await h.startSignIn(oidc);
+  await h.decide(oidc);
+  await h.alert(oidc);
+  await part(oidc.getByTestId('timeline-entry').filter({ has: oidc.getByTestId('id-token') }).last(), 'id-token-at-hash-failed');
   await h.knobs({ id_token_forgery: null });
   h.setConfig({ ...oidcConfig, flow: 'code', token_endpoint: `${h.emulatorOrigin}/token` });
   const codeForGoogle = await h.openApp();
@@ -363,6 +398,7 @@ try {
   await shot(dark, 'signed-in-dark', { fullPage: false });
   await dark.getByTestId('inspector').screenshot({ path: path.join(OUT, 'inspector-dark.png') });
   shots.push(path.join(OUT, 'inspector-dark.png'));
+  await playgroundShots(dark, '-dark');
   await dark.setViewportSize({ width: 390, height: 800 });
   await dark.evaluate(() => scrollTo(0, 0));
   await shot(dark, 'signed-in-phone-dark', { fullPage: false });

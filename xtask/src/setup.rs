@@ -284,9 +284,20 @@ fn node_modules() -> Result<bool> {
     .map(|_| true)
 }
 
-/// Debian's Chromium: the only browser that installs here (Playwright's own download cannot).
+/// Debian's Chromium (the only browser that installs here: Playwright's own download cannot)
+/// and its driver, and Debian's curl, which the end-to-end tests run the inspector's "Copy as
+/// curl" commands with (rustup's installer needs it too, so it is nearly always there).
 fn chromium() -> Result<bool> {
-    if Path::new("/usr/bin/chromium").exists() && Path::new("/usr/bin/chromedriver").exists() {
+    let wanted: Vec<&str> = [
+        ("/usr/bin/chromium", "chromium"),
+        ("/usr/bin/chromedriver", "chromium-driver"),
+        ("/usr/bin/curl", "curl"),
+    ]
+    .into_iter()
+    .filter(|(path, _)| !Path::new(path).exists())
+    .map(|(_, package)| package)
+    .collect();
+    if wanted.is_empty() {
         return Ok(false);
     }
     let sudo = if output(Command::new("id").arg("-u")).trim() == "0" {
@@ -303,10 +314,9 @@ fn chromium() -> Result<bool> {
         logged(&mut cmd, log)
     };
     apt(&["update", "-qq"], "apt-update")?;
-    apt(
-        &["install", "-y", "-qq", "chromium", "chromium-driver"],
-        "chromium",
-    )?;
+    let mut install = vec!["install", "-y", "-qq"];
+    install.extend(wanted);
+    apt(&install, "chromium")?;
     Ok(true)
 }
 

@@ -4,11 +4,13 @@
 //! - [`parsers`]: the parsers never panic on hostile input, and what the builders write, the
 //!   parsers read back unchanged;
 //! - [`api`]: the API layer's decisions (answer classification, retries, paging);
+//! - [`curl`]: the inspector's curl commands, run through a real POSIX shell;
 //! - [`dpop`]: DPoP's `htu` and proofs;
 //! - [`outside_input`]: the readers of what servers and the page hand the core (challenges,
 //!   nonces, `Retry-After`, the page's CSP, error bodies, paging tokens).
 
 mod api;
+mod curl;
 mod dpop;
 mod outside_input;
 mod parsers;

@@ -182,6 +182,9 @@ fn feature_session(auth: &AuthContext, signed_in: Option<&SignedIn>) -> FeatureS
             .unwrap_or_default(),
         declined: signed_in.map(|s| s.declined.clone()).unwrap_or_default(),
         api_base: auth.config.endpoints.api_base.clone(),
+        userinfo_endpoint: auth.config.endpoints.userinfo.clone(),
+        tokeninfo_endpoint: auth.config.endpoints.tokeninfo.clone(),
+        google_apis: auth.config.google,
     }
 }
 
@@ -200,6 +203,10 @@ impl HostServices for AuthServices {
     fn token_refused(&self) {
         let auth = self.0.borrow().clone();
         auth.expire();
+    }
+
+    fn token_origins(&self) -> Vec<String> {
+        self.0.borrow().config.connect_origins()
     }
 
     fn request_scopes(&self, scopes: Vec<String>, return_to: String) {

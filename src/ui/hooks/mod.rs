@@ -2,6 +2,7 @@
 //! timeline, the Tasks view's state and calls (`tasks`), upcoming events (`calendar`).
 
 pub mod calendar;
+pub mod playground;
 pub mod tasks;
 
 use crate::browser::clock::now_ms;

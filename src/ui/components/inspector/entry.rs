@@ -1,3 +1,5 @@
+use super::curl::CopyAsCurl;
+use super::id_token::id_token_view;
 use super::Record;
 use crate::timeline::{Entry, Field, HttpExchange};
 use yew::prelude::*;
@@ -48,7 +50,11 @@ pub fn TimelineEntry(props: &EntryProps) -> Html {
             if !entry.fields.is_empty() {
                 <dl class="fields">{ for entry.fields.iter().map(|f| field(f, &show)) }</dl>
             }
-            if let Some(http) = &entry.http { { exchange(http, &show) } }
+            if let Some(report) = &entry.id_token { { id_token_view(report, &show) } }
+            if let Some(http) = &entry.http {
+                { exchange(http, &show) }
+                <CopyAsCurl exchange={http.clone()} record={props.record.clone()} revealed={*revealed} step={entry.id} />
+            }
         </li>
     }
 }
@@ -79,6 +85,7 @@ fn exchange(http: &HttpExchange, show: &dyn Fn(&str) -> String) -> Html {
         <div class="http">
             <p><strong>{ "Request " }</strong><code>{ format!("{} {}", http.method, show(&http.url)) }</code></p>
             { headers(&http.request_headers) }
+            { for http.fetch_options.iter().map(|(n, v)| html! { <div class="hint">{ format!("fetch option {n}: {v}") }</div> }) }
             if let Some(body) = &http.request_body { <pre>{ show(body) }</pre> }
             <p><strong>{ "Response " }</strong><code>{ http.status.map(|s| s.to_string()).unwrap_or_else(|| "none (network error)".into()) }</code></p>
             { headers(&http.response_headers) }

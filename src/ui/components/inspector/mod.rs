@@ -1,8 +1,11 @@
 //! The protocol inspector: the flow this tab just ran, step by step, with every check and HTTP
 //! exchange, a sequence diagram of it, and the server-side variant for comparison.
 
+mod curl;
 mod diagram;
 mod entry;
+mod id_token;
+mod try_request;
 mod variants;
 
 use crate::timeline::Snapshot;
@@ -10,8 +13,30 @@ use crate::ui::hooks::use_timeline;
 use diagram::SequenceDiagram;
 use entry::TimelineEntry;
 use std::rc::Rc;
+use try_request::TryRequest;
 use variants::Variants;
 use yew::prelude::*;
+
+/// Says something in the inspector's own live region.
+///
+/// The inspector has its own polite region rather than the sign-in module's announcer: that
+/// one's text is derived from the auth state alone (so countdown ticks never re-announce it),
+/// and the features module cannot write into it but through the seam, which would have the
+/// first module carry words about answers to requests it knows nothing of. This region speaks
+/// only in reply to what the person did here (an answer, a refusal, a copied command).
+#[derive(Clone, PartialEq)]
+pub struct Announcer(Callback<String>);
+
+impl Announcer {
+    pub fn say(&self, text: String) {
+        self.0.emit(text);
+    }
+}
+
+#[hook]
+fn use_announcer() -> Announcer {
+    use_context::<Announcer>().expect("inside the inspector")
+}
 
 /// The record a render drew from, compared by identity: a new record is a new snapshot.
 #[derive(Clone)]
@@ -26,14 +51,32 @@ impl PartialEq for Record {
 #[component]
 pub fn Inspector() -> Html {
     let snapshot = use_timeline();
+    // (how many things were said, the last): a repeat of the same words still changes the
+    // region, by a no-break space every other time.
+    let said = use_state(|| (0u32, String::new()));
+    let announcer = {
+        let said = said.clone();
+        Announcer(Callback::from(move |text: String| {
+            let count = said.0 + 1;
+            said.set((count, text));
+        }))
+    };
+    let spoken = if said.0 % 2 == 1 {
+        format!("{}\u{a0}", said.1)
+    } else {
+        said.1.clone()
+    };
     html! {
+        <ContextProvider<Announcer> context={announcer}>
         <section class="card inspector" aria-labelledby="inspector-heading" data-testid="inspector">
             <h2 id="inspector-heading">{ "Protocol inspector" }</h2>
             <p>{ "Every step this tab took, as it happened: the real messages of your own session, with each check and its result. Secrets are hidden until you reveal them." }</p>
+            <div class="visually-hidden" role="status" aria-live="polite" aria-atomic="true" data-testid="inspector-announcer">{ spoken }</div>
             if snapshot.dropped > 0 {
                 <p class="hint" data-testid="dropped">{ dropped_note(snapshot.dropped) }</p>
             }
             <SequenceDiagram entries={snapshot.clone()} />
+            <TryRequest record={Record(snapshot.clone())} />
             if snapshot.entries.is_empty() {
                 <p class="empty">{ "Nothing yet: sign in and the steps appear here." }</p>
             } else {
@@ -46,6 +89,7 @@ pub fn Inspector() -> Html {
             }
             <Variants />
         </section>
+        </ContextProvider<Announcer>>
     }
 }
 
