@@ -221,6 +221,58 @@ h.test('a task moves to another list with its subtasks and its id (destinationTa
   await page.getByTestId('timeline-entry').filter({ hasText: /POST .*\/move\?destinationTasklist=/ }).first().waitFor();
 });
 
+h.test('a refused move to another list brings the task back into its list with its subtasks, and says which and why', async () => {
+  const page = await h.openApp();
+  await h.signInWithTasks(page, { write: true });
+  await page.getByRole('button', { name: `Details of “${DRAFT}”: notes, due date, list` }).click();
+  await page.getByTestId('task-details').getByLabel('List').selectOption({ label: 'Errands' });
+  await h.knobs({ fail: { tasks: { status: 400, times: 1 } } });
+  await page.getByTestId('task-details').getByRole('button', { name: 'Save' }).click();
+  const { text } = await h.expectAlert(page, 'api_error');
+  assert.match(text, /moving the task to another list/);
+  assert.match(text, new RegExp(`“${DRAFT}” is back in this list`));
+  assert.equal((await moves()).length, 1, 'the move was asked for, and refused');
+  assert.deepEqual(await h.taskTitles(page), SHOWN, 'back in its place');
+  const subtasks = page.getByRole('list', { name: `Subtasks of “${DRAFT}”` });
+  assert.deepEqual((await subtasks.locator('.task-title').allTextContents()).map((t) => t.trim()), ["Translate Menabrea's paper", 'Write Note G'], 'with its subtasks under it');
+  assert.equal(await said(page), `“${DRAFT}” is back in this list.`);
+  assert.deepEqual(await googleOrder(), SHOWN, 'Google still has it here');
+  assert.deepEqual(await googleOrder('Errands'), ['Buy stamps', 'Return the umbrella']);
+});
+
+h.test('a refused list creation takes the new list away again, says so with its code, and keeps the name in the field', async () => {
+  const page = await h.openApp();
+  await h.signInWithTasks(page, { write: true });
+  await page.getByRole('button', { name: 'New list' }).click();
+  await page.getByLabel('Name of the new list').fill('Trip to Turin');
+  await h.knobs({ fail: { tasks: { status: 400, times: 1 } } });
+  await page.getByRole('button', { name: 'Make list' }).click();
+  const { text } = await h.expectAlert(page, 'api_error');
+  assert.match(text, /making the list/);
+  assert.match(text, /The list “Trip to Turin” was not made; its name is still in the field/);
+  assert.deepEqual(await page.getByLabel('Task list').locator('option').allTextContents(), ['My Tasks', 'Errands'], 'the list shown while saving is gone');
+  assert.equal(await page.getByLabel('Task list').locator('option:checked').textContent(), 'My Tasks', 'the list shown stays');
+  assert.equal(await page.getByLabel('Name of the new list').inputValue(), 'Trip to Turin', 'the name typed is kept');
+  assert.deepEqual(await h.taskTitles(page), SHOWN);
+  assert.deepEqual((await h.tasksApi('/tasks/v1/users/@me/lists')).items.map((l) => l.title), ['My Tasks', 'Errands'], 'Google made none');
+});
+
+h.test('a refused rename gives the list its name back, says so with its code, and keeps the new name in the field', async () => {
+  const page = await h.openApp();
+  await h.signInWithTasks(page, { write: true });
+  await page.getByRole('button', { name: 'Rename list “My Tasks”' }).click();
+  await page.getByLabel('New name of the list').fill('Everything');
+  await h.knobs({ fail: { tasks: { status: 400, times: 1 } } });
+  await page.getByRole('button', { name: 'Rename list' }).click();
+  const { text } = await h.expectAlert(page, 'api_error');
+  assert.match(text, /renaming the list/);
+  assert.match(text, /The list keeps its name “My Tasks”; the new name is still in the field/);
+  assert.deepEqual(await page.getByLabel('Task list').locator('option').allTextContents(), ['My Tasks', 'Errands'], 'the old name is back');
+  assert.equal(await page.getByLabel('New name of the list').inputValue(), 'Everything', 'the new name is kept');
+  assert.equal((await h.tasksCalls('PATCH')).length, 1, 'the rename was asked for, and refused');
+  assert.equal((await h.tasksApi('/tasks/v1/users/@me/lists')).items[0].title, 'My Tasks', 'Google kept the name');
+});
+
 h.test('lists of one\'s own: made, chosen, renamed, kept across a reload in this tab, and deleted after a confirmation that counts their tasks', async () => {
   const page = await h.openApp();
   await h.signInWithTasks(page, { write: true });
@@ -309,6 +361,27 @@ h.test('clear completed says how many it will hide, hides them (Google marks the
   await page.getByLabel('Show hidden').check();
   await waitFor(async () => (await h.taskTitles(page)).includes(REPLY), { message: 'shown again' });
   assert.match(await item(page, REPLY).textContent(), /hidden/);
+});
+
+h.test('a refused clear completed brings the completed tasks back where they were, and says so with its code', async () => {
+  const page = await h.openApp();
+  await h.signInWithTasks(page, { write: true });
+  await page.getByRole('checkbox', { name: PUNCH }).check();
+  await h.waitSaved(page);
+  await h.knobs({ fail: { tasks: { status: 400, times: 1 } } });
+  await page.getByRole('button', { name: 'Clear completed (2)' }).click();
+  const { text } = await h.expectAlert(page, 'api_error');
+  assert.match(text, /clearing the completed tasks/);
+  assert.match(text, /The completed tasks are back in view/);
+  assert.equal((await h.tasksCalls('POST')).filter((e) => e.path.endsWith('/clear')).length, 1, 'the clear was asked for, and refused');
+  assert.deepEqual(await h.taskTitles(page), SHOWN, 'back, each in its place');
+  for (const title of [PUNCH, REPLY]) {
+    assert.ok(await page.getByRole('checkbox', { name: title }).isChecked(), `“${title}” is still done`);
+    assert.doesNotMatch(await item(page, title).textContent(), /hidden/, `“${title}” is not marked hidden`);
+  }
+  assert.equal(await said(page), 'The completed tasks are back.');
+  await page.getByRole('button', { name: 'Clear completed (2)' }).waitFor();
+  assert.notEqual((await google(REPLY)).hidden, true, 'Google hid nothing');
 });
 
 h.test('with read-only access, moving a task asks for full access first and moves nothing', async () => {

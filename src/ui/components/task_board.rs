@@ -114,7 +114,10 @@ pub fn TaskBoard() -> Html {
                 <p class="clear-completed">
                     <button class="button small" onclick={clear}>
                         { format!("Clear completed ({completed})") }</button>
-                    <span class="hint">{ format!("Google hides the {completed} completed {} of this list (“Show hidden” shows them again).", if completed == 1 { "task" } else { "tasks" }) }</span>
+                    <span class="hint">{ match completed {
+                        1 => "Google hides the 1 completed task of this list (“Show hidden” shows it again).".to_owned(),
+                        n => format!("Google hides the {n} completed tasks of this list (“Show hidden” shows them again)."),
+                    } }</span>
                 </p>
             }
             { rows }
