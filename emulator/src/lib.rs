@@ -7,6 +7,7 @@ pub mod auth;
 pub mod calendar;
 pub mod catalog;
 pub mod google_api;
+pub mod http;
 pub mod id_token;
 pub mod keys;
 pub mod knobs;

@@ -1,11 +1,12 @@
 //! HTTP plumbing and routing. [`App::handle`] is a pure request → response function over
-//! shared state; [`start`] puts it behind `tiny_http`, one thread per request so that a
+//! shared state; [`start`] puts it behind `crate::http`, one thread per connection so that a
 //! delayed endpoint never holds up the others.
 
 use crate::auth::{self, Annotations, AuthRequest, Client, Issued, Silent};
 use crate::calendar::{self, CalendarStore};
 use crate::catalog::{self, OTHER_CLIENT_ID};
 use crate::google_api::{self, Reply};
+use crate::http;
 use crate::id_token::{self, Claims, Subject};
 use crate::keys::KeyRing;
 use crate::knobs::{google_error_body, Knobs, DEFAULT_TOKEN_LIFETIME_SECS};
@@ -15,7 +16,7 @@ use crate::tokens::{self, Store, Token};
 use serde::Serialize;
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, HashMap};
-use std::io::{self, Read};
+use std::io;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread;
@@ -997,25 +998,22 @@ pub struct Running {
     pub thread: thread::JoinHandle<()>,
 }
 
-/// Binds `addr` (port 0 picks a free one) and serves on a background thread.
+/// Binds `addr` (port 0 picks a free one) and serves on background threads (`crate::http`:
+/// one per connection).
 pub fn start(
     addr: SocketAddr,
     client_id: String,
     redirect_uris: Vec<String>,
 ) -> io::Result<Running> {
-    let server = tiny_http::Server::http(addr).map_err(io::Error::other)?;
-    let addr = server
-        .server_addr()
-        .to_ip()
-        .ok_or_else(|| io::Error::other("server is not listening on an IP address"))?;
-    let base_url = format!("http://{addr}");
+    // The base URL names the bound port, so the app is made once the socket is bound.
+    let listener = std::net::TcpListener::bind(addr)?;
+    let base_url = format!("http://{}", listener.local_addr()?);
     let app = Arc::new(App::new(base_url.clone(), client_id, redirect_uris));
-    let thread = thread::spawn(move || {
-        for rq in server.incoming_requests() {
-            let app = Arc::clone(&app);
-            thread::spawn(move || serve_one(&app, rq));
-        }
-    });
+    let (addr, thread) = http::serve(
+        listener,
+        MAX_BODY,
+        Arc::new(move |rq: http::Incoming| serve_one(&app, rq)),
+    )?;
     Ok(Running {
         addr,
         base_url,
@@ -1023,38 +1021,28 @@ pub fn start(
     })
 }
 
-fn serve_one(app: &App, mut rq: tiny_http::Request) {
-    let mut body = Vec::new();
-    // A client that sends a broken body still gets an answer to what did arrive.
-    let _ = rq.as_reader().take(MAX_BODY).read_to_end(&mut body);
-    let (path, query) = match rq.url().split_once('?') {
+fn serve_one(app: &App, rq: http::Incoming) -> http::Outgoing {
+    let (path, query) = match rq.target.split_once('?') {
         Some((p, q)) => (p.to_string(), q.to_string()),
-        None => (rq.url().to_string(), String::new()),
+        None => (rq.target.clone(), String::new()),
     };
     let req = Request {
-        method: rq.method().as_str().to_ascii_uppercase(),
+        method: rq.method.to_ascii_uppercase(),
         path,
         query,
         headers: rq
-            .headers()
-            .iter()
-            .map(|h| {
-                (
-                    h.field.as_str().as_str().to_ascii_lowercase(),
-                    h.value.as_str().to_string(),
-                )
-            })
+            .headers
+            .into_iter()
+            .map(|(name, value)| (name.to_ascii_lowercase(), value))
             .collect(),
-        body,
+        body: rq.body,
     };
     let resp = app.handle(&req);
-    let mut out = tiny_http::Response::from_data(resp.body).with_status_code(resp.status);
-    for (n, v) in &resp.headers {
-        if let Ok(h) = tiny_http::Header::from_bytes(n.as_bytes(), v.as_bytes()) {
-            out.add_header(h);
-        }
+    http::Outgoing {
+        status: resp.status,
+        headers: resp.headers,
+        body: resp.body,
     }
-    let _ = rq.respond(out);
 }
 
 #[cfg(test)]
