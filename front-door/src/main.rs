@@ -91,16 +91,17 @@ fn main() {
 
 async fn arrive(answer: Option<String>) {
     // Something to check or resume, or a provider's logout page coming back: the app's work.
-    let app_needed_now = answer.is_some()
-        || storage::get(Area::Session, keys::SESSION).is_some()
-        || storage::get(Area::Session, keys::LOGOUT).is_some();
+    let logout = storage::get(Area::Session, keys::LOGOUT).is_some();
+    let app_needed_now =
+        answer.is_some() || storage::get(Area::Session, keys::SESSION).is_some() || logout;
     // The app that reads this tab's answers was noted when the request was sent: it loads
     // while config.json arrives, not after.
     let early = match app_needed_now {
         true => modules::noted_app().map(|app| (app, app.start_loading(), card::enable_styles())),
         false => None,
     };
-    if app_needed_now && storage::get(Area::Session, keys::LOGOUT).is_none() {
+    // The busy card says "checking"; a provider's logout coming back is the app's to word.
+    if app_needed_now && !logout {
         card::show_checking();
     }
     let source = ConfigSource::fetch().await;
