@@ -3,12 +3,11 @@
 
 use crate::auth::flow::{self, Revoked, SignedOut};
 use crate::auth::popup::PopupAttempt;
-use crate::auth::start::{self, Ask, Leaving, Started};
+use crate::auth::start::{self, Ask, Leaving};
 use crate::auth::{end_session, oidc, popup, refresh, session_store, SignedIn};
 use crate::browser::channel::Channel;
 use crate::browser::handoff::Door;
-use crate::error::{ApiStep, AppError};
-use crate::google::ApiError;
+use crate::error::AppError;
 use crate::timeline::Inspector;
 use crate::ui::app::Arrival;
 use oauth::authorization::requested_scopes;
@@ -19,128 +18,13 @@ use std::rc::Rc;
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
-/// A message shown above the current view.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Notice {
-    Error(AppError),
-    Info(&'static str),
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum AuthStatus {
-    /// Reading storage or the redirect's response on start.
-    Starting,
-    /// Checking a response or a stored session with Google.
-    Verifying,
-    /// A sign-in popup is open.
-    WaitingForPopup,
-    SignedOut,
-    SigningOut,
-    SignedIn(Rc<SignedIn>),
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct AuthState {
-    pub status: AuthStatus,
-    pub notice: Option<Notice>,
-    /// A renewal (or incremental authorization) popup is open; the current session stays
-    /// usable meanwhile.
-    pub renewing: bool,
-    /// The view a full-page sign-in asked to come back to.
-    pub return_to: Option<String>,
-}
-
-pub enum AuthAction {
-    Verifying,
-    WaitingForPopup,
-    /// Signed in; with a notice when a rejected response arrived while a session was kept,
-    /// or when a renewal succeeded.
-    SignedIn {
-        signed_in: Rc<SignedIn>,
-        notice: Option<Notice>,
-        return_to: Option<String>,
-    },
-    SignedOut(Option<Notice>),
-    SigningOut,
-    /// An error that leaves the person signed out.
-    Failed(AppError),
-    Renewing,
-    /// A notice that changes nothing else (a failed renewal keeps the current session).
-    Notice(Notice),
-    /// Another tab signed out; ignored unless this tab is signed in.
-    SignedOutElsewhere,
-    /// A refresh with the refresh token succeeded; ignored if the person signed out meanwhile.
-    Refreshed(Rc<SignedIn>),
-    /// A refresh failed: the refresh token is dropped, the session stays until it expires, and
-    /// renewal is the offer's (a popup from a click), as with Google.
-    RefreshFailed(AppError),
-}
+pub use super::auth_state::{AuthAction, AuthState, AuthStatus, Notice};
 
 impl Reducible for AuthState {
     type Action = AuthAction;
 
     fn reduce(self: Rc<Self>, action: AuthAction) -> Rc<Self> {
-        let plain = |status, notice| AuthState {
-            status,
-            notice,
-            renewing: false,
-            return_to: None,
-        };
-        Rc::new(match action {
-            AuthAction::Verifying => plain(AuthStatus::Verifying, None),
-            AuthAction::WaitingForPopup => plain(AuthStatus::WaitingForPopup, None),
-            AuthAction::SignedIn {
-                signed_in,
-                notice,
-                return_to,
-            } => AuthState {
-                return_to,
-                ..plain(AuthStatus::SignedIn(signed_in), notice)
-            },
-            AuthAction::SignedOut(notice) => plain(AuthStatus::SignedOut, notice),
-            AuthAction::SigningOut => plain(AuthStatus::SigningOut, None),
-            AuthAction::Failed(error) => plain(AuthStatus::SignedOut, Some(Notice::Error(error))),
-            AuthAction::Renewing => AuthState {
-                renewing: true,
-                notice: None,
-                ..(*self).clone()
-            },
-            AuthAction::Notice(notice) => AuthState {
-                renewing: false,
-                notice: Some(notice),
-                ..(*self).clone()
-            },
-            AuthAction::SignedOutElsewhere => match self.status {
-                AuthStatus::SignedIn(_) => plain(
-                    AuthStatus::SignedOut,
-                    Some(Notice::Info(
-                        "You signed out in another tab, so this tab signed out too.",
-                    )),
-                ),
-                _ => return self,
-            },
-            AuthAction::Refreshed(fresh) => match &self.status {
-                AuthStatus::SignedIn(current) if current.session.subject == fresh.session.subject => {
-                    plain(
-                        AuthStatus::SignedIn(fresh),
-                        Some(Notice::Info(
-                            "Session renewed with the refresh token, without a window or a question.",
-                        )),
-                    )
-                }
-                _ => return self,
-            },
-            AuthAction::RefreshFailed(error) => match &self.status {
-                AuthStatus::SignedIn(current) => plain(
-                    AuthStatus::SignedIn(Rc::new(SignedIn {
-                        refresh: None,
-                        ..(**current).clone()
-                    })),
-                    Some(Notice::Error(AppError::RefreshFailed(Box::new(error)))),
-                ),
-                _ => return self,
-            },
-        })
+        self.apply(action)
     }
 }
 
@@ -163,48 +47,31 @@ impl PartialEq for AuthContext {
 impl AuthContext {
     /// Signs in the configured way (redirect or popup).
     pub fn sign_in(&self) {
-        self.sign_in_with(self.config.display, Ask::Normally);
+        self.go(Trip::sign_in(
+            &self.config,
+            self.config.display,
+            Ask::Normally,
+        ));
     }
 
     /// The fallback when the browser blocks popups.
     pub fn sign_in_in_this_tab(&self) {
-        self.sign_in_with(Display::Redirect, Ask::Normally);
+        self.go(Trip::sign_in(
+            &self.config,
+            Display::Redirect,
+            Ask::Normally,
+        ));
     }
 
     /// "Use another account": the provider's account chooser (`prompt=select_account`, no
     /// hint), the configured way. Signed in, the session in use stays until another account's
     /// sign-in replaces it (and revokes it); a cancelled choice keeps it.
     pub fn use_another_account(&self) {
-        self.sign_in_with(self.config.display, Ask::ForAnotherAccount);
-    }
-
-    fn sign_in_with(&self, display: Display, ask: Ask) {
-        let signed_in = matches!(self.state.status, AuthStatus::SignedIn(_));
-        // Signed in, a failure keeps the session and says why; signed out, it is the outcome.
-        let failed = move |error| match signed_in {
-            true => AuthAction::Notice(Notice::Error(error)),
-            false => AuthAction::Failed(error),
-        };
-        let started = match start::sign_in(&self.config, display, ask, &Inspector) {
-            // Signed out, the card offers "Continue in this tab"; signed in, go there.
-            Err(AppError::PopupBlocked) if signed_in => {
-                start::sign_in(&self.config, Display::Redirect, ask, &Inspector)
-            }
-            started => started,
-        };
-        match started {
-            Ok(Started::InPopup(attempt)) => self.follow_popup(attempt, signed_in),
-            Ok(Started::Leaving(leaving)) => leave(&self.state, &self.config, leaving, failed),
-            Err(error) => self.state.dispatch(failed(error)),
-        }
-    }
-
-    fn follow_popup(&self, attempt: PopupAttempt, signed_in: bool) {
-        self.state.dispatch(match signed_in {
-            true => AuthAction::Renewing,
-            false => AuthAction::WaitingForPopup,
-        });
-        await_popup(self.state.clone(), self.config.clone(), attempt, signed_in);
+        self.go(Trip::sign_in(
+            &self.config,
+            self.config.display,
+            Ask::ForAnotherAccount,
+        ));
     }
 
     /// Renews the session in a popup with `prompt=none` (falling back to an interactive popup,
@@ -213,46 +80,16 @@ impl AuthContext {
         let AuthStatus::SignedIn(current) = &self.state.status else {
             return;
         };
-        let hint = current.session.login_hint().map(str::to_owned);
-        let (config, state) = (self.config.clone(), self.state.clone());
-        let redirect =
-            move |config: &Rc<ClientConfig>, state: &UseReducerHandle<AuthState>, return_to| {
-                let notice = |error| AuthAction::Notice(Notice::Error(error));
-                match start::start_sign_in(config, hint.as_deref(), return_to, &Inspector) {
-                    Ok(leaving) => leave(state, config, leaving, notice),
-                    Err(error) => state.dispatch(notice(error)),
-                }
-            };
-        match popup::open(
-            &config,
-            &config.scopes,
-            Ask::Silently,
-            current.session.login_hint(),
-            &Inspector,
-        ) {
-            Ok(attempt) => {
-                state.dispatch(AuthAction::Renewing);
-                let hint = current.session.login_hint().map(str::to_owned);
-                spawn_local(async move {
-                    match attempt.finish(&config, hint.as_deref()).await {
-                        Ok(signed_in) => state.dispatch(AuthAction::SignedIn {
-                            signed_in: signed_in.into(),
-                            notice: Some(Notice::Info(
-                                "Session renewed: the provider issued a new token.",
-                            )),
-                            return_to: None,
-                        }),
-                        // The popup needs the person but this tab lost hold of it (COOP).
-                        Err(AppError::Auth(error)) if needs_interaction(&error) => {
-                            redirect(&config, &state, return_to)
-                        }
-                        Err(error) => state.dispatch(AuthAction::Notice(Notice::Error(error))),
-                    }
-                });
-            }
-            Err(AppError::PopupBlocked) => redirect(&config, &state, return_to),
-            Err(error) => state.dispatch(AuthAction::Notice(Notice::Error(error))),
-        }
+        self.go(Trip {
+            display: Display::Popup,
+            ask: Ask::Silently,
+            scopes: self.config.scopes.clone(),
+            login_hint: current.session.login_hint().map(str::to_owned),
+            return_to,
+            success: Some(Notice::Info(
+                "Session renewed: the provider issued a new token.",
+            )),
+        });
     }
 
     /// Renews the session with the refresh token, when this tab holds one: no popup, so no
@@ -282,54 +119,52 @@ impl AuthContext {
         let AuthStatus::SignedIn(current) = &self.state.status else {
             return;
         };
-        let scopes = requested_scopes(&self.config.scopes, extra);
-        let hint = current.session.login_hint().map(str::to_owned);
-        let (config, state) = (self.config.clone(), self.state.clone());
-        let redirect = |return_to| {
-            let notice = |error| AuthAction::Notice(Notice::Error(error));
-            start::start_authorization(&config, &scopes, hint.as_deref(), return_to, &Inspector)
-                .map(|leaving| leave(&state, &config, leaving, notice))
-        };
-        let outcome = match config.display {
-            Display::Redirect => redirect(return_to),
-            Display::Popup => {
-                match popup::open(&config, &scopes, Ask::Normally, hint.as_deref(), &Inspector) {
-                    Ok(attempt) => {
-                        state.dispatch(AuthAction::Renewing);
-                        let (config, state, hint) = (config.clone(), state.clone(), hint.clone());
-                        spawn_local(async move {
-                            state.dispatch(match attempt.finish(&config, hint.as_deref()).await {
-                                Ok(signed_in) => AuthAction::SignedIn {
-                                    signed_in: signed_in.into(),
-                                    notice: None,
-                                    return_to: None,
-                                },
-                                // The session in use stays; the view says what is still missing.
-                                Err(error) => AuthAction::Notice(Notice::Error(error)),
-                            });
-                        });
-                        Ok(())
-                    }
-                    Err(AppError::PopupBlocked) => redirect(return_to),
-                    Err(error) => Err(error),
-                }
-            }
-        };
-        if let Err(error) = outcome {
-            state.dispatch(AuthAction::Notice(Notice::Error(error)));
-        }
+        self.go(Trip {
+            display: self.config.display,
+            ask: Ask::Normally,
+            scopes: requested_scopes(&self.config.scopes, extra),
+            login_hint: current.session.login_hint().map(str::to_owned),
+            return_to,
+            success: None,
+        });
     }
 
-    /// Maps an API call's failure at `step` to the app's error. A 401 means Google no longer
-    /// accepts the token (expired or revoked): the session ends here, with `session_expired`.
-    pub fn settle<T>(&self, step: ApiStep, result: Result<T, ApiError>) -> Result<T, AppError> {
-        result.map_err(|error| {
-            let error = AppError::from_api(step, error);
-            if error.code() == AuthError::SessionExpired.code() {
-                self.expire();
+    /// Takes `trip` from a click: in a popup when it asks for one, else (or when the browser
+    /// blocks the popup of a person already signed in) by leaving this tab. Must run
+    /// synchronously inside the click: browsers allow a popup only in answer to one.
+    fn go(&self, trip: Trip) {
+        let signed_in = matches!(self.state.status, AuthStatus::SignedIn(_));
+        let attempt = match trip.display {
+            Display::Redirect => None,
+            Display::Popup => match popup::open(
+                &self.config,
+                &trip.scopes,
+                trip.ask,
+                trip.login_hint.as_deref(),
+                &Inspector,
+            ) {
+                Ok(attempt) => Some(attempt),
+                // Signed out, the card offers "Continue in this tab"; signed in, go there.
+                Err(AppError::PopupBlocked) if signed_in => None,
+                Err(error) => return self.state.dispatch(failure(signed_in, error)),
+            },
+        };
+        match attempt {
+            Some(attempt) => {
+                self.state.dispatch(match signed_in {
+                    true => AuthAction::Renewing,
+                    false => AuthAction::WaitingForPopup,
+                });
+                await_popup(
+                    self.state.clone(),
+                    self.config.clone(),
+                    attempt,
+                    trip,
+                    signed_in,
+                );
             }
-            error
-        })
+            None => redirect(&self.state, &self.config, &trip, signed_in),
+        }
     }
 
     pub fn sign_out(&self) {
@@ -371,30 +206,78 @@ impl AuthContext {
     }
 }
 
-/// Follows a start that leaves this tab: it is on its way, or (another provider's pushed
-/// request, RFC 9126) it leaves once the provider has answered the push; a push that fails is
-/// dispatched as `failed` makes it.
-fn leave(
+/// One trip to the provider from a click: a sign-in, a renewal or incremental authorization.
+/// They differ only in these fields; what happens around the popup, its answer and the
+/// fallback to this tab is [`AuthContext::go`]'s and [`await_popup`]'s, once.
+struct Trip {
+    /// In a popup, or by leaving this tab.
+    display: Display,
+    ask: Ask,
+    scopes: Vec<String>,
+    login_hint: Option<String>,
+    /// The view a redirect comes back to.
+    return_to: Option<String>,
+    /// What a popup's success says.
+    success: Option<Notice>,
+}
+
+impl Trip {
+    /// A sign-in from the signed-out card (or "Use another account"): the configured scopes,
+    /// and the account a session expired for, when this tab remembers one.
+    fn sign_in(config: &ClientConfig, display: Display, ask: Ask) -> Trip {
+        Trip {
+            display,
+            ask,
+            scopes: config.scopes.clone(),
+            login_hint: session_store::login_hint(),
+            return_to: None,
+            success: None,
+        }
+    }
+}
+
+/// What a failure does: signed in, it keeps the session and says why; signed out, it is the
+/// outcome.
+fn failure(signed_in: bool, error: AppError) -> AuthAction {
+    match signed_in {
+        true => AuthAction::Notice(Notice::Error(error)),
+        false => AuthAction::Failed(error),
+    }
+}
+
+/// Takes `trip` by leaving this tab: at once, or (another provider's pushed request,
+/// RFC 9126) once the provider has answered the push; a start or a push that fails is said as
+/// [`failure`] says it.
+fn redirect(
     state: &UseReducerHandle<AuthState>,
     config: &Rc<ClientConfig>,
-    leaving: Leaving,
-    failed: impl FnOnce(AppError) -> AuthAction + 'static,
+    trip: &Trip,
+    signed_in: bool,
 ) {
+    let leaving = match trip.ask {
+        Ask::ForAnotherAccount => start::start_choosing_account(config, &Inspector),
+        // A silent renewal that needs the person asks them in this tab.
+        Ask::Normally | Ask::Silently => start::start_authorization(
+            config,
+            &trip.scopes,
+            trip.login_hint.as_deref(),
+            trip.return_to.clone(),
+            &Inspector,
+        ),
+    };
     match leaving {
-        Leaving::Now => {}
+        Ok(Leaving::Now) => {}
         #[cfg(feature = "other-providers")]
-        Leaving::AfterPush(push) => {
+        Ok(Leaving::AfterPush(push)) => {
             let (state, config) = (state.clone(), config.clone());
             spawn_local(async move {
                 if let Err(error) = crate::auth::par::leave(&config, push).await {
-                    state.dispatch(failed(error));
+                    state.dispatch(failure(signed_in, error));
                 }
             });
         }
+        Err(error) => state.dispatch(failure(signed_in, error)),
     }
-    // The app for Google never pushes: nothing is left to do.
-    #[cfg(not(feature = "other-providers"))]
-    let _ = (state, config, failed);
 }
 
 /// What a sign-out says. At Google revoking a token ends the whole grant (every token of it,
@@ -410,25 +293,30 @@ fn signed_out_words(google: bool, revoked: Revoked) -> &'static str {
     }
 }
 
-/// Waits for a sign-in popup's answer (one this module opened, or the front door's) and says
-/// how it ended. Signed in already, a failure keeps the session and says why.
+/// Waits for a sign-in popup's answer (one [`AuthContext::go`] opened, or the front door's)
+/// and says how it ended. A silent renewal the provider will not grant without the person, in
+/// a popup this tab lost hold of (COOP), goes on in this tab.
 fn await_popup(
     state: UseReducerHandle<AuthState>,
     config: Rc<ClientConfig>,
     attempt: PopupAttempt,
+    trip: Trip,
     signed_in: bool,
 ) {
-    let hint = session_store::login_hint();
     spawn_local(async move {
-        state.dispatch(match attempt.finish(&config, hint.as_deref()).await {
-            Ok(signed_in) => AuthAction::SignedIn {
-                signed_in: signed_in.into(),
-                notice: None,
+        match attempt.finish(&config, trip.login_hint.as_deref()).await {
+            Ok(fresh) => state.dispatch(AuthAction::SignedIn {
+                signed_in: fresh.into(),
+                notice: trip.success,
                 return_to: None,
-            },
-            Err(error) if signed_in => AuthAction::Notice(Notice::Error(error)),
-            Err(error) => AuthAction::Failed(error),
-        });
+            }),
+            Err(AppError::Auth(error))
+                if trip.ask == Ask::Silently && needs_interaction(&error) =>
+            {
+                redirect(&state, &config, &trip, signed_in)
+            }
+            Err(error) => state.dispatch(failure(signed_in, error)),
+        }
     });
 }
 
@@ -464,23 +352,15 @@ pub fn AuthProvider(props: &AuthProviderProps) -> Html {
             && !(crate::OTHER_PROVIDERS && end_session::is_pending())
     });
     let popup_open = *use_memo((), |_| props.arrival.popup.borrow().is_some());
-    let state = use_reducer(|| AuthState {
-        status: match (popup_open, nothing_to_check) {
-            (true, _) => AuthStatus::WaitingForPopup,
-            (false, true) => AuthStatus::SignedOut,
-            (false, false) => AuthStatus::Starting,
-        },
-        notice: None,
-        renewing: false,
-        return_to: None,
-    });
+    let state = use_reducer(|| AuthState::first(popup_open, nothing_to_check));
     // The popup the front door opened inside the click: waited for from this first render,
     // before the channel below listens, so its answer is taken by this attempt, not as a late one.
     {
         let (state, config, arrival) = (state.clone(), props.config.clone(), props.arrival.clone());
         use_memo((), move |_| {
             if let Some(open) = arrival.popup.borrow_mut().take() {
-                await_popup(state, config, PopupAttempt::adopt(open), false);
+                let trip = Trip::sign_in(&config, Display::Popup, Ask::Normally);
+                await_popup(state, config, PopupAttempt::adopt(open), trip, false);
             }
         });
     }

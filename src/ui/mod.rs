@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod auth_context;
+pub mod auth_state;
 pub mod components;
 pub mod feature_root;
 pub mod format;
