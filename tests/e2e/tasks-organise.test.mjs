@@ -49,6 +49,13 @@ async function moves() {
   return (await h.tasksCalls('POST')).filter((e) => e.path.endsWith('/move'));
 }
 
+// The view moves a task and says so before Google has answered (it is optimistic), so
+// the n-th move request may reach the emulator a moment after the words: wait for it.
+async function nthMove(n) {
+  await waitFor(async () => (await moves()).length >= n, { message: `move request ${n} at Google` });
+  return (await moves())[n - 1];
+}
+
 h.test('notes and a due date are edited with a PATCH of what changed, a due date cleared with null, and a past one shown as overdue', async () => {
   const page = await h.openApp();
   await h.signInWithTasks(page, { write: true });
@@ -150,11 +157,12 @@ h.test('Alt+ArrowUp and Alt+ArrowDown reorder among siblings, announced, saved w
   await handle(page, REPLY).focus();
   await page.keyboard.press('Alt+ArrowUp');
   await waitFor(async () => (await said(page)) === `“${REPLY}” moved up: 2 of 3.`, { message: 'the move said' });
-  const up = (await moves()).at(-1);
+  const up = await nthMove(1);
   assert.match(up.query, new RegExp(`previous=${(await google(DRAFT)).id}`));
   assert.doesNotMatch(up.query, /parent=/, 'at the top level');
   await page.keyboard.press('Alt+ArrowUp');
   await waitFor(async () => (await said(page)) === `“${REPLY}” moved up: 1 of 3.`, { message: 'first now' });
+  await nthMove(2);
   assert.equal((await moves()).length, 2);
   await waitFor(async () => (await googleOrder())[0] === REPLY, { message: 'first at Google' });
   // Subtasks move within their parent.
@@ -210,7 +218,7 @@ h.test('a task moves to another list with its subtasks and its id (destinationTa
   await page.getByTestId('task-details').getByRole('button', { name: 'Save' }).click();
   await waitFor(async () => !(await h.taskTitles(page)).includes(DRAFT), { message: 'gone from this list' });
   assert.deepEqual(await h.taskTitles(page), [PUNCH, REPLY], 'its subtasks went along');
-  const move = (await moves()).at(-1);
+  const move = await nthMove(1);
   const errands = (await h.googleTasks('Errands')).list;
   assert.match(move.query, new RegExp(`destinationTasklist=${errands.id}`));
   await waitFor(async () => (await googleOrder('Errands'))[0] === DRAFT, { message: 'in Errands at Google' });
