@@ -1,7 +1,8 @@
 //! Loads another wasm module of this page (the app, the features module) by the names the
 //! page's import map gives it. The build writes that map with a Subresource Integrity hash for
 //! each module's JavaScript and wasm: `import()` checks the first through the map (Chromium
-//! 127+), `fetch` the second with `integrity`.
+//! 127+), `fetch` the second with `integrity`. Release builds store the wasm gzip-compressed;
+//! `inflate` undoes that in the page.
 
 use super::storage::{self, keys, Area};
 use super::BrowserError;
@@ -19,9 +20,20 @@ export function load_module(js, wasm) {
   const integrity = (spec.integrity && spec.integrity[relative]) || '';
   return import(js).then(async (module) => {
     const url = new URL(relative, document.baseURI);
-    await module.default({ module_or_path: fetch(url, { integrity, credentials: 'same-origin' }) });
+    await module.default({ module_or_path: inflate(fetch(url, { integrity, credentials: 'same-origin' })) });
     return module;
   });
+}
+// Release builds store every module's wasm gzip-compressed (xtask/src/packed.rs), for hosts
+// that send files as they are; bytes that are already wasm (a debug build) pass unchanged. The
+// front door's own start (index.html) imports this too.
+export async function inflate(fetched) {
+  const response = await fetched;
+  if (!response.ok) throw new Error(`${response.url}: HTTP ${response.status}`);
+  const bytes = new Uint8Array(await response.arrayBuffer());
+  if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) return bytes;
+  const inflated = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
+  return new Response(inflated).arrayBuffer();
 }
 export function when_idle(timeout) {
   return new Promise((resolve) => {

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { useHarness, clickForPopup, approveInPopup, AUTH_PATH, PENDING_KEY, DIST } from './harness.mjs';
+import { useHarness, clickForPopup, approveInPopup, waitFor, AUTH_PATH, PENDING_KEY, DIST } from './harness.mjs';
 
 const h = useHarness();
 
@@ -219,4 +219,39 @@ h.test('another provider\'s config loads the app for any provider at once; Googl
   await page.getByRole('alert').waitFor();
   assert.ok(anyProvider.length > 0);
   assert.equal(google.length, 0);
+});
+
+// Release builds store every module's wasm gzip-compressed (xtask/src/packed.rs), for hosts
+// that send files as they are; the page inflates it (`inflate`, src/browser/modules.rs).
+h.test('every module\'s wasm is stored gzip-compressed, and inflates to the wasm the page runs', async () => {
+  const stored = fs.readdirSync(DIST).filter((f) => f.endsWith('_bg.wasm'));
+  assert.deepEqual(stored.map((f) => f.replace(/-[0-9a-f]+_bg\.wasm$/, '')).sort(), ['app-any-provider', 'app-google', 'features', 'front-door']);
+  for (const f of stored) {
+    const bytes = fs.readFileSync(path.join(DIST, f));
+    assert.deepEqual([...bytes.subarray(0, 2)], [0x1f, 0x8b], `${f} is gzip`);
+    const wasm = zlib.gunzipSync(bytes);
+    assert.deepEqual([...wasm.subarray(0, 4)], [0, 0x61, 0x73, 0x6d], `${f} inflates to wasm`);
+    assert.ok(await WebAssembly.validate(wasm), `${f} inflates to a valid module`);
+    assert.ok(bytes.length < wasm.length / 2, `${f}: ${bytes.length} of ${wasm.length} bytes`);
+  }
+});
+
+h.test('the front door\'s wasm is fetched with its integrity: one changed byte and it never runs', async () => {
+  const page = await h.newPage();
+  const errors = [];
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.route(/\/front-door-[0-9a-f]+_bg\.wasm$/, async (route) => {
+    const response = await route.fetch();
+    const body = Buffer.from(await response.body());
+    body[body.length >> 1] ^= 0xff;
+    await route.fulfill({ response, body });
+  });
+  await h.goto(page, h.appUrl);
+  await waitFor(() => errors.some((e) => /integrity/i.test(e)), { message: `an integrity error (${errors})` });
+  assert.equal(await page.getByRole('button', { name: 'Starting…' }).isDisabled(), true, 'the static button is never made to work');
+  assert.equal(await h.signInButton(page).count(), 0);
+  // The page's start rejects, with nothing loaded to say more: the one uncaught error expected.
+  assert.ok(h.pageErrors.length > 0 && h.pageErrors.every((e) => /Failed to fetch/.test(e)), h.pageErrors.join('\n'));
+  h.pageErrors.length = 0;
 });
