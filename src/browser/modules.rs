@@ -1,8 +1,8 @@
 //! Loads another wasm module of this page (the app, the features module) by the names the
 //! page's import map gives it. The build writes that map with a Subresource Integrity hash for
 //! each module's JavaScript and wasm: `import()` checks the first through the map (Chromium
-//! 127+), `fetch` the second with `integrity`. Release builds store the wasm gzip-compressed;
-//! `inflate` undoes that in the page.
+//! 127+), `fetch` the second with `integrity`. `inflate` is the front door's: its start in
+//! index.html imports it from here.
 
 use super::storage::{self, keys, Area};
 use super::BrowserError;
@@ -20,13 +20,13 @@ export function load_module(js, wasm) {
   const integrity = (spec.integrity && spec.integrity[relative]) || '';
   return import(js).then(async (module) => {
     const url = new URL(relative, document.baseURI);
-    await module.default({ module_or_path: inflate(fetch(url, { integrity, credentials: 'same-origin' })) });
+    await module.default({ module_or_path: fetch(url, { integrity, credentials: 'same-origin' }) });
     return module;
   });
 }
-// Release builds store every module's wasm gzip-compressed (xtask/src/packed.rs), for hosts
-// that send files as they are; bytes that are already wasm (a debug build) pass unchanged. The
-// front door's own start (index.html) imports this too.
+// For the front door's own start in index.html, not for the modules above: release builds
+// store the front door's wasm gzip-compressed (xtask/src/packed.rs), for hosts that send files
+// as they are; bytes that are already wasm (a debug build's) pass unchanged.
 export async function inflate(fetched) {
   const response = await fetched;
   if (!response.ok) throw new Error(`${response.url}: HTTP ${response.status}`);

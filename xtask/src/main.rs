@@ -383,8 +383,8 @@ pub fn xtask_binary() -> Result<PathBuf> {
 
 /// Trunk's post_build hook (its hooks run concurrently, so one hook does every step, in order):
 /// copies config.json, which is deployment-specific and not in git, into the build when present;
-/// in release builds gives the wasm imports and exports short names (`names`), stores each wasm
-/// gzip-compressed and makes the front door's start fetch and inflate its own (`packed`), minifies the JS
+/// in release builds gives the wasm imports and exports short names (`names`), stores the front
+/// door's wasm gzip-compressed for its start to fetch and inflate (`packed`), minifies the JS
 /// glue (Trunk's own minifier fails on wasm-bindgen's output and
 /// leaves it as is) and renews its integrity hash; then writes the CSP for what was staged.
 fn post_build() -> Result {
@@ -398,9 +398,8 @@ fn post_build() -> Result {
     let index = staging.join("index.html");
     if env::var("TRUNK_PROFILE").as_deref() == Ok("release") {
         names::shorten_all(&staging)?;
-        packed::pack_all(&staging)?;
         let html = fs::read_to_string(&index).map_err(|e| format!("{}: {e}", index.display()))?;
-        let html = packed::front_door_loader(&html, &staging)?;
+        let html = packed::front_door(&html, &staging)?;
         fs::write(&index, html).map_err(|e| format!("{}: {e}", index.display()))?;
         minify_js(&staging)?;
     }
