@@ -186,7 +186,12 @@ fn knock(door: Door) {
     match start::sign_in(&config, config.display, ask, &NoteForApp) {
         // On its way: the door opens for Google-shaped configs alone, whose requests are never
         // pushed first (RFC 9126 is another provider's, and the app's).
-        Ok(Started::Leaving(_)) => {}
+        // This tab is leaving for the provider: an app that finishes loading meanwhile must not
+        // take the page over, or it would take the note of the request with it (the timeline
+        // it records that in goes with this page) and the inspector would lose the request.
+        Ok(Started::Leaving(_)) => {
+            HELD.with(|held| held.borrow_mut().take());
+        }
         Ok(Started::InPopup(attempt)) => {
             let opened = listen_for(attempt);
             with_held(|held| held.popup = Some(opened));

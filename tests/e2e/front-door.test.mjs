@@ -8,7 +8,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { useHarness, clickForPopup, approveInPopup, waitFor, AUTH_PATH, PENDING_KEY, DIST } from './harness.mjs';
+import { useHarness, clickForPopup, approveInPopup, waitFor, sleep, AUTH_PATH, PENDING_KEY, DIST } from './harness.mjs';
 
 const h = useHarness();
 
@@ -266,4 +266,31 @@ h.test('the front door\'s wasm is fetched with its integrity: one changed byte a
   // The page's start rejects, with nothing loaded to say more: the one uncaught error expected.
   assert.ok(h.pageErrors.length > 0 && h.pageErrors.every((e) => /Failed to fetch/.test(e)), h.pageErrors.join('\n'));
   h.pageErrors.length = 0;
+});
+
+h.test('an app that finishes loading while this tab is leaving for the provider does not take the page over, and the request stays on the record', async () => {
+  const page = await h.newPage();
+  const app = await holdBack(page, APP);
+  // The provider's page is held too: the tab is leaving, not yet gone.
+  let releaseProvider;
+  const provider = new Promise((resolve) => { releaseProvider = resolve; });
+  await page.route((u) => u.pathname === AUTH_PATH, async (route) => { await provider; await route.continue(); });
+  await h.goto(page, h.appUrl);
+  // Clicked from the page: Playwright's click would wait for the navigation it starts, held here.
+  await h.signInButton(page).first().evaluate((button) => button.click());
+  await waitFor(() => app.seen.length > 0, { message: 'the app was asked for at idle' });
+  const arrived = page.waitForResponse((r) => /_bg\.wasm$/.test(r.url()) && APP.test(new URL(r.url()).pathname));
+  app.release();
+  await arrived;
+  // Compiled and started by now had it been let (it takes over within tens of ms of arriving).
+  // Nothing can be asked of a page whose navigation is under way (Playwright waits for the next
+  // document), so what proves it is the record below: had the app taken this page over, it would
+  // have taken the front door's note of the request into a timeline that leaves with the page.
+  await sleep(500);
+  releaseProvider();
+  await page.waitForURL((u) => u.pathname === AUTH_PATH);
+  await h.decide(page);
+  await h.waitSignedIn(page);
+  const request = page.getByTestId('timeline-entry').filter({ has: page.getByRole('heading', { name: 'The page sends you to the authorization endpoint' }) });
+  assert.match(await request.textContent(), /response_type\s*token/);
 });
