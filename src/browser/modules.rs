@@ -26,14 +26,14 @@ export function load_module(js, wasm) {
 }
 // For the front door's own start in index.html, not for the modules above: release builds
 // store the front door's wasm gzip-compressed (xtask/src/packed.rs), for hosts that send files
-// as they are; bytes that are already wasm (a debug build's) pass unchanged.
-export async function inflate(fetched) {
-  const response = await fetched;
-  if (!response.ok) throw new Error(`${response.url}: HTTP ${response.status}`);
-  const bytes = new Uint8Array(await response.arrayBuffer());
-  if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) return bytes;
-  const inflated = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
-  return new Response(inflated).arrayBuffer();
+// as they are. Inflated as it streams in, so that wasm-bindgen compiles it while it arrives
+// (`instantiateStreaming` wants the wasm content type, which the inflated response is given).
+export function inflate(fetched) {
+  return fetched.then((response) => {
+    if (!response.ok) throw new Error(`${response.url}: HTTP ${response.status}`);
+    const inflated = response.body.pipeThrough(new DecompressionStream('gzip'));
+    return new Response(inflated, { headers: { 'Content-Type': 'application/wasm' } });
+  });
 }
 export function when_idle(timeout) {
   return new Promise((resolve) => {

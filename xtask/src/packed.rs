@@ -7,10 +7,11 @@
 //! `src/browser/modules.rs`), so no inflater is shipped.
 //!
 //! The front door's alone: measured with the app and features modules stored alike, the way back
-//! from the provider got 28 ms slower on loopback ((b) 116 to 144 ms), because V8 keeps the
-//! compiled code of a large module only when it is instantiated while streaming from the network
-//! (the app, prefetched at idle, is compiled again from inflated bytes instead), against 1.5 s
-//! saved on a cold cache over the phone network. The front door is below the size V8 caches.
+//! from the provider got 28 ms slower on loopback ((b) 116 to 144 ms), because V8 keeps a large
+//! module's compiled code for the next load only when it streams from a network response (an
+//! inflated one, constructed by the page, has no URL to keep it under), so the app prefetched at
+//! idle was compiled again on the way back; that against 1.5 s saved on a cold cache over the
+//! phone network, which no budget is on. The front door is below the size V8 keeps code for.
 //! Release builds only: a debug build keeps Trunk's start and its wasm as they are.
 
 use crate::Result;
