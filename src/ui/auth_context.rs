@@ -209,6 +209,7 @@ impl AuthContext {
 /// One trip to the provider from a click: a sign-in, a renewal or incremental authorization.
 /// They differ only in these fields; what happens around the popup, its answer and the
 /// fallback to this tab is [`AuthContext::go`]'s and [`await_popup`]'s, once.
+#[derive(Clone)]
 struct Trip {
     /// In a popup, or by leaving this tab.
     display: Display,
@@ -254,7 +255,30 @@ fn redirect(
     trip: &Trip,
     signed_in: bool,
 ) {
-    let leaving = match trip.ask {
+    match leave(config, trip) {
+        // The PKCE pair and the DPoP key are made ahead, for a popup, which must open inside the
+        // click; a click that comes before they are (at once after the page loads, or on a busy
+        // machine) leaves this tab, which can wait: they are made now, then the start is made
+        // again, once.
+        #[cfg(feature = "other-providers")]
+        Err(AppError::NotReady) => {
+            let (state, config, trip) = (state.clone(), config.clone(), trip.clone());
+            spawn_local(async move {
+                let ready = match oidc::prepare_pkce().await {
+                    Ok(()) if config.dpop => crate::dpop::prepare().await.map_err(AppError::from),
+                    done => done,
+                };
+                let leaving = ready.and_then(|()| leave(&config, &trip));
+                went(&state, &config, leaving, signed_in);
+            });
+        }
+        leaving => went(state, config, leaving, signed_in),
+    }
+}
+
+/// The start of `trip`'s request, by leaving this tab.
+fn leave(config: &ClientConfig, trip: &Trip) -> Result<Leaving, AppError> {
+    match trip.ask {
         Ask::ForAnotherAccount => start::start_choosing_account(config, &Inspector),
         // A silent renewal that needs the person asks them in this tab.
         Ask::Normally | Ask::Silently => start::start_authorization(
@@ -264,7 +288,18 @@ fn redirect(
             trip.return_to.clone(),
             &Inspector,
         ),
-    };
+    }
+}
+
+/// After the start: gone, the push under way, or the failure said. (Only a push needs the
+/// config, and the app for Google has none.)
+#[cfg_attr(not(feature = "other-providers"), allow(unused_variables))]
+fn went(
+    state: &UseReducerHandle<AuthState>,
+    config: &Rc<ClientConfig>,
+    leaving: Result<Leaving, AppError>,
+    signed_in: bool,
+) {
     match leaving {
         Ok(Leaving::Now) => {}
         #[cfg(feature = "other-providers")]

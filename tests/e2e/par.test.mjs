@@ -300,3 +300,36 @@ h.test('with DPoP, the push carries a proof for the PAR endpoint beside dpop_jkt
   assert.equal(op.accessTokenRecord(access.token)?.jkt, jkt, 'the token is bound to that key');
   adoptProviderTokens(op);
 });
+
+h.test('a click that comes before the DPoP key is made waits for it, then pushes and leaves for the provider', async () => {
+  const op = await configure('dpop', { par: { required: true }, dpop: { requireNonce: true } });
+  const page = await h.newPage();
+  // The key is made ahead of any click (a popup must open inside it): held here until released,
+  // on the first page only, as on a busy machine or a click at once after the page loads.
+  await page.addInitScript(() => {
+    if (sessionStorage.getItem('e2e.keys-held')) return;
+    sessionStorage.setItem('e2e.keys-held', '1');
+    const generateKey = SubtleCrypto.prototype.generateKey;
+    let release;
+    const held = new Promise((resolve) => { release = resolve; });
+    window.__releaseKeys = () => release();
+    SubtleCrypto.prototype.generateKey = function (...args) {
+      window.__keyAsked = true;
+      return held.then(() => generateKey.apply(this, args));
+    };
+  });
+  await h.goto(page, h.appUrl);
+  await h.waitSignedOut(page);
+  await page.waitForFunction(() => window.__keyAsked);
+  const request = page.waitForRequest((r) => r.url().startsWith(`${op.issuer}/auth?`));
+  const done = signInAtProvider(page, { login: 'ada', origin: op.issuer });
+  await h.signInButton(page).first().click();
+  assert.equal(pushes(op).length, 0, 'nothing pushed without the key');
+  assert.equal(await page.getByText('not_ready').count(), 0, 'the click is not refused as too early');
+  await page.evaluate(() => window.__releaseKeys());
+  await request;
+  await done;
+  await h.waitSignedIn(page);
+  assert.ok(pushes(op).some((push) => push.status === 201 && push.headers.dpop), 'the push carried a proof');
+  adoptProviderTokens(op);
+});
