@@ -67,7 +67,7 @@ h.test('a request the person composes reaches the emulator with the bearer and s
   const calls = (await h.log()).filter((e) => e.path === '/oauth2/v3/userinfo');
   assert.equal(calls.length, before + 1, 'one request, not retried');
   const sent = calls.at(-1);
-  assert.equal(sent.headers.authorization, `Bearer ${token}`, 'the sign-in module added the bearer');
+  assert.equal(sent.headers.authorization, `Bearer ${token}`, 'the app added the bearer');
   assert.equal(sent.headers['accept-language'], 'fr', 'the headers the person typed went along');
 
   // Recorded on the timeline like every other call, its token hidden there as everywhere.
@@ -90,7 +90,7 @@ h.test('a token the endpoint wants in the body goes there as ${ACCESS_TOKEN}, fo
   assert.equal(JSON.parse(shown.body).aud, CLIENT_ID);
   const sent = (await h.log()).filter((e) => e.path === '/tokeninfo').at(-1);
   assert.equal(sent.method, 'POST');
-  assert.equal(sent.body, `access_token=${token}`, 'the sign-in module filled the token in');
+  assert.equal(sent.body, `access_token=${token}`, 'the app filled the token in');
   assert.equal(sent.headers.authorization, undefined, 'and sent it no other way (RFC 6750 §2)');
   assert.equal(sent.query, '', 'nothing in the query string');
 

@@ -49,7 +49,7 @@ pub fn TryRequest(props: &TryRequestProps) -> Html {
     html! {
         <section class="playground" aria-labelledby="playground-heading" data-testid="playground">
             <h3 id="playground-heading">{ "Try a request" }</h3>
-            <p class="hint">{ "Send any request with this tab's token and see the raw answer. The sign-in module adds the token (Authorization, and a DPoP proof where the provider binds tokens) and records the exchange below; you never type the token." }</p>
+            <p class="hint">{ "Send any request with this tab's token and see the raw answer. The app adds the token (Authorization, and a DPoP proof where the provider binds tokens) and records the exchange below; you never type the token." }</p>
             if !signed_in {
                 <p class="empty">{ "Sign in first: a request goes with the token of the session in use." }</p>
             }
