@@ -185,6 +185,15 @@ pub fn with_meta(index_html: &str, policy: &Policy) -> Result<String> {
     ))
 }
 
+/// The Subresource Integrity value (`sha384-…`) of a file's bytes, as every tag, the import map
+/// and the front door's fetch carry it.
+pub fn sri(bytes: &[u8]) -> String {
+    format!(
+        "sha384-{}",
+        base64::engine::general_purpose::STANDARD.encode(sha2::Sha384::digest(bytes))
+    )
+}
+
 /// index.html with every `integrity` recomputed (as SHA-384) from the staged file its tag names:
 /// a step that rewrites a file after Trunk hashed it must not leave the page refusing it.
 pub fn renew_integrity(index_html: &str, staging: &Path) -> Result<String> {
@@ -206,10 +215,8 @@ pub fn renew_integrity(index_html: &str, staging: &Path) -> Result<String> {
                 let url = &tag[*t_from..*t_to];
                 let file = staged_file(staging, url);
                 let bytes = fs::read(&file).map_err(|e| format!("{}: {e}", file.display()))?;
-                let digest =
-                    base64::engine::general_purpose::STANDARD.encode(sha2::Sha384::digest(&bytes));
                 out.push_str(&rest[..open + from]);
-                out.push_str(&format!("sha384-{digest}"));
+                out.push_str(&sri(&bytes));
                 out.push_str(&tag[*to..]);
             }
             _ => out.push_str(&rest[..close]),

@@ -6,9 +6,8 @@
 //! (the browser checks the hash) and its wasm fetched with the hash the map holds.
 
 use crate::Result;
-use base64::Engine;
 use serde_json::{Map, Value};
-use sha2::{Digest, Sha256, Sha384};
+use sha2::{Digest, Sha256};
 use std::fs;
 use std::path::Path;
 
@@ -60,11 +59,7 @@ fn hashed(staging: &Path, built: &str, prefix: &str, suffix: &str) -> Result<(St
         .collect();
     let name = format!("{prefix}{short}{suffix}");
     fs::rename(&from, staging.join(&name)).map_err(|e| format!("renaming {built}: {e}"))?;
-    let integrity = format!(
-        "sha384-{}",
-        base64::engine::general_purpose::STANDARD.encode(Sha384::digest(&bytes))
-    );
-    Ok((name, integrity))
+    Ok((name, crate::csp::sri(&bytes)))
 }
 
 /// The map goes before the first module script or module preload (a map must be known before
@@ -95,6 +90,8 @@ fn insert_import_map(index_html: &str, map: &str) -> Result<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use base64::Engine;
+    use sha2::Sha384;
 
     fn stage(dir: &Path, tag: &[u8]) {
         for bin in LOADED_LATER {

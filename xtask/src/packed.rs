@@ -15,8 +15,6 @@
 //! Release builds only: a debug build keeps Trunk's start and its wasm as they are.
 
 use crate::Result;
-use base64::Engine;
-use sha2::{Digest, Sha384};
 use std::fs;
 use std::path::Path;
 
@@ -63,10 +61,7 @@ pub fn front_door(index_html: &str, staging: &Path) -> Result<String> {
         bytes = gzip(&bytes)?;
         fs::write(&path, &bytes).map_err(|e| format!("{file}: {e}"))?;
     }
-    let integrity = format!(
-        "sha384-{}",
-        base64::engine::general_purpose::STANDARD.encode(Sha384::digest(&bytes))
-    );
+    let integrity = crate::csp::sri(&bytes);
     let snippet = inflating_snippet(staging)?;
     // The snippet's URL as the page names its own files (the public URL, sub-paths included).
     let base = &url[..url.len() - file.len()];
@@ -102,9 +97,7 @@ fn inflating_snippet(staging: &Path) -> Result<String> {
         };
         for file in files.filter_map(|e| e.ok()).map(|e| e.path()) {
             let text = fs::read_to_string(&file).unwrap_or_default();
-            if text.contains("export function inflate")
-                || text.contains("export async function inflate")
-            {
+            if text.contains("export function inflate") {
                 let relative = file
                     .strip_prefix(staging)
                     .map_err(|e| format!("{}: {e}", file.display()))?;
@@ -118,6 +111,8 @@ fn inflating_snippet(staging: &Path) -> Result<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use base64::Engine;
+    use sha2::{Digest, Sha384};
     use std::io::Read;
     use std::path::PathBuf;
 
@@ -127,7 +122,7 @@ mod tests {
         fs::create_dir_all(dir.join("snippets/browser-oauth-0123456789abcdef")).unwrap();
         fs::write(
             dir.join("snippets/browser-oauth-0123456789abcdef/inline0.js"),
-            "export function load_module(){}\nexport async function inflate(r){}",
+            "export function load_module(){}\nexport function inflate(r){}",
         )
         .unwrap();
         dir
