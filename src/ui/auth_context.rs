@@ -264,16 +264,26 @@ fn redirect(
         Err(AppError::NotReady) => {
             let (state, config, trip) = (state.clone(), config.clone(), trip.clone());
             spawn_local(async move {
-                let ready = match oidc::prepare_pkce().await {
-                    Ok(()) if config.dpop => crate::dpop::prepare().await.map_err(AppError::from),
-                    done => done,
-                };
-                let leaving = ready.and_then(|()| leave(&config, &trip));
+                let leaving = make_ahead(&config)
+                    .await
+                    .and_then(|()| leave(&config, &trip));
                 went(&state, &config, leaving, signed_in);
             });
         }
         leaving => went(state, config, leaving, signed_in),
     }
+}
+
+/// What a code-flow sign-in needs made before its click, since a popup must open inside it:
+/// the PKCE pair and, where tokens are bound (only ever with the code flow), the DPoP key. Both
+/// are tried; the first failure is the answer.
+async fn make_ahead(config: &ClientConfig) -> Result<(), AppError> {
+    let pkce = oidc::prepare_pkce().await;
+    let key = match config.dpop {
+        true => crate::dpop::prepare().await.map_err(AppError::from),
+        false => Ok(()),
+    };
+    pkce.and(key)
 }
 
 /// The start of `trip`'s request, by leaving this tab.
@@ -437,17 +447,16 @@ pub fn AuthProvider(props: &AuthProviderProps) -> Html {
         })
     };
     // The first sign-in's PKCE pair (and DPoP key), made while the person reads the page.
-    use_effect_with((props.config.flow, props.config.dpop), |(flow, dpop)| {
-        let dpop = *dpop;
-        if crate::OTHER_PROVIDERS && *flow == Flow::Code {
-            spawn_local(async move {
-                let _ = oidc::prepare_pkce().await;
-                if dpop {
-                    let _ = crate::dpop::prepare().await;
-                }
-            })
-        }
-    });
+    {
+        let config = props.config.clone();
+        use_effect_with((props.config.flow, props.config.dpop), move |(flow, _)| {
+            if crate::OTHER_PROVIDERS && *flow == Flow::Code {
+                spawn_local(async move {
+                    let _ = make_ahead(&config).await;
+                })
+            }
+        });
+    }
     {
         let (state, config, callback) = (
             state.clone(),
