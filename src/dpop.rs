@@ -12,7 +12,7 @@ use crate::browser::random::random_bytes;
 use crate::browser::BrowserError;
 use crate::timeline::{self, Field, Step};
 use oauth::api::{ApiError, Method};
-use oauth::dpop::{encode_digest, Claims, DpopError, Nonces, PublicKey, UnsignedProof};
+use oauth::dpop::{encode_digest, Claims, Nonces, PublicKey, UnsignedProof};
 use std::cell::RefCell;
 use std::rc::Rc;
 
@@ -31,15 +31,7 @@ thread_local! {
     static BOUND: RefCell<Option<String>> = const { RefCell::new(None) };
 }
 
-/// Why DPoP could not start: the browser's key store or WebCrypto refused, or the key it gave
-/// is not one a proof can carry.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum KeyError {
-    #[error("{0}")]
-    Browser(#[from] BrowserError),
-    #[error("{0}")]
-    Key(#[from] DpopError),
-}
+pub use seam::error::KeyError;
 
 /// Loads the page's key from IndexedDB, or makes and keeps one: before the authorization
 /// request (its `dpop_jkt`), the code exchange, or a reloaded session's first call.

@@ -1,11 +1,12 @@
-//! A browser-only OAuth 2.0 client for Google. The protocol decisions live in the `oauth` crate;
-//! this crate adds the browser adapters (`browser`), Google's HTTP endpoints (`google`), the
+//! A browser-only OAuth 2.0 client for Google: the sign-in library. The protocol decisions live
+//! in the `oauth` crate; what a feature may see is the `seam` crate's; this crate adds the
+//! browser adapters (`browser`), Google's HTTP endpoints of the sign-in side (`google`), the
 //! sign-in flow that joins them (`auth`) and, with the `ui` feature, the Yew interface (`ui`).
 //!
 //! The page runs three wasm modules (README → Architecture): the front door (`front-door/`,
 //! this library without `ui`), which takes the answer out of the URL and makes Sign in work;
 //! the app (`src/bin/app_google.rs` or `app_any_provider.rs`), which takes the page over from
-//! it ([`browser::handoff`]); and the features module (`src/bin/features.rs`).
+//! it ([`browser::handoff`]); and the features module (the features crate, `features/`).
 
 pub mod auth;
 pub mod browser;

@@ -68,7 +68,7 @@ pub async fn load_when_idle(timeout_ms: u32) -> Result<FeaturesModule, BrowserEr
 pub struct MountedFeature(JsValue);
 
 impl FeaturesModule {
-    /// Renders the feature named `feature` into `element` (see `src/bin/features.rs`).
+    /// Renders the feature named `feature` into `element` (see `features/src/bin/features.rs`).
     pub fn mount(
         &self,
         feature: &str,

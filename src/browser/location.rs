@@ -50,13 +50,7 @@ pub fn replace_with_clean_url() -> Result<(), BrowserError> {
     replace_url(&(path + &search))
 }
 
-/// This page's origin, as Google Cloud Console's "Authorized JavaScript origins" wants it.
-pub fn origin() -> String {
-    window()
-        .ok()
-        .and_then(|w| w.location().origin().ok())
-        .unwrap_or_default()
-}
+pub use seam::browser::origin;
 
 /// The redirect URI: this very page, without query or fragment. Google compares it exactly,
 /// so it is derived from the page rather than configured (no open redirect either).

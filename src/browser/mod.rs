@@ -1,10 +1,9 @@
 //! Thin adapters over the browser: each wraps one Web API and turns its exceptions into
-//! [`BrowserError`]. No protocol decisions are made here.
+//! [`BrowserError`]. No protocol decisions are made here. Those a feature uses too (the clock,
+//! storage, the page's CSP) are the seam's ([`seam::browser`]), re-exported here.
 
 pub mod channel;
-pub mod clock;
 pub mod crypto;
-pub mod csp;
 pub mod dpop_key;
 pub mod features_module;
 pub mod fetch;
@@ -16,42 +15,5 @@ pub mod popup;
 pub mod random;
 pub mod storage;
 
-use wasm_bindgen::{JsCast, JsValue};
-
-/// A Web API refused to do what was asked.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum BrowserError {
-    #[error("the page has no window (not running in a browser)")]
-    NoWindow,
-    #[error("{api} is unavailable: {reason}")]
-    Unavailable { api: &'static str, reason: String },
-}
-
-impl BrowserError {
-    pub(crate) fn from_js(api: &'static str, value: JsValue) -> Self {
-        BrowserError::Unavailable {
-            api,
-            reason: js_message(&value),
-        }
-    }
-}
-
-/// The message of a thrown JavaScript value.
-pub(crate) fn js_message(value: &JsValue) -> String {
-    match value.dyn_ref::<js_sys::Error>() {
-        Some(error) => String::from(error.message()),
-        None => value.as_string().unwrap_or_else(|| "unknown error".into()),
-    }
-}
-
-/// The function `object` holds under `name`, if it holds one (a JavaScript object's method).
-pub(crate) fn js_function(object: &JsValue, name: &str) -> Option<js_sys::Function> {
-    js_sys::Reflect::get(object, &JsValue::from_str(name))
-        .ok()?
-        .dyn_into()
-        .ok()
-}
-
-pub(crate) fn window() -> Result<web_sys::Window, BrowserError> {
-    web_sys::window().ok_or(BrowserError::NoWindow)
-}
+pub use seam::browser::{clock, csp, BrowserError};
+pub(crate) use seam::browser::{js_function, js_message, window};

@@ -87,7 +87,7 @@ pub const APP_ANY_PROVIDER: Module = Module {
     what: "The rest of this page",
 };
 
-/// The features module (`src/bin/features.rs`): Tasks, Calendar, the protocol inspector.
+/// The features module (`features/src/bin/features.rs`): Tasks, Calendar, the protocol inspector.
 pub const FEATURES: Module = Module {
     js: "browser-oauth/features",
     wasm: "browser-oauth/features.wasm",

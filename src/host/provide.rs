@@ -1,7 +1,5 @@
 //! The host's side: the JavaScript object a feature module receives.
 
-use super::call::{answer_json, CallAnswer, CallMode, CallRequest};
-use super::member;
 use crate::google::request::{self, Body};
 use crate::timeline;
 use js_sys::{Object, Promise, Reflect};
@@ -9,6 +7,8 @@ use oauth::api::{bearer_allowed, ApiError};
 use oauth::json::Json;
 use oauth::playground::{fill_token, TOKEN_PLACEHOLDER};
 use oauth::url::HttpUrl;
+use seam::host::member;
+use seam::host::{answer_json, CallAnswer, CallMode, CallRequest};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;

@@ -7,12 +7,7 @@ use crate::auth::SignedIn;
 use crate::error::AppError;
 use std::rc::Rc;
 
-/// A message shown above the current view.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Notice {
-    Error(AppError),
-    Info(&'static str),
-}
+pub use seam::notice::Notice;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum AuthStatus {

@@ -23,6 +23,7 @@ mod mutants;
 mod names;
 mod packed;
 mod phases;
+mod seam;
 mod setup;
 
 use std::env;
@@ -253,6 +254,7 @@ fn checks_and_tests(phases: &mut Phases, installs: &mut setup::Installs, serial:
     phases.time("cargo fmt --check", || {
         run(command("cargo").args(["fmt", "--all", "--", "--check"]))
     })?;
+    phases.time("the seam holds", seam::check)?;
     phases.time("clippy (native)", || {
         run(command("cargo").args([
             "clippy",
@@ -273,6 +275,8 @@ fn checks_and_tests(phases: &mut Phases, installs: &mut setup::Installs, serial:
             &[
                 "--package",
                 "browser-oauth",
+                "--package",
+                "browser-oauth-features",
                 "--package",
                 "front-door",
                 "--all-targets",

@@ -1,5 +1,5 @@
 //! The modules the front door and the app load later (the two apps, `src/bin/app_*.rs`, and the
-//! features module, `src/bin/features.rs`) are built by Trunk as `data-type="worker"` apps:
+//! features module, `features/src/bin/features.rs`) are built by Trunk as `data-type="worker"` apps:
 //! compiled, bound and optimised, but neither started by the page nor given hashed names. This
 //! step gives their files content-hashed names and writes the page's import map, which names
 //! them and carries their Subresource Integrity hashes: a module is imported by its map name

@@ -2,8 +2,8 @@ use super::{profile_view, renewal_notice, view_tabs, LazyFeature};
 use crate::auth::SignedIn;
 use crate::host::Feature;
 use crate::ui::auth_context::use_auth;
-use crate::ui::hooks::use_now;
 use crate::ui::view::View;
+use seam::ui::use_now;
 use std::rc::Rc;
 use yew::prelude::*;
 

@@ -2,7 +2,7 @@ use super::busy_label;
 use crate::browser::focus::focus_first;
 use crate::ui::auth_context::{use_auth, AuthState, AuthStatus, Notice};
 use crate::ui::format::asked;
-use crate::ui::hooks::use_now;
+use seam::ui::use_now;
 use yew::prelude::*;
 
 /// Where focus goes when the page settles in a new state (after the redirect back, a popup,

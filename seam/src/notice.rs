@@ -1,0 +1,11 @@
+//! A message shown above the current view: an error (its sentence and code) or a line of
+//! information. Both sides show them the same way (`ui::notice_view`).
+
+use crate::error::AppError;
+
+/// A message shown above the current view.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Notice {
+    Error(AppError),
+    Info(&'static str),
+}
