@@ -43,7 +43,8 @@ pub fn take_over(handoff: &JsValue) {
     .render();
 }
 
-/// What this page load arrived with, from the front door.
+/// What this page load arrived with: from the front door (`take_over`), or, in an app of your
+/// own that has none, from [`super::start_app`].
 pub struct Arrival {
     /// The authorization response taken out of the URL before anything else ran.
     pub answer: Option<Rc<str>>,

@@ -7,6 +7,8 @@ pub mod auth_context;
 pub mod auth_state;
 pub mod components;
 pub mod format;
+mod standalone;
 pub mod view;
 
 pub use app::{take_over, App, AppProps};
+pub use standalone::start_app;

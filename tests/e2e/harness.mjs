@@ -57,6 +57,8 @@ const ROOT = process.cwd();
 export const DIST = path.resolve(ROOT, process.env.APP_DIST || 'dist');
 /** The build made with `--public-url /some/path/` (cargo xtask test builds it). */
 export const DIST_SUBPATH = path.resolve(ROOT, process.env.APP_DIST_SUBPATH || 'target/dist-subpath');
+/** examples/sign-in/ as built by `trunk build` there (cargo xtask test makes it). */
+export const DIST_EXAMPLE = path.resolve(ROOT, process.env.APP_DIST_EXAMPLE || 'target/dist-example');
 const EMULATOR_BIN = path.resolve(ROOT, process.env.EMULATOR_BIN || 'target/debug/emulator');
 /** Computes the CSP for a config (`cargo xtask` passes itself; any `cargo xtask` run builds it). */
 const XTASK_BIN = path.resolve(ROOT, process.env.XTASK_BIN || 'target/debug/xtask');

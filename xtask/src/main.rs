@@ -146,6 +146,14 @@ pub fn release_build(dist: &str, public_url: &str) -> Result {
     ]))
 }
 
+/// examples/sign-in/ (another Yew app on the sign-in library), a development build: its own
+/// Trunk.toml puts it in target/dist-example, where tests/e2e/example.test.mjs serves it.
+pub fn example_build() -> Result {
+    run(command("trunk")
+        .arg("build")
+        .current_dir(root().join("examples/sign-in")))
+}
+
 fn serve() -> Result {
     setup::install(setup::Needs::Build)?;
     let config_path = root().join("config.json");
@@ -271,12 +279,14 @@ fn checks_and_tests(phases: &mut Phases, installs: &mut setup::Installs, serial:
     // features module (default), the app for Google (`ui` alone), the front door (neither).
     for (name, selection) in [
         (
-            "clippy (wasm32: apps, features module, front door)",
+            "clippy (wasm32: apps, features, example, front door)",
             &[
                 "--package",
                 "browser-oauth",
                 "--package",
                 "browser-oauth-features",
+                "--package",
+                "example-sign-in",
                 "--package",
                 "front-door",
                 "--all-targets",
@@ -340,6 +350,7 @@ fn checks_and_tests(phases: &mut Phases, installs: &mut setup::Installs, serial:
     phases.time("release build (sub-path)", || {
         release_build("target/dist-subpath", "/some/path/")
     })?;
+    phases.time("example build", example_build)?;
     phases.time("emulator build", build_emulator)?;
     if serial {
         return phases.time("end to end", end_to_end);
@@ -370,6 +381,7 @@ fn end_to_end() -> Result {
         .args(["--test", "tests/e2e/run-all.mjs"])
         .env("APP_DIST", "dist")
         .env("APP_DIST_SUBPATH", "target/dist-subpath")
+        .env("APP_DIST_EXAMPLE", "target/dist-example")
         .env("EMULATOR_BIN", emulator_binary())
         .env("XTASK_BIN", xtask_binary()?))
 }
