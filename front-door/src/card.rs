@@ -44,7 +44,7 @@ impl Card {
         // Usable first, then labelled: whoever watches the card sees it ready with its label.
         sign_in.remove_attribute("disabled").ok()?;
         sign_in.set_text_content(None);
-        if config.google {
+        if config.quirks.google {
             let mark = element(&document, "span", "g-mark")?;
             mark.set_attribute("aria-hidden", "true").ok()?;
             mark.set_text_content(Some("G"));
@@ -53,7 +53,7 @@ impl Card {
         let label = document.create_text_node(&sign_in_label(config, hint));
         sign_in.append_child(&label).ok()?;
         on_click(&sign_in, Door::SignIn, knock);
-        let another = match config.google {
+        let another = match config.quirks.account_chooser {
             true => {
                 let another = element(&document, "button", "button big secondary")?;
                 another.set_text_content(Some("Use another account"));

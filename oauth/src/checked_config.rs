@@ -9,7 +9,7 @@
 //! The text is form-encoded (`name=value&…`): the front door reads form encoding anyway, for the
 //! authorization response.
 
-use crate::config::{ClientConfig, Display, Endpoints, Flow, TokenStorage};
+use crate::config::{ClientConfig, Display, Endpoints, Flow, Quirks, TokenStorage};
 use crate::par::Policy;
 
 /// The `name` of the meta tag that carries it.
@@ -73,7 +73,7 @@ impl CheckedConfig {
             .append_pair("display", display)
             .append_pair("renew_lead_secs", &c.renew_lead_secs.to_string())
             .append_pair("needs_discovery", flag(c.needs_discovery))
-            .append_pair("google", flag(c.google))
+            .append_pair("google", flag(c.quirks.google))
             .append_pair("response_type", &c.response_type)
             .append_pair("dpop", flag(c.dpop))
             .append_pair("par", par)
@@ -121,29 +121,32 @@ impl CheckedConfig {
             _ => return None,
         };
         let scope = get("scope")?;
+        let endpoints = Endpoints {
+            issuer: get("issuer")?,
+            authorization: get("authorization")?,
+            token: get("token")?,
+            tokeninfo: get("tokeninfo"),
+            userinfo: get("userinfo")?,
+            revocation: get("revocation"),
+            end_session: get("end_session"),
+            pushed_authorization_request: get("par_endpoint"),
+            jwks_uri: get("jwks_uri")?,
+            api_base: get("api_base"),
+        };
+        // The quirks follow from what was checked, as they did when config.json was read.
+        let quirks = Quirks::of(bool("google")?, &endpoints);
         Some(CheckedConfig {
             sha256: get("sha256")?,
             config: ClientConfig {
                 client_id: get("client_id")?,
                 flow,
                 scopes: scope.split(' ').map(str::to_owned).collect(),
-                endpoints: Endpoints {
-                    issuer: get("issuer")?,
-                    authorization: get("authorization")?,
-                    token: get("token")?,
-                    tokeninfo: get("tokeninfo"),
-                    userinfo: get("userinfo")?,
-                    revocation: get("revocation"),
-                    end_session: get("end_session"),
-                    pushed_authorization_request: get("par_endpoint"),
-                    jwks_uri: get("jwks_uri")?,
-                    api_base: get("api_base"),
-                },
+                endpoints,
                 token_storage,
                 display,
                 renew_lead_secs: get("renew_lead_secs")?.parse().ok()?,
                 needs_discovery: bool("needs_discovery")?,
-                google: bool("google")?,
+                quirks,
                 response_type: get("response_type")?,
                 dpop: bool("dpop")?,
                 par,

@@ -105,8 +105,8 @@ pub struct ClientConfig {
     /// Only `issuer` was configured: the endpoints must be read from its discovery document
     /// ([`crate::discovery`]) before anything else.
     pub needs_discovery: bool,
-    /// Google, or a stand-in with Google's token info: Google's APIs (Tasks, Calendar) exist.
-    pub google: bool,
+    /// What this provider does its own way, decided once here ([`Quirks::of`]).
+    pub quirks: Quirks,
     /// `response_type` as this provider spells it: Google documents "token id_token"; a
     /// discovered provider's own spelling comes from its document.
     pub response_type: String,
@@ -119,6 +119,54 @@ pub struct ClientConfig {
     /// The provider's metadata says `authorization_response_iss_parameter_supported: true`:
     /// an authorization response without `iss` is then refused (RFC 9207 §2.4).
     pub iss_parameter: bool,
+}
+
+/// What the provider does its own way, decided once when config.json is read, so that no other
+/// place asks "is this Google?" of a flag, the issuer or a URL prefix. Each field is one
+/// behaviour, named for what it changes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Quirks {
+    /// Google, or a stand-in for it (its emulator, a provider with Google's token info): the
+    /// page names it "Google" in its sentences and on its button.
+    pub google: bool,
+    /// The authorization endpoint is Google's own, not a stand-in's: the page's footer marks
+    /// every other server "not Google", so the emulator is never mistaken for Google.
+    pub at_google: bool,
+    /// Authorization requests carry `include_granted_scopes=true`: Google's incremental
+    /// authorization, where a new token carries the earlier grants too.
+    pub include_granted_scopes: bool,
+    /// Revocation sends the `client_id` (RFC 7009 §2.1, a public client); Google's endpoint
+    /// takes the token alone.
+    pub revocation_client_id: bool,
+    /// `prompt=select_account` shows an account chooser: "Use another account" is offered.
+    pub account_chooser: bool,
+    /// Google's APIs (Tasks, Calendar) exist: their views are offered and their origins allowed.
+    pub google_apis: bool,
+    /// Older `iss` spellings this provider's ID tokens may carry beside the configured issuer
+    /// (Google's `accounts.google.com`, OpenID Connect Core §15.6.2).
+    pub issuer_aliases: &'static [&'static str],
+}
+
+impl Quirks {
+    /// The quirks of a provider: Google-shaped (Google, or configured like it) or not, at the
+    /// endpoints it names.
+    pub fn of(google_shaped: bool, endpoints: &Endpoints) -> Quirks {
+        Quirks {
+            google: google_shaped,
+            at_google: endpoints
+                .authorization
+                .strip_prefix(GOOGLE_ISSUER)
+                .is_some_and(|path| path.starts_with('/')),
+            include_granted_scopes: google_shaped,
+            revocation_client_id: !google_shaped,
+            account_chooser: google_shaped,
+            google_apis: google_shaped,
+            issuer_aliases: match endpoints.issuer == GOOGLE_ISSUER {
+                true => &["accounts.google.com"],
+                false => &[],
+            },
+        }
+    }
 }
 
 /// One problem with one field of config.json.
@@ -470,6 +518,7 @@ impl ClientConfig {
             });
         }
         if errors.is_empty() {
+            let quirks = Quirks::of(google_shaped, &endpoints);
             Ok(ClientConfig {
                 client_id,
                 flow,
@@ -479,7 +528,7 @@ impl ClientConfig {
                 display,
                 renew_lead_secs,
                 needs_discovery,
-                google: google_shaped,
+                quirks,
                 response_type: match (flow, google_shaped) {
                     (Flow::TokenIdToken, true) => "token id_token".to_owned(),
                     _ => crate::authorization::response_type(flow).to_owned(),
@@ -508,13 +557,15 @@ impl ClientConfig {
     /// What identifies this client to the revocation endpoint: RFC 7009 has a public client
     /// send its `client_id`; Google's endpoint takes the token alone.
     pub fn revocation_client_id(&self) -> Option<&str> {
-        (!self.google).then_some(self.client_id.as_str())
+        self.quirks
+            .revocation_client_id
+            .then_some(self.client_id.as_str())
     }
 
     /// Who answers, for sentences: Google (or its stand-in, the emulator), or the provider at
     /// its issuer's host.
     pub fn provider_name(&self) -> crate::error::ProviderName {
-        match self.google {
+        match self.quirks.google {
             true => crate::error::ProviderName::Google,
             false => crate::error::ProviderName::for_issuer(&self.endpoints.issuer),
         }
@@ -543,7 +594,7 @@ impl ClientConfig {
     /// them configured.
     pub fn connect_origins(&self) -> Vec<String> {
         let e = &self.endpoints;
-        let apis = match (&e.api_base, self.google) {
+        let apis = match (&e.api_base, self.quirks.google_apis) {
             (_, false) => vec![],
             (Some(base), true) => vec![base.as_str()],
             (None, true) => vec![GOOGLE_TASKS_API, GOOGLE_CALENDAR_API],
@@ -655,7 +706,7 @@ mod tests {
                 .unwrap();
         // openid is among the default scopes, so the ID token is asked for and verified.
         assert_eq!(config.flow, Flow::TokenIdToken);
-        assert!(config.google);
+        assert!(config.quirks.google);
         assert_eq!(config.scopes, vec!["openid", "email", "profile"]);
         assert_eq!(
             config.endpoints.authorization,
@@ -721,7 +772,7 @@ mod tests {
             ClientConfig::from_json(r#"{"client_id":"a","issuer":"https://op.example"}"#, None)
                 .unwrap();
         assert_eq!(config.flow, Flow::Code);
-        assert!(config.needs_discovery && !config.google);
+        assert!(config.needs_discovery && !config.quirks.google);
         assert_eq!(config.connect_origins(), vec!["https://op.example"]);
         let errors = ClientConfig::from_json(
             r#"{"client_id":"a","issuer":"https://op.example","flow":"token"}"#,
@@ -968,6 +1019,60 @@ mod tests {
         )
         .unwrap();
         assert_eq!(other.response_type, "id_token token");
+    }
+
+    #[test]
+    fn quirks_are_decided_once_from_who_the_provider_is() {
+        let read = |json: &str| ClientConfig::from_json(json, None).unwrap().quirks;
+        let google = read(r#"{"client_id":"c"}"#);
+        assert_eq!(
+            google,
+            Quirks {
+                google: true,
+                at_google: true,
+                include_granted_scopes: true,
+                revocation_client_id: false,
+                account_chooser: true,
+                google_apis: true,
+                issuer_aliases: &["accounts.google.com"],
+            }
+        );
+        // The emulator: Google-shaped at its own origin, so marked "not Google", and its ID
+        // tokens carry its own issuer alone.
+        let emulator = read(
+            r#"{"client_id":"c","issuer":"http://127.0.0.1:8787","authorization_endpoint":"http://127.0.0.1:8787/o/oauth2/v2/auth","tokeninfo_endpoint":"http://127.0.0.1:8787/tokeninfo","userinfo_endpoint":"http://127.0.0.1:8787/oauth2/v3/userinfo","jwks_uri":"http://127.0.0.1:8787/oauth2/v3/certs"}"#,
+        );
+        assert_eq!(
+            emulator,
+            Quirks {
+                at_google: false,
+                issuer_aliases: &[],
+                ..google
+            }
+        );
+        // A path at Google's host other than v2's is Google's too; a look-alike host is not.
+        let v1 = read(
+            r#"{"client_id":"c","authorization_endpoint":"https://accounts.google.com/o/oauth2/auth"}"#,
+        );
+        assert!(v1.at_google);
+        let lookalike = read(
+            r#"{"client_id":"c","authorization_endpoint":"https://accounts.google.com.evil.example/auth"}"#,
+        );
+        assert!(!lookalike.at_google);
+        // Any other provider: none of Google's ways.
+        let other = read(r#"{"client_id":"c","issuer":"https://id.example"}"#);
+        assert_eq!(
+            other,
+            Quirks {
+                google: false,
+                at_google: false,
+                include_granted_scopes: false,
+                revocation_client_id: true,
+                account_chooser: false,
+                google_apis: false,
+                issuer_aliases: &[],
+            }
+        );
     }
 
     #[test]

@@ -278,7 +278,7 @@ mod tests {
     fn only_an_issuer_means_discovery() {
         let c = config("code");
         assert!(c.needs_discovery);
-        assert!(!c.google);
+        assert!(!c.quirks.google);
         assert_eq!(
             document_url("https://op.example/tenant/"),
             "https://op.example/tenant/.well-known/openid-configuration"

@@ -320,18 +320,22 @@ impl Claims {
     }
 }
 
-/// The `iss` values an ID token may carry: the configured issuer (for Google also its older
-/// spelling without the scheme); but beside an authorization response that named its issuer
+/// The `iss` values an ID token may carry: the configured issuer and the spellings the
+/// provider's quirks allow beside it ([`crate::config::Quirks::issuer_aliases`]: Google's
+/// older one without the scheme); but beside an authorization response that named its issuer
 /// (RFC 9207), exactly that one, which [`crate::callback`] has checked is the configured
 /// issuer: "the value in the iss parameter MUST always be identical to the iss claim in the
 /// ID Token" (§2.4).
-pub fn accepted_issuers<'a>(configured: &'a str, response_iss: Option<&'a str>) -> Vec<&'a str> {
+pub fn accepted_issuers<'a>(
+    configured: &'a str,
+    aliases: &[&'a str],
+    response_iss: Option<&'a str>,
+) -> Vec<&'a str> {
     match response_iss {
         Some(iss) => vec![iss],
-        None if configured == crate::config::GOOGLE_ISSUER => {
-            vec![crate::config::GOOGLE_ISSUER, "accounts.google.com"]
-        }
-        None => vec![configured],
+        None => std::iter::once(configured)
+            .chain(aliases.iter().copied())
+            .collect(),
     }
 }
 
@@ -729,13 +733,14 @@ mod tests {
     #[test]
     fn an_answer_that_named_its_issuer_holds_the_id_token_to_that_very_spelling() {
         let google = crate::config::GOOGLE_ISSUER;
+        let aliases = ["accounts.google.com"];
         assert_eq!(
-            accepted_issuers(google, None),
+            accepted_issuers(google, &aliases, None),
             [google, "accounts.google.com"]
         );
-        assert_eq!(accepted_issuers(google, Some(google)), [google]);
+        assert_eq!(accepted_issuers(google, &aliases, Some(google)), [google]);
         assert_eq!(
-            accepted_issuers("https://op.example", None),
+            accepted_issuers("https://op.example", &[], None),
             ["https://op.example"]
         );
         let older = claims(&CLAIMS.replace("https://accounts.google.com", "accounts.google.com"));
@@ -744,7 +749,7 @@ mod tests {
             Ok(()),
             "without iss in the answer"
         );
-        let issuers = accepted_issuers(google, Some(google));
+        let issuers = accepted_issuers(google, &aliases, Some(google));
         let e = older.verify(&Expectations {
             issuers: &issuers,
             ..expect(1500)

@@ -43,7 +43,7 @@ pub struct SignedIn {
 pub async fn complete_sign_in(config: &ClientConfig, response: &str) -> Result<SignedIn, AppError> {
     timeline::record(
         Step::Redirect,
-        match (response.starts_with('?'), config.google) {
+        match (response.starts_with('?'), config.quirks.google) {
             (true, _) => "The provider sends you back with a code in the URL's query",
             (false, true) => "Google sends you back with the answer in the URL fragment",
             (false, false) => "The provider sends you back with the answer in the URL fragment",

@@ -92,7 +92,11 @@ async fn verify(
 ) -> Result<Claims, AppError> {
     // Google's older tokens name the issuer without the scheme; an answer that named its
     // issuer (RFC 9207) holds the ID token to that spelling.
-    let issuers = accepted_issuers(&config.endpoints.issuer, token.response_iss.as_deref());
+    let issuers = accepted_issuers(
+        &config.endpoints.issuer,
+        config.quirks.issuer_aliases,
+        token.response_iss.as_deref(),
+    );
     // A sign-in's ID token must carry its request's nonce; a refreshed one is held to the first
     // ID token instead.
     let nonce = match original {

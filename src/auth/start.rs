@@ -119,7 +119,7 @@ pub fn prepare_request(
         pending: &pending,
         login_hint: pending.login_hint(login_hint),
         prompt: pending.prompt(),
-        include_granted_scopes: config.google,
+        include_granted_scopes: config.quirks.include_granted_scopes,
         response_type: &config.response_type,
         code_challenge: challenge.as_deref(),
         dpop_jkt: dpop_jkt.as_deref(),
@@ -223,7 +223,7 @@ pub fn pending_state() -> Option<String> {
 /// What the signed-out card's button says: the account a session expired for, when this tab
 /// remembers one (its `login_hint` goes with the request), else the provider.
 pub fn sign_in_label(config: &ClientConfig, hint: Option<&str>) -> String {
-    match (hint, config.google) {
+    match (hint, config.quirks.google) {
         (Some(who), _) => {
             let mut label = String::from("Sign in again as ");
             label.push_str(who);

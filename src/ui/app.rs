@@ -201,7 +201,7 @@ fn Home() -> Html {
         <>
             { for notice }
             { view }
-            { server_line(&auth.config.endpoints.authorization) }
+            { server_line(&auth.config) }
             if let Some(signed_in) = signed_in {
                 <LazyFeature feature={Feature::Inspector} {signed_in} />
             }

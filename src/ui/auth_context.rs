@@ -186,7 +186,7 @@ impl AuthContext {
             };
             let notice = match flow::sign_out(&config, &signed_in, announce).await {
                 Ok(SignedOut::Here(revoked)) => {
-                    Notice::Info(signed_out_words(config.google, revoked))
+                    Notice::Info(signed_out_words(config.quirks.google, revoked))
                 }
                 // The tab is leaving for the provider's logout page; its return says the rest.
                 Ok(SignedOut::AtProvider) => return,

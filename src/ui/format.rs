@@ -2,7 +2,7 @@
 
 /// Who is asked again in a sentence: "Google", or "the provider" for any other.
 pub fn asked(config: &oauth::ClientConfig) -> &'static str {
-    if config.google {
+    if config.quirks.google {
         "Google"
     } else {
         "the provider"

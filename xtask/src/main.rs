@@ -512,7 +512,7 @@ mod tests {
             oauth::Flow::TokenIdToken,
             "openid asked: the default"
         );
-        assert!(config.google && !config.needs_discovery);
+        assert!(config.quirks.google && !config.needs_discovery);
         assert_eq!(config.endpoints.issuer, "http://127.0.0.1:8787");
         assert_eq!(config.connect_origins(), vec!["http://127.0.0.1:8787"]);
         assert_eq!(

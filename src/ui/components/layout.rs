@@ -25,12 +25,12 @@ pub fn layout(body: Html) -> Html {
 }
 
 /// Says which authorization server this page talks to, so the emulator is never mistaken for Google.
-pub fn server_line(authorization_endpoint: &str) -> Html {
-    let is_google = authorization_endpoint.starts_with("https://accounts.google.com/");
+pub fn server_line(config: &oauth::ClientConfig) -> Html {
+    let authorization_endpoint = &config.endpoints.authorization;
     html! {
         <footer class="server-line">
             { "Authorization server: " }<code>{ authorization_endpoint.to_owned() }</code>
-            if !is_google { <span class="badge">{ "not Google" }</span> }
+            if !config.quirks.at_google { <span class="badge">{ "not Google" }</span> }
         </footer>
     }
 }

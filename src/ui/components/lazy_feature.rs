@@ -184,7 +184,7 @@ fn feature_session(auth: &AuthContext, signed_in: Option<&SignedIn>) -> FeatureS
         api_base: auth.config.endpoints.api_base.clone(),
         userinfo_endpoint: auth.config.endpoints.userinfo.clone(),
         tokeninfo_endpoint: auth.config.endpoints.tokeninfo.clone(),
-        google_apis: auth.config.google,
+        google_apis: auth.config.quirks.google_apis,
     }
 }
 

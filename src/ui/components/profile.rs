@@ -77,8 +77,10 @@ pub fn profile_view(auth: &AuthContext, signed_in: &SignedIn, now: u64) -> Html 
                     </dd>
                 }
             </dl>
-            if auth.config.google {
+            if auth.config.quirks.google_apis {
                 <p class="hint">{ "Tasks and Calendar ask Google for their own access the first time you open them." }</p>
+            }
+            if auth.config.quirks.account_chooser {
                 <p class="hint switch-account">
                     <button class="button" onclick={another_account(auth)}>{ "Use another account" }</button>
                     { if session.subject.is_some() {

@@ -35,7 +35,7 @@ pub fn renewal_notice(auth: &AuthContext, signed_in: &SignedIn, now: u64, view: 
         // No live region here: its countdown would be read out every second. StatusAnnouncer
         // says once that renewal is due.
         <div class="notice renew" data-testid="renewal">
-            <p>{ if renewing { format!("Asking {who} in a small window…") } else if auth.config.google {
+            <p>{ if renewing { format!("Asking {who} in a small window…") } else if auth.config.quirks.google {
                 format!("Your session ends in {}. This app keeps no refresh token (Google gives browser apps none), so staying signed in means asking {who} again (usually without any question).", format_duration(seconds_left))
             } else {
                 format!("Your session ends in {}. Staying signed in means asking {who} again in a small window (usually without any question).", format_duration(seconds_left))

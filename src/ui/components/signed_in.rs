@@ -60,7 +60,7 @@ pub fn SignedInView(props: &SignedInProps) -> Html {
     };
     let signed_in = props.signed_in.clone();
     // Tasks and Calendar are Google's APIs: with another provider there is only the profile.
-    let google = auth.config.google;
+    let google = auth.config.quirks.google_apis;
     let shown = if google { *view } else { View::Profile };
     let body = match shown {
         View::Profile => profile_view(&auth, &signed_in, now),

@@ -24,7 +24,7 @@ pub fn signed_out_view(auth: &AuthContext) -> Html {
         let auth = auth.clone();
         Callback::from(move |_| auth.use_another_account())
     };
-    let (provider, flow) = (auth.config.google, auth.config.flow);
+    let (provider, flow) = (auth.config.quirks.google, auth.config.flow);
     let label = match (&hint, provider) {
         (Some(who), _) => format!("Sign in again as {who}"),
         (None, true) => "Sign in with Google".to_owned(),
