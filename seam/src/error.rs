@@ -125,7 +125,8 @@ impl ApiStep {
 /// ([`AppError::sentence`] names the provider), [`AppError::code`] the stable code beside it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum AppError {
-    /// The protocol said no: the provider's error, or a check of its answer that failed.
+    /// An authorization response or a session refused: the provider's error, a check of its
+    /// answer that failed, or a token that no longer works.
     #[error("{0}")]
     Auth(#[from] AuthError),
     /// An HTTP call failed in a way the protocol gives no meaning to ([`AppError::from_api`]).

@@ -112,8 +112,8 @@ pub struct HttpExchange {
     pub fetch_options: Vec<(String, String)>,
     /// The body sent; `None` for a request without one.
     pub request_body: Option<String>,
-    /// The HTTP status; `None` when no answer came (a network failure, a CORS refusal, or a
-    /// DPoP proof that could not be made).
+    /// The HTTP status; `None` when no answer came (a network failure, CORS or the CSP
+    /// refusing it, or no DPoP proof could be made).
     pub status: Option<u16>,
     /// The response headers the browser exposes to script (CORS: the safelisted ones and
     /// those in `Access-Control-Expose-Headers`).

@@ -10,7 +10,7 @@ use wasm_bindgen::{JsCast, JsValue};
 /// A Web API refused to do what was asked.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum BrowserError {
-    /// No `window`: the code runs outside a page (a worker, or natively in a test).
+    /// No `window`: the code is not running in a page (a worker has none).
     #[error("the page has no window (not running in a browser)")]
     NoWindow,
     /// The Web API threw, or is switched off in this browser.
