@@ -9,17 +9,22 @@ use oauth::{ClientConfig, ConfigError};
 /// What fetching config.json gave.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ConfigSource {
+    /// A 2xx answer that is not a web page: the file's text, not yet parsed.
     Found(String),
+    /// A 404: no config.json; Google's endpoints are assumed.
     Missing,
     /// A web page came back in its place: a server that answers every path it has no file for
     /// with index.html (a single-page app's fallback, as `trunk serve` does) has no config.json.
     PageInstead {
+        /// The answer's `Content-Type`, if it had one.
         content_type: Option<String>,
     },
+    /// No answer, or another status: why, in words (the browser's reason, or `HTTP 500`).
     Unreadable(String),
 }
 
 impl ConfigSource {
+    /// Fetches `config.json` beside the page; every outcome is a value, never an error.
     pub async fn fetch() -> Self {
         // Relative, so the app works from any sub-path it is deployed under; same-origin
         // credentials, as index.html's preload of it asks, so the preloaded answer is used.
@@ -53,6 +58,9 @@ impl ConfigSource {
         }
     }
 
+    /// The configuration to run with, or every problem found in it (the setup screen lists
+    /// them). With no file, Google's endpoints and `pasted_client_id`, the one the person
+    /// pasted on the setup screen.
     pub fn parse(&self, pasted_client_id: Option<&str>) -> Result<ClientConfig, Vec<ConfigError>> {
         self.read(pasted_client_id, Vec::new())
     }

@@ -8,6 +8,8 @@
 //! the app (`src/bin/app_google.rs` or `app_any_provider.rs`), which takes the page over from
 //! it ([`browser::handoff`]); and the features module (the features crate, `features/`).
 
+#![warn(missing_docs)]
+
 pub mod auth;
 pub mod browser;
 pub mod config_source;

@@ -10,8 +10,11 @@ use oauth::{AuthError, ProviderName};
 /// is not one a proof can carry.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum KeyError {
+    /// IndexedDB or WebCrypto refused.
     #[error("{0}")]
     Browser(#[from] BrowserError),
+    /// What the browser gave is not what an ES256 proof carries (a P-256 public key, a 64-byte
+    /// signature; RFC 9449 §4.2).
     #[error("{0}")]
     Key(#[from] DpopError),
 }
@@ -19,28 +22,51 @@ pub enum KeyError {
 /// Which call failed, so the message can say what was being done.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ApiStep {
+    /// Google's token info endpoint: is the token ours, and what may it do.
     TokenInfo,
+    /// The user info endpoint: the profile.
     UserInfo,
+    /// Revoking the token at sign-out (RFC 7009).
     Revocation,
+    /// Tasks API: the person's task lists.
     ListTaskLists,
+    /// Tasks API: one list's tasks.
     ListTasks,
+    /// Tasks API: a new task.
     CreateTask,
+    /// Tasks API: a task marked done.
     CompleteTask,
+    /// Tasks API: a done task marked not done.
     ReopenTask,
+    /// Tasks API: a task's new title.
     RenameTask,
+    /// Tasks API: a task deleted.
     DeleteTask,
+    /// Tasks API: a task's notes and due date.
     EditTask,
+    /// Tasks API: a task moved within its list.
     MoveTask,
+    /// Tasks API: a task moved to another list.
     MoveTaskToList,
+    /// Tasks API: a list's completed tasks hidden.
     ClearCompleted,
+    /// Tasks API: a new list.
     CreateList,
+    /// Tasks API: a list's new title.
     RenameList,
+    /// Tasks API: a list deleted, with its tasks.
     DeleteList,
+    /// Tasks API: how many tasks a list holds, all of them, before it is deleted.
     CountTasks,
+    /// Calendar API: the upcoming events.
     ListEvents,
+    /// The provider's discovery document (OpenID Connect Discovery 1.0 §4).
     Discovery,
+    /// The provider's signing keys (`jwks_uri`), to verify an ID token.
     Keys,
+    /// The token endpoint: a code for tokens (RFC 6749 §4.1.3), or a refresh.
     TokenExchange,
+    /// The pushed authorization request endpoint (RFC 9126).
     PushedAuthorization,
 }
 
@@ -95,38 +121,72 @@ impl ApiStep {
     }
 }
 
+/// What went wrong, on either side, as the person is told it: `Display` is the sentence
+/// ([`AppError::sentence`] names the provider), [`AppError::code`] the stable code beside it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum AppError {
+    /// An authorization response or a session refused: the provider's error, a check of its
+    /// answer that failed, or a token that no longer works.
     #[error("{0}")]
     Auth(#[from] AuthError),
+    /// An HTTP call failed in a way the protocol gives no meaning to ([`AppError::from_api`]).
     #[error("Something went wrong while {}: {error}.", step.doing())]
-    Api { step: ApiStep, error: ApiError },
+    Api {
+        /// What was being done.
+        step: ApiStep,
+        /// How it failed.
+        error: ApiError,
+    },
+    /// Sign-out forgot the token here, but the provider did not confirm revoking it.
     #[error("Signed out on this device, but the token could not be revoked ({0}). It stops working when it expires; you can also remove this app's access in your account settings at the provider (for Google: your Google Account).")]
     RevocationFailed(ApiError),
+    /// `window.open` returned no window: a popup blocker, or no click to allow it.
     #[error("The browser blocked the sign-in window. Allow popups for this site, or continue in this tab.")]
     PopupBlocked,
+    /// The popup went away without an answer: closed, or reported closed because the
+    /// provider's `Cross-Origin-Opener-Policy` cut this tab off from it (Chrome).
     #[error("The sign-in window was closed (or the browser cut this page off from it) before it answered.")]
     PopupClosed,
+    /// A Web API refused (storage, crypto, the page's `window`).
     #[error("The browser refused: {0}.")]
     Browser(#[from] BrowserError),
+    /// A click came before the PKCE pair (or the DPoP key) made ahead was ready: WebCrypto
+    /// answers asynchronously, and a popup must open inside the click (a redirect waits instead).
     #[error("The sign-in is not ready yet (the browser is still preparing its PKCE secret); try again in a moment.")]
     NotReady,
+    /// The provider's discovery document could not be fetched or used.
     #[error("The provider's configuration could not be used: {0}.")]
     Discovery(#[from] oauth::discovery::DiscoveryError),
+    /// Google granted less than was asked: the scopes the person left unticked (granular
+    /// consent).
     #[error("Google's consent page came back without {}: its box was left unticked (Google starts them unticked, and grants only what is ticked), so what needs it stays off. Ask again, and tick it on Google's page.", described(.0))]
     ScopesDeclined(Vec<String>),
+    /// A list the view showed is gone at Google (it answers 400 for a list it does not know):
+    /// the list's title.
     #[error("The task list “{0}” is no longer at Google (deleted in another app or tab?): Google answered that it does not know it. The lists are loaded again.")]
     TaskListGone(String),
+    /// The features module (a separate wasm file, fetched when needed) did not load.
     #[error("{what} could not be loaded: it is a separate part of this page, fetched when needed, and the browser could not get it ({reason}). Check the connection and try again.")]
-    FeatureUnavailable { what: &'static str, reason: String },
+    FeatureUnavailable {
+        /// The feature, as [`crate::host::Feature::label`] names it.
+        what: &'static str,
+        /// Why the fetch failed, as the browser said it.
+        reason: String,
+    },
+    /// The DPoP key (RFC 9449) could not be made or read back.
     #[error("This page could not make or load its DPoP key, which binds the provider's tokens to this browser: {0}.")]
     DpopKey(#[from] KeyError),
+    /// The page's CSP `connect-src` leaves out origins config.json needs: those origins.
     #[error("This page's Content-Security-Policy does not let it reach {}, which config.json names: the policy was written for another config.json. Sign-in is off until they agree, since the provider's answer could not be checked.", .0.join(" and "))]
     PolicyBlocksConfig(Vec<String>),
+    /// The refresh token grant (RFC 6749 §6) failed: why.
     #[error("{}", refresh_failed(&.0.to_string()))]
     RefreshFailed(Box<AppError>),
+    /// The pushed authorization request (RFC 9126) was refused or unreadable.
     #[error("{0}")]
     Par(#[from] oauth::par::ParError),
+    /// The return from RP-initiated logout (OpenID Connect RP-Initiated Logout 1.0 §3) came
+    /// without this tab's `state`, or with another.
     #[error("{0}")]
     EndSession(#[from] oauth::end_session::EndSessionError),
     /// A module built without `other-providers` was given a config that needs it; the front
@@ -152,6 +212,8 @@ fn described(scopes: &[String]) -> String {
 }
 
 impl AppError {
+    /// The stable code shown under the sentence ("Error code: …"): the same in every wording,
+    /// for a person to search or report, and for tests to match.
     pub fn code(&self) -> &str {
         match self {
             AppError::Auth(e) => e.code(),

@@ -11,6 +11,8 @@
 //! - [`browser`]: the clock, storage with the keys a feature uses, the page's CSP and origin.
 //! - `ui` (Cargo feature `ui`): the notice view and the clock hook both sides' screens use.
 
+#![warn(missing_docs)]
+
 pub mod browser;
 pub mod error;
 pub mod host;

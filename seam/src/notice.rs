@@ -6,6 +6,8 @@ use crate::error::AppError;
 /// A message shown above the current view.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Notice {
+    /// Something failed: its sentence, its code and any text the provider sent.
     Error(AppError),
+    /// A line of information, not a fault (what a sign-out did, say).
     Info(&'static str),
 }

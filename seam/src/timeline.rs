@@ -12,17 +12,27 @@ use oauth::retention::{self, oldest_to_drop};
 /// Which arrow of the sequence diagram a step is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Step {
+    /// The provider's discovery document (OpenID Connect Discovery 1.0 §4).
     Discovery,
     /// RFC 9126: the authorization request's parameters pushed to the provider first.
     PushedAuthorizationRequest,
+    /// The tab (or popup) sent to the authorization endpoint (RFC 6749 §4.1.1, §4.2.1).
     AuthorizationRequest,
+    /// The provider's answer arriving in the URL: a fragment, or the code grant's query.
     Redirect,
+    /// A check this page made of an answer or a token, passed or failed.
     Check,
+    /// A call to the token endpoint: a code exchange (RFC 6749 §4.1.3) or a refresh (§6).
     TokenExchange,
+    /// The provider's signing keys (`jwks_uri`), fetched to verify an ID token.
     Keys,
+    /// Google's token info endpoint: whom the token was issued to, and its scopes.
     TokenInfo,
+    /// The user info endpoint (OpenID Connect Core §5.3).
     UserInfo,
+    /// Revoking the token at sign-out (RFC 7009).
     Revocation,
+    /// A call to an API with the token (Tasks, Calendar, a request composed in the inspector).
     ApiCall,
 }
 
@@ -67,11 +77,14 @@ impl Step {
 /// shown ([`Field::explanation`]): the explanations are text the sign-in module does not carry.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Field {
+    /// The parameter's name (`state`, `code_challenge`), or a label such as "DPoP header".
     pub name: String,
+    /// Its value as it went or came, secrets included: they are hidden where it is shown.
     pub value: String,
 }
 
 impl Field {
+    /// A field named `name` holding `value`.
     pub fn parameter(name: &str, value: &str) -> Self {
         Field {
             name: name.to_owned(),
@@ -85,41 +98,61 @@ impl Field {
     }
 }
 
+/// One HTTP request the page sent, and the answer if one came.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HttpExchange {
+    /// The method, as sent (`GET`, `POST`).
     pub method: String,
+    /// The URL, query included.
     pub url: String,
     /// The headers as the page gave them to fetch (the token among them: hidden wherever the
     /// record is shown, as every secret is). What the browser adds itself is not here.
     pub request_headers: Vec<(String, String)>,
     /// What fetch was told besides (`credentials`, `cache`), in words.
     pub fetch_options: Vec<(String, String)>,
+    /// The body sent; `None` for a request without one.
     pub request_body: Option<String>,
+    /// The HTTP status; `None` when no answer came (a network failure, CORS or the CSP
+    /// refusing it, or no DPoP proof could be made).
     pub status: Option<u16>,
+    /// The response headers the browser exposes to script (CORS: the safelisted ones and
+    /// those in `Access-Control-Expose-Headers`).
     pub response_headers: Vec<(String, String)>,
+    /// The body received; `None` when no answer came. Long bodies are cut to the record's
+    /// budget ([`Entry::cut_long_bodies`]).
     pub response_body: Option<String>,
 }
 
+/// One line of the timeline: a protocol step as it happened.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
+    /// Its place in this tab's record, from 0, counting the entries let go
+    /// ([`Snapshot::dropped`]); the inspector links to it as `#step-{id}`.
     pub id: usize,
+    /// When it happened: milliseconds since the Unix epoch, by this browser's clock.
     pub at_ms: u64,
+    /// Which arrow of the sequence diagram it is.
     pub step: Step,
+    /// What happened, in a sentence: the entry's heading.
     pub title: String,
+    /// The protocol parameters sent or received.
     pub fields: Vec<Field>,
     /// For checks: passed or not, and why.
     pub passed: Option<bool>,
+    /// A note in words: why a check passed or failed, or what the page did with an answer.
     pub detail: Option<String>,
+    /// The HTTP request and answer, for a step that made one; `None` for a redirect or a check.
     pub http: Option<HttpExchange>,
     /// For the check of an ID token: the token taken apart, as it was verified.
     pub id_token: Option<IdTokenReport>,
 }
 
 /// The whole record at one moment: what the inspector draws. The sign-in module keeps the live
-/// one ([`super::record`] and friends); the inspector, loaded later as its own module, gets copies
+/// one (`browser_oauth::timeline::record` and friends); the inspector, loaded later as its own module, gets copies
 /// through the host (`crate::host`), as JSON.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Snapshot {
+    /// The entries kept, oldest first.
     pub entries: Vec<Entry>,
     /// `(kind, value)`: every secret seen so far.
     pub secrets: Vec<(String, String)>,
@@ -310,6 +343,7 @@ impl Snapshot {
         .to_text()
     }
 
+    /// The record [`Snapshot::to_json`] wrote; `None` if the text is not one.
     pub fn from_json(text: &str) -> Option<Snapshot> {
         let o = Json::parse_object(text).ok()?;
         Some(Snapshot {

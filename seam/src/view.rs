@@ -5,16 +5,22 @@
 use crate::browser::storage::{self, keys, Area};
 use oauth::json::Json;
 
+/// A signed-in view, one per tab of the view switcher.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum View {
+    /// Who signed in, and what the token may do: the sign-in module's own view.
     Profile,
+    /// The Google Tasks client (a feature).
     Tasks,
+    /// The upcoming events from Google Calendar (a feature).
     Calendar,
 }
 
 impl View {
+    /// Every view, in the order the tabs show them.
     pub const ALL: [View; 3] = [View::Profile, View::Tasks, View::Calendar];
 
+    /// The tab's text.
     pub fn label(self) -> &'static str {
         match self {
             View::Profile => "Profile",
@@ -32,6 +38,7 @@ impl View {
         }
     }
 
+    /// The view [`View::name`] gave `name`; `None` for a name it never gives.
     pub fn from_name(name: &str) -> Option<View> {
         View::ALL.into_iter().find(|v| v.name() == name)
     }
@@ -43,6 +50,7 @@ impl View {
             .unwrap_or(View::Profile)
     }
 
+    /// Keeps this view as the tab's choice; a failure to store it is ignored.
     pub fn store(self) {
         // Losing the choice only means landing on the profile next time.
         let _ = storage::set(Area::Session, keys::VIEW, &self.stored_form());

@@ -23,6 +23,7 @@ use oauth::{
 /// A verified session and the person it belongs to.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SignedIn {
+    /// The token and what was verified of it: scopes, expiry, whose it is.
     pub session: Session,
     /// Who the person is, as user info says; `None` when the token carries no sign-in scope, so
     /// that neither token info nor user info says whose it is.

@@ -304,8 +304,11 @@ async fn fetch_keys(uri: &str, caching: Caching) -> Result<Jwks, AppError> {
 /// What the token endpoint answered: status and body, and whether the request carried a DPoP
 /// proof (a DPoP-bound token is accepted only then).
 pub struct EndpointAnswer {
+    /// The HTTP status: an error's JSON comes with 400 or 401 (RFC 6749 §5.2).
     pub status: u16,
+    /// The body, read whatever the status.
     pub text: String,
+    /// Whether the request that got this answer carried a DPoP proof.
     pub proof_sent: bool,
 }
 

@@ -11,6 +11,10 @@ use oauth::response::AuthorizationResponse;
 /// silent one failed; a success closes at once.
 const CLOSE_AFTER_ERROR_MS: u32 = 3_000;
 
+/// Run in the popup on its return from the provider: sends the answer (`fragment`, as the URL
+/// carried it) to the tab that asked, forgets the session and pending request the popup's copy
+/// of that tab's sessionStorage holds, and closes the popup (3 s after an error, so a silent
+/// attempt can go on interactively in it).
 pub fn relay_to_opener(fragment: &str) {
     let message = ChannelMessage::relay(fragment).to_json();
     // Both routes: postMessage when the opener link survives, the channel when COOP cut it.

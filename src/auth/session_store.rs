@@ -5,6 +5,7 @@ use crate::browser::storage::{self, keys, Area};
 use crate::browser::BrowserError;
 use oauth::{ClientConfig, Session, TokenStorage};
 
+/// Keeps `session` for a reload, where `token_storage` is `session`; with `memory`, nothing.
 pub fn save(config: &ClientConfig, session: &Session) -> Result<(), BrowserError> {
     match config.token_storage {
         TokenStorage::Session => storage::set(Area::Session, keys::SESSION, &session.to_json()),
@@ -12,6 +13,8 @@ pub fn save(config: &ClientConfig, session: &Session) -> Result<(), BrowserError
     }
 }
 
+/// The session [`save`] kept; `None` when there is none, it is unreadable, or the tokens live
+/// in memory only. Whether it is still good is the caller's to check.
 pub fn load(config: &ClientConfig) -> Option<Session> {
     match config.token_storage {
         TokenStorage::Session => {
@@ -34,7 +37,10 @@ pub enum Keep<'a> {
     Nothing,
     /// The token ran out: the view and unsaved text stay, so signing in again picks up where
     /// the person was, and the account to suggest, when the token said whose it was.
-    WhereThePersonWas { login_hint: Option<&'a str> },
+    WhereThePersonWas {
+        /// The account to suggest next time (`login_hint`); `None` forgets any kept before.
+        login_hint: Option<&'a str>,
+    },
 }
 
 /// Forgets the session and any sign-in in progress, and what `keep` does not keep.
@@ -62,6 +68,8 @@ pub fn forget_pending() {
     storage::remove(Area::Session, keys::PENDING);
 }
 
+/// The account to suggest at the next sign-in (OpenID Connect Core §3.1.2.1 `login_hint`),
+/// kept in this tab by [`clear`] when a session ran out.
 pub fn login_hint() -> Option<String> {
     storage::get(Area::Session, keys::LOGIN_HINT)
 }

@@ -21,12 +21,16 @@ use oauth::{ClientConfig, Display, Flow};
 /// account chooser ("Use another account", `prompt=select_account` and no `login_hint`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Ask {
+    /// The request as configured.
     Normally,
+    /// `prompt=none`: the provider answers without showing anything, or with an error.
     Silently,
+    /// `prompt=select_account`, without a `login_hint`.
     ForAnotherAccount,
 }
 
 impl Ask {
+    /// The pending request changed to ask this way.
     pub fn apply(self, pending: PendingAuthorization) -> PendingAuthorization {
         match self {
             Ask::Normally => pending,

@@ -41,6 +41,7 @@ impl Channel {
         result.map_err(|e| BrowserError::from_js("BroadcastChannel.postMessage", e))
     }
 
+    /// Sends `message` to every other window of this origin listening on the channel.
     pub fn post(&self, message: &str) {
         // A closed channel only fails when the page is going away; nothing is left to tell.
         let _ = self.channel.post_message(&JsValue::from_str(message));

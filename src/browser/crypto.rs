@@ -33,6 +33,8 @@ fn rs256() -> Object {
     ])
 }
 
+/// The SHA-256 digest of `data`, by WebCrypto (`crypto.subtle.digest`): for PKCE's S256
+/// challenge (RFC 7636 §4.2), an ID token's `at_hash`, a DPoP key's thumbprint and proof's `ath`.
 pub async fn sha256(data: &[u8]) -> Result<[u8; 32], BrowserError> {
     let promise = subtle()?
         .digest_with_str_and_u8_array("SHA-256", data)

@@ -91,6 +91,8 @@ impl FeaturesModule {
 }
 
 impl MountedFeature {
+    /// Hands the view the session anew (a [`seam::host::FeatureSession`]'s JSON), after a
+    /// renewal or a grant of scopes.
     pub fn update(&self, session: &str) {
         if let Ok(update) = function(&self.0, "update") {
             let _ = update.call1(&self.0, &JsValue::from_str(session));

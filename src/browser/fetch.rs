@@ -14,8 +14,11 @@ const NO_WINDOW: &str = "the page has no window (not running in a browser)";
 /// What came back: the status, the response headers asked for, and the body text, whatever the
 /// status.
 pub struct Answer {
+    /// The HTTP status code.
     pub status: u16,
+    /// The response headers kept ([`Kept`]), names in lower case.
     pub headers: Vec<(String, String)>,
+    /// The body as text.
     pub text: String,
 }
 

@@ -12,7 +12,9 @@ use wasm_bindgen::{JsCast, JsValue};
 /// One of the signed-out card's two ways in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Door {
+    /// The "Sign in" button.
     SignIn,
+    /// The "Use another account" button: the account chooser.
     AnotherAccount,
 }
 
@@ -33,18 +35,26 @@ impl Door {
 
 /// A sign-in popup the front door opened inside the click, before the app had loaded.
 pub struct OpenPopup {
+    /// The popup's window, as `window.open` returned it.
     pub window: web_sys::Window,
     /// The `state` of the request the popup carries (the pending request is in sessionStorage).
     pub state: String,
+    /// The scopes the request asks for.
     pub scopes: Vec<String>,
     /// Messages that arrived while the front door waited for the app: `(from the popup's own
     /// postMessage, text)`; the app weighs them as it weighs the ones it hears itself.
     pub messages: Vec<(bool, String)>,
 }
 
+/// Everything the front door hands the app, in one value.
 pub struct Handoff {
+    /// The authorization response taken out of the URL, with its leading `#` or `?`
+    /// ([`super::location::take_authorization_response`]); `None` when the page loaded without
+    /// one.
     pub answer: Option<String>,
+    /// config.json as the front door fetched it.
     pub config: ConfigSource,
+    /// A sign-in popup still open, if the front door opened one.
     pub popup: Option<OpenPopup>,
     /// The button that had the keyboard focus: the app's own takes it back.
     pub focus: Option<Door>,
@@ -71,6 +81,7 @@ fn strings(list: &[String]) -> Array {
 }
 
 impl Handoff {
+    /// The plain JavaScript object the front door passes to the app's `take_over`.
     pub fn to_js(&self) -> JsValue {
         let object = Object::new();
         if let Some(answer) = &self.answer {

@@ -38,6 +38,7 @@ impl Popup {
         !self.is_closed() && self.0.location().set_href(url).is_ok()
     }
 
+    /// Closes the popup; a window already gone is no error.
     pub fn close(&self) {
         let _ = self.0.close();
     }
@@ -47,6 +48,7 @@ impl Popup {
         Popup(window)
     }
 
+    /// The popup's window handle (what the front door hands the app).
     pub fn window(&self) -> &web_sys::Window {
         &self.0
     }

@@ -2,6 +2,8 @@
 
 use super::{window, BrowserError};
 
+/// `N` bytes from `crypto.getRandomValues`: `state`, `nonce`, the PKCE verifier, a DPoP
+/// proof's `jti`.
 pub fn random_bytes<const N: usize>() -> Result<[u8; N], BrowserError> {
     let mut bytes = [0u8; N];
     window()?

@@ -19,6 +19,7 @@ pub use oauth::api::{ApiError, Method};
 
 /// A request body.
 pub enum Body<'a> {
+    /// No body: a GET.
     None,
     /// `application/x-www-form-urlencoded`: a CORS "simple" request, so no preflight.
     Form(&'a str),
@@ -32,6 +33,7 @@ pub enum Body<'a> {
 /// Whether the browser's HTTP cache (and any cache on the way) may answer a request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Caching {
+    /// As HTTP caching allows: the default.
     Allowed,
     /// `cache: "no-cache"`: a cached answer is used only once the server confirms it is current.
     Bypassed,

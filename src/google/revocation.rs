@@ -7,6 +7,8 @@ use oauth::revocation::{read_answer, refresh_token_revocation_body, revocation_b
 
 pub use oauth::revocation::Revocation;
 
+/// Revokes an access token; `client_id` for a provider that wants the client named, `None`
+/// for Google's endpoint, which takes the token alone.
 pub async fn revoke(
     endpoint: &str,
     access_token: &str,

@@ -327,6 +327,7 @@ pub fn subscribe(listener: Rc<dyn Fn()>) -> Subscription {
     Subscription(id)
 }
 
+/// Ends a [`subscribe`] when dropped.
 pub struct Subscription(usize);
 
 impl Drop for Subscription {

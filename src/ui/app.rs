@@ -56,8 +56,10 @@ pub struct Arrival {
     pub click: Option<Door>,
 }
 
+/// What [`App`] renders from: the arrival and config.json, both as the front door had them.
 #[derive(Properties)]
 pub struct AppProps {
+    /// What the page load arrived with.
     pub arrival: Rc<Arrival>,
     /// config.json as the front door fetched it (index.html preloads it).
     pub config: ConfigSource,
@@ -69,6 +71,10 @@ impl PartialEq for AppProps {
     }
 }
 
+/// The app module's root, in the page's frame: the setup screen while config.json (or a pasted
+/// client id) gives no usable configuration, else the signed-in or signed-out app inside an
+/// [`AuthProvider`] (after discovery, for a config that names only an issuer), unless the
+/// page's CSP would block an origin the config needs.
 #[component]
 pub fn App(props: &AppProps) -> Html {
     let pasted = use_state(|| storage::get(Area::Local, keys::CLIENT_ID));

@@ -31,7 +31,9 @@ impl Reducible for AuthState {
 /// What components get from `use_auth`: the state and the actions that change it.
 #[derive(Clone)]
 pub struct AuthContext {
+    /// Where the sign-in stands, and the notice shown with it.
     pub state: UseReducerHandle<AuthState>,
+    /// The configuration the page runs with.
     pub config: Rc<ClientConfig>,
     channel: Rc<Option<Channel>>,
 }
@@ -167,6 +169,9 @@ impl AuthContext {
         }
     }
 
+    /// Signs out: forgets the session here, tells the other tabs, revokes the tokens and, where
+    /// the provider offers it, ends its session too ([`crate::auth::flow::sign_out`]). Does
+    /// nothing unless signed in.
     pub fn sign_out(&self) {
         let AuthStatus::SignedIn(signed_in) = &self.state.status else {
             return;
@@ -365,17 +370,21 @@ fn await_popup(
     });
 }
 
+/// The auth context of the nearest [`AuthProvider`]; panics outside one.
 #[hook]
 pub fn use_auth() -> AuthContext {
     use_context::<AuthContext>().expect("use_auth must be called inside <AuthProvider>")
 }
 
+/// What [`AuthProvider`] needs: the configuration and what the page arrived with.
 #[derive(Properties)]
 pub struct AuthProviderProps {
+    /// The configuration to sign in with.
     pub config: Rc<ClientConfig>,
     /// What the page arrived with: the authorization response taken from the URL before
     /// anything rendered, a popup the front door opened.
     pub arrival: Rc<Arrival>,
+    /// The components that call [`use_auth`].
     pub children: Children,
 }
 
@@ -387,6 +396,9 @@ impl PartialEq for AuthProviderProps {
     }
 }
 
+/// Holds the sign-in for everything inside it: checks the answer the page arrived with (or a
+/// stored session), waits for a popup the front door opened, hears other tabs' sign-outs on the
+/// channel, and gives its children an [`AuthContext`] through [`use_auth`].
 #[component]
 pub fn AuthProvider(props: &AuthProviderProps) -> Html {
     // With no response to check and no stored session there is nothing to wait for: start

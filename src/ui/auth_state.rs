@@ -9,6 +9,7 @@ use std::rc::Rc;
 
 pub use seam::notice::Notice;
 
+/// Where the sign-in stands: what the card shows.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AuthStatus {
     /// Reading storage or the redirect's response on start.
@@ -17,14 +18,20 @@ pub enum AuthStatus {
     Verifying,
     /// A sign-in popup is open.
     WaitingForPopup,
+    /// No session: the sign-in card.
     SignedOut,
+    /// Sign-out has begun (revocation, perhaps the provider's logout page).
     SigningOut,
+    /// A verified session.
     SignedIn(Rc<SignedIn>),
 }
 
+/// The auth context's state: the status, and what the page says about it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AuthState {
+    /// Where the sign-in stands.
     pub status: AuthStatus,
+    /// The message shown above the view; `None`: nothing is shown.
     pub notice: Option<Notice>,
     /// A renewal (or incremental authorization) popup is open; the current session stays
     /// usable meanwhile.
@@ -33,20 +40,29 @@ pub struct AuthState {
     pub return_to: Option<String>,
 }
 
+/// What happened, as the auth context dispatches it ([`AuthState::apply`]).
 pub enum AuthAction {
+    /// An answer or a stored session is being checked.
     Verifying,
+    /// A sign-in popup opened.
     WaitingForPopup,
     /// Signed in; with a notice when a rejected response arrived while a session was kept,
     /// or when a renewal succeeded.
     SignedIn {
+        /// The verified session.
         signed_in: Rc<SignedIn>,
+        /// What to say with it; `None`: nothing.
         notice: Option<Notice>,
+        /// The view a full-page sign-in asked to come back to.
         return_to: Option<String>,
     },
+    /// Signed out, with what to say about it (how the sign-out went, or why).
     SignedOut(Option<Notice>),
+    /// Sign-out began.
     SigningOut,
     /// An error that leaves the person signed out.
     Failed(AppError),
+    /// A renewal or incremental authorization popup opened.
     Renewing,
     /// A notice that changes nothing else (a failed renewal keeps the current session).
     Notice(Notice),

@@ -10,10 +10,17 @@ use wasm_bindgen::{JsCast, JsValue};
 /// A Web API refused to do what was asked.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum BrowserError {
+    /// No `window`: the code is not running in a page (a worker has none).
     #[error("the page has no window (not running in a browser)")]
     NoWindow,
+    /// The Web API threw, or is switched off in this browser.
     #[error("{api} is unavailable: {reason}")]
-    Unavailable { api: &'static str, reason: String },
+    Unavailable {
+        /// The API, as JavaScript names it (`sessionStorage`, `Storage.setItem`).
+        api: &'static str,
+        /// What it threw ([`js_message`]), or why it is not there.
+        reason: String,
+    },
 }
 
 impl BrowserError {
@@ -42,6 +49,7 @@ pub fn js_function(object: &JsValue, name: &str) -> Option<js_sys::Function> {
         .ok()
 }
 
+/// The page's `window`, or [`BrowserError::NoWindow`] where there is none.
 pub fn window() -> Result<web_sys::Window, BrowserError> {
     web_sys::window().ok_or(BrowserError::NoWindow)
 }

@@ -20,9 +20,12 @@ pub mod keys {
     pub const TASKS: &str = "browser-oauth.draft.tasks";
 }
 
+/// Which Web Storage area a key lives in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Area {
+    /// sessionStorage: this tab only, gone when it closes; kept across a redirect.
     Session,
+    /// localStorage: every tab of the origin, kept until cleared; never a token.
     Local,
 }
 
@@ -40,16 +43,21 @@ fn area(area: Area) -> Result<web_sys::Storage, BrowserError> {
         })
 }
 
+/// The value under `key`; `None` when there is none, or when the browser refuses the area
+/// (storage blocked in its settings).
 pub fn get(from: Area, key: &str) -> Option<String> {
     area(from).ok()?.get_item(key).ok().flatten()
 }
 
+/// Stores `value` under `key`; fails when the area is unavailable or full (`setItem` throws
+/// `QuotaExceededError`).
 pub fn set(to: Area, key: &str, value: &str) -> Result<(), BrowserError> {
     area(to)?
         .set_item(key, value)
         .map_err(|e| BrowserError::from_js("Storage.setItem", e))
 }
 
+/// Deletes `key`, if the browser lets the page reach the area at all.
 pub fn remove(from: Area, key: &str) {
     if let Ok(storage) = area(from) {
         // Removing a key cannot fail once the storage area exists.

@@ -28,11 +28,15 @@ impl CallMode {
 /// A request a feature asks the sign-in module to send with the session's token.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CallRequest {
+    /// The HTTP method.
     pub method: Method,
+    /// The absolute URL; the host sends the token only to an origin config.json names.
     pub url: String,
     /// Besides the token's own (`Authorization`, `DPoP`), which the sign-in module adds.
     pub headers: Vec<(String, String)>,
+    /// The request body; `None` sends none.
     pub body: Option<String>,
+    /// How the host treats the call.
     pub mode: CallMode,
 }
 
@@ -48,6 +52,7 @@ impl CallRequest {
         }
     }
 
+    /// The request as it crosses to the host ([`CallRequest::from_json`] reads it there).
     pub fn to_json(&self) -> String {
         Json::object([
             ("method", Json::string(self.method.as_str())),
@@ -59,6 +64,8 @@ impl CallRequest {
         .to_text()
     }
 
+    /// The request [`CallRequest::to_json`] wrote; `None` if the text is not one (a method or
+    /// mode this side does not know, a member missing).
     pub fn from_json(text: &str) -> Option<CallRequest> {
         let o: Object = Json::parse_object(text).ok()?;
         Some(CallRequest {
@@ -76,8 +83,12 @@ impl CallRequest {
 /// What the server answered: the status, the headers the browser let the page read, the body.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CallAnswer {
+    /// The HTTP status code.
     pub status: u16,
+    /// The response headers the browser exposes to script: the CORS-safelisted ones and those
+    /// the server names in `Access-Control-Expose-Headers`.
     pub headers: Vec<(String, String)>,
+    /// The response body as text; empty when there is none (a 204).
     pub body: String,
 }
 

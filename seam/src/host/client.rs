@@ -24,7 +24,8 @@ impl PartialEq for Host {
 }
 
 impl Host {
-    /// Wraps the object [`super::host_object`] made in the other module.
+    /// Wraps the object the sign-in library's `browser_oauth::host::host_object` made in the
+    /// other module.
     pub fn new(object: JsValue) -> Self {
         Host {
             object: Rc::new(object),

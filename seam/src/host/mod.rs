@@ -34,21 +34,32 @@ pub use session::FeatureSession;
 
 /// The host object's members, as both sides spell them.
 pub mod member {
+    /// `call(request: string) → Promise<string>`: [`super::Host::call`]; a [`super::CallRequest`]
+    /// in, [`super::answer_json`]'s text out.
     pub const CALL: &str = "call";
+    /// `requestScopes(scopes: string, returnTo: string)`: [`super::Host::request_scopes`]; the
+    /// scopes as a JSON array of strings.
     pub const REQUEST_SCOPES: &str = "requestScopes";
+    /// `timeline() → string`: [`super::Host::timeline`], a snapshot's JSON.
     pub const TIMELINE: &str = "timeline";
+    /// `subscribe(listener) → unsubscribe`: [`super::Host::subscribe`].
     pub const SUBSCRIBE: &str = "subscribe";
 }
 
 /// Which feature a mount shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Feature {
+    /// The Google Tasks client.
     Tasks,
+    /// The upcoming events from Google Calendar.
     Calendar,
+    /// The protocol inspector: the timeline, the sequence diagram, "Try a request".
     Inspector,
 }
 
 impl Feature {
+    /// The name the host passes to the features module's `mount` ([`Feature::from_name`]
+    /// reads it back there).
     pub fn name(self) -> &'static str {
         match self {
             Feature::Tasks => "tasks",
@@ -57,6 +68,7 @@ impl Feature {
         }
     }
 
+    /// The feature [`Feature::name`] gave `name`; `None` for a name it never gives.
     pub fn from_name(name: &str) -> Option<Feature> {
         [Feature::Tasks, Feature::Calendar, Feature::Inspector]
             .into_iter()

@@ -41,6 +41,7 @@ impl FeatureSession {
         }
     }
 
+    /// The session as it crosses to the features module, on mount and on every change.
     pub fn to_json(&self) -> String {
         let list = |items: &[String]| Json::Array(items.iter().map(|s| Json::string(s)).collect());
         Json::object([
@@ -57,6 +58,8 @@ impl FeatureSession {
         .to_text()
     }
 
+    /// The session [`FeatureSession::to_json`] wrote; `None` if a member is missing or of
+    /// another type.
     pub fn from_json(text: &str) -> Option<FeatureSession> {
         let o: Object = Json::parse_object(text).ok()?;
         Some(FeatureSession {

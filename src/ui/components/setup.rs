@@ -8,15 +8,20 @@ use oauth::{ConfigError, ProviderName};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
+/// What [`Setup`] shows, and where a pasted client id goes.
 #[derive(Properties, PartialEq)]
 pub struct SetupProps {
+    /// What is wrong with config.json, or missing from it, each with its field.
     pub errors: Vec<ConfigError>,
+    /// Called with a client id the person pasted (trimmed, not empty).
     pub on_client_id: Callback<String>,
     /// The issuer config.json names, when it is not Google: the client is registered there.
     #[prop_or_default]
     pub other_issuer: Option<String>,
 }
 
+/// The setup screen: what to register at the provider, what config.json gets wrong, and a
+/// field for a client id.
 #[component]
 pub fn Setup(props: &SetupProps) -> Html {
     let input = use_node_ref();
