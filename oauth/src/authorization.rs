@@ -36,15 +36,6 @@ pub struct PendingAuthorization {
     pub code_verifier: Option<String>,
 }
 
-/// `response_type` for a flow (OIDC Core §3.2.2.1 writes the hybrid value "id_token token").
-pub fn response_type(flow: Flow) -> &'static str {
-    match flow {
-        Flow::Token => "token",
-        Flow::TokenIdToken => "id_token token",
-        Flow::Code => "code",
-    }
-}
-
 impl PendingAuthorization {
     /// `random` must come from a CSPRNG (`crypto.getRandomValues` in the browser).
     pub fn new(

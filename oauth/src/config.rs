@@ -41,6 +41,16 @@ impl Flow {
         }
     }
 
+    /// The `response_type` that asks for it, as OIDC Core §3.2.2.1 writes the hybrid value
+    /// ("id_token token"); a provider's own spelling may differ ([`ClientConfig::response_type`]).
+    pub fn response_type(self) -> &'static str {
+        match self {
+            Flow::Token => "token",
+            Flow::TokenIdToken => "id_token token",
+            Flow::Code => "code",
+        }
+    }
+
     /// Whether the answer carries an ID token to verify (OpenID Connect).
     pub fn has_id_token(self) -> bool {
         !matches!(self, Flow::Token)
@@ -531,7 +541,7 @@ impl ClientConfig {
                 quirks,
                 response_type: match (flow, google_shaped) {
                     (Flow::TokenIdToken, true) => "token id_token".to_owned(),
-                    _ => crate::authorization::response_type(flow).to_owned(),
+                    _ => flow.response_type().to_owned(),
                 },
                 dpop: false,
                 par,

@@ -156,7 +156,7 @@ impl ProviderMetadata {
     /// The `response_type` value to send for `flow`, as the provider spells it (the order of
     /// space-separated values does not matter to the protocol, but some servers compare strings).
     pub fn response_type_for(&self, flow: Flow) -> Option<String> {
-        let wanted = crate::authorization::response_type(flow);
+        let wanted = flow.response_type();
         let mut wanted_set: Vec<&str> = wanted.split(' ').collect();
         wanted_set.sort_unstable();
         self.response_types_supported
