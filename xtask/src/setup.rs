@@ -160,6 +160,18 @@ impl Installs {
         }
     }
 
+    /// Whether `tool` is installed by now (or was already there), without waiting; an install
+    /// that failed is an error here too.
+    pub fn ready(&mut self, tool: Tool) -> Result<bool> {
+        while let Ok(next) = self.finished.try_recv() {
+            self.done.push(next);
+        }
+        match self.done.iter().find(|(t, ..)| *t == tool) {
+            Some((_, result, _)) => result.clone().map(|_| true),
+            None => Ok(false),
+        }
+    }
+
     /// The installs that had to run, with how long each took.
     pub fn ran(&self) -> Vec<(&'static str, Duration)> {
         self.done
