@@ -263,7 +263,13 @@ fn checks_and_tests(phases: &mut Phases, installs: &mut setup::Installs, serial:
 struct Beside {
     run: Option<mutants::MutationRun>,
     started: Option<Instant>,
+    /// Whether the installs were asked before (the first time, they get a moment to say the
+    /// tools are there already).
+    asked: bool,
 }
+
+/// How long the first look waits for the installs to check their tools' versions.
+const VERSION_CHECKS: Duration = Duration::from_secs(5);
 
 impl Beside {
     /// Starts the run when cargo-mutants is there and the cargo installs are done compiling (a
@@ -277,8 +283,13 @@ impl Beside {
         if now {
             installs.wait(Tool::CargoMutants)?;
         } else {
+            let deadline = match self.asked {
+                false => Instant::now() + VERSION_CHECKS,
+                true => Instant::now(),
+            };
+            self.asked = true;
             for tool in [Tool::CargoMutants, Tool::WasmBindgen, Tool::Trunk] {
-                if !installs.ready(tool)? {
+                if !installs.ready_by(tool, deadline)? {
                     return Ok(());
                 }
             }
