@@ -14,6 +14,8 @@
 //! - `cargo xtask csp [DIR]`: write the Content-Security-Policy into DIR/index.html (default
 //!   dist/) from what is there, including DIR/config.json; prints the header form.
 //! - `cargo xtask post-build`: Trunk's post-build hook (config.json into the build, then the CSP).
+//! - `cargo xtask wasm-opt ARGS…`: wasm-opt, reusing its output for input it has seen
+//!   (`cargo xtask test`'s release builds call it through a shim on PATH).
 //! - `cargo xtask setup`: only the installs (idempotent).
 
 mod bench;
@@ -24,6 +26,7 @@ mod names;
 mod packed;
 mod phases;
 mod setup;
+mod wasm_opt;
 
 use std::env;
 use std::fs;
@@ -49,6 +52,7 @@ fn main() -> ExitCode {
         Some("mutants") => mutants::mutants(&args[1..]),
         Some("csp") => csp_command(&args[1..]),
         Some("post-build") => post_build(),
+        Some("wasm-opt") => wasm_opt::wasm_opt(&args[1..]),
         _ => {
             eprintln!(
                 "usage: cargo xtask <serve|test|mutants [--all | FILE…]|bench|screenshots|csp [DIR]|setup>"
@@ -135,14 +139,28 @@ pub fn emulator_binary() -> PathBuf {
 }
 
 pub fn release_build(dist: &str, public_url: &str) -> Result {
-    run(command("trunk").args([
+    run(&mut trunk_release(dist, public_url))
+}
+
+fn trunk_release(dist: &str, public_url: &str) -> Command {
+    let mut trunk = command("trunk");
+    trunk.args([
         "build",
         "--release",
         "--dist",
         dist,
         "--public-url",
         public_url,
-    ]))
+    ]);
+    trunk
+}
+
+/// A release build whose wasm-opt reuses its earlier output for a module unchanged since
+/// (xtask/src/wasm_opt.rs): `cargo xtask test`'s two builds, whose modules are the same.
+fn release_build_for_tests(dist: &str, public_url: &str) -> Result {
+    let shim = wasm_opt::shim_dir(&xtask_binary()?)?;
+    let path = format!("{}:{}", shim.display(), tool_path());
+    run(trunk_release(dist, public_url).env("PATH", path))
 }
 
 fn serve() -> Result {
@@ -413,10 +431,10 @@ fn steps(
     beside(installs)?;
     wait(phases, installs, &[Tool::Trunk, Tool::NodeModules])?;
     beside(installs)?;
-    phases.time("release build", || release_build("dist", "/"))?;
+    phases.time("release build", || release_build_for_tests("dist", "/"))?;
     beside(installs)?;
     phases.time("release build (sub-path)", || {
-        release_build("target/dist-subpath", "/some/path/")
+        release_build_for_tests("target/dist-subpath", "/some/path/")
     })?;
     phases.time("emulator build", build_emulator)?;
     if serial {
