@@ -21,10 +21,6 @@ export const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'
 export const COLOUR_RULES = ['color-contrast', 'link-in-text-block'];
 const BLOCKING = new Set(['serious', 'critical']);
 
-/** What the audits took, for the suite's summary (see `auditTime`). */
-const spent = { audits: 0, ms: 0 };
-export const auditTime = () => ({ ...spent });
-
 /** One violation in words: rule, impact, what to fix, and where. */
 export function describe(v) {
   const where = v.nodes.slice(0, 5).map((n) => `    ${n.target.join(' ')}\n      ${n.failureSummary?.split('\n').join('\n      ') ?? ''}`);
@@ -32,8 +28,11 @@ export function describe(v) {
   return [`  ${v.id} (${v.impact}): ${v.help} <${v.helpUrl}>`, ...where, ...more].join('\n');
 }
 
-/** axe's violations on `page` now (its current colour scheme), of every rule or of `rules`. */
-export async function violations(page, rules = null) {
+/**
+ * axe's violations on `page` now (its current colour scheme), of every rule or of `rules`;
+ * counted in `tally` ({ audits, ms }: what a file's audits took, for its summary) when given.
+ */
+export async function violations(page, rules = null, tally = null) {
   const started = Date.now();
   // Once per document: a navigation brings a fresh window without it.
   if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.evaluate(AXE_SOURCE);
@@ -48,8 +47,10 @@ export async function violations(page, rules = null) {
       nodes: nodes.map(({ target, failureSummary, impact: nodeImpact }) => ({ target, failureSummary, impact: nodeImpact })),
     }));
   }, [TAGS, rules]);
-  spent.audits += 1;
-  spent.ms += Date.now() - started;
+  if (tally) {
+    tally.audits += 1;
+    tally.ms += Date.now() - started;
+  }
   return found;
 }
 
@@ -59,12 +60,12 @@ export async function violations(page, rules = null) {
  * serious or critical violation; prints the others (with `label`, so a reader knows which
  * screen). Returns the violations found, per scheme.
  */
-export async function audit(page, label, { schemes = ['light', 'dark'], log = (line) => process.stderr.write(`${line}\n`) } = {}) {
+export async function audit(page, label, { schemes = ['light', 'dark'], log = (line) => process.stderr.write(`${line}\n`), tally = null } = {}) {
   const found = {};
   const blocking = [];
   for (const [i, scheme] of (schemes ?? [null]).entries()) {
     if (scheme) await page.emulateMedia({ colorScheme: scheme });
-    const list = await violations(page, i === 0 ? null : COLOUR_RULES);
+    const list = await violations(page, i === 0 ? null : COLOUR_RULES, tally);
     const name = scheme ? `${label} (${scheme})` : label;
     found[scheme ?? 'current'] = list;
     const minor = list.filter((v) => !BLOCKING.has(v.impact));

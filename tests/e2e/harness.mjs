@@ -36,7 +36,7 @@ import { spawn } from 'node:child_process';
 import os from 'node:os';
 import { once } from 'node:events';
 import { chromium } from 'playwright-core';
-import { audit, auditTime } from './axe.mjs';
+import { audit } from './axe.mjs';
 
 export const CLIENT_ID = 'emulator-client.apps.googleusercontent.com';
 export const OTHER_CLIENT_ID = 'other-app.apps.googleusercontent.com';
@@ -463,10 +463,44 @@ const CSP_SPY = () => {
   }, true);
 };
 
+const CHROMIUM_BIN = process.env.CHROMIUM_BIN || '/usr/bin/chromium';
+
+/**
+ * Chromium features no page under test meets, turned off for what they cost: the address bar's
+ * dropdown, which Chromium 156 renders as WebUI, preloaded in two renderers of their own for
+ * each window, that is for each browser context (a quarter of the CPU of signin and setup's
+ * tests, measured; no test opens it).
+ */
+const DISABLED_FEATURES = ['WebUIOmniboxPopup', 'WebUIOmniboxAimPopup'];
+
+/**
+ * Playwright's own `--disable-features=…` switch, or null: Chromium keeps only the last of a
+ * repeated switch, so ours must carry Playwright's list too, and replace its switch. Read once
+ * per process from a browser launched for that alone (`--enable-automation` lets DevTools
+ * return the command line).
+ */
+let playwrightFeatures;
+function playwrightDisabledFeatures() {
+  playwrightFeatures ??= (async () => {
+    const probe = await chromium.launch({ executablePath: CHROMIUM_BIN, args: [...CHROMIUM_ARGS, '--enable-automation'] });
+    try {
+      const cdp = await probe.newBrowserCDPSession();
+      const { arguments: argv } = await cdp.send('Browser.getBrowserCommandLine');
+      return argv.find((a) => a.startsWith('--disable-features=')) ?? null;
+    } finally {
+      await probe.close();
+    }
+  })();
+  return playwrightFeatures;
+}
+
 export async function launchBrowser() {
+  const theirs = await playwrightDisabledFeatures();
+  const features = [...(theirs ? theirs.slice('--disable-features='.length).split(',') : []), ...DISABLED_FEATURES];
   return chromium.launch({
-    executablePath: process.env.CHROMIUM_BIN || '/usr/bin/chromium',
-    args: CHROMIUM_ARGS,
+    executablePath: CHROMIUM_BIN,
+    args: [...CHROMIUM_ARGS, `--disable-features=${features.join(',')}`],
+    ignoreDefaultArgs: theirs ? [theirs] : [],
   });
 }
 
@@ -475,21 +509,24 @@ export async function launchBrowser() {
 //
 // `run-all.mjs` imports every test file into one process, each as its own suite (its hooks
 // stay its own). It calls shareAcrossFiles() first: the harnesses then share one Chromium, and
-// those with the same options one app server and one emulator, instead of starting their own.
-// Each test still gets fresh browser contexts, a reset emulator and its own config.json (see
-// beforeEachTest), so what a file sees does not depend on the files before it. Run on its own
-// (`node --test tests/e2e/x.test.mjs`), a file starts and stops its own, as before.
+// those with the same options an app server and an emulator, instead of starting their own.
+// Files may run side by side (run-all.mjs's lanes), so a stack (an app server and its emulator)
+// is lent to one file at a time: a file takes an idle one with its options, or starts one, and
+// gives it back after its last test. Each test still gets fresh browser contexts, a reset
+// emulator and its own config.json (see beforeEachTest), so what a file sees does not depend on
+// the files before it or beside it. Run on its own (`node --test tests/e2e/x.test.mjs`), a file
+// starts and stops its own, as before.
 
-const shared = { enabled: false, browser: null, stacks: new Map() };
+const shared = { enabled: false, browser: null, stacks: [] }; // stacks: { key, stack, busy }
 
 export function shareAcrossFiles() { shared.enabled = true; }
 
 /** Closes what the files shared (run-all.mjs, after the last file). */
 export async function closeShared() {
-  const stacks = [...shared.stacks.values()];
-  shared.stacks.clear();
-  for (const stack of stacks) {
-    const { app, emu } = await stack.catch(() => ({}));
+  const stacks = shared.stacks;
+  shared.stacks = [];
+  for (const entry of stacks) {
+    const { app, emu } = await entry.stack.catch(() => ({}));
     await emu?.stop().catch(() => {});
     await app?.close().catch(() => {});
   }
@@ -498,7 +535,19 @@ export async function closeShared() {
   await (await browser?.catch(() => null))?.close().catch(() => {});
 }
 
-/** The app server and emulator for these harness options, started once per process. */
+/** An idle shared stack with these options, or a new one; the caller gives it back (busy = false). */
+function borrowStack(opts) {
+  const key = JSON.stringify(opts);
+  let entry = shared.stacks.find((e) => e.key === key && !e.busy);
+  if (!entry) {
+    entry = { key, stack: startStack(opts), busy: false };
+    shared.stacks.push(entry);
+  }
+  entry.busy = true;
+  return entry;
+}
+
+/** The app server and emulator for these harness options. */
 async function startStack({ basePath, dist, extraRedirectPaths }) {
   const app = await startAppServer({ basePath, dist });
   const redirectUris = [app.url, ...extraRedirectPaths.map((p) => app.origin + p)];
@@ -534,22 +583,23 @@ export class Harness {
     this.extraTokens = new Set(); // forged tokens a test used
     this.refreshTokens = new Set(); // refresh tokens a provider issued: memory only, anywhere else fails
     this.currentTest = '';
-    this.shared = false; // the browser, app server and emulator are run-all.mjs's
+    this.audits = { audits: 0, ms: 0 }; // this file's axe audits and what they took
+    this.shared = null; // the run-all.mjs stack lent to this file (its browser is shared too)
   }
 
   // -- lifecycle -------------------------------------------------------------
 
   async start() {
     if (shared.enabled) {
-      const key = JSON.stringify(this.opts);
-      if (!shared.stacks.has(key)) shared.stacks.set(key, startStack(this.opts));
+      this.shared = borrowStack(this.opts);
       shared.browser ??= launchBrowser();
-      this.shared = true;
-      ({ app: this.app, emu: this.emu } = await shared.stacks.get(key));
-      this.browser = await shared.browser;
+      ({ app: this.app, emu: this.emu } = await this.shared.stack);
+      const launched = shared.browser;
+      this.browser = await launched;
       if (!this.browser.isConnected()) {
-        // A file before this one lost the browser (it crashed, or a test closed it): a new one.
-        shared.browser = launchBrowser();
+        // A file before this one lost the browser (it crashed, or a test closed it): a new one,
+        // unless the file beside this one launched it already.
+        if (shared.browser === launched) shared.browser = launchBrowser();
         this.browser = await shared.browser;
       }
       return;
@@ -560,7 +610,11 @@ export class Harness {
 
   async stop() {
     await this.closeContexts().catch(() => {});
-    if (this.shared) return; // closeShared() ends them after the last file
+    if (this.shared) {
+      // closeShared() ends it after the last file; until then the next file may borrow it.
+      this.shared.busy = false;
+      return;
+    }
     await this.browser?.close().catch(() => {});
     await this.emu?.stop().catch(() => {});
     await this.app?.close().catch(() => {});
@@ -615,7 +669,7 @@ export class Harness {
       let origin = null;
       try { origin = new URL(page.url()).origin; } catch { /* about:blank */ }
       if (page.isClosed() || (origin !== this.app.origin && origin !== this.emu.origin)) continue;
-      await audit(page, `${this.currentTest} (page ${i}, at the end)`).catch((e) => {
+      await audit(page, `${this.currentTest} (page ${i}, at the end)`, { tally: this.audits }).catch((e) => {
         if (page.isClosed() || /Execution context was destroyed|Target page, context or browser has been closed/.test(e.message)) return;
         throw e;
       });
@@ -755,7 +809,7 @@ export class Harness {
   }
 
   /** axe-core over `page` as it is now (tests/e2e/axe.mjs): throws on a serious or critical violation. */
-  audit(page, label, options) { return audit(page, label, options); }
+  audit(page, label, options) { return audit(page, label, { tally: this.audits, ...options }); }
 
   signInButton(page) { return page.getByRole('button', { name: /Sign in/ }); }
   signOutButton(page) { return page.getByRole('button', { name: /Sign out/ }); }
@@ -1114,16 +1168,13 @@ export class Harness {
 /** Create a harness and register the file-level hooks. */
 export function useHarness(opts) {
   const h = new Harness(opts);
-  let audited = { audits: 0, ms: 0 };
   before(async () => {
-    audited = auditTime();
     await h.start();
   }, { timeout: 60_000 });
   after(async () => {
     await h.stop();
-    // This file's audits (in run-all.mjs, the files before it audited in the same process).
-    const { audits, ms } = auditTime();
-    process.stderr.write(`axe-core: ${audits - audited.audits} audits, ${((ms - audited.ms) / 1000).toFixed(1)} s\n`);
+    const { audits, ms } = h.audits;
+    process.stderr.write(`axe-core: ${audits} audits, ${(ms / 1000).toFixed(1)} s\n`);
   });
   beforeEach(async (t) => { await h.beforeEachTest(t); });
   afterEach(async () => { await h.afterEachTest(); });

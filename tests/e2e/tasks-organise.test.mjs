@@ -290,7 +290,11 @@ h.test('lists of one\'s own: made, chosen, renamed, kept across a reload in this
   await page.getByRole('button', { name: 'Make list' }).click();
   await waitFor(async () => (await page.getByLabel('Task list').locator('option:checked').textContent()) === 'Trip to Turin', { message: 'the new list chosen' });
   await page.getByText('No tasks to show in this list.').waitFor();
-  const made = (await h.tasksApi('/tasks/v1/users/@me/lists')).items.map((l) => l.title);
+  // The page shows the list while Google makes it: wait for Google's side, not for the page's.
+  const made = await waitFor(async () => {
+    const titles = (await h.tasksApi('/tasks/v1/users/@me/lists')).items.map((l) => l.title);
+    return titles.includes('Trip to Turin') && titles;
+  }, { message: 'the list made at Google' });
   assert.deepEqual(made, ['My Tasks', 'Errands', 'Trip to Turin']);
   assert.deepEqual(JSON.parse(asText((await h.tasksCalls('POST')).find((e) => e.path === '/tasks/v1/users/@me/lists').body)), { title: 'Trip to Turin' });
 
@@ -298,7 +302,8 @@ h.test('lists of one\'s own: made, chosen, renamed, kept across a reload in this
   await page.getByLabel('New name of the list').fill('Turin');
   await page.getByRole('button', { name: 'Rename list' }).click();
   await waitFor(async () => (await page.getByLabel('Task list').locator('option:checked').textContent()) === 'Turin', { message: 'renamed' });
-  const patch = (await h.tasksCalls('PATCH')).at(-1);
+  // The new name shows before Google has it (and the rename is in the emulator's log).
+  const patch = await waitFor(async () => (await h.tasksCalls('PATCH')).at(-1), { message: 'the rename at Google' });
   assert.deepEqual(JSON.parse(asText(patch.body)), { title: 'Turin' });
   await page.getByLabel('New task').fill('Pack the notes');
   await page.getByRole('button', { name: 'Add task' }).click();

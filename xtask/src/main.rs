@@ -14,6 +14,8 @@
 //! - `cargo xtask csp [DIR]`: write the Content-Security-Policy into DIR/index.html (default
 //!   dist/) from what is there, including DIR/config.json; prints the header form.
 //! - `cargo xtask post-build`: Trunk's post-build hook (config.json into the build, then the CSP).
+//! - `cargo xtask wasm-opt ARGS…`: wasm-opt, reusing its output for input it has seen
+//!   (`cargo xtask test`'s release builds call it through a shim on PATH).
 //! - `cargo xtask setup`: only the installs (idempotent).
 
 mod bench;
@@ -25,6 +27,7 @@ mod packed;
 mod phases;
 mod seam;
 mod setup;
+mod wasm_opt;
 
 use std::env;
 use std::fs;
@@ -50,6 +53,7 @@ fn main() -> ExitCode {
         Some("mutants") => mutants::mutants(&args[1..]),
         Some("csp") => csp_command(&args[1..]),
         Some("post-build") => post_build(),
+        Some("wasm-opt") => wasm_opt::wasm_opt(&args[1..]),
         _ => {
             eprintln!(
                 "usage: cargo xtask <serve|test|mutants [--all | FILE…]|bench|screenshots|csp [DIR]|setup>"
@@ -136,14 +140,28 @@ pub fn emulator_binary() -> PathBuf {
 }
 
 pub fn release_build(dist: &str, public_url: &str) -> Result {
-    run(command("trunk").args([
+    run(&mut trunk_release(dist, public_url))
+}
+
+fn trunk_release(dist: &str, public_url: &str) -> Command {
+    let mut trunk = command("trunk");
+    trunk.args([
         "build",
         "--release",
         "--dist",
         dist,
         "--public-url",
         public_url,
-    ]))
+    ]);
+    trunk
+}
+
+/// A release build whose wasm-opt reuses its earlier output for a module unchanged since
+/// (xtask/src/wasm_opt.rs): `cargo xtask test`'s two builds, whose modules are the same.
+fn release_build_for_tests(dist: &str, public_url: &str) -> Result {
+    let shim = wasm_opt::shim_dir(&xtask_binary()?)?;
+    let path = format!("{}:{}", shim.display(), tool_path());
+    run(trunk_release(dist, public_url).env("PATH", path))
 }
 
 /// examples/sign-in/ (another Yew app on the sign-in library), a development build: its own
@@ -224,9 +242,12 @@ fn oauth_client_id(text: &str) -> Option<String> {
 }
 
 /// Every check and test. Installs run in the background from the start (see `setup`), each
-/// step waiting only for the tools it needs; the mutation run goes beside the end-to-end suite,
-/// which mostly waits on the browser. `XTASK_SERIAL=1` runs the same steps one after another,
-/// installs first (how it was before, to compare). Each step's time is printed at the end.
+/// step waiting only for the tools it needs; the mutation run starts at nice 19 as soon as
+/// cargo-mutants is there and no cargo install is still compiling (with the tools installed:
+/// before the first step), so it takes what the steps leave of the cores (single-threaded LTO
+/// links, wasm-opt, the browser's waits) until the end-to-end suite is over. `XTASK_SERIAL=1`
+/// runs the same steps one after another, installs first (how it was before, to compare). Each
+/// step's time is printed at the end.
 fn test() -> Result {
     let mut phases = Phases::default();
     let serial = env::var("XTASK_SERIAL").is_ok_and(|v| v == "1");
@@ -245,8 +266,75 @@ fn test_steps(phases: &mut Phases, serial: bool) -> Result {
 }
 
 fn checks_and_tests(phases: &mut Phases, installs: &mut setup::Installs, serial: bool) -> Result {
+    let mut mutation = Beside::default();
+    let result = steps(phases, installs, serial, &mut mutation);
+    match (result, mutation.run.take()) {
+        (Err(e), Some(run)) => {
+            run.stop();
+            Err(e)
+        }
+        (Err(e), None) => Err(e),
+        (Ok(()), None) => Ok(()),
+        (Ok(()), Some(run)) => {
+            let report = phases.time("the rest of mutation testing", || run.finish());
+            if let Some(started) = mutation.started {
+                phases.beside("mutation testing", started.elapsed());
+            }
+            report.map(|report| print!("{report}"))
+        }
+    }
+}
+
+/// The mutation run beside the steps, once started.
+#[derive(Default)]
+struct Beside {
+    run: Option<mutants::MutationRun>,
+    started: Option<Instant>,
+    /// Whether the installs were asked before (the first time, they get a moment to say the
+    /// tools are there already).
+    asked: bool,
+}
+
+/// How long the first look waits for the installs to check their tools' versions.
+const VERSION_CHECKS: Duration = Duration::from_secs(5);
+
+impl Beside {
+    /// Starts the run when cargo-mutants is there and the cargo installs are done compiling (a
+    /// run beside them would slow Trunk's compile, which the release build waits for), or at
+    /// once with `now` (the end-to-end suite is next: it goes beside that at the latest).
+    fn start_when_ready(&mut self, installs: &mut setup::Installs, now: bool) -> Result {
+        use setup::Tool;
+        if self.run.is_some() {
+            return Ok(());
+        }
+        if now {
+            installs.wait(Tool::CargoMutants)?;
+        } else {
+            let deadline = match self.asked {
+                false => Instant::now() + VERSION_CHECKS,
+                true => Instant::now(),
+            };
+            self.asked = true;
+            for tool in [Tool::CargoMutants, Tool::WasmBindgen, Tool::Trunk] {
+                if !installs.ready_by(tool, deadline)? {
+                    return Ok(());
+                }
+            }
+        }
+        self.run = Some(mutants::MutationRun::start(&mutants::Scope::Test, true)?);
+        self.started = Some(Instant::now());
+        Ok(())
+    }
+}
+
+fn steps(
+    phases: &mut Phases,
+    installs: &mut setup::Installs,
+    serial: bool,
+    mutation: &mut Beside,
+) -> Result {
     use setup::Tool;
-    let mut wait = |phases: &mut Phases, tools: &[Tool]| -> Result {
+    let wait = |phases: &mut Phases, installs: &mut setup::Installs, tools: &[Tool]| -> Result {
         for tool in tools {
             let start = Instant::now();
             installs.wait(*tool)?;
@@ -256,9 +344,15 @@ fn checks_and_tests(phases: &mut Phases, installs: &mut setup::Installs, serial:
         }
         Ok(())
     };
+    // Between the steps: the mutation run, if it can start now (never in the serial form).
+    let mut beside = |installs: &mut setup::Installs| match serial {
+        true => Ok(()),
+        false => mutation.start_when_ready(installs, false),
+    };
     if serial {
-        wait(phases, &setup::Tool::ALL)?;
+        wait(phases, installs, &setup::Tool::ALL)?;
     }
+    beside(installs)?;
     phases.time("cargo fmt --check", || {
         run(command("cargo").args(["fmt", "--all", "--", "--check"]))
     })?;
@@ -274,7 +368,8 @@ fn checks_and_tests(phases: &mut Phases, installs: &mut setup::Installs, serial:
             "warnings",
         ]))
     })?;
-    wait(phases, &[Tool::WasmTarget])?;
+    beside(installs)?;
+    wait(phases, installs, &[Tool::WasmTarget])?;
     // The wasm builds, each with the features a module is built with: the apps and the
     // features module (default), the app for Google (`ui` alone), the front door (neither).
     for (name, selection) in [
@@ -323,17 +418,19 @@ fn checks_and_tests(phases: &mut Phases, installs: &mut setup::Installs, serial:
                 "warnings",
             ]))
         })?;
+        beside(installs)?;
     }
     phases.time("native tests", || {
         run(command("cargo").args(["test", "--workspace"]))
     })?;
+    beside(installs)?;
     if serial {
         let report = phases.time("mutation testing", || {
             mutants::MutationRun::start(&mutants::Scope::Test, false)?.finish()
         })?;
         print!("{report}");
     }
-    wait(phases, &[Tool::WasmBindgen, Tool::Chromium])?;
+    wait(phases, installs, &[Tool::WasmBindgen, Tool::Chromium])?;
     phases.time("wasm tests in Chromium", || {
         run(command("cargo")
             .args([
@@ -345,40 +442,35 @@ fn checks_and_tests(phases: &mut Phases, installs: &mut setup::Installs, serial:
             ])
             .env("CHROMEDRIVER", "/usr/bin/chromedriver"))
     })?;
-    wait(phases, &[Tool::Trunk, Tool::NodeModules])?;
-    phases.time("release build", || release_build("dist", "/"))?;
+    beside(installs)?;
+    wait(phases, installs, &[Tool::Trunk, Tool::NodeModules])?;
+    beside(installs)?;
+    phases.time("release build", || release_build_for_tests("dist", "/"))?;
+    beside(installs)?;
     phases.time("release build (sub-path)", || {
-        release_build("target/dist-subpath", "/some/path/")
+        release_build_for_tests("target/dist-subpath", "/some/path/")
     })?;
     phases.time("example build", example_build)?;
     phases.time("emulator build", build_emulator)?;
     if serial {
         return phases.time("end to end", end_to_end);
     }
-    wait(phases, &[Tool::CargoMutants])?;
-    let mutation = mutants::MutationRun::start(&mutants::Scope::Test, true)?;
-    let started = Instant::now();
-    let e2e = phases.time("end to end (mutation testing beside it)", end_to_end);
-    if let Err(e) = e2e {
-        mutation.stop();
-        return Err(e);
-    }
-    let report = phases.time("the rest of mutation testing", || mutation.finish());
-    phases.beside("mutation testing", started.elapsed());
-    match report {
-        Ok(report) => {
-            print!("{report}");
-            Ok(())
-        }
-        Err(e) => Err(e),
-    }
+    mutation.start_when_ready(installs, true)?;
+    phases.time("end to end (mutation testing beside it)", end_to_end)
 }
 
+/// Files of the end-to-end suite run side by side (`E2E_LANES`, tests/e2e/run-all.mjs): two fill
+/// the waits of one (a token running out, a retry's back-off, a round trip) on two cores.
+/// `XTASK_E2E_LANES` overrides it (1: one file at a time, as before).
+const E2E_LANES: &str = "2";
+
 /// The end-to-end suite: every tests/e2e/*.test.mjs, in one node process (tests/e2e/run-all.mjs)
-/// so that the files share one Chromium, app server and emulator.
+/// so that the files share one Chromium and the app servers and emulators.
 fn end_to_end() -> Result {
+    let lanes = env::var("XTASK_E2E_LANES").unwrap_or_else(|_| E2E_LANES.to_owned());
     run(command("node")
         .args(["--test", "tests/e2e/run-all.mjs"])
+        .env("E2E_LANES", lanes)
         .env("APP_DIST", "dist")
         .env("APP_DIST_SUBPATH", "target/dist-subpath")
         .env("APP_DIST_EXAMPLE", "target/dist-example")

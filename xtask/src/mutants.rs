@@ -56,8 +56,8 @@ const PROPTEST_CASES: &str = "64";
 /// loops forever gets near this, even on a machine busy with other builds.
 const TEST_TIMEOUT_SECS: u64 = 60;
 
-/// The same beside the end-to-end suite (`cargo xtask test`). There the run is at nice 19 (a
-/// scheduler weight of 15 against the suite's 1024), so while the suite keeps both cores busy a
+/// The same beside the other steps (`cargo xtask test`). There the run is at nice 19 (a
+/// scheduler weight of 15 against the steps' 1024), so while they keep both cores busy a
 /// three-second test can take minutes of wall clock, and 60 s would fail the whole run on the
 /// machine's load rather than on a mutant. The reader loops that could hang are bounded (json,
 /// retention), so a real hang is only reported later.
@@ -117,8 +117,8 @@ pub struct MutationRun {
 
 impl MutationRun {
     /// Starts cargo-mutants over `scope`. `beside` runs it at the lowest priority with its
-    /// output in `target/xtask/mutants.log`, for `cargo xtask test` to run the end-to-end suite
-    /// meanwhile (which mostly waits on the browser, leaving the cores to it).
+    /// output in `target/xtask/mutants.log`, for `cargo xtask test` to run its steps meanwhile
+    /// (the run takes what they leave of the cores).
     pub fn start(scope: &Scope, beside: bool) -> Result<MutationRun> {
         let mut cmd = if beside {
             let mut nice = command("nice");

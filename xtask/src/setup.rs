@@ -160,6 +160,24 @@ impl Installs {
         }
     }
 
+    /// Whether `tool` is installed (or was already there) by `deadline`, waiting for it until
+    /// then at the most; an install that failed is an error here too.
+    pub fn ready_by(&mut self, tool: Tool, deadline: Instant) -> Result<bool> {
+        loop {
+            if let Some((_, result, _)) = self.done.iter().find(|(t, ..)| *t == tool) {
+                return result.clone().map(|_| true);
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.finished.recv_timeout(left) {
+                Ok(next) => self.done.push(next),
+                Err(mpsc::RecvTimeoutError::Timeout) => return Ok(false),
+                Err(mpsc::RecvTimeoutError::Disconnected) => {
+                    return Err(format!("the install of {} stopped", tool.name()))
+                }
+            }
+        }
+    }
+
     /// The installs that had to run, with how long each took.
     pub fn ran(&self) -> Vec<(&'static str, Duration)> {
         self.done
